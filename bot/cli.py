@@ -1,0 +1,298 @@
+"""The `anchor` command: thin wrappers over the services. Heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot import __version__
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.coach.engine import Coach
+    from bot.knowledge.index import Progress
+    from bot.models import Reply
+
+app = typer.Typer(
+    help="Anchor: a leadership coach for leaders of NHS health and care partnerships.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Work with the knowledge base.", no_args_is_help=True)
+eval_app = typer.Typer(help="Score Anchor's quality on the labelled sets in evals/.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(eval_app, name="eval")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+T = TypeVar("T")
+
+UserOption = Annotated[str | None, typer.Option("--user", help="Who is talking (default: your login).")]
+
+
+class UserError(Exception):
+    """A problem the person can fix; shown as a message, never a traceback."""
+
+
+def settings() -> Settings:
+    try:
+        loaded = Settings()
+    except Exception as exc:  # pydantic's ValidationError, shown plainly
+        raise UserError(f"configuration problem: {exc}") from exc
+    logging.basicConfig(level=loaded.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    return loaded
+
+
+def default_user(user: str | None) -> str:
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name in some containers
+        name = "local"
+    return user or f"cli:{name}"
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Progress | None]:
+    """A Rich progress bar for index builds, shown only on an interactive terminal."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=max(total, 1))
+            bar.update(tasks[step], completed=done, total=max(total, 1))
+
+        yield update
+
+
+def open_coach(cfg: Settings) -> Coach:
+    from bot.coach.engine import Coach
+
+    with progress_bar(True) as update:
+        return Coach.from_settings(cfg, update)
+
+
+def reply_json(reply: Reply) -> str:
+    return reply.model_dump_json(indent=2, exclude={"notes"} if not reply.notes else None)
+
+
+def render_reply(reply: Reply, console: Console) -> None:
+    from rich.markdown import Markdown
+
+    body, _, sources = reply.reply.rpartition("\n\nSources: ")
+    text = body if sources else reply.reply
+    console.print(Markdown(text))
+    if sources:
+        console.print(f"[dim]Sources: {sources}[/dim]")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="What you'd like to ask Anchor.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reply as JSON.")] = False,
+    user: UserOption = None,
+) -> None:
+    """Ask one question and print Anchor's reply."""
+    coach = open_coach(settings())
+    reply = coach.respond(default_user(user), question, channel="cli:ask")
+    if as_json:
+        out.print_json(reply_json(reply))
+    else:
+        render_reply(reply, out)
+
+
+CHAT_HELP = """Commands: /help this help, /sources the sources of the last reply,
+/new start a fresh conversation, /quit leave. Anything else is a message to Anchor."""
+
+
+@app.command()
+def chat(user: UserOption = None) -> None:
+    """Talk with Anchor in the terminal (also reads one message a line from piped input)."""
+    coach = open_coach(settings())
+    who = default_user(user)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        out.print("[bold]Anchor[/bold]: a coach for leaders of health and care partnerships.")
+        out.print("[dim]Type /help for commands, /quit to leave.[/dim]\n")
+    last: Reply | None = None
+    for line in _lines(interactive):
+        message = line.strip()
+        command = message.lower()
+        if command in {"/quit", "/exit", "/q"}:
+            break
+        if command == "/help":
+            out.print(CHAT_HELP)
+        elif command == "/new":
+            coach.new_conversation(who, "cli:chat")
+            last = None
+            out.print("[dim]Started a fresh conversation.[/dim]")
+        elif command == "/sources":
+            _print_sources(last)
+        elif command.startswith("/"):
+            out.print(f"Unknown command {message.split()[0]!r}. {CHAT_HELP}")
+        else:
+            last = coach.respond(who, message, channel="cli:chat")
+            if interactive:
+                out.print()
+            out.print("[bold]Anchor[/bold]:" if interactive else "Anchor:")
+            render_reply(last, out)
+            out.print()
+
+
+def _lines(interactive: bool) -> Iterator[str]:
+    while True:
+        try:
+            line = out.input("[bold]You[/bold]: ") if interactive else sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if not interactive and line == "":
+            return
+        yield line
+
+
+def _print_sources(reply: Reply | None) -> None:
+    if reply is None or not reply.citations:
+        out.print("No sources for the last reply.")
+        return
+    for n, citation in enumerate(reply.citations, start=1):
+        out.print(f"[{n}] [bold]{citation.title}[/bold] ({citation.card_id})")
+        for source in citation.sources:
+            url = f" {source.url}" if source.url else ""
+            out.print(f"    {source.author} ({source.year}). {source.title}. {source.publisher}.{url}")
+
+
+@app.command()
+def index(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild everything from scratch.")] = False,
+) -> None:
+    """Build or refresh the knowledge index (only changed cards are re-embedded)."""
+    from bot.knowledge.index import KnowledgeIndex
+
+    cfg = settings()
+    idx = KnowledgeIndex(cfg.knowledge_dir, cfg.index_dir, chroma_url=cfg.chroma_url)
+    with progress_bar(True) as update:
+        report = idx.build(update, force=force)
+    out.print(
+        f"Indexed {report.cards} cards ({report.chunks} chunks): "
+        f"{report.embedded} embedded, {report.deleted} removed, in {report.seconds:.2f}s."
+    )
+    if report.rebuilt_from_corrupt:
+        out.print("The previous index was unusable and has been rebuilt.")
+
+
+@kb_app.command("check")
+def kb_check() -> None:
+    """Lint the cards: schema, ids, related links, sources, body length."""
+    from bot.knowledge.lint import check_directory
+
+    cfg = settings()
+    cards, problems = check_directory(cfg.knowledge_dir)
+    for problem in problems:
+        err.print(str(problem), markup=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {cfg.knowledge_dir}.")
+        raise typer.Exit(1)
+    out.print(f"{len(cards)} cards OK.")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data: Annotated[Path | None, typer.Option(help="A retrieval set (YAML).")] = None,
+) -> None:
+    """Recall@1, recall@3 and MRR for dense, lexical and hybrid retrieval."""
+    from bot.evals.retrieval import DEFAULT_SET, run_retrieval_eval
+
+    cfg = settings()
+    result = run_retrieval_eval(cfg, data or DEFAULT_SET)
+    out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+
+
+@eval_app.command("safety")
+def eval_safety(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data: Annotated[Path | None, typer.Option(help="A safety set (YAML).")] = None,
+) -> None:
+    """Crisis recall and false-positive rate of the safety gate."""
+    from bot.evals.safety import DEFAULT_SET, run_safety_eval
+
+    cfg = settings()
+    result = run_safety_eval(cfg, data or DEFAULT_SET)
+    out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+
+
+@app.command()
+def bench(
+    turns: Annotated[int, typer.Option(help="Turns to time (at least 500 for the report).")] = 500,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Index build time, `anchor ask` cold start, per-turn latency and peak memory."""
+    from bot.evals.bench import run_bench
+
+    result = run_bench(settings(), turns=turns)
+    out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+
+
+@app.command()
+def keygen() -> None:
+    """Print a new encryption key for ANCHOR_ENCRYPTION_KEY."""
+    from cryptography.fernet import Fernet
+
+    out.print(Fernet.generate_key().decode("ascii"))
+
+
+@app.command()
+def version() -> None:
+    """Print Anchor's version."""
+    out.print(f"anchor {__version__}")
+
+
+def friendly(call: Callable[[], T]) -> T:
+    """Run the CLI; show known problems as one clear line and unknown ones without a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.content.errors import ContentError
+    from bot.knowledge.cards import CardError
+    from bot.store.crypto import CryptoError
+
+    try:
+        return call()
+    except CardError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), markup=False)
+        err.print("Fix the card(s) above, then run `anchor index` again.")
+        raise SystemExit(1) from None
+    except (ContentError, CryptoError, UserError) as exc:
+        err.print(f"Error: {exc}", markup=False)
+        raise SystemExit(1) from None
+    except SQLAlchemyError as exc:
+        err.print(f"Database problem ({type(exc).__name__}); check ANCHOR_DATABASE_URL.")
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:
+        logging.getLogger("anchor").debug("unexpected error", exc_info=True)
+        err.print(
+            f"Something went wrong ({type(exc).__name__}). "
+            "Run again with ANCHOR_LOG_LEVEL=DEBUG to see details."
+        )
+        raise SystemExit(1) from None
+
+
+def main() -> None:
+    friendly(lambda: app(standalone_mode=True))

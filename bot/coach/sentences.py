@@ -1,0 +1,99 @@
+"""Sentence-level scoring of retrieved passages, so replies quote the best-matching lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.knowledge.chunks import Chunk
+from bot.knowledge.embed import Embedder, Vectors
+from bot.knowledge.lexical import tokenize
+
+SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(])")
+CONTEXT_OPENERS = ("this ", "that ", "these ", "those ", "it ", "they ", "he ", "she ", "but ", "and ", "so ", "also ")
+MIN_WORDS, MAX_WORDS = 7, 48
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    chunk_id: str
+    card_id: str
+    text: str
+    score: float
+    vector: Vectors
+
+
+def split_sentences(text: str) -> list[str]:
+    flat = re.sub(r"\s+", " ", re.sub(r"^\s*[-*]\s+", "", text, flags=re.MULTILINE)).strip()
+    return [s.strip() for s in SPLIT.split(flat) if s.strip()]
+
+
+def usable(sentence: str) -> bool:
+    words = len(sentence.split())
+    return MIN_WORDS <= words <= MAX_WORDS and not sentence.endswith("?") and not sentence.endswith(":")
+
+
+class SentenceBank:
+    """Sentences and their vectors for each chunk, computed once and kept in memory."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._cache: dict[str, tuple[list[str], Vectors, list[set[str]]]] = {}
+
+    def sentences(self, chunk: Chunk) -> tuple[list[str], Vectors, list[set[str]]]:
+        cached = self._cache.get(chunk.id)
+        if cached is None:
+            texts = [s for s in split_sentences(chunk.text) if usable(s)]
+            vectors = self.embedder.embed(texts)
+            stems = [set(tokens) for tokens in tokenize(texts)] if texts else []
+            cached = (texts, vectors, stems)
+            self._cache[chunk.id] = cached
+        return cached
+
+    def candidates(
+        self, query: str, chunks: list[Chunk], exclude: set[str]
+    ) -> list[Candidate]:
+        """Every usable sentence in `chunks`, scored against `query`, best first."""
+        if not chunks:
+            return []
+        qvec = self.embedder.embed([query])[0]
+        qstems = set(tokenize([query])[0])
+        found: list[Candidate] = []
+        for rank, chunk in enumerate(chunks):
+            texts, vectors, stems = self.sentences(chunk)
+            if not texts:
+                continue
+            sims = vectors @ qvec
+            for i, text in enumerate(texts):
+                key = f"{chunk.id}:{i}"
+                if key in exclude:
+                    continue
+                overlap = len(qstems & stems[i]) / (len(qstems) or 1)
+                score = float(sims[i]) + 0.35 * overlap + 0.08 / (1 + rank)
+                if text.lower().startswith(CONTEXT_OPENERS):
+                    score -= 0.08
+                found.append(Candidate(key, chunk.id, chunk.card_id, text, score, vectors[i]))
+        found.sort(key=lambda c: -c.score)
+        return found
+
+
+def pick(candidates: list[Candidate], most: int = 3, max_cards: int = 2) -> list[Candidate]:
+    """Up to `most` strong, non-repetitive sentences from at most `max_cards` cards."""
+    chosen: list[Candidate] = []
+    cards: list[str] = []
+    for cand in candidates:
+        if len(chosen) == most:
+            break
+        if chosen and cand.score < 0.72 * chosen[0].score:
+            break
+        if cand.card_id not in cards and len(cards) == max_cards:
+            continue
+        if any(float(np.dot(cand.vector, c.vector)) > 0.9 for c in chosen):
+            continue
+        chosen.append(cand)
+        if cand.card_id not in cards:
+            cards.append(cand.card_id)
+    return chosen

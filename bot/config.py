@@ -1,0 +1,75 @@
+"""Settings: the only module that reads the environment.
+
+Every field is documented in the README's configuration table (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Anchor's configuration, read from ``ANCHOR_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="ANCHOR_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path(".anchor"),
+        description="Folder for the database, the index and the generated encryption key.",
+    )
+    knowledge_dir: Path = Field(
+        default=PROJECT_ROOT / "knowledge", description="Folder of knowledge cards (*.md)."
+    )
+    prompts_dir: Path = Field(
+        default=PROJECT_ROOT / "prompts",
+        description="Folder of prompts: safety signposts, coaching templates, flows.",
+    )
+    llm: str = Field(
+        default="offline",
+        description="`offline` (the built-in composer) or `provider:model` for an LLM.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is SQLite at `<data_dir>/anchor.db`.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (`chroma run`); default is an embedded store.",
+    )
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key for conversation text at rest; generated into the data folder.",
+    )
+    eap_line: str = Field(
+        default="your organisation's employee assistance programme (EAP) or occupational health",
+        description="How to reach the local employee assistance programme, shown in signposting.",
+    )
+    max_message_chars: int = Field(
+        default=4000, ge=200, description="Longer messages are truncated, with a note."
+    )
+    top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
+    log_level: str = Field(default="WARNING", description="Python log level for Anchor's logs.")
+
+    @field_validator("llm")
+    @classmethod
+    def _llm_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value != "offline" and ":" not in value:
+            raise ValueError("use 'offline' or 'provider:model', e.g. 'openai:gpt-4.1-mini'")
+        return value
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'anchor.db').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"

@@ -1,0 +1,93 @@
+"""Templates for the offline composer, loaded from prompts/system/offline.yaml."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.content.loader import load_yaml_model
+
+TONES = ("feeling", "conflict", "question", "followup", "statement")
+
+
+def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+def _check_regexes(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
+    return patterns
+
+
+class SmallTalk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    patterns: list[str] = Field(min_length=1)
+    replies: list[str] = Field(min_length=1)
+
+    _check = field_validator("patterns")(_check_regexes)
+
+    @cached_property
+    def compiled(self) -> list[re.Pattern[str]]:
+        return _compile(self.patterns)
+
+
+class Followups(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    more: list[str] = Field(min_length=1)
+    shift: list[str] = Field(min_length=1)
+
+    _check = field_validator("more", "shift")(_check_regexes)
+
+    @cached_property
+    def more_compiled(self) -> list[re.Pattern[str]]:
+        return _compile(self.more)
+
+    @cached_property
+    def shift_compiled(self) -> list[re.Pattern[str]]:
+        return _compile(self.shift)
+
+
+class OfflineTemplates(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    acknowledgements: dict[str, list[str]]
+    tone_words: dict[str, list[str]]
+    bridges: list[str] = Field(min_length=1)
+    fallback_questions: list[str] = Field(min_length=1)
+    empty: str
+    truncated: str
+    no_match: str
+    no_match_question: str
+    more_exhausted: str
+    sources_heading: str
+    small_talk: dict[str, SmallTalk]
+    followups: Followups
+
+    @field_validator("acknowledgements")
+    @classmethod
+    def _all_tones(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = [tone for tone in TONES if not value.get(tone)]
+        if missing:
+            raise ValueError(f"needs at least one line for each of: {', '.join(missing)}")
+        return value
+
+    @field_validator("fallback_questions")
+    @classmethod
+    def _questions(cls, value: list[str]) -> list[str]:
+        for line in value:
+            if not line.rstrip().endswith("?"):
+                raise ValueError(f"{line!r} must be a question")
+        return value
+
+
+def load_offline_templates(prompts_dir: Path) -> OfflineTemplates:
+    return load_yaml_model(prompts_dir / "system" / "offline.yaml", OfflineTemplates)

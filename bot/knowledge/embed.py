@@ -1,0 +1,63 @@
+"""Text embeddings. The default is WordLlama, which ships its model inside the package."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+from langchain_core.embeddings import Embeddings
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised float32 vectors."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def normalise(vectors: npt.NDArray[Any]) -> Vectors:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)
+
+
+class WordLlamaEmbedder:
+    """WordLlama (256 dimensions), loaded from its own package folder with no download."""
+
+    name = "wordllama-l2_supercat-256"
+    dim = 256
+
+    def __init__(self) -> None:
+        import wordllama
+        from wordllama import WordLlama
+
+        package_dir = Path(wordllama.__file__).resolve().parent
+        self._model = WordLlama.load(cache_dir=package_dir, disable_download=True, dim=self.dim)
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise(self._model.embed(list(texts), norm=True))
+
+
+class LangChainEmbeddings(Embeddings):
+    """Adapter so langchain-chroma can use any Embedder."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [list(map(float, row)) for row in self.embedder.embed(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(x) for x in self.embedder.embed([text])[0]]

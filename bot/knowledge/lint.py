@@ -1,0 +1,75 @@
+"""`anchor kb check`: rules a card must follow beyond its schema."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from bot.knowledge.cards import CardError, CardProblem, card_files, parse_card
+from bot.models import Card
+
+MIN_WORDS = 150
+MAX_WORDS = 500
+OPENERS = ("yes/no openers", ("is ", "are ", "do ", "does ", "did ", "can ", "could ", "will "))
+
+
+def lint_card(card: Card) -> list[CardProblem]:
+    """Problems within one card (file name, body length, sections, questions)."""
+    problems: list[CardProblem] = []
+
+    def add(field: str, message: str) -> None:
+        problems.append(CardProblem(card.path, field, message))
+
+    stem = Path(card.path).stem
+    if card.id != stem:
+        add("id", f"{card.id!r} must match the file name {stem!r}")
+    words = card.word_count
+    if words < MIN_WORDS:
+        add("body", f"{words} words; a card needs at least {MIN_WORDS}")
+    if words > MAX_WORDS:
+        add("body", f"{words} words; over-long (at most {MAX_WORDS})")
+    if not any(s.heading != "Overview" for s in card.sections):
+        add("body", "needs at least one '## ' section heading")
+    for i, question in enumerate(card.meta.reflection_questions):
+        if question.strip().lower().startswith(OPENERS[1]):
+            add(f"reflection_questions.{i}", "should be open, not a yes/no question")
+    if card.id in card.meta.related:
+        add("related", "a card cannot be related to itself")
+    for i, source in enumerate(card.meta.sources):
+        if not source.title.strip() or not source.author.strip():
+            add(f"sources.{i}", "needs an author and a title")
+    return problems
+
+
+def lint_cards(cards: list[Card]) -> list[CardProblem]:
+    """Problems across cards: duplicate ids and broken `related` links."""
+    problems: list[CardProblem] = []
+    counts = Counter(card.id for card in cards)
+    known = set(counts)
+    for card in cards:
+        problems.extend(lint_card(card))
+        if counts[card.id] > 1:
+            problems.append(CardProblem(card.path, "id", f"duplicate id {card.id!r}"))
+        for i, target in enumerate(card.meta.related):
+            if target not in known:
+                problems.append(
+                    CardProblem(card.path, f"related.{i}", f"no card with id {target!r}")
+                )
+    return problems
+
+
+def check_directory(directory: Path) -> tuple[list[Card], list[CardProblem]]:
+    """Parse and lint every card; return the good cards and every problem found."""
+    cards: list[Card] = []
+    problems: list[CardProblem] = []
+    if not directory.is_dir():
+        return [], [CardProblem(str(directory), "folder", "knowledge folder not found")]
+    for path in card_files(directory):
+        try:
+            cards.append(parse_card(path))
+        except CardError as exc:
+            problems.extend(exc.problems)
+    if not cards and not problems:
+        problems.append(CardProblem(str(directory), "folder", "no cards (*.md) found"))
+    problems.extend(lint_cards(cards))
+    return cards, problems

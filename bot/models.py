@@ -1,0 +1,144 @@
+"""Pydantic models shared across layers."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CARD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Source(BaseModel):
+    """A published source a card draws on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    author: str = Field(min_length=2)
+    year: int = Field(ge=1900, le=2100)
+    title: str = Field(min_length=3)
+    publisher: str = Field(min_length=2)
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    def short(self) -> str:
+        """`West M et al (2014)` style short reference."""
+        first = self.author.split(",")[0].strip()
+        more = " et al" if "," in self.author else ""
+        return f"{first}{more} ({self.year})"
+
+
+class CardMeta(BaseModel):
+    """A knowledge card's YAML front matter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str = Field(min_length=3, max_length=120)
+    summary: str = Field(min_length=20, max_length=300)
+    tags: list[str] = Field(min_length=1, max_length=8)
+    sources: list[Source] = Field(min_length=1)
+    reflection_questions: list[str] = Field(min_length=2)
+    related: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not CARD_ID.match(value):
+            raise ValueError("must be lowercase-kebab-case, e.g. 'four-compassionate-behaviours'")
+        return value
+
+    @field_validator("tags", "related")
+    @classmethod
+    def _kebab(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not CARD_ID.match(value):
+                raise ValueError(f"{value!r} is not lowercase-kebab-case")
+        return values
+
+    @field_validator("reflection_questions")
+    @classmethod
+    def _questions(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip().endswith("?"):
+                raise ValueError(f"{value!r} must be a question ending in '?'")
+        return values
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    heading: str
+    text: str
+
+
+class Card(BaseModel):
+    """A validated knowledge card: metadata plus its body split into sections."""
+
+    model_config = ConfigDict(frozen=True)
+
+    meta: CardMeta
+    sections: list[Section]
+    path: str
+    digest: str
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(s.text for s in self.sections)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+
+class Passage(BaseModel):
+    """A retrieved chunk of a card."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    card_id: str
+    title: str
+    section: str
+    text: str
+    score: float
+
+
+class Citation(BaseModel):
+    card_id: str
+    title: str
+    sources: list[Source]
+
+
+class SafetyLevel(StrEnum):
+    NONE = "none"
+    CONCERN = "concern"
+    CRISIS = "crisis"
+
+
+class SafetyInfo(BaseModel):
+    level: SafetyLevel = SafetyLevel.NONE
+    category: str = "none"
+    signposts: list[str] = Field(default_factory=list)
+
+
+class Reply(BaseModel):
+    """What the coach says back, in any front end."""
+
+    reply: str
+    citations: list[Citation] = Field(default_factory=list)
+    mode: Literal["offline", "llm"] = "offline"
+    safety: SafetyInfo = Field(default_factory=SafetyInfo)
+    notes: list[str] = Field(default_factory=list)

@@ -1,0 +1,154 @@
+"""The conversation store: users, conversations and turns, with text encrypted at rest."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.crypto import Cipher
+from bot.store.tables import Base, ConversationRow, TurnRow, UserRow
+
+Role = Literal["user", "coach"]
+
+
+class Turn(BaseModel):
+    role: Role
+    text: str
+    card_ids: list[str]
+    safety_level: str
+    created_at: datetime
+
+
+class Conversation(BaseModel):
+    id: int
+    user_id: int
+    key: str
+    state: dict[str, Any]
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys and a busy timeout for concurrent writers."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class ConversationStore:
+    """Persists conversations. All text passes through the cipher on its way in and out."""
+
+    def __init__(self, engine: Engine, cipher: Cipher) -> None:
+        self.engine = engine
+        self.cipher = cipher
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        Base.metadata.create_all(engine)
+
+    def user_id(self, external_id: str) -> int:
+        """The id of the user with this external id, created on first contact."""
+        with self.sessions() as session:
+            found = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
+            if found is not None:
+                return found
+            row = UserRow(external_id=external_id)
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another process created it first
+                session.rollback()
+                again = session.scalar(
+                    select(UserRow.id).where(UserRow.external_id == external_id)
+                )
+                assert again is not None
+                return again
+            return row.id
+
+    def _to_model(self, row: ConversationRow) -> Conversation:
+        state = json.loads(self.cipher.decrypt(row.state_enc)) if row.state_enc else {}
+        return Conversation(id=row.id, user_id=row.user_id, key=row.key, state=state)
+
+    def current(self, user_id: int, key: str) -> Conversation:
+        """The latest conversation for (user, key), started if there is none."""
+        with self.sessions() as session:
+            row = session.scalar(
+                select(ConversationRow)
+                .where(ConversationRow.user_id == user_id, ConversationRow.key == key)
+                .order_by(ConversationRow.id.desc())
+                .limit(1)
+            )
+            if row is None:
+                row = self._new(session, user_id, key)
+            return self._to_model(row)
+
+    def start_new(self, user_id: int, key: str) -> Conversation:
+        with self.sessions() as session:
+            return self._to_model(self._new(session, user_id, key))
+
+    @staticmethod
+    def _new(session: Session, user_id: int, key: str) -> ConversationRow:
+        row = ConversationRow(user_id=user_id, key=key)
+        session.add(row)
+        session.commit()
+        return row
+
+    def save_state(self, conversation_id: int, state: dict[str, Any]) -> None:
+        with self.sessions() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise KeyError(conversation_id)
+            row.state_enc = self.cipher.encrypt(json.dumps(state, sort_keys=True))
+            session.commit()
+
+    def add_turn(
+        self,
+        conversation_id: int,
+        role: Role,
+        text: str,
+        *,
+        card_ids: list[str] | None = None,
+        safety_level: str = "none",
+    ) -> None:
+        with self.sessions() as session:
+            session.add(
+                TurnRow(
+                    conversation_id=conversation_id,
+                    role=role,
+                    text_enc=self.cipher.encrypt(text),
+                    card_ids=",".join(card_ids or []),
+                    safety_level=safety_level,
+                )
+            )
+            session.commit()
+
+    def turns(self, conversation_id: int, limit: int = 20) -> list[Turn]:
+        """The last `limit` turns, oldest first."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(TurnRow)
+                .where(TurnRow.conversation_id == conversation_id)
+                .order_by(TurnRow.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            Turn(
+                role=row.role,  # type: ignore[arg-type]
+                text=self.cipher.decrypt(row.text_enc),
+                card_ids=[c for c in row.card_ids.split(",") if c],
+                safety_level=row.safety_level,
+                created_at=row.created_at,
+            )
+            for row in reversed(rows)
+        ]

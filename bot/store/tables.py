@@ -1,0 +1,61 @@
+"""SQLAlchemy tables. Conversation text and flow state are stored encrypted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversations: Mapped[list[ConversationRow]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_user_key", "user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    state_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[UserRow] = relationship(back_populates="conversations")
+    turns: Mapped[list[TurnRow]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", order_by="TurnRow.id"
+    )
+
+
+class TurnRow(Base):
+    __tablename__ = "turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(10))
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    card_ids: Mapped[str] = mapped_column(String(2000), default="")
+    safety_level: Mapped[str] = mapped_column(String(10), default="none")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[ConversationRow] = relationship(back_populates="turns")
