@@ -17,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Anchor's configuration, read from ``ANCHOR_*`` environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="ANCHOR_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ANCHOR_", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Field(
         default=Path(".anchor"),
@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     prompts_dir: Path = Field(
         default=PROJECT_ROOT / "prompts",
         description="Folder of prompts: safety signposts, coaching templates, flows.",
+    )
+    index_dir_override: Path | None = Field(
+        default=None,
+        alias="ANCHOR_INDEX_DIR",
+        description="Folder for the knowledge index; default is `<data_dir>/index`.",
     )
     llm: str = Field(
         default="offline",
@@ -72,4 +77,4 @@ class Settings(BaseSettings):
 
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.index_dir_override or self.data_dir / "index"

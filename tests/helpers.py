@@ -1,0 +1,54 @@
+"""Small builders shared by tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FILLER = (
+    "Partners who meet often and keep small promises build the trust that lets them "
+    "disagree safely about budgets, beds and priorities. "
+)
+
+
+def card_meta(card_id: str, **change: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "id": card_id,
+        "title": f"Title of {card_id}",
+        "summary": "A short summary of what this sample card is about for tests.",
+        "tags": ["trust", "relationships"],
+        "sources": [
+            {
+                "author": "West M, Eckert R",
+                "year": 2014,
+                "title": "Developing collective leadership for health care",
+                "publisher": "The King's Fund",
+            }
+        ],
+        "reflection_questions": ["What would help here?", "How will you know it worked?"],
+        "related": [],
+    }
+    for key, value in change.items():
+        if key == "words":
+            continue
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    return meta
+
+
+def write_card(directory: Path, name: str, *, words: int = 200, **change: Any) -> Path:
+    """Write a valid card (or one with `change` applied) and return its path."""
+    meta = card_meta(name, **change)
+    sentence_words = len(FILLER.split())
+    body = FILLER * (words // sentence_words)
+    path = directory / f"{name}.md"
+    path.write_text(
+        f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n"
+        f"## What it is\n\n{body[: len(body) // 2]}\n\n## Trying it\n\n{body[len(body) // 2 :]}\n",
+        encoding="utf-8",
+    )
+    return path
