@@ -30,10 +30,11 @@ class Source(BaseModel):
         return value
 
     def short(self) -> str:
-        """`West M et al (2014)` style short reference."""
+        """`West et al, 2014` style short reference."""
         first = self.author.split(",")[0].strip()
+        surname = first.rsplit(" ", 1)[0] if re.fullmatch(r".+ [A-Z]{1,3}", first) else first
         more = " et al" if "," in self.author else ""
-        return f"{first}{more} ({self.year})"
+        return f"{surname}{more}, {self.year}"
 
 
 class CardMeta(BaseModel):

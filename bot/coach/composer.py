@@ -19,7 +19,8 @@ from bot.models import Card, Citation
 
 WORD = re.compile(r"[a-z']+")
 QUESTION_OPENERS = ("what", "how", "why", "who", "when", "where", "which", "is ", "are ", "can ", "could ", "should ", "do ", "does ", "any ")
-NO_MATCH_SCORE = 0.30
+# below this cosine between the message and every candidate sentence, nothing in the cards fits
+NO_MATCH_SIMILARITY = 0.22
 
 
 @dataclass
@@ -58,7 +59,7 @@ def cite(cards: dict[str, Card], card_ids: list[str]) -> list[Citation]:
 
 def citation_line(citations: list[Citation], heading: str) -> str:
     parts = [
-        f"[{n}] {c.title} ({'; '.join(s.short() for s in c.sources[:2])})"
+        f"[{n}] {c.title} ({'; '.join(s.short() for s in c.sources[:2])})."
         for n, c in enumerate(citations, start=1)
     ]
     return f"{heading}: " + " ".join(parts)
@@ -102,7 +103,8 @@ class OfflineComposer:
         candidates = self.bank.candidates(query, chunks, exclude=used)
         chosen = pick(candidates)
         seed = seed + message
-        if not chosen or chosen[0].score < NO_MATCH_SCORE:
+        best = max((c.similarity for c in candidates), default=0.0)
+        if not chosen or best < NO_MATCH_SIMILARITY:
             exhausted = followup and bool(used)
             opening = self.templates.more_exhausted if exhausted else self.templates.no_match
             question = choose(

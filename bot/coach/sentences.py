@@ -11,7 +11,7 @@ from bot.knowledge.chunks import Chunk
 from bot.knowledge.embed import Embedder, Vectors
 from bot.knowledge.lexical import tokenize
 
-SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(])")
+SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9\"“‘(])")
 CONTEXT_OPENERS = ("this ", "that ", "these ", "those ", "it ", "they ", "he ", "she ", "but ", "and ", "so ", "also ")
 MIN_WORDS, MAX_WORDS = 7, 48
 
@@ -23,6 +23,7 @@ class Candidate:
     card_id: str
     text: str
     score: float
+    similarity: float
     vector: Vectors
 
 
@@ -32,8 +33,15 @@ def split_sentences(text: str) -> list[str]:
 
 
 def usable(sentence: str) -> bool:
+    """Long enough to say something, short enough to read, and whole on its own."""
     words = len(sentence.split())
-    return MIN_WORDS <= words <= MAX_WORDS and not sentence.endswith("?") and not sentence.endswith(":")
+    balanced = sentence.count('"') % 2 == 0 and sentence.count("“") == sentence.count("”")
+    return (
+        MIN_WORDS <= words <= MAX_WORDS
+        and balanced
+        and not sentence.endswith(("?", ":"))
+        and not sentence.startswith(("For example", "A familiar story"))
+    )
 
 
 class SentenceBank:
@@ -75,23 +83,30 @@ class SentenceBank:
                 score = float(sims[i]) + 0.35 * overlap + 0.08 / (1 + rank)
                 if text.lower().startswith(CONTEXT_OPENERS):
                     score -= 0.08
-                found.append(Candidate(key, chunk.id, chunk.card_id, text, score, vectors[i]))
+                found.append(
+                    Candidate(key, chunk.id, chunk.card_id, text, score, float(sims[i]), vectors[i])
+                )
         found.sort(key=lambda c: -c.score)
         return found
 
 
+SAME_CARD, OTHER_CARD, REDUNDANT = 0.7, 0.85, 0.8
+
+
 def pick(candidates: list[Candidate], most: int = 3, max_cards: int = 2) -> list[Candidate]:
-    """Up to `most` strong, non-repetitive sentences from at most `max_cards` cards."""
+    """Up to `most` strong, non-repetitive sentences; a second card must earn its place."""
     chosen: list[Candidate] = []
     cards: list[str] = []
     for cand in candidates:
         if len(chosen) == most:
             break
-        if chosen and cand.score < 0.72 * chosen[0].score:
-            break
+        if chosen:
+            bar = SAME_CARD if cand.card_id in cards else OTHER_CARD
+            if cand.score < bar * chosen[0].score:
+                continue
         if cand.card_id not in cards and len(cards) == max_cards:
             continue
-        if any(float(np.dot(cand.vector, c.vector)) > 0.9 for c in chosen):
+        if any(float(np.dot(cand.vector, c.vector)) > REDUNDANT for c in chosen):
             continue
         chosen.append(cand)
         if cand.card_id not in cards:

@@ -96,5 +96,6 @@ class DenseIndex:
         if k <= 0:
             return []
         vector = [float(x) for x in self.embedder.embed([query])[0]]
+        # langchain-chroma hands back Chroma's cosine *distance* here; turn it into similarity
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
-        return [(str(doc.id), float(score)) for doc, score in hits]
+        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]

@@ -1,0 +1,488 @@
+"""Safety content from prompts/safety/: signposts and replies, detection rules, and the lexicon.
+
+Three YAML files, each validated by a pydantic model:
+
+- ``signposts.yaml``: the signpost lines (999, Samaritans, NHS 111, NHS Practitioner Health, the
+  local employee assistance programme, Freedom to Speak Up) and every reply the safety gate gives.
+- ``rules.yaml``: regular expressions over normalised text, grouped by what they detect. A rule's
+  regex may use ``{name}`` macros from the file's ``macros`` table. Every regex is expanded and
+  compiled once, here, at load time.
+- ``lexicon.yaml``: how text is normalised (contractions, text-speak, phrases, look-alike digits)
+  and the key words that tolerate one typo.
+
+Any problem raises :class:`ContentError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from bot.content.errors import ContentError
+
+SAFETY_DIR = "safety"
+SIGNPOSTS_FILE = "signposts.yaml"
+RULES_FILE = "rules.yaml"
+LEXICON_FILE = "lexicon.yaml"
+
+RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+MACRO = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+WORD = re.compile(r"^[a-z0-9]+$")
+PHRASE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
+MAX_MACRO_DEPTH = 6
+
+SignpostId = Literal["emergency", "samaritans", "nhs111", "practitioner_health", "eap", "ftsu"]
+M = TypeVar("M", bound=BaseModel)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _placeholders(text: str) -> set[str]:
+    """The ``{name}`` fields of a str.format template; rejects conversions and format specs."""
+    names: set[str] = set()
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"bad template: {exc}") from exc
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"bad placeholder {{{name}}}: use plain names like {{eap_line}}")
+        names.add(name)
+    return names
+
+
+def _check_template(text: str, allowed: Iterable[str]) -> str:
+    unknown = _placeholders(text) - set(allowed)
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder(s) {sorted(unknown)}; allowed here: {sorted(allowed)}"
+        )
+    return text
+
+
+class Signposts(BaseModel):
+    """One line per service; ``{eap_line}`` is filled from the ``eap_line`` setting."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    emergency: str = Field(min_length=10)
+    samaritans: str = Field(min_length=10)
+    nhs111: str = Field(min_length=10)
+    practitioner_health: str = Field(min_length=10)
+    eap: str = Field(min_length=10)
+    ftsu: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _facts(self) -> Signposts:
+        required = {
+            "emergency": ("999",),
+            "samaritans": ("116 123",),
+            "nhs111": ("111",),
+            "practitioner_health": ("0300 0303 300", "practitionerhealth.nhs.uk"),
+            "eap": ("{eap_line}",),
+            "ftsu": ("nationalguardian.org.uk",),
+        }
+        for name, facts in required.items():
+            line = str(getattr(self, name))
+            _check_template(line, ["eap_line"])
+            for fact in facts:
+                if fact not in line:
+                    raise ValueError(f"{name}: must contain {fact!r}")
+        return self
+
+    def line(self, name: SignpostId) -> str:
+        return str(getattr(self, name))
+
+
+class Template(BaseModel):
+    """A reply or preface; ``{signposts}`` expands to the listed signpost lines as bullets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=20)
+    signposts: list[SignpostId] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fields(self) -> Template:
+        _check_template(self.text, ["signposts", "numbers", "eap_line"])
+        if self.signposts and "signposts" not in _placeholders(self.text):
+            raise ValueError("lists signposts but the text has no {signposts} placeholder")
+        if not self.signposts and "{signposts}" in self.text:
+            raise ValueError("uses {signposts} but lists none")
+        return self
+
+
+class Variants(BaseModel):
+    """Several wordings of one message; the gate rotates through them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    variants: list[str] = Field(min_length=2)
+
+    @field_validator("variants")
+    @classmethod
+    def _texts(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if len(value.strip()) < 20:
+                raise ValueError(f"variant too short: {value!r}")
+            _check_template(value, ["numbers", "eap_line"])
+        if len(set(values)) != len(values):
+            raise ValueError("variants must differ")
+        return values
+
+
+class Replies(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    crisis: Template
+    checkin: Variants
+    checkin_safe: Variants
+    checkin_topic: Variants
+    checkin_exit: Variants
+    supporting_someone: Template
+    speak_up: Template
+    redirect_clinical: Template
+    redirect_legal: Template
+    redirect_hr: Template
+
+    @field_validator("crisis")
+    @classmethod
+    def _crisis(cls, value: Template) -> Template:
+        needed = {"emergency", "samaritans", "nhs111", "practitioner_health", "eap"}
+        missing = needed - set(value.signposts)
+        if missing:
+            raise ValueError(f"the crisis reply must list signposts {sorted(missing)}")
+        if "?" not in value.text:
+            raise ValueError("the crisis reply must ask whether the person is safe right now")
+        return value
+
+    @field_validator("speak_up")
+    @classmethod
+    def _speak_up(cls, value: Template) -> Template:
+        if "ftsu" not in value.signposts:
+            raise ValueError("the speak-up preface must list the ftsu signpost")
+        return value
+
+
+class SignpostsFile(BaseModel):
+    """prompts/safety/signposts.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    signposts: Signposts
+    numbers: str = Field(min_length=20, description="The key numbers on one line.")
+    replies: Replies
+
+    @field_validator("numbers")
+    @classmethod
+    def _numbers(cls, value: str) -> str:
+        _check_template(value, ["eap_line"])
+        for fact in ("116 123", "999", "111", "0300 0303 300", "{eap_line}"):
+            if fact not in value:
+                raise ValueError(f"must contain {fact!r}")
+        if "\n" in value.strip():
+            raise ValueError("must be a single line")
+        return value
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    """Replace ``{name}`` with the macro's fragment (wrapped in a group), recursively."""
+    for _ in range(MAX_MACRO_DEPTH):
+        names = MACRO.findall(pattern)
+        if not names:
+            return pattern
+        unknown = sorted({n for n in names if n not in macros})
+        if unknown:
+            raise ValueError(f"unknown macro(s) {unknown}")
+        pattern = MACRO.sub(lambda m: f"(?:{macros[m.group(1)]})", pattern)
+    raise ValueError(f"macros nested more than {MAX_MACRO_DEPTH} deep (a cycle?)")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regex: {exc}") from exc
+    if compiled.search("") is not None or compiled.search(" . ") is not None:
+        raise ValueError("matches empty text, so it would fire on every message")
+    return compiled
+
+
+class Rule(BaseModel):
+    """One detection pattern over normalised text (lower case, words separated by spaces)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    regex: re.Pattern[str]
+    note: str = ""
+    examples: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not RULE_ID.match(value):
+            raise ValueError("must be lower case words joined by '_' or '-'")
+        return value
+
+    @field_validator("regex", mode="before")
+    @classmethod
+    def _regex(cls, value: Any, info: ValidationInfo) -> re.Pattern[str]:
+        if isinstance(value, re.Pattern):
+            return value
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("must be a non-empty string")
+        macros: dict[str, str] = (info.context or {}).get("macros", {})
+        return _compile(expand_macros(value, macros))
+
+
+class CheckinRules(BaseModel):
+    """How a message is read while the conversation is in check-in mode."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    safe: list[Rule] = Field(min_length=1)
+    distress: list[Rule] = Field(min_length=1)
+    min_content_words: int = Field(default=3, ge=1, le=20)
+    calm_turns_to_leave: int = Field(default=2, ge=1, le=10)
+
+
+class SafetyRules(BaseModel):
+    """prompts/safety/rules.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    macros: dict[str, str] = Field(default_factory=dict)
+    masks: list[Rule] = Field(min_length=1)
+    past: list[Rule] = Field(default_factory=list)
+    relapse: list[Rule] = Field(default_factory=list)
+    negations: list[Rule] = Field(default_factory=list)
+    third_party: list[Rule] = Field(min_length=1)
+    co_crisis: list[Rule] = Field(default_factory=list)
+    crisis: list[Rule] = Field(min_length=1)
+    speak_up: list[Rule] = Field(min_length=1)
+    redirect_clinical: list[Rule] = Field(min_length=1)
+    redirect_legal: list[Rule] = Field(min_length=1)
+    redirect_hr: list[Rule] = Field(min_length=1)
+    checkin: CheckinRules
+
+    def groups(self) -> dict[str, list[Rule]]:
+        """Every rule list by its field path, e.g. ``crisis`` or ``checkin.safe``."""
+        found: dict[str, list[Rule]] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, list):
+                found[name] = value
+        found["checkin.safe"] = self.checkin.safe
+        found["checkin.distress"] = self.checkin.distress
+        return found
+
+
+def combine(rules: Sequence[Rule]) -> re.Pattern[str]:
+    """One alternation of many rules, so a message is scanned once per group."""
+    if not rules:
+        return re.compile(r"(?!x)x")  # never matches
+    return re.compile("|".join(f"(?:{rule.regex.pattern})" for rule in rules))
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+class Fuzzy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_length: int = Field(default=5, ge=3, le=12)
+    keywords: list[str] = Field(min_length=1)
+    protect: list[str] = Field(default_factory=list)
+
+    @field_validator("keywords", "protect")
+    @classmethod
+    def _words(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.isalpha() or value != value.lower():
+                raise ValueError(f"{value!r} must be a lower-case word")
+        if len(set(values)) != len(values):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            raise ValueError(f"duplicates: {dupes}")
+        return values
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Fuzzy:
+        both = sorted(set(self.keywords) & set(self.protect))
+        if both:
+            raise ValueError(f"words both key words and protected: {both}")
+        return self
+
+
+class Lexicon(BaseModel):
+    """prompts/safety/lexicon.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    token_map: dict[str, str] = Field(default_factory=dict)
+    phrases: dict[str, str] = Field(default_factory=dict)
+    leet: dict[str, str] = Field(default_factory=dict)
+    fuzzy: Fuzzy
+    stopwords: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+
+    @field_validator("token_map")
+    @classmethod
+    def _token_map(cls, values: dict[str, str]) -> dict[str, str]:
+        for key, value in values.items():
+            if not WORD.match(key):
+                raise ValueError(f"key {key!r} must be one lower-case word")
+            if not PHRASE.match(value):
+                raise ValueError(f"{key}: {value!r} must be lower-case words")
+        return values
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases(cls, values: dict[str, str]) -> dict[str, str]:
+        for key, value in values.items():
+            if not PHRASE.match(key) or not PHRASE.match(value):
+                raise ValueError(f"{key!r}: {value!r} must be lower-case words")
+        return values
+
+    @field_validator("leet")
+    @classmethod
+    def _leet(cls, values: dict[str, str]) -> dict[str, str]:
+        for key, value in values.items():
+            if len(key) != 1 or key.isalpha() or len(value) != 1 or not value.isalpha():
+                raise ValueError(f"{key!r}: {value!r} must map one symbol to one letter")
+        return values
+
+    @field_validator("stopwords", "fillers")
+    @classmethod
+    def _plain(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not WORD.match(value):
+                raise ValueError(f"{value!r} must be one lower-case word")
+        return values
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class SafetyContent(BaseModel):
+    """Everything the safety gate needs from prompts/safety/."""
+
+    model_config = ConfigDict(frozen=True)
+
+    signposts: SignpostsFile
+    rules: SafetyRules
+    lexicon: Lexicon
+
+
+def _display(path: Path, prompts_dir: Path) -> str:
+    try:
+        return str(path.relative_to(prompts_dir.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ContentError(shown, "file", "not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(shown, "file", f"cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(shown, "yaml", f"invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ContentError(shown, "document", "must be a mapping of fields")
+    return data
+
+
+def _validate(model: type[M], data: dict[str, Any], shown: str, context: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        field = ".".join(str(p) for p in first["loc"]) or "document"
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ContentError(shown, field, f"{first['msg']}{more}") from exc
+
+
+def _macros(data: dict[str, Any], shown: str) -> dict[str, str]:
+    raw = data.get("macros", {}) or {}
+    if not isinstance(raw, dict):
+        raise ContentError(shown, "macros", "must be a mapping of name: regex fragment")
+    macros: dict[str, str] = {}
+    for name, fragment in raw.items():
+        field = f"macros.{name}"
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ContentError(shown, field, "macro names are lower-case words")
+        if not isinstance(fragment, str) or not fragment:
+            raise ContentError(shown, field, "must be a non-empty regex fragment")
+        macros[name] = fragment
+    for name in macros:
+        try:
+            re.compile(expand_macros(f"{{{name}}}", macros))
+        except (ValueError, re.error) as exc:
+            raise ContentError(shown, f"macros.{name}", f"bad regex: {exc}") from exc
+    return macros
+
+
+def _unique_ids(rules: SafetyRules, shown: str) -> None:
+    seen: dict[str, str] = {}
+    for group, items in rules.groups().items():
+        for index, rule in enumerate(items):
+            where = f"{group}.{index}.id"
+            if rule.id in seen:
+                raise ContentError(shown, where, f"duplicate id {rule.id!r} (also {seen[rule.id]})")
+            seen[rule.id] = where
+
+
+def load_rules(path: Path, shown: str | None = None) -> SafetyRules:
+    shown = shown or str(path)
+    data = _read_yaml(path, shown)
+    rules = _validate(SafetyRules, data, shown, {"macros": _macros(data, shown)})
+    _unique_ids(rules, shown)
+    return rules
+
+
+def load_signposts(path: Path, shown: str | None = None) -> SignpostsFile:
+    shown = shown or str(path)
+    return _validate(SignpostsFile, _read_yaml(path, shown), shown, {})
+
+
+def load_lexicon(path: Path, shown: str | None = None) -> Lexicon:
+    shown = shown or str(path)
+    return _validate(Lexicon, _read_yaml(path, shown), shown, {})
+
+
+def load_safety_content(prompts_dir: Path) -> SafetyContent:
+    """Load and validate prompts/safety/*.yaml; raises ContentError with file and field."""
+    folder = prompts_dir / SAFETY_DIR
+
+    def shown(name: str) -> str:
+        return _display(folder / name, prompts_dir)
+
+    return SafetyContent(
+        signposts=load_signposts(folder / SIGNPOSTS_FILE, shown(SIGNPOSTS_FILE)),
+        rules=load_rules(folder / RULES_FILE, shown(RULES_FILE)),
+        lexicon=load_lexicon(folder / LEXICON_FILE, shown(LEXICON_FILE)),
+    )

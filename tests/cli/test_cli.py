@@ -1,0 +1,120 @@
+"""The `anchor` command, run as a real process the way a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import write_card
+
+
+def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path, index_dir: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANCHOR_")}
+    return {**clean, "ANCHOR_DATA_DIR": str(tmp_path / "data"), "ANCHOR_INDEX_DIR": str(index_dir), "COLUMNS": "120"}
+
+
+def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
+    result = run(["ask", "how do I rebuild trust with the council after they walked out?", "--json"], env)
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert set(reply) >= {"reply", "citations", "mode", "safety"}
+    assert reply["mode"] == "offline"
+    assert reply["safety"]["level"] == "none"
+    assert reply["citations"], "a grounded answer cites its cards"
+    first = reply["citations"][0]
+    assert set(first) == {"card_id", "title", "sources"}
+    assert first["sources"][0]["author"] and first["sources"][0]["year"]
+    assert reply["reply"].count("?") >= 1
+
+
+def test_ask_in_crisis_gives_signposting(env: dict[str, str]) -> None:
+    result = run(["ask", "i dont want to be here anymore", "--json"], env)
+    reply = json.loads(result.stdout)
+    assert reply["safety"]["level"] == "crisis"
+    assert "116 123" in reply["reply"] and "999" in reply["reply"]
+
+
+def test_ask_plain_text_shows_sources(env: dict[str, str]) -> None:
+    result = run(["ask", "what does compassionate leadership look like in practice?"], env)
+    assert result.returncode == 0, result.stderr
+    assert "Sources:" in result.stdout
+
+
+def test_chat_reads_piped_lines_and_handles_commands(env: dict[str, str]) -> None:
+    script = "\n".join(
+        [
+            "/help",
+            "our clinicians learnt about the plan from the local paper",
+            "/sources",
+            "tell me more",
+            "/new",
+            "/nonsense",
+            "",
+            "/quit",
+            "this line is never read",
+        ]
+    )
+    result = run(["chat"], env, stdin=script + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Commands:" in out
+    assert out.count("Anchor:") == 3  # two messages and one empty line answered gently
+    assert "Started a fresh conversation" in out
+    assert "Unknown command '/nonsense'" in out
+    assert "never read" not in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_kb_check_passes_on_the_real_cards(env: dict[str, str]) -> None:
+    result = run(["kb", "check"], env)
+    assert result.returncode == 0, result.stderr
+    assert "cards OK" in result.stdout
+
+
+def test_a_malformed_card_fails_index_with_file_and_field(env: dict[str, str], tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    write_card(kb, "good-card")
+    write_card(kb, "bad-card", summary=None)
+    env = {**env, "ANCHOR_KNOWLEDGE_DIR": str(kb), "ANCHOR_INDEX_DIR": str(tmp_path / "idx")}
+    for args in (["index"], ["kb", "check"], ["ask", "hello there"]):
+        result = run(args, env)
+        assert result.returncode == 1
+        assert "bad-card.md: summary: Field required" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_bad_setting_is_a_message_not_a_traceback(env: dict[str, str]) -> None:
+    result = run(["ask", "hi"], {**env, "ANCHOR_LLM": "gpt"})
+    assert result.returncode == 1
+    assert "provider:model" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_encryption_key_is_explained(env: dict[str, str]) -> None:
+    result = run(["ask", "hi"], {**env, "ANCHOR_ENCRYPTION_KEY": "not-a-key"})
+    assert result.returncode == 1
+    assert "not a valid Fernet key" in result.stderr
+
+
+def test_keygen_prints_a_usable_key(env: dict[str, str]) -> None:
+    key = run(["keygen"], env).stdout.strip()
+    result = run(["ask", "hello", "--json"], {**env, "ANCHOR_ENCRYPTION_KEY": key})
+    assert result.returncode == 0, result.stderr
