@@ -135,6 +135,22 @@ class SafetyInfo(BaseModel):
     signposts: list[str] = Field(default_factory=list)
 
 
+class ReplyOption(BaseModel):
+    """A choice the person can make with one tap (a Slack button) or by typing its number."""
+
+    value: str
+    label: str
+
+
+class FlowInfo(BaseModel):
+    kind: str
+    id: str
+    title: str
+    step: int | None = None
+    total: int | None = None
+    finished: bool = False
+
+
 class Reply(BaseModel):
     """What the coach says back, in any front end."""
 
@@ -142,4 +158,6 @@ class Reply(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     mode: Literal["offline", "llm"] = "offline"
     safety: SafetyInfo = Field(default_factory=SafetyInfo)
+    options: list[ReplyOption] = Field(default_factory=list)
+    flow: FlowInfo | None = None
     notes: list[str] = Field(default_factory=list)

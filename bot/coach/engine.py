@@ -1,24 +1,32 @@
-"""The coach service: one entry point for every front end (CLI now, Slack later).
+"""The coach service: one entry point for every front end (the CLI now, Slack later).
 
-Order on every message: tidy the input, the safety gate, small talk, then a grounded reply.
+Order on every message: tidy the input, the safety gate, then routing: a flow control, a new
+flow, an answer inside a flow, goals or help, small talk, or a grounded answer.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from bot.coach.composer import OfflineComposer, choose
+from bot.coach.composer import OfflineComposer, choose, cite, citation_line
+from bot.coach.dates import parse_due
+from bot.coach.flows.base import FlowTurn
+from bot.coach.flows.runner import FlowRunner
 from bot.coach.followup import resolve
+from bot.coach.router import Route, route
 from bot.coach.safety import SafetyGate
 from bot.coach.state import CoachState
 from bot.config import Settings
+from bot.content.coaching import RouterRules, load_router
 from bot.content.templates import OfflineTemplates, load_offline_templates
 from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.retrieve import Retriever
-from bot.models import Reply, SafetyInfo
+from bot.models import FlowInfo, Reply, SafetyInfo
 from bot.store.conversations import ConversationStore, make_engine
 from bot.store.crypto import Cipher, load_or_create_key
+from bot.store.goals import Goal, GoalStore
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +46,40 @@ def tidy(raw: str, limit: int, templates: OfflineTemplates) -> Tidied:
     return Tidied(text, None)
 
 
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+@dataclass
+class Turn:
+    """One message being handled: who, where, their state, and what we know so far."""
+
+    user_id: int
+    text: str
+    state: CoachState
+    safety: SafetyInfo
+
+
 class Coach:
     def __init__(
         self,
         settings: Settings,
         retriever: Retriever,
         store: ConversationStore,
+        goals: GoalStore,
         gate: SafetyGate,
         templates: OfflineTemplates,
+        flows: FlowRunner,
+        router: RouterRules,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.store = store
+        self.goals = goals
         self.gate = gate
         self.templates = templates
+        self.flows = flows
+        self.router = router
         self.composer = OfflineComposer(retriever, templates, top_k=settings.top_k)
 
     @classmethod
@@ -64,16 +92,27 @@ class Coach:
             settings.encryption_key.get_secret_value() if settings.encryption_key else None,
             settings.data_dir,
         )
-        store = ConversationStore(make_engine(settings.resolved_database_url), Cipher(key))
-        gate = SafetyGate.from_dir(settings.prompts_dir, settings.eap_line)
-        return cls(settings, retriever, store, gate, load_offline_templates(settings.prompts_dir))
+        engine = make_engine(settings.resolved_database_url)
+        cipher = Cipher(key)
+        prompts = settings.prompts_dir
+        return cls(
+            settings,
+            retriever,
+            ConversationStore(engine, cipher),
+            GoalStore(engine, cipher),
+            SafetyGate.from_dir(prompts, settings.eap_line),
+            load_offline_templates(prompts),
+            FlowRunner.from_dir(prompts),
+            load_router(prompts),
+        )
 
     def new_conversation(self, user: str, channel: str = "cli") -> None:
         self.store.start_new(self.store.user_id(user), channel)
 
     def respond(self, user: str, message: str, channel: str = "cli") -> Reply:
         tidied = tidy(message or "", self.settings.max_message_chars, self.templates)
-        conversation = self.store.current(self.store.user_id(user), channel)
+        user_id = self.store.user_id(user)
+        conversation = self.store.current(user_id, channel)
         state = CoachState.model_validate(conversation.state)
         state.turns += 1
         log.debug("turn %d in conversation %d (%d chars)", state.turns, conversation.id, len(tidied.text))
@@ -83,7 +122,7 @@ class Coach:
         if outcome.reply is not None:
             reply = Reply(reply=outcome.reply, safety=outcome.info)
         else:
-            reply = self._coach(tidied.text, state, outcome.info)
+            reply = self._handle(Turn(user_id, tidied.text, state, outcome.info))
             if outcome.preface:
                 reply.reply = f"{outcome.preface}\n\n{reply.reply}"
         if tidied.note:
@@ -97,14 +136,130 @@ class Coach:
         self.store.save_state(conversation.id, state.model_dump(mode="json"))
         return reply
 
-    def _coach(self, text: str, state: CoachState, safety: SafetyInfo) -> Reply:
-        templates = self.templates
-        if not text:
-            return Reply(reply=templates.empty, safety=safety)
+    # --- routing ------------------------------------------------------------------------------
+
+    def _handle(self, turn: Turn) -> Reply:
+        state = turn.state
+        if not turn.text:
+            return Reply(reply=self.templates.empty, safety=turn.safety)
+        where = route(turn.text, self.router, in_flow=state.flow is not None)
+        if where.kind == "control":
+            return self._control(turn, where.name)
+        if where.kind == "start":
+            return self._start(turn, where)
+        if where.kind == "flow" and state.flow is not None:
+            return self._flow_reply(turn, self.flows.answer(state.flow, turn.text))
+        followup = self._due_followup(turn.user_id)
+        reply = self._ask(turn)
+        if followup:
+            reply.reply = f"{followup}\n\n{reply.reply}"
+        return reply
+
+    def _due_followup(self, user_id: int) -> str | None:
+        goal = self.goals.take_due_followup(user_id, today())
+        if goal is None:
+            return None
+        return self.flows.words.goals["followup"].format(text=goal.text, due=_due_text(goal))
+
+    def _start(self, turn: Turn, where: Route) -> Reply:
+        words = self.flows.words
+        if where.name == "help":
+            return Reply(reply=words.help, safety=turn.safety)
+        if where.name == "goals":
+            return Reply(reply=self.goals_text(turn.user_id), safety=turn.safety)
+        note = ""
+        current = turn.state.flow
+        if current is not None and current.kind != "menu":
+            turn.state.paused = current
+            note = words.controls["replaced"].format(title=current.title)
+        flow_turn = self.flows.start(where.name, where.rest)
+        reply = self._flow_reply(turn, flow_turn, opening=True)
+        if note:
+            reply.reply = f"{note}\n\n{reply.reply}"
+        return reply
+
+    def _control(self, turn: Turn, name: str) -> Reply:
+        state, words = turn.state, self.flows.words.controls
+        flow = state.flow
+        if name == "resume":
+            if state.paused is None:
+                return Reply(reply=words["nothing_paused"], safety=turn.safety)
+            state.flow, state.paused = state.paused, None
+            resumed = self.flows.resume(state.flow)
+            reply = self._flow_reply(turn, resumed)
+            reply.reply = f"{words['resumed'].format(title=state.flow.title)}\n\n{reply.reply}"
+            return reply
+        if flow is None:
+            return Reply(reply=words["not_in_flow"], safety=turn.safety)
+        if name == "pause":
+            state.paused, state.flow = flow, None
+            return Reply(reply=words["paused"].format(title=flow.title), safety=turn.safety)
+        if name == "quit":
+            state.flow = None
+            return Reply(reply=words["quit"].format(title=flow.title), safety=turn.safety)
+        if name == "skip":
+            return self._flow_reply(turn, self.flows.skip(flow))
+        current = self.flows.resume(flow)
+        status = words["status"].format(title=flow.title, n=current.step or 1, total=current.total or 1)
+        reply = self._flow_reply(turn, current)
+        reply.reply = f"{status}\n\n{reply.reply}"
+        return reply
+
+    def _flow_reply(self, turn: Turn, flow_turn: FlowTurn, *, opening: bool = False) -> Reply:
+        state = turn.state
+        before = state.flow
+        state.flow = flow_turn.state
+        finished = flow_turn.state is None
+        text = flow_turn.text
+        if flow_turn.commitment:
+            goal = self.goals.add(
+                turn.user_id,
+                flow_turn.commitment,
+                due=parse_due(flow_turn.commitment, today()),
+                source=f"{before.kind}:{before.ref}" if before else "flow",
+            )
+            text += "\n\n" + self.flows.words.exercise["goal_saved"].format(due=_due_text(goal))
+        citations = cite(self.retriever.cards, [c for c in flow_turn.card_ids if c in self.retriever.cards])
+        if citations and (opening or finished):
+            text += "\n\n" + citation_line(citations, self.templates.sources_heading)
+        shown = flow_turn.state or before
+        info = None
+        if shown is not None and shown.kind != "menu":
+            info = FlowInfo(
+                kind=shown.kind,
+                id=shown.ref,
+                title=shown.title,
+                step=flow_turn.step,
+                total=flow_turn.total,
+                finished=finished,
+            )
+        return Reply(
+            reply=text,
+            citations=citations,
+            options=flow_turn.options,
+            flow=info,
+            safety=turn.safety,
+        )
+
+    def goals_text(self, user_id: int) -> str:
+        words = self.flows.words.goals
+        goals = self.goals.list(user_id)
+        if not goals:
+            return words["none"]
+        lines = [words["heading"]]
+        lines += [
+            words["item"].format(n=goal.id, text=goal.text, due=_due_text(goal)) for goal in goals
+        ]
+        return "\n".join(lines)
+
+    # --- grounded answers ---------------------------------------------------------------------
+
+    def _ask(self, turn: Turn) -> Reply:
+        text, state, templates = turn.text, turn.state, self.templates
         for name, talk in templates.small_talk.items():
             if any(p.match(text) for p in talk.compiled):
                 log.debug("small talk: %s", name)
-                return Reply(reply=choose(talk.replies, f"{state.turns}{text}"), safety=safety)
+                return Reply(reply=choose(talk.replies, f"{state.turns}{text}"), safety=turn.safety)
         query = resolve(text, state.topic, templates)
         composed = self.composer.compose(
             text,
@@ -120,4 +275,8 @@ class Coach:
         elif query.kind == "shift" and composed.matched and state.topic:
             state.topic = f"{text} {state.topic}"
         state.remember(composed.used, composed.asked, [c.card_id for c in composed.citations])
-        return Reply(reply=composed.text, citations=composed.citations, safety=safety)
+        return Reply(reply=composed.text, citations=composed.citations, safety=turn.safety)
+
+
+def _due_text(goal: Goal) -> str:
+    return f" by {goal.due:%A %d %B}" if goal.due else ""

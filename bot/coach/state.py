@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from bot.coach.flows.base import FlowState
 from bot.coach.safety import SafetyState
 
 MEMORY = 80
@@ -16,6 +17,8 @@ class CoachState(BaseModel):
     used: list[str] = Field(default_factory=list)
     asked: list[str] = Field(default_factory=list)
     turns: int = 0
+    flow: FlowState | None = None
+    paused: FlowState | None = None
 
     def remember(self, used: list[str], asked: str | None, cards: list[str]) -> None:
         self.used = (self.used + used)[-MEMORY:]

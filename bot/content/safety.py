@@ -188,6 +188,9 @@ class SignpostsFile(BaseModel):
 
     signposts: Signposts
     numbers: str = Field(min_length=20, description="The key numbers on one line.")
+    eap_default: str = Field(
+        min_length=10, description="Used for {eap_line} when the eap_line setting is empty."
+    )
     replies: Replies
 
     @field_validator("numbers")
@@ -339,12 +342,23 @@ class Lexicon(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    contractions: dict[str, str] = Field(default_factory=dict)
     token_map: dict[str, str] = Field(default_factory=dict)
     phrases: dict[str, str] = Field(default_factory=dict)
     leet: dict[str, str] = Field(default_factory=dict)
     fuzzy: Fuzzy
     stopwords: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
+
+    @field_validator("contractions")
+    @classmethod
+    def _contractions(cls, values: dict[str, str]) -> dict[str, str]:
+        for key, value in values.items():
+            if "'" not in key or not re.fullmatch(r"[a-z']+", key):
+                raise ValueError(f"{key!r} must be a contraction with an apostrophe, e.g. \"n't\"")
+            if not PHRASE.match(value):
+                raise ValueError(f"{key}: {value!r} must be lower-case words")
+        return values
 
     @field_validator("token_map")
     @classmethod

@@ -1,0 +1,1 @@
+"""Resumable coaching flows: reflective exercises, conflict scenarios and GROW conversations."""

@@ -1,0 +1,476 @@
+"""The safety gate: runs before anything else on every message.
+
+How it reads a message:
+
+1. **Normalise** (lexicon.yaml): lower case, straight quotes, contractions expanded, punctuation
+   dropped (sentence ends kept as " . "), runs of one letter cut to two, text-speak and
+   look-alike digits mapped, and key words corrected when a word is one typo away ("suicidle"
+   -> "suicide", "kil" -> "kill"). Every rule is written against this plain form.
+2. **Blank out** what is not the writer's own crisis (rules.yaml): idioms and topics ("this
+   merger is killing me", "suicide prevention strategy"), negations ("I'm not going to hurt
+   myself"), past-tense recovery unless it has come back, and someone else's crisis, which is
+   remembered as "supporting someone".
+3. **Match** the crisis rules on what is left; then Freedom to Speak Up worries and clinical,
+   HR and legal questions on the whole message.
+
+Crisis replies put the conversation in check-in mode, which a bare "I'm fine" does not end: it
+ends when the person says they are safe and moves to another topic, or after two calm,
+substantive messages in a row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from bot.content.safety import (
+    Fuzzy,
+    Lexicon,
+    SafetyContent,
+    SafetyRules,
+    SignpostId,
+    SignpostsFile,
+    Template,
+    Variants,
+    combine,
+    load_safety_content,
+)
+from bot.models import SafetyInfo, SafetyLevel
+
+BLANK = "_"
+BULLET = "• "
+CACHE_LIMIT = 50_000
+
+QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+    }
+)
+INNER_APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z])")
+SENTENCE_END = re.compile(r"[.!?;\n\r]+|(?<=\s)[-\u2013\u2014]+(?=\s)")
+NOT_WORD = re.compile(r"[^a-z0-9@$. ]+")
+LONG_RUN = re.compile(r"([a-z])\1{2,}")
+DOUBLE = re.compile(r"([a-z])\1+")
+DOTS = re.compile(r"(?:\s*\.\s*)+")
+SPACES = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- state and outcome
+
+
+class SafetyState(BaseModel):
+    """Persisted per conversation as JSON by the caller."""
+
+    mode: Literal["normal", "checkin"] = "normal"
+    checkin_turns: int = Field(default=0, ge=0)
+    calm_turns: int = Field(default=0, ge=0)
+    crises: int = Field(default=0, ge=0)
+
+
+class SafetyOutcome(BaseModel):
+    info: SafetyInfo
+    reply: str | None = None
+    preface: str | None = None
+    proceed: bool = True
+    state: SafetyState
+
+
+# --------------------------------------------------------------------------- normalising
+
+
+def squeeze(word: str) -> str:
+    """Collapse every run of one letter to a single letter: "killl" -> "kil"."""
+    return DOUBLE.sub(r"\1", word)
+
+
+def deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (insert, delete, substitute, swap neighbours)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class KeyWords:
+    """Corrects a word to a key word when it is one typo away (or differs by doubled letters)."""
+
+    def __init__(self, fuzzy: Fuzzy) -> None:
+        self._order = {word: rank for rank, word in enumerate(fuzzy.keywords)}
+        self._protect = frozenset(fuzzy.protect)
+        self._min = fuzzy.min_length
+        self._squeezed: dict[str, str] = {}
+        self._index: dict[str, list[str]] = {}
+        for word in fuzzy.keywords:
+            self._squeezed.setdefault(squeeze(word), word)
+            if len(word) >= self._min:
+                for key in [word, *deletions(word)]:
+                    self._index.setdefault(key, []).append(word)
+
+    def correct(self, word: str) -> str:
+        if word in self._order or word in self._protect:
+            return word
+        squeezed = self._squeezed.get(squeeze(word))
+        if squeezed is not None:
+            return squeezed
+        if len(word) < self._min:
+            return word
+        candidates: set[str] = set()
+        for key in [word, *deletions(word)]:
+            candidates.update(self._index.get(key, ()))
+        close = [c for c in candidates if edit_distance(word, c) <= 1]
+        return min(close, key=self._order.__getitem__) if close else word
+
+
+class Normaliser:
+    """Turns a raw message into the plain form the rules are written against."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._token_map = lexicon.token_map
+        self._leet = str.maketrans(lexicon.leet)
+        self._leet_chars = frozenset(lexicon.leet)
+        self._keywords = KeyWords(lexicon.fuzzy)
+        self._contractions, self._contraction_map = _contraction_pattern(lexicon.contractions)
+        self._phrases, self._phrase_map = _phrase_pattern(lexicon.phrases)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).translate(QUOTES).lower()
+        if self._contractions is not None:
+            text = self._contractions.sub(self._expand_contraction, text)
+        text = INNER_APOSTROPHE.sub("", text)
+        text = SENTENCE_END.sub(" . ", text)
+        text = NOT_WORD.sub(" ", text)
+        text = LONG_RUN.sub(r"\1\1", text)
+        words = (self._word(token) for token in text.split())
+        text = " ".join(word for word in words if word)
+        if self._phrases is not None:
+            text = self._phrases.sub(lambda m: self._phrase_map[m.group(0)], text)
+        return DOTS.sub(" . ", text).strip(" .")
+
+    def _expand_contraction(self, match: re.Match[str]) -> str:
+        found = match.group(0)
+        return f" {self._contraction_map[found]}" if found.startswith(("'", "n'")) else (
+            self._contraction_map[found]
+        )
+
+    def _word(self, token: str) -> str:
+        cached = self._cache.get(token)
+        if cached is None:
+            cached = self._plain_word(token)
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[token] = cached
+        return cached
+
+    def _plain_word(self, token: str) -> str:
+        if token == ".":
+            return token
+        if token in self._token_map:
+            return self._token_map[token]
+        if self._leet_chars.intersection(token) and any(c.isalpha() for c in token):
+            token = token.translate(self._leet)
+            if token in self._token_map:
+                return self._token_map[token]
+        token = token.strip("@$")
+        if token.isalpha():
+            return self._keywords.correct(token)
+        return token
+
+
+def _contraction_pattern(
+    contractions: dict[str, str],
+) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    if not contractions:
+        return None, {}
+    whole = sorted((k for k in contractions if not k.startswith(("'", "n'"))), key=len)
+    endings = sorted((k for k in contractions if k.startswith(("'", "n'"))), key=len)
+    parts = [rf"\b{re.escape(k)}\b" for k in reversed(whole)]
+    parts += [rf"(?<=[a-z]){re.escape(k)}\b" for k in reversed(endings)]
+    return re.compile("|".join(parts)), dict(contractions)
+
+
+def _phrase_pattern(phrases: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    if not phrases:
+        return None, {}
+    keys = sorted(phrases, key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(k)}\b" for k in keys)), dict(phrases)
+
+
+# --------------------------------------------------------------------------- reading a message
+
+Redirect = Literal["redirect_clinical", "redirect_hr", "redirect_legal"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the detector found in one message."""
+
+    text: str
+    crisis: bool = False
+    third_party: bool = False
+    speak_up: bool = False
+    redirect: Redirect | None = None
+    safe: bool = False
+    distress: bool = False
+    content_words: int = 0
+    content_after_safe: int = 0
+    question: bool = False
+
+
+class Detector:
+    """Applies rules.yaml to normalised text. All patterns are compiled once, here."""
+
+    def __init__(self, rules: SafetyRules, lexicon: Lexicon) -> None:
+        self.normalise = Normaliser(lexicon)
+        self._masks = combine([*rules.masks, *rules.negations])
+        self._past = combine(rules.past)
+        self._relapse = combine(rules.relapse)
+        self._third_party = combine(rules.third_party)
+        self._co_crisis = combine(rules.co_crisis)
+        self._crisis = combine(rules.crisis)
+        self._speak_up = combine(rules.speak_up)
+        self._redirects: list[tuple[Redirect, re.Pattern[str]]] = [
+            ("redirect_clinical", combine(rules.redirect_clinical)),
+            ("redirect_hr", combine(rules.redirect_hr)),
+            ("redirect_legal", combine(rules.redirect_legal)),
+        ]
+        self._safe = combine(rules.checkin.safe)
+        self._distress = combine(rules.checkin.distress)
+        self._ignore = frozenset([*lexicon.stopwords, *lexicon.fillers, ".", BLANK])
+
+    def read(self, raw: str) -> Reading:
+        text = self.normalise(raw)
+        if not text:
+            return Reading(text="")
+        crisis, third_party = self._crisis_signals(text)
+        safe_spans = self._safe.sub(BLANK, text)
+        return Reading(
+            text=text,
+            crisis=crisis,
+            third_party=third_party,
+            speak_up=self._speak_up.search(text) is not None,
+            redirect=self._redirect(text),
+            safe=safe_spans != text,
+            distress=self._distress.search(text) is not None,
+            content_words=self._content_words(text),
+            content_after_safe=self._content_words(safe_spans),
+            question="?" in raw,
+        )
+
+    def crisis_text(self, text: str) -> str:
+        """The normalised text with idioms, topics, negations and past recovery blanked out."""
+        masked = self._masks.sub(BLANK, text)
+        if self._past.search(masked) and not self._relapse.search(masked):
+            masked = self._past.sub(BLANK, masked)
+        return masked
+
+    def _crisis_signals(self, text: str) -> tuple[bool, bool]:
+        masked = self.crisis_text(text)
+        third_party = self._third_party.search(masked) is not None
+        if third_party:
+            if self._co_crisis.search(masked):
+                return True, True
+            masked = self._third_party.sub(BLANK, masked)
+        return self._crisis.search(masked) is not None, third_party
+
+    def _redirect(self, text: str) -> Redirect | None:
+        for name, pattern in self._redirects:
+            if pattern.search(text):
+                return name
+        return None
+
+    def _content_words(self, text: str) -> int:
+        return sum(1 for word in text.split() if word not in self._ignore and len(word) > 1)
+
+
+# --------------------------------------------------------------------------- replies
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    signposts: list[str]
+
+
+class Replies:
+    """Every reply text with {eap_line}, {numbers} and {signposts} filled in, once."""
+
+    def __init__(self, content: SignpostsFile, eap_line: str) -> None:
+        eap = eap_line.strip().rstrip(".").strip() or content.eap_default
+        self.lines: dict[SignpostId, str] = {
+            name: content.signposts.line(name).format(eap_line=eap)
+            for name in ("emergency", "samaritans", "nhs111", "practitioner_health", "eap", "ftsu")
+        }
+        self.numbers = content.numbers.format(eap_line=eap)
+        self._eap = eap
+        replies = content.replies
+        self.crisis = self._template(replies.crisis)
+        self.supporting_someone = self._template(replies.supporting_someone)
+        self.speak_up = self._template(replies.speak_up)
+        self.redirects: dict[Redirect, Rendered] = {
+            "redirect_clinical": self._template(replies.redirect_clinical),
+            "redirect_hr": self._template(replies.redirect_hr),
+            "redirect_legal": self._template(replies.redirect_legal),
+        }
+        self.checkin = self._variants(replies.checkin)
+        self.checkin_safe = self._variants(replies.checkin_safe)
+        self.checkin_topic = self._variants(replies.checkin_topic)
+        self.checkin_exit = self._variants(replies.checkin_exit)
+
+    def _template(self, template: Template) -> Rendered:
+        lines = [self.lines[name] for name in template.signposts]
+        text = template.text.format(
+            signposts="\n".join(f"{BULLET}{line}" for line in lines),
+            numbers=self.numbers,
+            eap_line=self._eap,
+        )
+        return Rendered(text.strip(), lines)
+
+    def _variants(self, variants: Variants) -> list[str]:
+        return [v.format(numbers=self.numbers, eap_line=self._eap).strip() for v in variants.variants]
+
+
+def pick(options: Sequence[str], turn: int) -> str:
+    """Rotate through the variants so repeated check-ins do not repeat themselves."""
+    return options[turn % len(options)]
+
+
+# --------------------------------------------------------------------------- the gate
+
+
+class SafetyGate:
+    """Decides, before any coaching, whether a message needs signposting, a check-in or a redirect."""
+
+    def __init__(self, content: SafetyContent, eap_line: str) -> None:
+        self.content = content
+        self.detector = Detector(content.rules, content.lexicon)
+        self.replies = Replies(content.signposts, eap_line)
+        self._calm_needed = content.rules.checkin.calm_turns_to_leave
+        self._min_content = content.rules.checkin.min_content_words
+
+    @classmethod
+    def from_dir(cls, prompts_dir: Path, eap_line: str) -> SafetyGate:
+        return cls(load_safety_content(prompts_dir), eap_line)
+
+    def assess(self, text: str, state: SafetyState) -> SafetyOutcome:
+        """Read one message in the light of the conversation's safety state; never mutates it."""
+        reading = self.detector.read(text or "")
+        if reading.crisis:
+            return self._crisis(state)
+        if state.mode == "checkin":
+            return self._checkin(reading, state)
+        return self._normal(reading, state.model_copy())
+
+    # ----------------------------------------------------------------- outcomes
+
+    def _crisis(self, state: SafetyState) -> SafetyOutcome:
+        reply = self.replies.crisis
+        return SafetyOutcome(
+            info=SafetyInfo(level=SafetyLevel.CRISIS, category="crisis", signposts=reply.signposts),
+            reply=reply.text,
+            proceed=False,
+            state=SafetyState(mode="checkin", crises=state.crises + 1),
+        )
+
+    def _normal(self, reading: Reading, state: SafetyState) -> SafetyOutcome:
+        if reading.third_party:
+            return self._preface(SafetyLevel.CONCERN, "supporting_someone", self.replies.supporting_someone, state)
+        if reading.speak_up:
+            return self._preface(SafetyLevel.CONCERN, "speak_up", self.replies.speak_up, state)
+        if reading.redirect is not None:
+            rendered = self.replies.redirects[reading.redirect]
+            return self._preface(SafetyLevel.NONE, reading.redirect, rendered, state)
+        return SafetyOutcome(info=SafetyInfo(), state=state)
+
+    @staticmethod
+    def _preface(
+        level: SafetyLevel, category: str, rendered: Rendered, state: SafetyState
+    ) -> SafetyOutcome:
+        return SafetyOutcome(
+            info=SafetyInfo(level=level, category=category, signposts=rendered.signposts),
+            preface=rendered.text,
+            state=state,
+        )
+
+    def _checkin(self, reading: Reading, state: SafetyState) -> SafetyOutcome:
+        turn = state.checkin_turns + 1
+        if self._moves_on(reading):
+            return self._leave_checkin(reading, state, turn)
+        calm = self._calm(reading)
+        calm_turns = state.calm_turns + 1 if calm else 0
+        if calm_turns >= self._calm_needed:
+            return self._leave_checkin(reading, state, turn)
+        if reading.safe and not reading.distress:
+            options = self.replies.checkin_safe
+        elif calm:
+            options = self.replies.checkin_topic
+        else:
+            options = self.replies.checkin
+        return SafetyOutcome(
+            info=SafetyInfo(
+                level=SafetyLevel.CRISIS, category="checkin", signposts=[self.replies.numbers]
+            ),
+            reply=pick(options, turn),
+            proceed=False,
+            state=SafetyState(
+                mode="checkin", checkin_turns=turn, calm_turns=calm_turns, crises=state.crises
+            ),
+        )
+
+    def _leave_checkin(self, reading: Reading, state: SafetyState, turn: int) -> SafetyOutcome:
+        after = self._normal(reading, SafetyState(crises=state.crises))
+        preface = pick(self.replies.checkin_exit, turn)
+        if after.preface:
+            preface = f"{preface}\n\n{after.preface}"
+        level = SafetyLevel.CONCERN if after.info.level == SafetyLevel.NONE else after.info.level
+        return SafetyOutcome(
+            info=SafetyInfo(
+                level=level,
+                category="checkin_end",
+                signposts=[self.replies.numbers, *after.info.signposts],
+            ),
+            preface=preface,
+            proceed=True,
+            state=after.state,
+        )
+
+    # ----------------------------------------------------------------- check-in judgements
+
+    def _moves_on(self, reading: Reading) -> bool:
+        """Says they are safe and, in the same message, brings something else to talk about."""
+        if not reading.safe or reading.distress:
+            return False
+        needed = self._min_content - 1 if reading.question else self._min_content
+        return reading.content_after_safe >= max(needed, 1)
+
+    def _calm(self, reading: Reading) -> bool:
+        """A calm message with substance: a safe signal, or a new topic without distress."""
+        if reading.distress or not reading.text:
+            return False
+        return reading.safe or reading.content_words >= self._min_content

@@ -1,0 +1,117 @@
+"""Words and patterns for routing and running flows: prompts/system/{router,flows,grow}.yaml."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.content.loader import load_yaml_model
+
+
+def _compile_all(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
+    return patterns
+
+
+class RouterRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    controls: dict[str, list[str]]
+    starts: dict[str, list[str]]
+
+    @field_validator("controls", "starts")
+    @classmethod
+    def _regexes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in value.values():
+            _compile_all(patterns)
+        return value
+
+    @cached_property
+    def compiled_controls(self) -> dict[str, list[re.Pattern[str]]]:
+        return {k: [re.compile(p) for p in v] for k, v in self.controls.items()}
+
+    @cached_property
+    def compiled_starts(self) -> dict[str, list[re.Pattern[str]]]:
+        return {k: [re.compile(p) for p in v] for k, v in self.starts.items()}
+
+
+class FlowWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    menu: dict[str, str]
+    exercise: dict[str, str]
+    scenario: dict[str, str]
+    answers: dict[str, str]
+    controls: dict[str, str]
+    help: str
+    goals: dict[str, str]
+
+
+class GrowGoal(BaseModel):
+    ask: str
+    ask_with_topic: str
+    too_short: str
+
+
+class GrowReality(BaseModel):
+    reflect: str
+    questions: list[str] = Field(min_length=1)
+
+
+class GrowOptions(BaseModel):
+    first: str
+    more: list[str] = Field(min_length=1)
+    enough_words: list[str]
+    min_before_choice: int = Field(ge=1)
+    max: int = Field(ge=2)
+    listed: str
+    choose: str
+
+
+class GrowWill(BaseModel):
+    what: str
+    when: str
+    score: str
+    bad_score: str
+    low: str
+    support: str
+
+
+class GrowSummary(BaseModel):
+    heading: str
+    goal: str
+    reality: str
+    options: str
+    will: str
+    close: str
+
+
+class GrowWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cards: list[str]
+    intro: str
+    goal: GrowGoal
+    reality: GrowReality
+    options: GrowOptions
+    will: GrowWill
+    summary: GrowSummary
+
+
+def load_router(prompts_dir: Path) -> RouterRules:
+    return load_yaml_model(prompts_dir / "system" / "router.yaml", RouterRules)
+
+
+def load_flow_words(prompts_dir: Path) -> FlowWords:
+    return load_yaml_model(prompts_dir / "system" / "flows.yaml", FlowWords)
+
+
+def load_grow(prompts_dir: Path) -> GrowWords:
+    return load_yaml_model(prompts_dir / "system" / "grow.yaml", GrowWords)
