@@ -29,7 +29,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 kb_app = typer.Typer(help="Work with the knowledge base.", no_args_is_help=True)
-eval_app = typer.Typer(help="Score Anchor's quality on the labelled sets in evals/.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Score Anchor's quality on the labelled sets in evals/.", no_args_is_help=True
+)
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")
 
@@ -37,7 +39,9 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
-UserOption = Annotated[str | None, typer.Option("--user", help="Who is talking (default: your login).")]
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Who is talking (default: your login).")
+]
 
 
 class UserError(Exception):
@@ -49,7 +53,9 @@ def settings() -> Settings:
         loaded = Settings()
     except Exception as exc:  # pydantic's ValidationError, shown plainly
         raise UserError(f"configuration problem: {exc}") from exc
-    logging.basicConfig(level=loaded.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=loaded.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
     return loaded
 
 
@@ -173,12 +179,16 @@ def _print_sources(reply: Reply | None) -> None:
         out.print(f"[{n}] [bold]{citation.title}[/bold] ({citation.card_id})")
         for source in citation.sources:
             url = f" {source.url}" if source.url else ""
-            out.print(f"    {source.author} ({source.year}). {source.title}. {source.publisher}.{url}")
+            out.print(
+                f"    {source.author} ({source.year}). {source.title}. {source.publisher}.{url}"
+            )
 
 
 @app.command()
 def index(
-    force: Annotated[bool, typer.Option("--force", help="Rebuild everything from scratch.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild everything from scratch.")
+    ] = False,
 ) -> None:
     """Build or refresh the knowledge index (only changed cards are re-embedded)."""
     from bot.knowledge.index import KnowledgeIndex

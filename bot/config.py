@@ -5,7 +5,6 @@ Every field is documented in the README's configuration table (a test keeps them
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -69,7 +68,7 @@ class Settings(BaseSettings):
             raise ValueError("use 'offline' or 'provider:model', e.g. 'openai:gpt-4.1-mini'")
         return value
 
-    @cached_property
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

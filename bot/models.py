@@ -49,6 +49,11 @@ class CardMeta(BaseModel):
     sources: list[Source] = Field(min_length=1)
     reflection_questions: list[str] = Field(min_length=2)
     related: list[str] = Field(default_factory=list)
+    search_phrases: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="how leaders might ask for this card; indexed for search, never shown",
+    )
 
     @field_validator("id")
     @classmethod

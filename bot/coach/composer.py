@@ -18,9 +18,26 @@ from bot.knowledge.retrieve import Retriever
 from bot.models import Card, Citation
 
 WORD = re.compile(r"[a-z']+")
-QUESTION_OPENERS = ("what", "how", "why", "who", "when", "where", "which", "is ", "are ", "can ", "could ", "should ", "do ", "does ", "any ")
+QUESTION_OPENERS = (
+    "what",
+    "how",
+    "why",
+    "who",
+    "when",
+    "where",
+    "which",
+    "is ",
+    "are ",
+    "can ",
+    "could ",
+    "should ",
+    "do ",
+    "does ",
+    "any ",
+)
 # below this cosine between the message and every candidate sentence, nothing in the cards fits
 NO_MATCH_SIMILARITY = 0.22
+CARDS_CONSIDERED = 3
 
 
 @dataclass
@@ -96,22 +113,26 @@ class OfflineComposer:
         """A reply to `message`, retrieving with `query` (which may carry earlier context)."""
         used = used or set()
         asked = asked or set()
-        passages = self.retriever.search(query, k=self.top_k + 3)
-        chunks = [self.retriever.chunks[p.chunk_id] for p in passages]
+        ranked = self.retriever.rank_cards(query, k=CARDS_CONSIDERED)
         if prefer_cards:
-            chunks.sort(key=lambda c: 0 if c.card_id in prefer_cards else 1)
-        candidates = self.bank.candidates(query, chunks, exclude=used)
+            ranked.sort(key=lambda card: 0 if card in prefer_cards else 1)
+        groups = [self.retriever.card_chunks(card) for card in ranked]
+        candidates = self.bank.candidates(query, groups, exclude=used)
         chosen = pick(candidates)
         seed = seed + message
         best = max((c.similarity for c in candidates), default=0.0)
         if not chosen or best < NO_MATCH_SIMILARITY:
             exhausted = followup and bool(used)
             opening = self.templates.more_exhausted if exhausted else self.templates.no_match
-            question = choose(
-                [q for q in self.templates.fallback_questions if q not in asked]
-                or self.templates.fallback_questions,
-                seed,
-            ) if exhausted else self.templates.no_match_question
+            question = (
+                choose(
+                    [q for q in self.templates.fallback_questions if q not in asked]
+                    or self.templates.fallback_questions,
+                    seed,
+                )
+                if exhausted
+                else self.templates.no_match_question
+            )
             return Composed(text=f"{opening} {question}", asked=question, matched=False)
         return self._render(message, query, chosen, followup, asked, seed)
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.coach.composer import OfflineComposer, choose, cite, citation_line
+from bot.coach.composer import OfflineComposer, choose, citation_line, cite
 from bot.coach.dates import parse_due
 from bot.coach.flows.base import FlowTurn
 from bot.coach.flows.runner import FlowRunner
@@ -115,7 +115,9 @@ class Coach:
         conversation = self.store.current(user_id, channel)
         state = CoachState.model_validate(conversation.state)
         state.turns += 1
-        log.debug("turn %d in conversation %d (%d chars)", state.turns, conversation.id, len(tidied.text))
+        log.debug(
+            "turn %d in conversation %d (%d chars)", state.turns, conversation.id, len(tidied.text)
+        )
 
         outcome = self.gate.assess(tidied.text, state.safety)
         state.safety = outcome.state
@@ -200,7 +202,9 @@ class Coach:
         if name == "skip":
             return self._flow_reply(turn, self.flows.skip(flow))
         current = self.flows.resume(flow)
-        status = words["status"].format(title=flow.title, n=current.step or 1, total=current.total or 1)
+        status = words["status"].format(
+            title=flow.title, n=current.step or 1, total=current.total or 1
+        )
         reply = self._flow_reply(turn, current)
         reply.reply = f"{status}\n\n{reply.reply}"
         return reply
@@ -219,7 +223,9 @@ class Coach:
                 source=f"{before.kind}:{before.ref}" if before else "flow",
             )
             text += "\n\n" + self.flows.words.exercise["goal_saved"].format(due=_due_text(goal))
-        citations = cite(self.retriever.cards, [c for c in flow_turn.card_ids if c in self.retriever.cards])
+        citations = cite(
+            self.retriever.cards, [c for c in flow_turn.card_ids if c in self.retriever.cards]
+        )
         if citations and (opening or finished):
             text += "\n\n" + citation_line(citations, self.templates.sources_heading)
         shown = flow_turn.state or before
@@ -261,6 +267,8 @@ class Coach:
                 log.debug("small talk: %s", name)
                 return Reply(reply=choose(talk.replies, f"{state.turns}{text}"), safety=turn.safety)
         query = resolve(text, state.topic, templates)
+        if not query.text:
+            return Reply(reply=templates.more_without_topic, safety=turn.safety)
         composed = self.composer.compose(
             text,
             query.text,

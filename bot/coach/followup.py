@@ -20,10 +20,10 @@ class Query:
 def resolve(message: str, topic: str | None, templates: OfflineTemplates) -> Query:
     """`tell me more` searches the last topic again; `what about X?` adds X to it."""
     stripped = message.strip()
+    if any(p.match(stripped) for p in templates.followups.more_compiled):
+        return Query("more", topic or "")
     if not topic:
         return Query("new", stripped)
-    if any(p.match(stripped) for p in templates.followups.more_compiled):
-        return Query("more", topic)
     short = len(stripped.split()) <= SHORT
     if short and any(p.match(stripped) for p in templates.followups.shift_compiled):
         # the new words carry the weight: they appear twice, the old topic once

@@ -34,9 +34,39 @@ def route(text: str, rules: RouterRules, *, in_flow: bool) -> Route:
 
 
 STOP_WORDS = {
-    "a", "an", "the", "me", "my", "i", "to", "of", "on", "in", "and", "or", "for", "with", "some",
-    "exercise", "exercises", "scenario", "scenarios", "give", "do", "try", "start", "run", "want",
-    "please", "one", "about", "conversation", "difficult", "practise", "practice", "rehearse",
+    "a",
+    "an",
+    "the",
+    "me",
+    "my",
+    "i",
+    "to",
+    "of",
+    "on",
+    "in",
+    "and",
+    "or",
+    "for",
+    "with",
+    "some",
+    "exercise",
+    "exercises",
+    "scenario",
+    "scenarios",
+    "give",
+    "do",
+    "try",
+    "start",
+    "run",
+    "want",
+    "please",
+    "one",
+    "about",
+    "conversation",
+    "difficult",
+    "practise",
+    "practice",
+    "rehearse",
 }
 
 
@@ -46,7 +76,9 @@ def find_named(text: str, titles: dict[str, str]) -> str | None:
     if not words:
         return None
     scores = {
-        item_id: len(words & (set(re.findall(r"[a-z0-9]+", f"{title} {item_id}".lower())) - STOP_WORDS))
+        item_id: len(
+            words & (set(re.findall(r"[a-z0-9]+", f"{title} {item_id}".lower())) - STOP_WORDS)
+        )
         for item_id, title in titles.items()
     }
     best = max(scores.values(), default=0)

@@ -37,8 +37,8 @@ from bot.content.safety import (
     SignpostId,
     SignpostsFile,
     Template,
+    Rule,
     Variants,
-    combine,
     load_safety_content,
 )
 from bot.models import SafetyInfo, SafetyLevel
@@ -175,8 +175,10 @@ class Normaliser:
 
     def _expand_contraction(self, match: re.Match[str]) -> str:
         found = match.group(0)
-        return f" {self._contraction_map[found]}" if found.startswith(("'", "n'")) else (
-            self._contraction_map[found]
+        return (
+            f" {self._contraction_map[found]}"
+            if found.startswith(("'", "n'"))
+            else (self._contraction_map[found])
         )
 
     def _word(self, token: str) -> str:
@@ -243,25 +245,41 @@ class Reading:
     question: bool = False
 
 
+class Patterns:
+    """A group of rules, already compiled by the content loader."""
+
+    def __init__(self, *groups: Sequence[Rule]) -> None:
+        self._compiled = tuple(rule.regex for group in groups for rule in group)
+
+    def search(self, text: str) -> bool:
+        return any(pattern.search(text) for pattern in self._compiled)
+
+    def blank(self, text: str) -> str:
+        """Replace every match with a placeholder word, so later rules cannot see it."""
+        for pattern in self._compiled:
+            text = pattern.sub(BLANK, text)
+        return text
+
+
 class Detector:
-    """Applies rules.yaml to normalised text. All patterns are compiled once, here."""
+    """Applies rules.yaml to normalised text."""
 
     def __init__(self, rules: SafetyRules, lexicon: Lexicon) -> None:
         self.normalise = Normaliser(lexicon)
-        self._masks = combine([*rules.masks, *rules.negations])
-        self._past = combine(rules.past)
-        self._relapse = combine(rules.relapse)
-        self._third_party = combine(rules.third_party)
-        self._co_crisis = combine(rules.co_crisis)
-        self._crisis = combine(rules.crisis)
-        self._speak_up = combine(rules.speak_up)
-        self._redirects: list[tuple[Redirect, re.Pattern[str]]] = [
-            ("redirect_clinical", combine(rules.redirect_clinical)),
-            ("redirect_hr", combine(rules.redirect_hr)),
-            ("redirect_legal", combine(rules.redirect_legal)),
+        self._masks = Patterns(rules.masks, rules.negations)
+        self._past = Patterns(rules.past)
+        self._relapse = Patterns(rules.relapse)
+        self._third_party = Patterns(rules.third_party)
+        self._co_crisis = Patterns(rules.co_crisis)
+        self._crisis = Patterns(rules.crisis)
+        self._speak_up = Patterns(rules.speak_up)
+        self._redirects: list[tuple[Redirect, Patterns]] = [
+            ("redirect_clinical", Patterns(rules.redirect_clinical)),
+            ("redirect_hr", Patterns(rules.redirect_hr)),
+            ("redirect_legal", Patterns(rules.redirect_legal)),
         ]
-        self._safe = combine(rules.checkin.safe)
-        self._distress = combine(rules.checkin.distress)
+        self._safe = Patterns(rules.checkin.safe)
+        self._distress = Patterns(rules.checkin.distress)
         self._ignore = frozenset([*lexicon.stopwords, *lexicon.fillers, ".", BLANK])
 
     def read(self, raw: str) -> Reading:
@@ -269,35 +287,35 @@ class Detector:
         if not text:
             return Reading(text="")
         crisis, third_party = self._crisis_signals(text)
-        safe_spans = self._safe.sub(BLANK, text)
+        without_safe = self._safe.blank(text)
         return Reading(
             text=text,
             crisis=crisis,
             third_party=third_party,
-            speak_up=self._speak_up.search(text) is not None,
+            speak_up=self._speak_up.search(text),
             redirect=self._redirect(text),
-            safe=safe_spans != text,
-            distress=self._distress.search(text) is not None,
+            safe=without_safe != text,
+            distress=self._distress.search(text),
             content_words=self._content_words(text),
-            content_after_safe=self._content_words(safe_spans),
+            content_after_safe=self._content_words(without_safe),
             question="?" in raw,
         )
 
     def crisis_text(self, text: str) -> str:
         """The normalised text with idioms, topics, negations and past recovery blanked out."""
-        masked = self._masks.sub(BLANK, text)
+        masked = self._masks.blank(text)
         if self._past.search(masked) and not self._relapse.search(masked):
-            masked = self._past.sub(BLANK, masked)
+            masked = self._past.blank(masked)
         return masked
 
     def _crisis_signals(self, text: str) -> tuple[bool, bool]:
         masked = self.crisis_text(text)
-        third_party = self._third_party.search(masked) is not None
+        third_party = self._third_party.search(masked)
         if third_party:
             if self._co_crisis.search(masked):
                 return True, True
-            masked = self._third_party.sub(BLANK, masked)
-        return self._crisis.search(masked) is not None, third_party
+            masked = self._third_party.blank(masked)
+        return self._crisis.search(masked), third_party
 
     def _redirect(self, text: str) -> Redirect | None:
         for name, pattern in self._redirects:
@@ -353,7 +371,9 @@ class Replies:
         return Rendered(text.strip(), lines)
 
     def _variants(self, variants: Variants) -> list[str]:
-        return [v.format(numbers=self.numbers, eap_line=self._eap).strip() for v in variants.variants]
+        return [
+            v.format(numbers=self.numbers, eap_line=self._eap).strip() for v in variants.variants
+        ]
 
 
 def pick(options: Sequence[str], turn: int) -> str:
@@ -400,7 +420,9 @@ class SafetyGate:
 
     def _normal(self, reading: Reading, state: SafetyState) -> SafetyOutcome:
         if reading.third_party:
-            return self._preface(SafetyLevel.CONCERN, "supporting_someone", self.replies.supporting_someone, state)
+            return self._preface(
+                SafetyLevel.CONCERN, "supporting_someone", self.replies.supporting_someone, state
+            )
         if reading.speak_up:
             return self._preface(SafetyLevel.CONCERN, "speak_up", self.replies.speak_up, state)
         if reading.redirect is not None:
@@ -453,7 +475,7 @@ class SafetyGate:
             info=SafetyInfo(
                 level=level,
                 category="checkin_end",
-                signposts=[self.replies.numbers, *after.info.signposts],
+                signposts=after.info.signposts,
             ),
             preface=preface,
             proceed=True,

@@ -12,8 +12,22 @@ from bot.knowledge.embed import Embedder, Vectors
 from bot.knowledge.lexical import tokenize
 
 SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9\"“‘(])")
-CONTEXT_OPENERS = ("this ", "that ", "these ", "those ", "it ", "they ", "he ", "she ", "but ", "and ", "so ", "also ")
+CONTEXT_OPENERS = (
+    "this ",
+    "that ",
+    "these ",
+    "those ",
+    "it ",
+    "they ",
+    "he ",
+    "she ",
+    "but ",
+    "and ",
+    "so ",
+    "also ",
+)
 MIN_WORDS, MAX_WORDS = 7, 48
+CARD_RANK_BONUS = 0.15
 
 
 @dataclass(frozen=True)
@@ -62,31 +76,39 @@ class SentenceBank:
         return cached
 
     def candidates(
-        self, query: str, chunks: list[Chunk], exclude: set[str]
+        self, query: str, cards: list[list[Chunk]], exclude: set[str]
     ) -> list[Candidate]:
-        """Every usable sentence in `chunks`, scored against `query`, best first."""
-        if not chunks:
+        """Every usable sentence of each card's chunks (cards best first), scored against `query`."""
+        if not cards:
             return []
         qvec = self.embedder.embed([query])[0]
         qstems = set(tokenize([query])[0])
         found: list[Candidate] = []
-        for rank, chunk in enumerate(chunks):
-            texts, vectors, stems = self.sentences(chunk)
-            if not texts:
-                continue
-            sims = vectors @ qvec
-            for i, text in enumerate(texts):
-                key = f"{chunk.id}:{i}"
-                if key in exclude:
-                    continue
-                overlap = len(qstems & stems[i]) / (len(qstems) or 1)
-                score = float(sims[i]) + 0.35 * overlap + 0.08 / (1 + rank)
-                if text.lower().startswith(CONTEXT_OPENERS):
-                    score -= 0.08
-                found.append(
-                    Candidate(key, chunk.id, chunk.card_id, text, score, float(sims[i]), vectors[i])
-                )
+        for rank, chunks in enumerate(cards):
+            for chunk in chunks:
+                found.extend(self._scored(chunk, rank, qvec, qstems, exclude))
         found.sort(key=lambda c: -c.score)
+        return found
+
+    def _scored(
+        self, chunk: Chunk, rank: int, qvec: Vectors, qstems: set[str], exclude: set[str]
+    ) -> list[Candidate]:
+        found: list[Candidate] = []
+        texts, vectors, stems = self.sentences(chunk)
+        if not texts:
+            return found
+        sims = vectors @ qvec
+        for i, text in enumerate(texts):
+            key = f"{chunk.id}:{i}"
+            if key in exclude:
+                continue
+            overlap = len(qstems & stems[i]) / (len(qstems) or 1)
+            score = float(sims[i]) + 0.35 * overlap + CARD_RANK_BONUS / (1 + rank)
+            if text.lower().startswith(CONTEXT_OPENERS):
+                score -= 0.08
+            found.append(
+                Candidate(key, chunk.id, chunk.card_id, text, score, float(sims[i]), vectors[i])
+            )
         return found
 
 

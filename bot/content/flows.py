@@ -74,7 +74,9 @@ class Exercise(Strict):
     @classmethod
     def _ends_with_commitment(cls, steps: list[Step]) -> list[Step]:
         if steps[-1].answer != "commitment":
-            raise ValueError("the last step must ask for one concrete commitment (answer: commitment)")
+            raise ValueError(
+                "the last step must ask for one concrete commitment (answer: commitment)"
+            )
         ids = [s.id for s in steps]
         if len(set(ids)) != len(ids):
             raise ValueError("step ids must be unique")
@@ -109,7 +111,9 @@ class DecisionPoint(Strict):
 
 class Debrief(Strict):
     summary: str = Field(min_length=20, max_length=900)
-    approaches: dict[Approach, str] = Field(description="a note on each approach, keyed by approach")
+    approaches: dict[Approach, str] = Field(
+        description="a note on each approach, keyed by approach"
+    )
     formal_process: str | None = Field(default=None, max_length=600)
     cards: list[str] = Field(min_length=1)
     question: str = Field(min_length=10, max_length=300)
@@ -160,7 +164,9 @@ class Scenario(Strict):
             raise ValueError(f"debrief.approaches needs a note for: {', '.join(sorted(missing))}")
         shortest = self._shortest_path(self.start, frozenset())
         if shortest < MIN_DECISIONS:
-            raise ValueError(f"every path needs at least {MIN_DECISIONS} decisions (one has {shortest})")
+            raise ValueError(
+                f"every path needs at least {MIN_DECISIONS} decisions (one has {shortest})"
+            )
         return self
 
     def _shortest_path(self, point_id: str, seen: frozenset[str]) -> int:
@@ -194,7 +200,9 @@ def load_scenarios(prompts_dir: Path) -> dict[str, Scenario]:
     return _load_folder(prompts_dir / "scenarios", Scenario)
 
 
-def check_card_links(items: dict[str, Exercise] | dict[str, Scenario], folder: Path, card_ids: set[str]) -> list[ContentError]:
+def check_card_links(
+    items: dict[str, Exercise] | dict[str, Scenario], folder: Path, card_ids: set[str]
+) -> list[ContentError]:
     """Every card an exercise or scenario links to must exist."""
     problems: list[ContentError] = []
     for item in items.values():
@@ -203,5 +211,7 @@ def check_card_links(items: dict[str, Exercise] | dict[str, Scenario], folder: P
             linked += item.debrief.cards
         for i, card in enumerate(linked):
             if card not in card_ids:
-                problems.append(ContentError(folder / f"{item.id}.yaml", f"cards.{i}", f"no card {card!r}"))
+                problems.append(
+                    ContentError(folder / f"{item.id}.yaml", f"cards.{i}", f"no card {card!r}")
+                )
     return problems

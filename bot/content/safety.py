@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -47,6 +47,7 @@ MAX_MACRO_DEPTH = 6
 
 SignpostId = Literal["emergency", "samaritans", "nhs111", "practitioner_health", "eap", "ftsu"]
 M = TypeVar("M", bound=BaseModel)
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # --------------------------------------------------------------------------- templates
@@ -301,13 +302,6 @@ class SafetyRules(BaseModel):
         return found
 
 
-def combine(rules: Sequence[Rule]) -> re.Pattern[str]:
-    """One alternation of many rules, so a message is scanned once per group."""
-    if not rules:
-        return re.compile(r"(?!x)x")  # never matches
-    return re.compile("|".join(f"(?:{rule.regex.pattern})" for rule in rules))
-
-
 # --------------------------------------------------------------------------- lexicon
 
 
@@ -355,7 +349,7 @@ class Lexicon(BaseModel):
     def _contractions(cls, values: dict[str, str]) -> dict[str, str]:
         for key, value in values.items():
             if "'" not in key or not re.fullmatch(r"[a-z']+", key):
-                raise ValueError(f"{key!r} must be a contraction with an apostrophe, e.g. \"n't\"")
+                raise ValueError(f'{key!r} must be a contraction with an apostrophe, e.g. "n\'t"')
             if not PHRASE.match(value):
                 raise ValueError(f"{key}: {value!r} must be lower-case words")
         return values
@@ -417,7 +411,7 @@ def _display(path: Path, prompts_dir: Path) -> str:
 
 def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except FileNotFoundError as exc:
         raise ContentError(shown, "file", "not found") from exc
     except (OSError, UnicodeDecodeError) as exc:

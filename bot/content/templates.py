@@ -68,6 +68,7 @@ class OfflineTemplates(BaseModel):
     no_match: str
     no_match_question: str
     more_exhausted: str
+    more_without_topic: str
     sources_heading: str
     small_talk: dict[str, SmallTalk]
     followups: Followups

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -25,8 +26,19 @@ from bot.evals.retrieval import load_items as load_questions
 from bot.evals.safety import DEFAULT_SET as SAFETY_SET
 from bot.evals.safety import load_items as load_safety
 
-FOLLOWUPS = ["tell me more", "what about with clinicians?", "and with the council?", "thanks", "go on"]
-BUDGETS = {"index_build_s": 10.0, "ask_cold_start_s": 4.0, "turn_p95_ms": 25.0, "peak_rss_mb": 300.0}
+FOLLOWUPS = [
+    "tell me more",
+    "what about with clinicians?",
+    "and with the council?",
+    "thanks",
+    "go on",
+]
+BUDGETS = {
+    "index_build_s": 10.0,
+    "ask_cold_start_s": 4.0,
+    "turn_p95_ms": 25.0,
+    "peak_rss_mb": 300.0,
+}
 
 
 class BenchResult(BaseModel):
@@ -119,12 +131,23 @@ def run_bench(settings: Settings, turns: int = 500) -> BenchResult:
             ).build()
         )
 
-        env = {**os.environ, "ANCHOR_DATA_DIR": str(workdir), "ANCHOR_INDEX_DIR": str(workdir / "index")}
+        env = {
+            **os.environ,
+            "ANCHOR_DATA_DIR": str(workdir),
+            "ANCHOR_INDEX_DIR": str(workdir / "index"),
+        }
         python_start = statistics.median(
             _timed(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
             for _ in range(3)
         )
-        ask = [sys.executable, "-m", "bot", "ask", "how do I rebuild trust with the council?", "--json"]
+        ask = [
+            sys.executable,
+            "-m",
+            "bot",
+            "ask",
+            "how do I rebuild trust with the council?",
+            "--json",
+        ]
         subprocess.run(ask, env=env, check=True, capture_output=True)  # warm the OS file cache
         cold = statistics.median(
             _timed(lambda: subprocess.run(ask, env=env, check=True, capture_output=True))
@@ -133,14 +156,17 @@ def run_bench(settings: Settings, turns: int = 500) -> BenchResult:
         ask_rss = _rss_mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
         local = settings.model_copy(
-            update={"data_dir": workdir, "index_dir_override": workdir / "index", "database_url": None}
+            update={
+                "data_dir": workdir,
+                "index_dir_override": workdir / "index",
+                "database_url": None,
+            }
         )
-        local.__dict__.pop("resolved_database_url", None)
         coach = Coach.from_settings(local)
         script = conversation_script(turns)
-        samples = [_timed(lambda u=user, m=message: coach.respond(u, m)) for user, message in script]
+        samples = [_timed(partial(coach.respond, user, message)) for user, message in script]
         searches = [
-            _timed(lambda m=message: coach.retriever.search(m, k=settings.top_k))
+            _timed(partial(coach.retriever.search, message, k=settings.top_k))
             for _, message in script[:200]
         ]
         return BenchResult(

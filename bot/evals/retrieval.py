@@ -32,7 +32,11 @@ class RetrievalResult(BaseModel):
     misses: list[str] = Field(default_factory=list, description="hybrid misses at 3")
 
     def table(self) -> str:
-        lines = [f"Retrieval eval: {self.questions} questions", "", f"{'method':<10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}"]
+        lines = [
+            f"Retrieval eval: {self.questions} questions",
+            "",
+            f"{'method':<10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}",
+        ]
         for name, s in self.methods.items():
             lines.append(f"{name:<10}{s.recall_at_1:>10.3f}{s.recall_at_3:>10.3f}{s.mrr:>8.3f}")
         return "\n".join(lines)
@@ -72,5 +76,7 @@ def evaluate(retriever: Retriever, items: list[RetrievalItem]) -> RetrievalResul
 
 
 def run_retrieval_eval(settings: Settings, path: Path) -> RetrievalResult:
-    index = KnowledgeIndex(settings.knowledge_dir, settings.index_dir, chroma_url=settings.chroma_url)
+    index = KnowledgeIndex(
+        settings.knowledge_dir, settings.index_dir, chroma_url=settings.chroma_url
+    )
     return evaluate(Retriever.open(index), load_items(path))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.models import Card
+
+ChunkKind = Literal["summary", "section", "phrases"]
 
 
 class Chunk(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
+    kind: ChunkKind = "section"
     card_id: str
     title: str
     section: str
@@ -30,22 +34,32 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+PHRASES = "Questions leaders ask"
+
+
 def chunk_card(card: Card) -> list[Chunk]:
+    """A summary chunk, one chunk per section, and one for the card's search phrases."""
     meta = card.meta
     tags = tuple(meta.tags)
     overview = f"{meta.summary} Tags: {', '.join(t.replace('-', ' ') for t in tags)}."
-    pieces = [("Summary", overview)] + [(s.heading, s.text) for s in card.sections]
+    pieces: list[tuple[ChunkKind, str, str]] = [("summary", "Summary", overview)]
+    pieces += [("section", s.heading, s.text) for s in card.sections]
+    if meta.search_phrases:
+        pieces.append(
+            ("phrases", PHRASES, " ".join(p.rstrip(".?!") + "?" for p in meta.search_phrases))
+        )
     return [
         Chunk(
             id=f"{meta.id}#{i}",
+            kind=kind,
             card_id=meta.id,
             title=meta.title,
             section=heading,
             text=text,
             tags=tags,
-            digest=_digest(meta.title, heading, text),
+            digest=_digest(kind, meta.title, heading, text),
         )
-        for i, (heading, text) in enumerate(pieces)
+        for i, (kind, heading, text) in enumerate(pieces)
     ]
 
 

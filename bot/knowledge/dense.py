@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
+from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 COLLECTION = "anchor_cards"
 
 
-def make_client(path: Path | None, url: str | None) -> chromadb.ClientAPI:
+def make_client(path: Path | None, url: str | None) -> ClientAPI:
     """An embedded PersistentClient at `path`, or an HttpClient for `url`; no telemetry."""
     settings = ChromaSettings(anonymized_telemetry=False)
     if url:
@@ -38,7 +39,7 @@ def make_client(path: Path | None, url: str | None) -> chromadb.ClientAPI:
 class DenseIndex:
     """Chunk vectors in a Chroma collection, kept in step with the cards incrementally."""
 
-    def __init__(self, client: chromadb.ClientAPI, embedder: Embedder) -> None:
+    def __init__(self, client: ClientAPI, embedder: Embedder) -> None:
         self.client = client
         self.embedder = embedder
         self.store = self._open()
@@ -70,7 +71,7 @@ class DenseIndex:
         """Embed new or changed chunks, delete stale ones; return (embedded, deleted)."""
         stored = self.stored_digests()
         wanted = {chunk.id: chunk for chunk in chunks}
-        stale = [cid for cid, digest in stored.items() if wanted.get(cid, None) is None]
+        stale = [cid for cid in stored if cid not in wanted]
         stale += [
             cid for cid, chunk in wanted.items() if cid in stored and stored[cid] != chunk.digest
         ]

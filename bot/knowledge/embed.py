@@ -28,7 +28,8 @@ def normalise(vectors: npt.NDArray[Any]) -> Vectors:
         matrix = matrix[None, :]
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32)
+    unit: Vectors = (matrix / norms).astype(np.float32)
+    return unit
 
 
 class WordLlamaEmbedder:
@@ -47,7 +48,8 @@ class WordLlamaEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return normalise(self._model.embed(list(texts), norm=True))
+        vectors: npt.NDArray[Any] = self._model.embed(list(texts), norm=True)
+        return normalise(vectors)
 
 
 class LangChainEmbeddings(Embeddings):

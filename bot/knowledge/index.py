@@ -27,7 +27,7 @@ from bot.models import Card
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 Progress = Callable[[str, int, int], None]
 
 

@@ -1,8 +1,12 @@
-"""Hybrid retrieval: dense and lexical rankings fused by reciprocal rank fusion (RRF)."""
+"""Hybrid retrieval: dense and lexical rankings fused by reciprocal rank fusion (RRF).
+
+Chunks are ranked by weighted RRF; cards are ranked by the sum of their two best chunks, so a
+card that matches in its summary *and* a section beats one with a single lucky chunk.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from bot.knowledge.chunks import Chunk
@@ -13,16 +17,22 @@ from bot.knowledge.lexical import LexicalIndex
 from bot.models import Card, Passage
 
 Method = Literal["hybrid", "dense", "lexical"]
-RRF_K = 60
+RRF_K = 10
+DENSE_WEIGHT = 0.5
+LEXICAL_WEIGHT = 1.0
 DEPTH = 40
+CARD_CHUNKS = 2
 
 
-def rrf(rankings: Iterable[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
-    """Fuse ranked id lists: each id scores the sum of 1 / (k + rank) over the rankings."""
+def rrf(
+    rankings: Iterable[list[str]], k: int = RRF_K, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: each id scores the sum of weight / (k + rank) over the rankings."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = weights[i] if weights else 1.0
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
@@ -34,6 +44,10 @@ class Retriever:
     ) -> None:
         self.cards = {card.id: card for card in cards}
         self.chunks = {chunk.id: chunk for chunk in chunks}
+        self._readable: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            if chunk.kind != "phrases":
+                self._readable.setdefault(chunk.card_id, []).append(chunk)
         self.dense = dense
         self.lexical = lexical
 
@@ -53,18 +67,22 @@ class Retriever:
     def ranking(
         self, query: str, method: Method, tags: frozenset[str] | None = None
     ) -> list[tuple[str, float]]:
+        """Chunk ids with their scores, best first."""
         depth = len(self.chunks) if tags else DEPTH
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if method in ("dense", "hybrid"):
+            dense = [h for h in self.dense.search(query, depth) if self._allowed(h[0], tags)]
+        if method in ("lexical", "hybrid"):
+            lexical = [h for h in self.lexical.search(query, depth) if self._allowed(h[0], tags)]
         if method == "dense":
-            hits = self.dense.search(query, depth)
-        elif method == "lexical":
-            hits = self.lexical.search(query, depth)
-        else:
-            dense = [cid for cid, _ in self.dense.search(query, depth) if self._allowed(cid, tags)]
-            lexical = [
-                cid for cid, _ in self.lexical.search(query, depth) if self._allowed(cid, tags)
-            ]
-            return rrf([dense, lexical])
-        return [(cid, score) for cid, score in hits if self._allowed(cid, tags)]
+            return dense
+        if method == "lexical":
+            return lexical
+        return rrf(
+            [[cid for cid, _ in dense], [cid for cid, _ in lexical]],
+            weights=(DENSE_WEIGHT, LEXICAL_WEIGHT),
+        )
 
     def search(
         self,
@@ -74,13 +92,15 @@ class Retriever:
         tags: Iterable[str] | None = None,
         method: Method = "hybrid",
     ) -> list[Passage]:
-        """The best `k` passages for `query`, optionally only from cards with one of `tags`."""
+        """The best `k` readable passages for `query`, optionally only from cards with a tag."""
         if not query.strip():
             return []
         wanted = frozenset(tags) if tags else None
         passages: list[Passage] = []
-        for chunk_id, score in self.ranking(query, method, wanted)[:k]:
+        for chunk_id, score in self.ranking(query, method, wanted):
             chunk = self.chunks[chunk_id]
+            if chunk.kind == "phrases":
+                continue
             passages.append(
                 Passage(
                     chunk_id=chunk.id,
@@ -91,15 +111,29 @@ class Retriever:
                     score=round(score, 6),
                 )
             )
+            if len(passages) == k:
+                break
         return passages
 
-    def rank_cards(self, query: str, method: Method = "hybrid", k: int = 10) -> list[str]:
-        """Card ids in order of their best chunk (used by evals and the composer)."""
-        seen: list[str] = []
-        for chunk_id, _ in self.ranking(query, method):
-            card_id = self.chunks[chunk_id].card_id
-            if card_id not in seen:
-                seen.append(card_id)
-                if len(seen) == k:
-                    break
-        return seen
+    def rank_cards(
+        self,
+        query: str,
+        method: Method = "hybrid",
+        k: int = 10,
+        *,
+        tags: Iterable[str] | None = None,
+    ) -> list[str]:
+        """Card ids, best first, scored by the sum of each card's best chunks."""
+        if not query.strip():
+            return []
+        best: dict[str, list[float]] = {}
+        for chunk_id, score in self.ranking(query, method, frozenset(tags) if tags else None):
+            scores = best.setdefault(self.chunks[chunk_id].card_id, [])
+            if len(scores) < CARD_CHUNKS:
+                scores.append(score)
+        totals = {card: sum(scores) for card, scores in best.items()}
+        return sorted(totals, key=lambda card: (-totals[card], card))[:k]
+
+    def card_chunks(self, card_id: str) -> list[Chunk]:
+        """A card's readable chunks (summary and sections), in order."""
+        return self._readable.get(card_id, [])

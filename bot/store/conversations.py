@@ -69,9 +69,7 @@ class ConversationStore:
                 session.commit()
             except IntegrityError:  # another process created it first
                 session.rollback()
-                again = session.scalar(
-                    select(UserRow.id).where(UserRow.external_id == external_id)
-                )
+                again = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
                 assert again is not None
                 return again
             return row.id

@@ -44,7 +44,9 @@ class GoalStore:
 
     def add(self, user_id: int, text: str, *, due: date | None, source: str) -> Goal:
         with self.sessions() as session:
-            row = GoalRow(user_id=user_id, text_enc=self.cipher.encrypt(text), due=due, source=source)
+            row = GoalRow(
+                user_id=user_id, text_enc=self.cipher.encrypt(text), due=due, source=source
+            )
             session.add(row)
             session.commit()
             return self._model(row)
@@ -54,7 +56,9 @@ class GoalStore:
             query = select(GoalRow).where(GoalRow.user_id == user_id)
             if not include_closed:
                 query = query.where(GoalRow.status == "open")
-            rows = session.scalars(query.order_by(GoalRow.due.is_(None), GoalRow.due, GoalRow.id)).all()
+            rows = session.scalars(
+                query.order_by(GoalRow.due.is_(None), GoalRow.due, GoalRow.id)
+            ).all()
             return [self._model(r) for r in rows]
 
     def set_status(self, user_id: int, goal_id: int, status: Status) -> Goal | None:

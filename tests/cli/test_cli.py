@@ -13,7 +13,9 @@ import pytest
 from tests.helpers import write_card
 
 
-def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -27,11 +29,18 @@ def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subpr
 @pytest.fixture
 def env(tmp_path: Path, index_dir: Path) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ANCHOR_")}
-    return {**clean, "ANCHOR_DATA_DIR": str(tmp_path / "data"), "ANCHOR_INDEX_DIR": str(index_dir), "COLUMNS": "120"}
+    return {
+        **clean,
+        "ANCHOR_DATA_DIR": str(tmp_path / "data"),
+        "ANCHOR_INDEX_DIR": str(index_dir),
+        "COLUMNS": "120",
+    }
 
 
 def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
-    result = run(["ask", "how do I rebuild trust with the council after they walked out?", "--json"], env)
+    result = run(
+        ["ask", "how do I rebuild trust with the council after they walked out?", "--json"], env
+    )
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout)
     assert set(reply) >= {"reply", "citations", "mode", "safety"}
@@ -88,7 +97,9 @@ def test_kb_check_passes_on_the_real_cards(env: dict[str, str]) -> None:
     assert "cards OK" in result.stdout
 
 
-def test_a_malformed_card_fails_index_with_file_and_field(env: dict[str, str], tmp_path: Path) -> None:
+def test_a_malformed_card_fails_index_with_file_and_field(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     kb = tmp_path / "kb"
     kb.mkdir()
     write_card(kb, "good-card")

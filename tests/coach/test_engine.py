@@ -11,7 +11,9 @@ from bot.coach.engine import Coach
 from bot.config import Settings
 from bot.models import SafetyLevel
 
-BED_PLAN = "The trust chief executive keeps blocking our shared bed plan because of his own targets."
+BED_PLAN = (
+    "The trust chief executive keeps blocking our shared bed plan because of his own targets."
+)
 
 
 @pytest.fixture
@@ -45,14 +47,21 @@ def test_tell_me_more_goes_deeper_without_repeating(coach: Coach, user: str) -> 
     for sentence in re.split(r" \[\d\] ?", more_points):
         if sentence.strip():
             assert sentence.strip() not in first_points
-    assert body_and_sources(first.reply)[0].split("\n\n")[-1] != body_and_sources(more.reply)[0].split("\n\n")[-1]
+    assert (
+        body_and_sources(first.reply)[0].split("\n\n")[-1]
+        != body_and_sources(more.reply)[0].split("\n\n")[-1]
+    )
 
 
 def test_what_about_shifts_the_topic_in_context(coach: Coach, user: str) -> None:
     coach.respond(user, BED_PLAN)
     reply = coach.respond(user, "what about with clinicians?")
     cited = {c.card_id for c in reply.citations}
-    assert cited & {"engaging-clinicians", "lessons-from-early-stps", "what-is-collective-leadership"}
+    assert cited & {
+        "engaging-clinicians",
+        "lessons-from-early-stps",
+        "what-is-collective-leadership",
+    }
 
 
 def test_memory_survives_a_restart(settings: Settings, user: str) -> None:
@@ -76,7 +85,9 @@ def test_an_empty_message_gets_a_gentle_prompt(coach: Coach, user: str) -> None:
 
 
 def test_a_huge_message_is_truncated_with_a_note(coach: Coach, user: str) -> None:
-    text = ("Our partnership board keeps avoiding the difficult conversation about money. " * 700)[:50_000]
+    text = ("Our partnership board keeps avoiding the difficult conversation about money. " * 700)[
+        :50_000
+    ]
     reply = coach.respond(user, text)
     assert "very long" in reply.reply and "4,000 characters" in reply.reply
     assert reply.citations and reply.notes
@@ -112,7 +123,9 @@ def test_idioms_are_coached_not_escalated(coach: Coach, user: str) -> None:
 
 
 def test_speak_up_worries_point_to_the_guardian(coach: Coach, user: str) -> None:
-    reply = coach.respond(user, "I think incidents on the ward are being covered up and patients are being harmed")
+    reply = coach.respond(
+        user, "I think incidents on the ward are being covered up and patients are being harmed"
+    )
     assert reply.safety.level == SafetyLevel.CONCERN
     assert "Freedom to Speak Up" in reply.reply
 
@@ -128,5 +141,9 @@ def test_message_text_is_never_logged_at_info(
 
 
 def test_no_reply_tells_the_leader_what_they_should_do(coach: Coach, user: str) -> None:
-    for message in [BED_PLAN, "how do I get GPs to engage with the ICB", "I feel like a fraud on the board"]:
+    for message in [
+        BED_PLAN,
+        "how do I get GPs to engage with the ICB",
+        "I feel like a fraud on the board",
+    ]:
         assert "you should" not in coach.respond(user, message).reply.lower()

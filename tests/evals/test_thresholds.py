@@ -15,7 +15,9 @@ def test_the_retrieval_set_is_big_and_labelled_with_real_cards(retriever: Retrie
         assert set(item.cards) <= set(retriever.cards), item.q
 
 
-def test_hybrid_retrieval_meets_its_bars_and_beats_both_single_rankings(retriever: Retriever) -> None:
+def test_hybrid_retrieval_meets_its_bars_and_beats_both_single_rankings(
+    retriever: Retriever,
+) -> None:
     result = retrieval.evaluate(retriever, retrieval.load_items(retrieval.DEFAULT_SET))
     hybrid, dense, lexical = (result.methods[m] for m in ("hybrid", "dense", "lexical"))
     assert hybrid.recall_at_3 >= 0.90, result.misses

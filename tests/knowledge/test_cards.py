@@ -68,7 +68,9 @@ def test_a_card_is_split_into_its_sections(tmp_path: Path) -> None:
         ({"id": "Not Kebab"}, "id"),
     ],
 )
-def test_a_malformed_card_names_its_file_and_field(tmp_path: Path, change: dict, field: str) -> None:
+def test_a_malformed_card_names_its_file_and_field(
+    tmp_path: Path, change: dict, field: str
+) -> None:
     path = write_card(tmp_path, "broken-card", **change)
     with pytest.raises(CardError) as caught:
         parse_card(path)

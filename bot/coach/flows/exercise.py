@@ -37,7 +37,9 @@ class ExerciseFlow:
         total = len(self.exercise.steps)
         lines = [before] if before else []
         lines.append(
-            self.words.exercise["step"].format(n=state.position + 1, total=total, prompt=step.prompt.strip())
+            self.words.exercise["step"].format(
+                n=state.position + 1, total=total, prompt=step.prompt.strip()
+            )
         )
         options = []
         if step.answer == "choice":
@@ -104,7 +106,9 @@ class ExerciseFlow:
                 continue
             lines.append(f"• {shorten(step.prompt, 70)} {shorten(given)}")
         if commitment:
-            lines.append(self.words.exercise["commitment"].format(commitment=shorten(commitment, 300)))
+            lines.append(
+                self.words.exercise["commitment"].format(commitment=shorten(commitment, 300))
+            )
         lines.append(ex.closing.strip())
         return FlowTurn(
             text="\n".join(lines[:1]) + "\n" + "\n".join(lines[1:-1]) + "\n\n" + lines[-1],

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from bot.coach.flows.base import FlowState, FlowTurn, numbered, options_for, parse_scale, pick_option, second_person, shorten
+from bot.coach.flows.base import (
+    FlowState,
+    FlowTurn,
+    numbered,
+    options_for,
+    parse_scale,
+    pick_option,
+    second_person,
+    shorten,
+)
 from bot.content.coaching import GrowWords
 
 LOW_COMMITMENT = 7
@@ -72,7 +81,9 @@ class GrowFlow:
         elif stage == "options":
             ask = w.options.first
         elif stage == "what":
-            chosen = state.answers.get("chosen") or w.summary.goal.format(goal=state.answers.get("goal", ""))
+            chosen = state.answers.get("chosen") or w.summary.goal.format(
+                goal=state.answers.get("goal", "")
+            )
             ask = w.will.what.format(option=chosen)
         elif stage == "when":
             ask = w.will.when
@@ -106,7 +117,9 @@ class GrowFlow:
     def _on_options(self, state: FlowState, text: str) -> FlowTurn:
         o = self.w.options
         if self._enough(text) or not text:
-            if state.items and (len(state.items) >= o.min_before_choice or state.data.get("pushed")):
+            if state.items and (
+                len(state.items) >= o.min_before_choice or state.data.get("pushed")
+            ):
                 return self._to_choose(state)
             state.data["pushed"] = True
             return self._turn(state, o.more[len(state.items) % len(o.more)])
@@ -157,15 +170,24 @@ class GrowFlow:
         if "goal" in a:
             lines.append("• " + s.goal.format(goal=second_person(shorten(a["goal"]))))
         if "reality:0" in a:
-            lines.append("• " + s.reality.format(reality=second_person(shorten(a["reality:0"], 160))))
+            lines.append(
+                "• " + s.reality.format(reality=second_person(shorten(a["reality:0"], 160)))
+            )
         if state.items:
-            lines.append("• " + s.options.format(options="; ".join(second_person(i) for i in state.items)))
+            lines.append(
+                "• " + s.options.format(options="; ".join(second_person(i) for i in state.items))
+            )
         action = a.get("action") or a.get("chosen")
         commitment = None
         if action:
             when = a.get("when", "no date yet")
             lines.append(
-                "• " + s.will.format(action=second_person(shorten(action)), when=shorten(when, 60), score=a.get("score", "?"))
+                "• "
+                + s.will.format(
+                    action=second_person(shorten(action)),
+                    when=shorten(when, 60),
+                    score=a.get("score", "?"),
+                )
             )
             commitment = f"{action} ({when})" if "when" in a else action
         return FlowTurn(

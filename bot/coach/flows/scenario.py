@@ -42,7 +42,9 @@ class ScenarioFlow:
         w = self.words.scenario
         parts = [before, w["point"].format(narrative=point.narrative.strip())]
         if point.says:
-            parts.append(w["says"].format(name=self.scenario.counterpart.name, says=point.says.strip()))
+            parts.append(
+                w["says"].format(name=self.scenario.counterpart.name, says=point.says.strip())
+            )
         labels = [o.label for o in point.options]
         parts.append(w["options_heading"].format(question=point.question) + "\n" + numbered(labels))
         return FlowTurn(

@@ -1,0 +1,164 @@
+"""A deny-list of known people's names (e.g. the Slack directory), matched as whole words.
+
+Rules:
+
+- Matching ignores case and accents ("zoe" finds "Zoë"), and a possessive is found without its
+  ending: in "Priya's", the span is "Priya" and the "'s" stays.
+- A full name is stored whole and also by its parts, because people are mostly called by one
+  name in conversation: "Priya Sharma" finds "Priya Sharma", "priya" and "Sharma". Leading
+  titles are dropped ("Dr Priya Sharma"), and particles ("van", "de") are never names alone.
+- A part that is also an ordinary English word ("Will", "Hope", "Green") or has two letters
+  ("Li") counts on its own only when capitalised; the full name matches in any case.
+- Parts of a multi-word name may be joined by spaces or a hyphen ("Smith-Jones").
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from bot.privacy.patterns import POSSESSIVE_ENDINGS, WORD
+
+SHORT_NAME = 2
+MAX_JOIN = 3
+JOINERS = " \t\u00a0-"
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    keys: tuple[str, ...]
+    needs_capital: bool
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    key: str
+    base: str | None  # the key without a possessive ending, if it had one
+    capitalised: bool
+
+
+def name_key(word: str) -> str:
+    """How a word is compared: case-folded, curly apostrophes straightened, accents removed."""
+    key = word.replace("’", "'").casefold()
+    if key.isascii():
+        return key
+    decomposed = unicodedata.normalize("NFKD", key)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+class NameIndex:
+    """Known names, looked up word by word (cost grows with the text, not with the list)."""
+
+    def __init__(
+        self,
+        *,
+        ambiguous: Collection[str] = (),
+        particles: Collection[str] = (),
+        titles: Collection[str] = (),
+    ) -> None:
+        self._ambiguous = frozenset(name_key(word) for word in ambiguous)
+        self._particles = frozenset(name_key(word) for word in particles)
+        self._titles = frozenset(name_key(word) for word in titles)
+        self._by_first: dict[str, tuple[_Entry, ...]] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return sum(len(entries) for entries in self._by_first.values())
+
+    def add(self, names: Iterable[str]) -> None:
+        new = [entry for name in names for entry in self._entries(name)]
+        with self._lock:
+            by_first = dict(self._by_first)
+            for entry in new:
+                current = by_first.get(entry.keys[0], ())
+                if entry not in current:
+                    merged = (*current, entry)
+                    by_first[entry.keys[0]] = tuple(sorted(merged, key=lambda e: -len(e.keys)))
+            self._by_first = by_first  # swapped whole: readers never see a half-built index
+
+    def find(self, text: str) -> list[NameSpan]:
+        by_first = self._by_first
+        if not by_first:
+            return []
+        tokens = [self._token(text, match.start(), match.end()) for match in WORD.finditer(text)]
+        spans: list[NameSpan] = []
+        index = 0
+        while index < len(tokens):
+            found = _match_at(text, tokens, index, by_first)
+            if found is None:
+                index += 1
+                continue
+            length, span = found
+            spans.append(span)
+            index += length
+        return spans
+
+    def _entries(self, name: str) -> list[_Entry]:
+        keys = [name_key(match.group()) for match in WORD.finditer(name)]
+        while keys and keys[0] in self._titles:
+            keys.pop(0)
+        entries = [_Entry(tuple(keys), needs_capital=False)] if len(keys) > 1 else []
+        for key in keys:
+            if len(key) >= SHORT_NAME and key not in self._particles:
+                needs_capital = key in self._ambiguous or len(key) <= SHORT_NAME
+                entries.append(_Entry((key,), needs_capital))
+        return entries
+
+    @staticmethod
+    def _token(text: str, start: int, end: int) -> _Token:
+        word = text[start:end]
+        key = name_key(word)
+        base = next((key[: -len(e)] for e in POSSESSIVE_ENDINGS if key.endswith(e)), None)
+        return _Token(start, end, key, base or None, word[0].isupper())
+
+
+def _match_at(
+    text: str, tokens: list[_Token], index: int, by_first: dict[str, tuple[_Entry, ...]]
+) -> tuple[int, NameSpan] | None:
+    """The longest entry that starts at token ``index``: (tokens used, span)."""
+    first = tokens[index]
+    candidates = by_first.get(first.key, ())
+    if first.base is not None:
+        candidates = (*candidates, *by_first.get(first.base, ()))
+    for entry in candidates:
+        end = _entry_end(text, tokens, index, entry)
+        if end is not None:
+            return len(entry.keys), NameSpan(first.start, end)
+    return None
+
+
+def _entry_end(text: str, tokens: list[_Token], index: int, entry: _Entry) -> int | None:
+    """Where ``entry`` ends if it matches the tokens from ``index``, without any possessive."""
+    size = len(entry.keys)
+    if index + size > len(tokens):
+        return None
+    if entry.needs_capital and not tokens[index].capitalised:
+        return None
+    end = tokens[index].start
+    for offset, key in enumerate(entry.keys):
+        token = tokens[index + offset]
+        if offset and not _joined(text, tokens[index + offset - 1].end, token.start):
+            return None
+        last = offset == size - 1
+        if token.key == key and (last or token.base is None):
+            end = token.end
+        elif last and token.base == key:
+            end = token.end - len(POSSESSIVE_ENDINGS[0])
+        else:
+            return None
+    return end
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
+    return 0 < len(gap) <= MAX_JOIN and not gap.strip(JOINERS)

@@ -1,0 +1,105 @@
+"""Compiled regular expressions for the scrubber's recognizers, built once at import.
+
+Conventions: ``_HS`` is horizontal white space (a line break never joins the parts of a phone
+number, NHS number or postcode); every pattern anchors itself with look-arounds rather than
+``\\b`` so that "+", "@" and "<" are handled explicitly. Patterns that depend on the lexicon
+(titles, domain endings) are built by the functions at the bottom.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_HS = r"[^\S\r\n]"
+_LETTER = r"[^\W\d_]"
+
+# --------------------------------------------------------------------------- email
+
+EMAIL = re.compile(
+    rf"(?<![\w.+'’-])\w[\w.+'’-]*{_HS}?@{_HS}?"  # local part, tolerating "name @ domain"
+    r"\w(?:[\w-]*\w)?(?:\.\w(?:[\w-]*\w)?)*"  # domain labels
+    rf"\.{_LETTER}{{2,}}(?![\w-])",  # a letters-only top-level domain
+)
+SLACK_MAILTO = re.compile(r"<mailto:[^|>\s]+(?:\|[^>\n]*)?>", re.IGNORECASE)
+
+# --------------------------------------------------------------------------- URLs
+
+SLACK_LINK = re.compile(r"<(?:https?|ftp)://[^|>\s]+(?:\|[^>\n]*)?>", re.IGNORECASE)
+SCHEME_URL = re.compile(r"(?<![\w@])(?:(?:https?|ftp)://|www\.)[^\s<>\"'|]+", re.IGNORECASE)
+URL_TRAILING_PUNCTUATION = ".,;:!?'\")]}>’”"
+
+# --------------------------------------------------------------------------- Slack
+
+SLACK_MENTION = re.compile(
+    r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!subteam\^[A-Z0-9]+)(?:\|[^>\n]*)?>", re.IGNORECASE
+)
+AT_HANDLE = re.compile(rf"(?<![\w.@<])@{_LETTER}[\w.'-]*\w")
+
+# --------------------------------------------------------------------------- NHS number
+
+_NHS_SEP = rf"{_HS}{{0,2}}[-–.]?{_HS}{{0,2}}"
+NHS_NUMBER = re.compile(rf"(?<![\w+])\d{{3}}{_NHS_SEP}\d{{3}}{_NHS_SEP}\d{{4}}(?!\w)")
+
+# --------------------------------------------------------------------------- UK postcode
+
+# The six outward formats with their position rules, then the inward part: a digit and two
+# letters from the 20 used (never C, I, K, M, O, V), so "10am" and "4pm" are not postcodes.
+_OUTWARD = (
+    r"[A-PR-UWYZ][0-9][0-9]?"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?"
+    r"|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]"
+)
+POSTCODE = re.compile(
+    rf"(?<!\w)(?:GIR{_HS}{{0,2}}0AA|(?P<outward>{_OUTWARD}){_HS}{{0,2}}"
+    r"(?P<inward>[0-9][ABD-HJLNP-UW-Z]{2}))(?!\w)",
+    re.IGNORECASE,
+)
+ORDINAL_INWARD = re.compile(r"^\d(?:st|nd|rd|th)$")
+
+# --------------------------------------------------------------------------- NI number
+
+# Prefix letters: not D, F, I, Q, U, V first; not D, F, I, O, Q, U, V second; never BG, GB,
+# KN, NK, NT, TN, ZZ. "QQ" is HMRC's specimen prefix and is caught on purpose.
+NINO = re.compile(
+    r"(?<!\w)(?P<prefix>(?!BG|GB|KN|NK|NT|TN|ZZ)"
+    r"(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]|QQ))"
+    rf"(?P<gap>{_HS}?)(?P<digits>\d{{2}}(?P<sep>[ -]?)\d{{2}}(?P=sep)\d{{2}})"
+    rf"(?:(?P<suffix_gap>{_HS}?)(?P<suffix>[A-D]))?(?!\w)",
+    re.IGNORECASE,
+)
+
+# --------------------------------------------------------------------------- phone numbers
+
+# A run of digit groups, as a phone number is written: "+44 (0)20 7946 0958", "(020) 7946-0958",
+# "07700.900.123". The phone recognizer reads the groups of each run (see phone.py).
+_PHONE_SEP = rf"(?:{_HS}{{1,2}}|{_HS}?[-–.]{_HS}?|{_HS}?\({_HS}?|\){_HS}?)"
+PHONE_RUN = re.compile(rf"(?<![\w+])(?:\+|\(\+?)?\d(?:{_PHONE_SEP}?\d)*")
+DIGIT_GROUP = re.compile(r"\d+")
+
+# --------------------------------------------------------------------------- names
+
+WORD = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*")
+NAME_WORD = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*(?:-{_LETTER}+(?:['’]{_LETTER}+)*)*")
+INITIAL = re.compile(rf"(?:[A-Z]\.?|[a-z]\.){_HS}+")
+SPACES = re.compile(rf"{_HS}+")
+POSSESSIVE_ENDINGS = ("'s", "’s")
+
+
+def bare_domain(endings: Iterable[str]) -> re.Pattern[str]:
+    """Domains without a scheme ("england.nhs.uk/plan", "bit.ly/x") ending in one of ``endings``."""
+    alternatives = "|".join(
+        re.escape(ending) for ending in sorted(set(endings), key=lambda e: (-len(e), e))
+    )
+    return re.compile(
+        r"(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+        rf"(?:{alternatives})(?![\w-])(?:/[^\s<>\"'|]*)?",
+        re.IGNORECASE,
+    )
+
+
+def title_then_space(spellings: Iterable[str]) -> re.Pattern[str]:
+    """A title as spelt in ``spellings`` ("Dr", "dr", "DR"), then "." and/or spaces."""
+    alternatives = "|".join(re.escape(title) for title in spellings)
+    return re.compile(rf"(?<![\w.])(?P<title>{alternatives})(?:\.{_HS}*|{_HS}+)")

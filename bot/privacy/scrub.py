@@ -1,0 +1,161 @@
+"""The PII scrubber: Presidio's analyzer with explicit, offline recognizers, and tags for output.
+
+Build one :class:`Scrubber` and reuse it (building loads spaCy and compiles the patterns);
+``analyze`` and ``scrub`` are then fast and safe to call from several threads.
+
+What is found (entity -> tag): ``EMAIL_ADDRESS`` <EMAIL>, ``PHONE_NUMBER`` <PHONE>, ``UK_NHS``
+<NHS_NUMBER>, ``UK_POSTCODE`` <POSTCODE>, ``UK_NINO`` <NI_NUMBER>, ``URL`` <URL>,
+``SLACK_MENTION`` <MENTION>, ``PERSON`` <NAME> (deny-list names, title + surname, and the NER
+model's people when ``use_ner`` finds one). Findings that overlap are merged into one span,
+labelled by the longest (then the highest-scoring) of them, so no part of either leaks.
+
+What is kept on purpose: helpline and service numbers (999, 112, 111, 101, 116 123 and the
+other 116 lines, 0800 1111), since they are not personal and the safety signposts need them;
+Slack's ``<!here>``/``<!channel>``; dates, times, money, counts and years.
+
+Nothing here touches the network: no model download, no suffix-list fetch (see nlp.py and
+recognizers.py). Word lists come from ``prompts/privacy/lexicon.yaml`` (lexicon.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from bot.privacy import recognizers as rec
+from bot.privacy.lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
+from bot.privacy.names import NameIndex
+from bot.privacy.nlp import LANGUAGE, NER_SCORE, OfflineSpacyNlpEngine, build_pipeline
+
+MIN_SCORE = 0.5
+
+TAGS: dict[str, str] = {
+    rec.EMAIL: "<EMAIL>",
+    rec.PHONE: "<PHONE>",
+    rec.NHS: "<NHS_NUMBER>",
+    rec.POSTCODE: "<POSTCODE>",
+    rec.NINO: "<NI_NUMBER>",
+    rec.URL: "<URL>",
+    rec.MENTION: "<MENTION>",
+    rec.PERSON: "<NAME>",
+}
+
+
+def tag_for(entity: str) -> str:
+    return TAGS.get(entity, f"<{entity}>")
+
+
+class Finding(BaseModel):
+    """Where PII is and what kind; it never holds the matched text itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    entity: str
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class Scrubber:
+    """Finds and replaces personal data in free text, offline."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        names: Iterable[str] = (),
+        use_ner: bool = False,
+        lexicon_path: Path = DEFAULT_LEXICON,
+    ) -> None:
+        lexicon = load_lexicon(lexicon_path)
+        self._names = _name_index(lexicon)
+        self._names.add(names)
+        nlp_engine = OfflineSpacyNlpEngine(build_pipeline(data_dir, use_ner=use_ner))
+        self.uses_ner: bool = nlp_engine.has_ner
+        recognizers = _recognizers(lexicon, self._names, with_ner=self.uses_ner)
+        self._entities = sorted({e for r in recognizers for e in r.supported_entities})
+        self._analyzer = AnalyzerEngine(
+            registry=RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE]),
+            nlp_engine=nlp_engine,
+            supported_languages=[LANGUAGE],
+            default_score_threshold=MIN_SCORE,
+        )
+
+    def add_names(self, names: Iterable[str]) -> None:
+        """Add known people's names (e.g. the Slack directory) to the deny-list."""
+        self._names.add(names)
+
+    def analyze(self, text: str) -> list[Finding]:
+        """Every piece of PII in ``text``, merged where they overlap, in order."""
+        if not text.strip():
+            return []
+        results = self._analyzer.analyze(text=text, language=LANGUAGE, entities=self._entities)
+        return merge(results)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with each finding replaced by its tag, e.g. "call <PHONE>"."""
+        return redact(text, self.analyze(text))
+
+
+def redact(text: str, findings: Sequence[Finding]) -> str:
+    """Replace non-overlapping, ordered ``findings`` in ``text`` by their tags."""
+    parts: list[str] = []
+    cursor = 0
+    for finding in findings:
+        parts.append(text[cursor : finding.start])
+        parts.append(tag_for(finding.entity))
+        cursor = finding.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def merge(results: Iterable[RecognizerResult]) -> list[Finding]:
+    """Overlapping results become one finding over their union, named by the longest."""
+    ordered = sorted(results, key=lambda r: (r.start, -r.end))
+    clusters: list[list[RecognizerResult]] = []
+    for result in ordered:
+        if clusters and result.start < max(r.end for r in clusters[-1]):
+            clusters[-1].append(result)
+        else:
+            clusters.append([result])
+    return [_finding(cluster) for cluster in clusters]
+
+
+def _finding(cluster: list[RecognizerResult]) -> Finding:
+    winner = max(cluster, key=lambda r: (r.end - r.start, r.score))
+    return Finding(
+        entity=winner.entity_type,
+        start=min(r.start for r in cluster),
+        end=max(r.end for r in cluster),
+        score=round(float(winner.score), 4),
+    )
+
+
+def _name_index(lexicon: Lexicon) -> NameIndex:
+    return NameIndex(
+        ambiguous=[*lexicon.names.common_words, *STOP_WORDS],
+        particles=lexicon.names.particles,
+        titles=lexicon.honorifics.spellings(),
+    )
+
+
+def _recognizers(lexicon: Lexicon, names: NameIndex, *, with_ner: bool) -> list[EntityRecognizer]:
+    recognizers: list[EntityRecognizer] = [
+        rec.EmailRecognizer(),
+        rec.UrlRecognizer(lexicon.urls.bare_domain_endings),
+        rec.SlackMentionRecognizer(),
+        rec.PhoneRecognizer(),
+        rec.NhsNumberRecognizer(),
+        rec.PostcodeRecognizer(),
+        rec.NinoRecognizer(),
+        rec.NameListRecognizer(names),
+        rec.HonorificRecognizer(lexicon.honorifics, lexicon.names.particles),
+    ]
+    if with_ner:
+        recognizers.append(SpacyRecognizer(supported_entities=[rec.PERSON], ner_strength=NER_SCORE))
+    return recognizers
