@@ -100,11 +100,10 @@ def reply_json(reply: Reply) -> str:
 def render_reply(reply: Reply, console: Console) -> None:
     from rich.markdown import Markdown
 
-    body, _, sources = reply.reply.rpartition("\n\nSources: ")
-    text = body if sources else reply.reply
-    console.print(Markdown(text))
-    if sources:
-        console.print(f"[dim]Sources: {sources}[/dim]")
+    body, found, sources = reply.reply.rpartition("\n\nSources: ")
+    console.print(Markdown(body if found else reply.reply))
+    if found:
+        console.print(f"[dim]Sources: {sources}[/dim]", markup=True)
 
 
 @app.command()

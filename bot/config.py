@@ -38,6 +38,15 @@ class Settings(BaseSettings):
         default="offline",
         description="`offline` (the built-in composer) or `provider:model` for an LLM.",
     )
+    llm_timeout: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds to wait for the LLM before the offline reply."
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="Base URL for an OpenAI-compatible or self-hosted LLM endpoint."
+    )
+    scrub_llm_input: bool = Field(
+        default=True, description="Scrub personal details from text before it goes to an LLM."
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; default is SQLite at `<data_dir>/anchor.db`.",

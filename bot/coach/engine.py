@@ -15,6 +15,7 @@ from bot.coach.dates import parse_due
 from bot.coach.flows.base import FlowTurn
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.followup import resolve
+from bot.coach.polish import Polisher
 from bot.coach.router import Route, route
 from bot.coach.safety import SafetyGate
 from bot.coach.state import CoachState
@@ -55,6 +56,7 @@ class Turn:
     """One message being handled: who, where, their state, and what we know so far."""
 
     user_id: int
+    conversation_id: int
     text: str
     state: CoachState
     safety: SafetyInfo
@@ -71,6 +73,7 @@ class Coach:
         templates: OfflineTemplates,
         flows: FlowRunner,
         router: RouterRules,
+        polisher: Polisher | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -80,6 +83,7 @@ class Coach:
         self.templates = templates
         self.flows = flows
         self.router = router
+        self.polisher = polisher
         self.composer = OfflineComposer(retriever, templates, top_k=settings.top_k)
 
     @classmethod
@@ -95,6 +99,7 @@ class Coach:
         engine = make_engine(settings.resolved_database_url)
         cipher = Cipher(key)
         prompts = settings.prompts_dir
+        flows = FlowRunner.from_dir(prompts)
         return cls(
             settings,
             retriever,
@@ -102,8 +107,9 @@ class Coach:
             GoalStore(engine, cipher),
             SafetyGate.from_dir(prompts, settings.eap_line),
             load_offline_templates(prompts),
-            FlowRunner.from_dir(prompts),
+            flows,
             load_router(prompts),
+            Polisher.from_settings(settings, retriever, flows),
         )
 
     def new_conversation(self, user: str, channel: str = "cli") -> None:
@@ -124,7 +130,10 @@ class Coach:
         if outcome.reply is not None:
             reply = Reply(reply=outcome.reply, safety=outcome.info)
         else:
-            reply = self._handle(Turn(user_id, tidied.text, state, outcome.info))
+            turn = Turn(user_id, conversation.id, tidied.text, state, outcome.info)
+            reply = self._handle(turn)
+            if self.polisher is not None and reply.citations:
+                reply = self.polisher.polish(reply, turn, self.store.turns(conversation.id, 6))
             if outcome.preface:
                 reply.reply = f"{outcome.preface}\n\n{reply.reply}"
         if tidied.note:

@@ -32,12 +32,12 @@ from pydantic import BaseModel, Field
 from bot.content.safety import (
     Fuzzy,
     Lexicon,
+    Rule,
     SafetyContent,
     SafetyRules,
     SignpostId,
     SignpostsFile,
     Template,
-    Rule,
     Variants,
     load_safety_content,
 )
@@ -385,7 +385,8 @@ def pick(options: Sequence[str], turn: int) -> str:
 
 
 class SafetyGate:
-    """Decides, before any coaching, whether a message needs signposting, a check-in or a redirect."""
+    """Decides, before any coaching, whether a message needs signposting, a check-in or a
+    redirect."""
 
     def __init__(self, content: SafetyContent, eap_line: str) -> None:
         self.content = content

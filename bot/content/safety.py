@@ -45,6 +45,15 @@ WORD = re.compile(r"^[a-z0-9]+$")
 PHRASE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 MAX_MACRO_DEPTH = 6
 
+SIGNPOST_FACTS: dict[str, tuple[str, ...]] = {
+    "emergency": ("999",),
+    "samaritans": ("116 123",),
+    "nhs111": ("111",),
+    "practitioner_health": ("0300 0303 300", "practitionerhealth.nhs.uk"),
+    "eap": ("{eap_line}",),
+    "ftsu": ("nationalguardian.org.uk",),
+}
+
 SignpostId = Literal["emergency", "samaritans", "nhs111", "practitioner_health", "eap", "ftsu"]
 M = TypeVar("M", bound=BaseModel)
 YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -90,23 +99,14 @@ class Signposts(BaseModel):
     eap: str = Field(min_length=10)
     ftsu: str = Field(min_length=10)
 
-    @model_validator(mode="after")
-    def _facts(self) -> Signposts:
-        required = {
-            "emergency": ("999",),
-            "samaritans": ("116 123",),
-            "nhs111": ("111",),
-            "practitioner_health": ("0300 0303 300", "practitionerhealth.nhs.uk"),
-            "eap": ("{eap_line}",),
-            "ftsu": ("nationalguardian.org.uk",),
-        }
-        for name, facts in required.items():
-            line = str(getattr(self, name))
-            _check_template(line, ["eap_line"])
-            for fact in facts:
-                if fact not in line:
-                    raise ValueError(f"{name}: must contain {fact!r}")
-        return self
+    @field_validator("*")
+    @classmethod
+    def _facts(cls, value: str, info: ValidationInfo) -> str:
+        _check_template(value, ["eap_line"])
+        for fact in SIGNPOST_FACTS[str(info.field_name)]:
+            if fact not in value:
+                raise ValueError(f"must contain {fact!r}")
+        return value
 
     def line(self, name: SignpostId) -> str:
         return str(getattr(self, name))
@@ -120,12 +120,16 @@ class Template(BaseModel):
     text: str = Field(min_length=20)
     signposts: list[SignpostId] = Field(default_factory=list)
 
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _check_template(value, ["signposts", "numbers", "eap_line"])
+
     @model_validator(mode="after")
-    def _fields(self) -> Template:
-        _check_template(self.text, ["signposts", "numbers", "eap_line"])
+    def _signposts_shown(self) -> Template:
         if self.signposts and "signposts" not in _placeholders(self.text):
             raise ValueError("lists signposts but the text has no {signposts} placeholder")
-        if not self.signposts and "{signposts}" in self.text:
+        if not self.signposts and "signposts" in _placeholders(self.text):
             raise ValueError("uses {signposts} but lists none")
         return self
 

@@ -34,7 +34,7 @@ PERSON_LABELS = {"PERSON": "PERSON", "PER": "PERSON"}
 NER_SCORE = 0.85
 
 
-class OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
+class OfflineSpacyNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine around a pipeline that is already loaded."""
 
     def __init__(self, pipeline: Language) -> None:
@@ -50,7 +50,8 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
         self.has_ner = bool(labels)
 
     def load(self) -> None:
-        self.nlp = {LANGUAGE: self._pipeline}
+        # Presidio initialises ``nlp`` to None, so mypy takes None for its type.
+        self.nlp = {LANGUAGE: self._pipeline}  # type: ignore[assignment]
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         artifacts: NlpArtifacts = super()._doc_to_nlp_artifact(doc, language)

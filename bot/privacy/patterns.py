@@ -17,7 +17,7 @@ _LETTER = r"[^\W\d_]"
 # --------------------------------------------------------------------------- email
 
 EMAIL = re.compile(
-    rf"(?<![\w.+'’-])\w[\w.+'’-]*{_HS}?@{_HS}?"  # local part, tolerating "name @ domain"
+    rf"(?<![\w.+'’-])\w[\w.+'’-]*(?:@|{_HS}@{_HS})"  # local part; also "name @ domain"
     r"\w(?:[\w-]*\w)?(?:\.\w(?:[\w-]*\w)?)*"  # domain labels
     rf"\.{_LETTER}{{2,}}(?![\w-])",  # a letters-only top-level domain
 )

@@ -37,7 +37,7 @@ NHS_INVALID_CHECK = 10
 NHS_MODULUS = 11
 
 
-class SpanRecognizer(LocalRecognizer):  # type: ignore[misc]
+class SpanRecognizer(LocalRecognizer):
     """One entity, one score; subclasses say where the spans are."""
 
     ENTITY = ""

@@ -1,0 +1,115 @@
+"""Let a configured LLM improve a grounded offline reply, or keep the offline reply.
+
+Text leaves the process only after scrubbing. The answer may cite only the cards it was given;
+anything else is dropped. Whatever goes wrong, the person gets the offline reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.coach.composer import cite, citation_line
+from bot.coach.flows.runner import FlowRunner
+from bot.coach.llm import CardBrief, LLMAnswer, LLMError, LLMRequest, LLMResponder
+from bot.config import Settings
+from bot.content.llm_prompts import load_llm_prompts
+from bot.knowledge.retrieve import Retriever
+from bot.models import Reply
+from bot.privacy.scrub import Scrubber
+from bot.store.conversations import Turn as StoredTurn
+
+if TYPE_CHECKING:
+    from bot.coach.engine import Turn
+
+log = logging.getLogger(__name__)
+SOURCES = "\n\nSources: "
+CARD_WORDS = 160
+
+
+class Polisher:
+    def __init__(
+        self,
+        responder: LLMResponder,
+        retriever: Retriever,
+        flows: FlowRunner,
+        scrubber: Scrubber | None,
+        sources_heading: str = "Sources",
+    ) -> None:
+        self.responder = responder
+        self.retriever = retriever
+        self.flows = flows
+        self.scrubber = scrubber
+        self.sources_heading = sources_heading
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, retriever: Retriever, flows: FlowRunner
+    ) -> Polisher | None:
+        if settings.llm == "offline":
+            return None
+        prompts = load_llm_prompts(settings.prompts_dir)
+        try:
+            responder = LLMResponder.from_spec(
+                settings.llm, prompts, timeout=settings.llm_timeout, base_url=settings.llm_base_url
+            )
+        except LLMError as exc:
+            log.warning("LLM unavailable, using the offline composer: %s", exc)
+            return None
+        scrubber = Scrubber(data_dir=settings.data_dir) if settings.scrub_llm_input else None
+        return cls(responder, retriever, flows, scrubber)
+
+    def _clean(self, text: str) -> str:
+        return self.scrubber.scrub(text) if self.scrubber else text
+
+    def _brief(self, card_id: str) -> CardBrief:
+        card = self.retriever.cards[card_id]
+        words = " ".join([card.meta.summary, card.body]).split()
+        return CardBrief(id=card_id, title=card.meta.title, text=" ".join(words[:CARD_WORDS]))
+
+    def request(self, reply: Reply, turn: Turn, history: list[StoredTurn]) -> LLMRequest:
+        draft = reply.reply.split(SOURCES)[0]
+        flow = turn.state.flow
+        voice = ""
+        if flow is not None and flow.kind == "scenario":
+            person = self.flows.scenarios[flow.ref].counterpart
+            voice = self.responder.prompts.voice_scenario.format(
+                name=person.name, role=person.role, cares=", ".join(person.cares_about)
+            )
+        return LLMRequest(
+            message=self._clean(turn.text),
+            history=[("leader" if t.role == "user" else "anchor", self._clean(t.text)) for t in history],
+            cards=[self._brief(c.card_id) for c in reply.citations],
+            draft=draft,
+            flow_kind=flow.kind if flow is not None and flow.kind != "menu" else None,
+            flow_title=flow.title if flow is not None else None,
+            voice=voice,
+        )
+
+    def polish(self, reply: Reply, turn: Turn, history: list[StoredTurn]) -> Reply:
+        request = self.request(reply, turn, history)
+        try:
+            answer = self.responder.answer(request)
+            return self._accept(reply, answer)
+        except LLMError as exc:
+            log.warning("LLM reply not used, offline reply sent instead: %s", exc)
+            return reply
+
+    def _accept(self, reply: Reply, answer: LLMAnswer) -> Reply:
+        allowed = [c.card_id for c in reply.citations]
+        cited = [c for c in dict.fromkeys(answer.cited_card_ids) if c in allowed]
+        dropped = len(answer.cited_card_ids) - len(cited)
+        if dropped:
+            log.info("dropped %d citation(s) to cards the LLM was not given", dropped)
+        text = answer.reply.strip()
+        if "you should" in text.lower():
+            raise LLMError("answer told the leader what they should do")
+        if reply.reply.split(SOURCES)[0].rstrip().endswith("?") and "?" not in text:
+            raise LLMError("answer dropped the question")
+        missing = [o.label for o in reply.options if o.label not in text]
+        if missing:
+            raise LLMError("answer dropped the options")
+        citations = cite(self.retriever.cards, cited)
+        if citations:
+            text += "\n\n" + citation_line(citations, self.sources_heading)
+        return reply.model_copy(update={"reply": text, "citations": citations, "mode": "llm"})

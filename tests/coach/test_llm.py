@@ -1,0 +1,169 @@
+"""Bring-your-own LLM: grounded, validated, scrubbed, and always falling back to offline."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from bot.coach.engine import Coach
+from bot.coach.llm import LLMResponder
+from bot.coach.polish import Polisher
+from bot.config import Settings
+from bot.content.llm_prompts import load_llm_prompts
+from tests.fakes.openai_server import FakeOpenAI
+
+BED_PLAN = "The trust chief executive keeps blocking our shared bed plan because of his own targets."
+PLANTED = (
+    "Email me at priya.shah@nhs.net or call 07700 900123, "
+    "patient NHS number 943 476 5919. " + BED_PLAN
+)
+
+
+def answer(reply: str, cards: list[str]) -> str:
+    return json.dumps({"reply": reply, "cited_card_ids": cards})
+
+
+class Exploding:
+    def invoke(self, _messages: Any) -> Any:
+        raise RuntimeError("provider down")
+
+
+class Sleepy:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def invoke(self, _messages: Any) -> Any:
+        time.sleep(self.seconds)
+        return answer("late?", [])
+
+
+def with_model(coach: Coach, model: Any, timeout: float = 1.0) -> Coach:
+    prompts = load_llm_prompts(coach.settings.prompts_dir)
+    coach.polisher = Polisher(LLMResponder(model, prompts, timeout), coach.retriever, coach.flows, None)
+    return coach
+
+
+@pytest.fixture
+def coach(settings: Settings) -> Coach:
+    return Coach.from_settings(settings)
+
+
+def offline_cards(coach: Coach, user: str) -> list[str]:
+    """The cards the offline composer cites for the bed-plan message (the LLM's allowed set)."""
+    polisher, coach.polisher = coach.polisher, None
+    try:
+        return [c.card_id for c in coach.respond(f"{user}-offline", BED_PLAN).citations]
+    finally:
+        coach.polisher = polisher
+
+
+def test_a_valid_answer_is_used_with_only_the_cards_it_was_given(coach: Coach, user: str) -> None:
+    given = offline_cards(coach, user)
+    text = "That sounds like a real stand-off. Interests sit under positions. What would help them say yes?"
+    fake = FakeListChatModel(responses=[answer(text, [given[0], "invented-card"])])
+    reply = with_model(coach, fake).respond(user, BED_PLAN)
+    assert reply.mode == "llm"
+    assert reply.reply.startswith(text)
+    assert [c.card_id for c in reply.citations] == [given[0]]
+    assert "invented-card" not in reply.reply
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        FakeListChatModel(responses=["this is not json at all"]),
+        FakeListChatModel(responses=[answer("", [])]),
+        FakeListChatModel(responses=[answer("You should just escalate it to the region.", [])]),
+        FakeListChatModel(responses=[answer("A statement with no question at all.", [])]),
+        Exploding(),
+    ],
+    ids=["not-json", "empty", "you-should", "no-question", "error"],
+)
+def test_bad_answers_fall_back_to_the_offline_reply(coach: Coach, user: str, model: Any) -> None:
+    reply = with_model(coach, model).respond(user, BED_PLAN)
+    assert reply.mode == "offline"
+    assert reply.citations and "Sources:" in reply.reply
+
+
+def test_a_slow_model_is_abandoned_at_the_timeout(coach: Coach, user: str) -> None:
+    with_model(coach, Sleepy(5.0), timeout=0.5)
+    started = time.perf_counter()
+    reply = coach.respond(user, BED_PLAN)
+    elapsed = time.perf_counter() - started
+    assert reply.mode == "offline" and reply.citations
+    assert elapsed < 0.5 + 1.0  # generous on a shared machine; `anchor bench` measures the overhead
+
+
+def test_the_safety_gate_runs_before_the_llm(coach: Coach, user: str) -> None:
+    fake = FakeListChatModel(responses=[answer("Let's talk strategy. What next?", [])])
+    reply = with_model(coach, fake).respond(user, "i want to kill myself")
+    assert reply.mode == "offline" and "116 123" in reply.reply
+
+
+def test_flow_turns_keep_their_options(coach: Coach, user: str) -> None:
+    fake = FakeListChatModel(responses=[answer("Let's begin. Which do you pick?", [])] * 3)
+    with_model(coach, fake)
+    reply = coach.respond(user, "practise a difficult conversation about the council walking out")
+    assert reply.options, "scenario choices are offered"
+    assert reply.mode == "offline"  # the model dropped the numbered options, so it wasn't used
+
+
+# --- the real langchain-openai client against a fake OpenAI-compatible server on loopback ------
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def openai_coach(
+    settings: Settings, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> Coach:
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    configured = settings.model_copy(
+        update={"llm": "openai:gpt-4.1-mini", "llm_base_url": server.base_url, "llm_timeout": 1.0}
+    )
+    coach = Coach.from_settings(configured)
+    assert coach.polisher is not None
+    return coach
+
+
+def test_openai_success(openai_coach: Coach, server: FakeOpenAI, user: str) -> None:
+    given = offline_cards(openai_coach, user)
+    server.script.append(("ok", answer("A grounded reply. What matters most to them?", given[:1])))
+    reply = openai_coach.respond(user, BED_PLAN)
+    assert reply.mode == "llm" and reply.citations[0].card_id == given[0]
+    assert server.received[-1]["model"] == "gpt-4.1-mini"
+
+
+@pytest.mark.parametrize(
+    "behaviour",
+    [("status", 429), ("status", 500), ("raw", "{not json"), ("ok", "no json object here"), ("slow", 3)],
+    ids=["429", "500", "malformed-http", "malformed-answer", "slow"],
+)
+def test_openai_failures_fall_back(
+    openai_coach: Coach, server: FakeOpenAI, user: str, behaviour: tuple[str, Any]
+) -> None:
+    server.script.append(behaviour)
+    started = time.perf_counter()
+    reply = openai_coach.respond(user, BED_PLAN)
+    assert reply.mode == "offline" and reply.citations
+    assert time.perf_counter() - started < 1.0 + 1.0
+
+
+def test_no_planted_personal_detail_reaches_the_provider(
+    openai_coach: Coach, server: FakeOpenAI, user: str
+) -> None:
+    openai_coach.respond(user, PLANTED)
+    openai_coach.respond(user, "tell me more, or ring Dr Okafor on 0161 496 0000")
+    sent = server.sent_text()
+    assert server.received, "the provider was called"
+    for planted in ["priya.shah@nhs.net", "07700 900123", "943 476 5919", "0161 496 0000"]:
+        assert planted not in sent
