@@ -29,10 +29,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 kb_app = typer.Typer(help="Work with the knowledge base.", no_args_is_help=True)
+content_app = typer.Typer(
+    help="Work with prompts: exercises, scenarios, safety, templates.", no_args_is_help=True
+)
+goals_app = typer.Typer(
+    help="Your commitments: list, complete and drop them.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+privacy_app = typer.Typer(help="Privacy tools.", no_args_is_help=True)
 eval_app = typer.Typer(
     help="Score Anchor's quality on the labelled sets in evals/.", no_args_is_help=True
 )
 app.add_typer(kb_app, name="kb")
+app.add_typer(content_app, name="content")
+app.add_typer(goals_app, name="goals")
+app.add_typer(privacy_app, name="privacy")
 app.add_typer(eval_app, name="eval")
 
 out = Console(highlight=False, soft_wrap=True)
@@ -219,6 +231,90 @@ def kb_check() -> None:
     out.print(f"{len(cards)} cards OK.")
 
 
+@content_app.command("check")
+def content_check() -> None:
+    """Validate prompts/: exercises, scenarios, safety rules, templates and their card links."""
+    from bot.content.check import check_content
+    from bot.knowledge.cards import card_files
+
+    cfg = settings()
+    card_ids = {path.stem for path in card_files(cfg.knowledge_dir)}
+    counts, problems = check_content(cfg.prompts_dir, card_ids)
+    for problem in problems:
+        err.print(str(problem), markup=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {cfg.prompts_dir}.")
+        raise typer.Exit(1)
+    out.print(
+        f"{counts['exercises']} exercises, {counts['scenarios']} scenarios and all prompts OK."
+    )
+
+
+def goal_store(user: str | None) -> tuple[Any, int]:
+    from bot.store.open import open_stores
+
+    stores = open_stores(settings())
+    return stores.goals, stores.conversations.user_id(default_user(user))
+
+
+@goals_app.callback()
+def goals_list(
+    ctx: typer.Context,
+    user: UserOption = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Include completed and dropped goals.")
+    ] = False,
+) -> None:
+    """List your open goals (with --all, every goal)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    goals, uid = goal_store(user)
+    found = goals.list(uid, include_closed=show_all)
+    if not found:
+        out.print(
+            "No goals yet. Commitments from exercises and coaching conversations appear here."
+        )
+        return
+    for goal in found:
+        status = "" if goal.status == "open" else f" [{goal.status}]"
+        out.print(f"{goal.id}. {goal.text}{goal.due_phrase}{status}", markup=False)
+
+
+def _set_goal(goal_id: int, user: str | None, status: str) -> None:
+    goals, uid = goal_store(user)
+    changed = goals.set_status(uid, goal_id, status)
+    if changed is None:
+        raise UserError(f"you have no goal number {goal_id} (see `anchor goals`)")
+    out.print(f"Goal {goal_id} marked {status}: {changed.text}", markup=False)
+
+
+@goals_app.command("done")
+def goals_done(
+    goal_id: Annotated[int, typer.Argument(help="The goal's number.")], user: UserOption = None
+) -> None:
+    """Mark a goal as completed."""
+    _set_goal(goal_id, user, "done")
+
+
+@goals_app.command("drop")
+def goals_drop(
+    goal_id: Annotated[int, typer.Argument(help="The goal's number.")], user: UserOption = None
+) -> None:
+    """Drop a goal you no longer intend to pursue."""
+    _set_goal(goal_id, user, "dropped")
+
+
+@privacy_app.command("scrub")
+def privacy_scrub() -> None:
+    """Scrub personal details from standard input to standard output, line by line."""
+    from bot.privacy.scrub import Scrubber
+
+    scrubber = Scrubber(data_dir=settings().data_dir)
+    for line in sys.stdin:
+        sys.stdout.write(scrubber.scrub(line.rstrip("\n")) + "\n")
+        sys.stdout.flush()
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -242,6 +338,15 @@ def eval_safety(
 
     cfg = settings()
     result = run_safety_eval(cfg, data or DEFAULT_SET)
+    out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+
+
+@eval_app.command("style")
+def eval_style(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Score the offline replies of every flow on the fixed conversations in evals/data/style.yaml."""
+    from bot.evals.style import run_style_eval
+
+    result = run_style_eval(settings())
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
 
 

@@ -25,9 +25,9 @@ from bot.content.templates import OfflineTemplates, load_offline_templates
 from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.retrieve import Retriever
 from bot.models import FlowInfo, Reply, SafetyInfo
-from bot.store.conversations import ConversationStore, make_engine
-from bot.store.crypto import Cipher, load_or_create_key
-from bot.store.goals import Goal, GoalStore
+from bot.store.conversations import ConversationStore
+from bot.store.goals import GoalStore
+from bot.store.open import open_stores
 
 log = logging.getLogger(__name__)
 
@@ -92,19 +92,14 @@ class Coach:
             settings.knowledge_dir, settings.index_dir, chroma_url=settings.chroma_url
         )
         retriever = Retriever.open(index, progress)
-        key = load_or_create_key(
-            settings.encryption_key.get_secret_value() if settings.encryption_key else None,
-            settings.data_dir,
-        )
-        engine = make_engine(settings.resolved_database_url)
-        cipher = Cipher(key)
+        stores = open_stores(settings)
         prompts = settings.prompts_dir
         flows = FlowRunner.from_dir(prompts)
         return cls(
             settings,
             retriever,
-            ConversationStore(engine, cipher),
-            GoalStore(engine, cipher),
+            stores.conversations,
+            stores.goals,
             SafetyGate.from_dir(prompts, settings.eap_line),
             load_offline_templates(prompts),
             flows,
@@ -170,7 +165,7 @@ class Coach:
         goal = self.goals.take_due_followup(user_id, today())
         if goal is None:
             return None
-        return self.flows.words.goals["followup"].format(text=goal.text, due=_due_text(goal))
+        return self.flows.words.goals["followup"].format(text=goal.text, due=goal.due_phrase)
 
     def _start(self, turn: Turn, where: Route) -> Reply:
         words = self.flows.words
@@ -231,7 +226,7 @@ class Coach:
                 due=parse_due(flow_turn.commitment, today()),
                 source=f"{before.kind}:{before.ref}" if before else "flow",
             )
-            text += "\n\n" + self.flows.words.exercise["goal_saved"].format(due=_due_text(goal))
+            text += "\n\n" + self.flows.words.exercise["goal_saved"].format(due=goal.due_phrase)
         citations = cite(
             self.retriever.cards, [c for c in flow_turn.card_ids if c in self.retriever.cards]
         )
@@ -263,7 +258,7 @@ class Coach:
             return words["none"]
         lines = [words["heading"]]
         lines += [
-            words["item"].format(n=goal.id, text=goal.text, due=_due_text(goal)) for goal in goals
+            words["item"].format(n=goal.id, text=goal.text, due=goal.due_phrase) for goal in goals
         ]
         return "\n".join(lines)
 
@@ -294,6 +289,3 @@ class Coach:
         state.remember(composed.used, composed.asked, [c.card_id for c in composed.citations])
         return Reply(reply=composed.text, citations=composed.citations, safety=turn.safety)
 
-
-def _due_text(goal: Goal) -> str:
-    return f" by {goal.due:%A %d %B}" if goal.due else ""

@@ -199,19 +199,3 @@ def load_exercises(prompts_dir: Path) -> dict[str, Exercise]:
 def load_scenarios(prompts_dir: Path) -> dict[str, Scenario]:
     return _load_folder(prompts_dir / "scenarios", Scenario)
 
-
-def check_card_links(
-    items: dict[str, Exercise] | dict[str, Scenario], folder: Path, card_ids: set[str]
-) -> list[ContentError]:
-    """Every card an exercise or scenario links to must exist."""
-    problems: list[ContentError] = []
-    for item in items.values():
-        linked = list(item.cards)
-        if isinstance(item, Scenario):
-            linked += item.debrief.cards
-        for i, card in enumerate(linked):
-            if card not in card_ids:
-                problems.append(
-                    ContentError(folder / f"{item.id}.yaml", f"cards.{i}", f"no card {card!r}")
-                )
-    return problems

@@ -30,6 +30,7 @@ INTERNATIONAL_PREFIX = "00"
 NSN_FIRST_DIGITS = "1235789"
 SHORT_NSN_FIRST_DIGITS = "18"
 E164_MIN, E164_MAX = 8, 15
+MAX_DIGITS = len(INTERNATIONAL_PREFIX) + E164_MAX
 UK_SCORE = 0.85
 INTERNATIONAL_SCORE = 0.7
 
@@ -43,14 +44,14 @@ class PhoneSpan:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Digit:
     char: str
     group: int
     ends_group: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Group:
     digits: str
     start: int
@@ -104,11 +105,14 @@ def _read_number(groups: list[_Group], index: int, lead: str) -> tuple[int, floa
 def _digits(groups: list[_Group], index: int, free: int) -> list[_Digit]:
     """The digits from group ``index`` on, up to a one-digit group after the ``free`` first.
 
-    One-digit groups are allowed where numbers have them: "+1 ...", "+353 1 ...", "+44 (0)...".
+    One-digit groups are allowed only where numbers have them: "0 7700 ...", "+1 ...",
+    "+353 1 ...", "+44 (0)...".
     """
     digits: list[_Digit] = []
     for number, group in enumerate(groups[index:]):
-        if len(group.digits) == 1 and number >= free and group.digits != TRUNK:
+        if len(digits) > MAX_DIGITS:
+            break  # no number is longer: keeps long runs of digits linear
+        if len(group.digits) == 1 and number >= free:
             break
         last = len(group.digits) - 1
         digits.extend(

@@ -118,11 +118,13 @@ def merge(results: Iterable[RecognizerResult]) -> list[Finding]:
     """Overlapping results become one finding over their union, named by the longest."""
     ordered = sorted(results, key=lambda r: (r.start, -r.end))
     clusters: list[list[RecognizerResult]] = []
+    cluster_end = -1
     for result in ordered:
-        if clusters and result.start < max(r.end for r in clusters[-1]):
+        if clusters and result.start < cluster_end:
             clusters[-1].append(result)
         else:
             clusters.append([result])
+        cluster_end = max(cluster_end, result.end)
     return [_finding(cluster) for cluster in clusters]
 
 

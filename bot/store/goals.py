@@ -24,6 +24,11 @@ class Goal(BaseModel):
     created_at: datetime
     followed_up: bool
 
+    @property
+    def due_phrase(self) -> str:
+        """` by Friday 04 December`, or nothing when there is no due date."""
+        return f" by {self.due:%A %d %B}" if self.due else ""
+
 
 class GoalStore:
     def __init__(self, engine: Engine, cipher: Cipher) -> None:

@@ -1,0 +1,182 @@
+"""`anchor eval style`: do offline replies read like a good coach, in every flow?
+
+Per coaching turn: at least one open question; no instructions dressed up as coaching; within
+length limits; citations when knowledge was used; plain English (Flesch reading ease).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+from bot.coach.engine import Coach
+from bot.config import PROJECT_ROOT, Settings
+from bot.models import Reply, SafetyLevel
+
+DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "style.yaml"
+BOSSY = re.compile(r"\byou (should|must|need to|have to|ought to)\b", re.IGNORECASE)
+CLOSED_OPENERS = ("is ", "are ", "do ", "does ", "did ", "can ", "could ", "will ", "would ", "have ", "has ", "should ")
+ASK_WORDS, FLOW_WORDS, SUMMARY_WORDS = 190, 330, 450
+VOWELS = re.compile(r"[aeiouy]+")
+MIN_READING_EASE = 45.0
+
+
+class Conversation(BaseModel):
+    name: str
+    turns: list[str]
+
+
+class StyleSet(BaseModel):
+    conversations: list[Conversation]
+    scripted_answers: dict[str, str]
+
+
+class TurnScore(BaseModel):
+    conversation: str
+    message: str
+    problems: list[str] = Field(default_factory=list)
+    words: int
+    reading_ease: float
+
+
+class StyleResult(BaseModel):
+    turns: int
+    passed: int
+    open_question_rate: float
+    bossy_turns: int
+    over_length_turns: int
+    missing_citations: int
+    mean_reading_ease: float
+    failures: list[TurnScore] = Field(default_factory=list)
+
+    def table(self) -> str:
+        lines = [
+            f"Style eval: {self.turns} coaching turns, {self.passed} with no problem",
+            f"open question per turn   {self.open_question_rate:.3f}",
+            f"'you should' and similar {self.bossy_turns}",
+            f"over the length limit    {self.over_length_turns}",
+            f"knowledge without cites  {self.missing_citations}",
+            f"mean Flesch reading ease {self.mean_reading_ease:.1f} (plain English is 50+; each turn needs {MIN_READING_EASE:.0f}+)",
+        ]
+        for failure in self.failures[:10]:
+            lines.append(f"  - {failure.conversation}: {'; '.join(failure.problems)}")
+        return "\n".join(lines)
+
+
+def syllables(word: str) -> int:
+    word = word.lower().strip(".,;:!?'\"()")
+    if not word:
+        return 0
+    count = len(VOWELS.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee")) and count > 1:
+        count -= 1
+    return max(count, 1)
+
+
+def reading_ease(text: str) -> float:
+    """Flesch reading ease: 206.835 - 1.015 words/sentence - 84.6 syllables/word."""
+    sentences = max(1, len(re.findall(r"[.!?]+(\s|$)", text)))
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    if not words:
+        return 100.0
+    syl = sum(syllables(w) for w in words)
+    return 206.835 - 1.015 * (len(words) / sentences) - 84.6 * (syl / len(words))
+
+
+def body(reply: Reply) -> str:
+    return reply.reply.split("\n\nSources: ")[0]
+
+
+def open_question(text: str) -> bool:
+    questions = re.findall(r"[^.?!\n]*\?", text)
+    return any(not q.strip().lower().startswith(CLOSED_OPENERS) for q in questions)
+
+
+def score_turn(conversation: str, message: str, reply: Reply) -> TurnScore | None:
+    """Problems with one coaching turn; None for turns that are not coaching (safety, summaries)."""
+    if reply.safety.level == SafetyLevel.CRISIS:
+        return None
+    finished = reply.flow is not None and reply.flow.finished
+    text = body(reply)
+    words = len(text.split())
+    problems = []
+    if not finished and not open_question(text):
+        problems.append("no open question")
+    if BOSSY.search(text):
+        problems.append("tells them what they should do")
+    limit = SUMMARY_WORDS if finished else FLOW_WORDS if reply.flow else ASK_WORDS
+    if words > limit:
+        problems.append(f"{words} words (limit {limit})")
+    if reply.citations and "Sources: " not in reply.reply and (reply.flow is None or finished):
+        problems.append("used knowledge without citing it")
+    ease = reading_ease(text)
+    if ease < MIN_READING_EASE:
+        problems.append(f"reading ease {ease:.0f}")
+    return TurnScore(conversation=conversation, message=message[:80], problems=problems, words=words, reading_ease=ease)
+
+
+def scripted_answer(reply: Reply, answers: dict[str, str]) -> str:
+    """What a cooperative leader types at this point of a flow."""
+    if reply.options:
+        return answers["choice"]
+    text = body(reply).lower()
+    if "1 to 10" in text or "1 means" in text or "scale" in text:
+        return answers["scale"]
+    if "one thing" in text or "commit" in text:
+        return answers["commitment"]
+    return answers["text"]
+
+
+def run_flow(coach: Coach, user: str, start: str, answers: dict[str, str]) -> list[tuple[str, Reply]]:
+    turns: list[tuple[str, Reply]] = []
+    message = start
+    for _ in range(30):
+        reply = coach.respond(user, message)
+        turns.append((message, reply))
+        if reply.flow is None or reply.flow.finished:
+            break
+        message = scripted_answer(reply, answers)
+    return turns
+
+
+def evaluate(coach: Coach, data: StyleSet) -> StyleResult:
+    scores: list[TurnScore] = []
+    for n, conversation in enumerate(data.conversations):
+        for message in conversation.turns:
+            scored = score_turn(conversation.name, message, coach.respond(f"style:{n}", message))
+            if scored:
+                scores.append(scored)
+    for kind, items in (("exercise", coach.flows.exercises), ("scenario", coach.flows.scenarios)):
+        for item_id, item in items.items():
+            for message, reply in run_flow(coach, f"style:{kind}:{item_id}", f"{kind} {item.title}", data.scripted_answers):
+                scored = score_turn(f"{kind} {item_id}", message, reply)
+                if scored:
+                    scores.append(scored)
+    failures = [s for s in scores if s.problems]
+    return StyleResult(
+        turns=len(scores),
+        passed=len(scores) - len(failures),
+        open_question_rate=1 - sum("no open question" in s.problems for s in scores) / len(scores),
+        bossy_turns=sum("tells them what they should do" in s.problems for s in scores),
+        over_length_turns=sum(any("limit" in p for p in s.problems) for s in scores),
+        missing_citations=sum("used knowledge without citing it" in s.problems for s in scores),
+        mean_reading_ease=statistics.fmean(s.reading_ease for s in scores),
+        failures=failures,
+    )
+
+
+def load_set(path: Path = DEFAULT_SET) -> StyleSet:
+    return StyleSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def run_style_eval(settings: Settings) -> StyleResult:
+    with tempfile.TemporaryDirectory(prefix="anchor-style-") as scratch:
+        local = settings.model_copy(
+            update={"data_dir": Path(scratch), "database_url": None, "llm": "offline", "index_dir_override": settings.index_dir.resolve()}
+        )
+        return evaluate(Coach.from_settings(local), load_set())
