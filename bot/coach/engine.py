@@ -178,7 +178,8 @@ class Coach:
         if current is not None and current.kind != "menu":
             turn.state.paused = current
             note = words.controls["replaced"].format(title=current.title)
-        flow_turn = self.flows.start(where.name, where.rest)
+        related = self.retriever.rank_cards(where.rest, k=4) if where.rest else []
+        flow_turn = self.flows.start(where.name, where.rest, related)
         reply = self._flow_reply(turn, flow_turn, opening=True)
         if note:
             reply.reply = f"{note}\n\n{reply.reply}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from bot.privacy.patterns import DIGIT_GROUP, PHONE_RUN
 
@@ -109,7 +110,7 @@ def _digits(groups: list[_Group], index: int, free: int) -> list[_Digit]:
     "+353 1 ...", "+44 (0)...".
     """
     digits: list[_Digit] = []
-    for number, group in enumerate(groups[index:]):
+    for number, group in enumerate(islice(groups, index, None)):
         if len(digits) > MAX_DIGITS:
             break  # no number is longer: keeps long runs of digits linear
         if len(group.digits) == 1 and number >= free:

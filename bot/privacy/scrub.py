@@ -1,7 +1,7 @@
 """The PII scrubber: Presidio's analyzer with explicit, offline recognizers, and tags for output.
 
 Build one :class:`Scrubber` and reuse it (building loads spaCy and compiles the patterns);
-``analyze`` and ``scrub`` are then fast and safe to call from several threads.
+``analyze`` and ``scrub`` are then fast (well under 2 ms for a typical message).
 
 What is found (entity -> tag): ``EMAIL_ADDRESS`` <EMAIL>, ``PHONE_NUMBER`` <PHONE>, ``UK_NHS``
 <NHS_NUMBER>, ``UK_POSTCODE`` <POSTCODE>, ``UK_NINO`` <NI_NUMBER>, ``URL`` <URL>,
@@ -11,7 +11,9 @@ labelled by the longest (then the highest-scoring) of them, so no part of either
 
 What is kept on purpose: helpline and service numbers (999, 112, 111, 101, 116 123 and the
 other 116 lines, 0800 1111), since they are not personal and the safety signposts need them;
-Slack's ``<!here>``/``<!channel>``; dates, times, money, counts and years.
+Slack's ``<!here>``/``<!channel>``; dates, times, money, counts and years. Full-length numbers
+are replaced even when they belong to an organisation (NHS Practitioner Health's 0300 0303 300):
+from the digits alone a public line cannot be told from someone's direct dial.
 
 Nothing here touches the network: no model download, no suffix-list fetch (see nlp.py and
 recognizers.py). Word lists come from ``prompts/privacy/lexicon.yaml`` (lexicon.py).
@@ -23,6 +25,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import (
+    ContextAwareEnhancer,
+    LemmaContextAwareEnhancer,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -84,6 +91,7 @@ class Scrubber:
             nlp_engine=nlp_engine,
             supported_languages=[LANGUAGE],
             default_score_threshold=MIN_SCORE,
+            context_aware_enhancer=_context_enhancer(recognizers),
         )
 
     def add_names(self, names: Iterable[str]) -> None:
@@ -136,6 +144,37 @@ def _finding(cluster: list[RecognizerResult]) -> Finding:
         end=max(r.end for r in cluster),
         score=round(float(winner.score), 4),
     )
+
+
+def _context_enhancer(recognizers: Sequence[EntityRecognizer]) -> ContextAwareEnhancer:
+    """Presidio's context-word booster, only when some recognizer has context words.
+
+    Otherwise results pass through unchanged: the lemma enhancer deep-copies every result,
+    a fifth of the time of a typical message, for nothing when no context is set.
+    """
+    if any(recognizer.context for recognizer in recognizers):
+        return LemmaContextAwareEnhancer()
+    return _NoContext()
+
+
+class _NoContext(ContextAwareEnhancer):
+    def __init__(self) -> None:
+        super().__init__(
+            context_similarity_factor=0,
+            min_score_with_context_similarity=0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return raw_results
 
 
 def _name_index(lexicon: Lexicon) -> NameIndex:

@@ -41,18 +41,31 @@ class FlowRunner:
         )
         return {item_id: item.title for item_id, item in items.items()}
 
-    def start(self, kind: str, rest: str = "") -> FlowTurn:
-        """Start GROW, or a named exercise or scenario; without a clear name, offer the menu."""
+    def start(self, kind: str, rest: str = "", related_cards: list[str] | None = None) -> FlowTurn:
+        """Start GROW, or the exercise or scenario the person named or described (by the cards
+        their words retrieve); when nothing fits clearly, offer the menu."""
         if kind == "grow":
             return self.grow.start(rest or None)
-        if kind in {"exercise", "scenario"}:
-            named = find_named(rest, self.titles(kind)) if rest else None
-            if named is None and rest in self.titles(kind):
-                named = rest
-            if named:
-                return self.start_named(kind, named)
-            return self.menu(kind)
-        raise ValueError(f"unknown flow {kind!r}")
+        if kind not in {"exercise", "scenario"}:
+            raise ValueError(f"unknown flow {kind!r}")
+        titles = self.titles(kind)
+        named = rest if rest in titles else find_named(rest, titles) if rest else None
+        if named is None and rest and related_cards:
+            named = self.by_cards(kind, related_cards)
+        return self.start_named(kind, named) if named else self.menu(kind)
+
+    def by_cards(self, kind: str, ranked_cards: list[str]) -> str | None:
+        """The item whose linked cards best match the cards ranked for the person's words."""
+        items: dict[str, Exercise] | dict[str, Scenario] = (
+            self.exercises if kind == "exercise" else self.scenarios
+        )
+        weight = {card: 1.0 / (1 + rank) for rank, card in enumerate(ranked_cards)}
+        scores = {
+            item_id: sum(weight.get(card, 0.0) for card in item.cards)
+            for item_id, item in items.items()
+        }
+        best = max(scores, key=lambda item_id: (scores[item_id], item_id), default=None)
+        return best if best is not None and scores[best] > 0 else None
 
     def start_named(self, kind: str, item_id: str) -> FlowTurn:
         if kind == "exercise":
