@@ -235,11 +235,17 @@ def kb_check() -> None:
 def content_check() -> None:
     """Validate prompts/: exercises, scenarios, safety rules, templates and their card links."""
     from bot.content.check import check_content
+    from bot.datafiles import ContentError
     from bot.knowledge.cards import card_files
+    from bot.privacy.lexicon import load_lexicon
 
     cfg = settings()
     card_ids = {path.stem for path in card_files(cfg.knowledge_dir)}
     counts, problems = check_content(cfg.prompts_dir, card_ids)
+    try:
+        load_lexicon(cfg.prompts_dir / "privacy" / "lexicon.yaml")
+    except ContentError as exc:
+        problems.append(exc)
     for problem in problems:
         err.print(str(problem), markup=False)
     if problems:
@@ -343,7 +349,7 @@ def eval_safety(
 
 @eval_app.command("style")
 def eval_style(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Score the offline replies of every flow on the fixed conversations in evals/data/style.yaml."""
+    """Score offline replies of every flow on the conversations in evals/data/style.yaml."""
     from bot.evals.style import run_style_eval
 
     result = run_style_eval(settings())

@@ -39,7 +39,10 @@ class Settings(BaseSettings):
         description="`offline` (the built-in composer) or `provider:model` for an LLM.",
     )
     llm_timeout: float = Field(
-        default=10.0, gt=0, le=120, description="Seconds to wait for the LLM before the offline reply."
+        default=10.0,
+        gt=0,
+        le=120,
+        description="Seconds to wait for the LLM before the offline reply.",
     )
     llm_base_url: str | None = Field(
         default=None, description="Base URL for an OpenAI-compatible or self-hosted LLM endpoint."

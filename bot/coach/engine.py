@@ -289,4 +289,3 @@ class Coach:
             state.topic = f"{text} {state.topic}"
         state.remember(composed.used, composed.asked, [c.card_id for c in composed.citations])
         return Reply(reply=composed.text, citations=composed.citations, safety=turn.safety)
-

@@ -81,9 +81,11 @@ def parse_answer(content: Any) -> LLMAnswer:
 
 
 class LLMResponder:
-    """Calls the model with a hard deadline; the caller always has the offline reply to fall back on."""
+    """Calls the model with a hard deadline; the caller always has the offline reply."""
 
-    def __init__(self, model: ChatModel, prompts: LLMPrompts, timeout: float, workers: int = 4) -> None:
+    def __init__(
+        self, model: ChatModel, prompts: LLMPrompts, timeout: float, workers: int = 4
+    ) -> None:
         self.model = model
         self.prompts = prompts
         self.timeout = timeout

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.coach.composer import cite, citation_line
+from bot.coach.composer import citation_line, cite
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.llm import CardBrief, LLMAnswer, LLMError, LLMRequest, LLMResponder
 from bot.config import Settings
@@ -78,7 +78,9 @@ class Polisher:
             )
         return LLMRequest(
             message=self._clean(turn.text),
-            history=[("leader" if t.role == "user" else "anchor", self._clean(t.text)) for t in history],
+            history=[
+                ("leader" if t.role == "user" else "anchor", self._clean(t.text)) for t in history
+            ],
             cards=[self._brief(c.card_id) for c in reply.citations],
             draft=draft,
             flow_kind=flow.kind if flow is not None and flow.kind != "menu" else None,

@@ -1,4 +1,4 @@
-"""Decide what a message asks for: a flow control, a new flow, an answer inside a flow, or a question."""
+"""Decide what a message asks for: a flow control, a new flow, a flow answer, or a question."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ STOP_WORDS = {
 
 
 def find_named(text: str, titles: dict[str, str]) -> str | None:
-    """The id whose title or id shares the most meaningful words with `text`, if one clearly wins."""
+    """The id whose title or id shares most meaningful words with `text`, if one clearly wins."""
     words = set(re.findall(r"[a-z0-9]+", text.lower())) - STOP_WORDS
     if not words:
         return None

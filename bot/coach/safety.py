@@ -175,11 +175,8 @@ class Normaliser:
 
     def _expand_contraction(self, match: re.Match[str]) -> str:
         found = match.group(0)
-        return (
-            f" {self._contraction_map[found]}"
-            if found.startswith(("'", "n'"))
-            else (self._contraction_map[found])
-        )
+        expanded = self._contraction_map[found]
+        return f" {expanded}" if _is_ending(found) else expanded
 
     def _word(self, token: str) -> str:
         cached = self._cache.get(token)
@@ -205,13 +202,18 @@ class Normaliser:
         return token
 
 
+def _is_ending(contraction: str) -> bool:
+    """ "n't", "'ll" and the like attach to a word; "can't" is a whole word."""
+    return contraction.startswith(("'", "n'"))
+
+
 def _contraction_pattern(
     contractions: dict[str, str],
 ) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     if not contractions:
         return None, {}
-    whole = sorted((k for k in contractions if not k.startswith(("'", "n'"))), key=len)
-    endings = sorted((k for k in contractions if k.startswith(("'", "n'"))), key=len)
+    whole = sorted((k for k in contractions if not _is_ending(k)), key=len)
+    endings = sorted((k for k in contractions if _is_ending(k)), key=len)
     parts = [rf"\b{re.escape(k)}\b" for k in reversed(whole)]
     parts += [rf"(?<=[a-z]){re.escape(k)}\b" for k in reversed(endings)]
     return re.compile("|".join(parts)), dict(contractions)

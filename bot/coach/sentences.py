@@ -78,7 +78,7 @@ class SentenceBank:
     def candidates(
         self, query: str, cards: list[list[Chunk]], exclude: set[str]
     ) -> list[Candidate]:
-        """Every usable sentence of each card's chunks (cards best first), scored against `query`."""
+        """Every usable sentence of each card's chunks (cards best first), scored for `query`."""
         if not cards:
             return []
         qvec = self.embedder.embed([query])[0]

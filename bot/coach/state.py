@@ -23,6 +23,6 @@ class CoachState(BaseModel):
     def remember(self, used: list[str], asked: str | None, cards: list[str]) -> None:
         self.used = (self.used + used)[-MEMORY:]
         if asked:
-            self.asked = (self.asked + [asked])[-MEMORY:]
+            self.asked = [*self.asked, asked][-MEMORY:]
         if cards:
             self.last_cards = cards

@@ -198,4 +198,3 @@ def load_exercises(prompts_dir: Path) -> dict[str, Exercise]:
 
 def load_scenarios(prompts_dir: Path) -> dict[str, Scenario]:
     return _load_folder(prompts_dir / "scenarios", Scenario)
-

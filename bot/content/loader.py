@@ -1,30 +1,5 @@
-"""Read a YAML content file into a pydantic model, turning every failure into ContentError."""
+"""Content files are read with the shared, validating YAML reader."""
 
-from __future__ import annotations
+from bot.datafiles import load_yaml_model
 
-from pathlib import Path
-from typing import TypeVar
-
-import yaml
-from pydantic import BaseModel, ValidationError
-
-from bot.content.errors import ContentError
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def load_yaml_model(path: Path, model: type[M]) -> M:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(path, "file", "not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(path, "file", f"cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(path, "yaml", f"invalid YAML: {exc}") from exc
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "document"
-        raise ContentError(path, field, first["msg"]) from exc
+__all__ = ["load_yaml_model"]

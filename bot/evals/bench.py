@@ -66,23 +66,41 @@ class BenchResult(BaseModel):
 
     def table(self) -> str:
         ok = self.verdicts()
-
-        def mark(name: str) -> str:
-            return "ok  " if ok[name] else "OVER"
-
-        return "\n".join(
-            [
-                f"Anchor bench ({self.cards} cards, {self.turns} turns)",
-                f"{mark('index_build_s')} index build (fresh)   {self.index_build_s:7.2f} s   budget {BUDGETS['index_build_s']:.0f} s",
-                f"{mark('ask_cold_start_s')} anchor ask cold start {self.ask_cold_start_s:7.2f} s   budget {BUDGETS['ask_cold_start_s']:.0f} s"
-                f"   ({self.ask_cold_start_s / self.python_start_s:.1f}x a bare python start of {self.python_start_s:.2f} s)",
-                f"{mark('turn_p95_ms')} turn latency p95      {self.turn_p95_ms:7.2f} ms  budget {BUDGETS['turn_p95_ms']:.0f} ms"
-                f"  (p50 {self.turn_p50_ms:.2f} ms, max {self.turn_max_ms:.2f} ms;"
-                f" p50 is {self.turn_p50_ms / self.search_p50_ms:.1f}x a bare hybrid search of {self.search_p50_ms:.2f} ms)",
-                f"{mark('peak_rss_mb')} peak RSS              {max(self.peak_rss_mb, self.ask_peak_rss_mb):7.1f} MB  budget {BUDGETS['peak_rss_mb']:.0f} MB"
-                f"  (bench process {self.peak_rss_mb:.1f} MB, anchor ask {self.ask_peak_rss_mb:.1f} MB)",
-            ]
-        )
+        rss = max(self.peak_rss_mb, self.ask_peak_rss_mb)
+        rows = [
+            ("index_build_s", "index build (fresh)", f"{self.index_build_s:.2f} s", "s", ""),
+            (
+                "ask_cold_start_s",
+                "anchor ask cold start",
+                f"{self.ask_cold_start_s:.2f} s",
+                "s",
+                f"{self.ask_cold_start_s / self.python_start_s:.1f}x a bare python start"
+                f" ({self.python_start_s:.2f} s)",
+            ),
+            (
+                "turn_p95_ms",
+                "turn latency p95",
+                f"{self.turn_p95_ms:.2f} ms",
+                "ms",
+                f"p50 {self.turn_p50_ms:.2f} ms, max {self.turn_max_ms:.2f} ms; p50 is"
+                f" {self.turn_p50_ms / self.search_p50_ms:.1f}x a bare hybrid search"
+                f" ({self.search_p50_ms:.2f} ms)",
+            ),
+            (
+                "peak_rss_mb",
+                "peak RSS",
+                f"{rss:.1f} MB",
+                "MB",
+                f"bench process {self.peak_rss_mb:.1f} MB,"
+                f" anchor ask {self.ask_peak_rss_mb:.1f} MB",
+            ),
+        ]
+        lines = [f"Anchor bench ({self.cards} cards, {self.turns} turns)"]
+        for key, label, value, unit, note in rows:
+            verdict = "ok  " if ok[key] else "OVER"
+            budget = f"budget {BUDGETS[key]:g} {unit}"
+            lines.append(f"{verdict} {label:<24}{value:>12}   {budget:<16} {note}".rstrip())
+        return "\n".join(lines)
 
 
 def _ms(samples: list[float], q: float) -> float:

@@ -20,7 +20,20 @@ from bot.models import Reply, SafetyLevel
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "style.yaml"
 BOSSY = re.compile(r"\byou (should|must|need to|have to|ought to)\b", re.IGNORECASE)
-CLOSED_OPENERS = ("is ", "are ", "do ", "does ", "did ", "can ", "could ", "will ", "would ", "have ", "has ", "should ")
+CLOSED_OPENERS = (
+    "is ",
+    "are ",
+    "do ",
+    "does ",
+    "did ",
+    "can ",
+    "could ",
+    "will ",
+    "would ",
+    "have ",
+    "has ",
+    "should ",
+)
 ASK_WORDS, FLOW_WORDS, SUMMARY_WORDS = 190, 330, 450
 VOWELS = re.compile(r"[aeiouy]+")
 MIN_READING_EASE = 45.0
@@ -61,7 +74,8 @@ class StyleResult(BaseModel):
             f"'you should' and similar {self.bossy_turns}",
             f"over the length limit    {self.over_length_turns}",
             f"knowledge without cites  {self.missing_citations}",
-            f"mean Flesch reading ease {self.mean_reading_ease:.1f} (plain English is 50+; each turn needs {MIN_READING_EASE:.0f}+)",
+            f"mean Flesch reading ease {self.mean_reading_ease:.1f}"
+            f" (plain English is 50+; each turn needs {MIN_READING_EASE:.0f}+)",
         ]
         for failure in self.failures[:10]:
             lines.append(f"  - {failure.conversation}: {'; '.join(failure.problems)}")
@@ -117,7 +131,13 @@ def score_turn(conversation: str, message: str, reply: Reply) -> TurnScore | Non
     ease = reading_ease(text)
     if ease < MIN_READING_EASE:
         problems.append(f"reading ease {ease:.0f}")
-    return TurnScore(conversation=conversation, message=message[:80], problems=problems, words=words, reading_ease=ease)
+    return TurnScore(
+        conversation=conversation,
+        message=message[:80],
+        problems=problems,
+        words=words,
+        reading_ease=ease,
+    )
 
 
 def scripted_answer(reply: Reply, answers: dict[str, str]) -> str:
@@ -132,7 +152,9 @@ def scripted_answer(reply: Reply, answers: dict[str, str]) -> str:
     return answers["text"]
 
 
-def run_flow(coach: Coach, user: str, start: str, answers: dict[str, str]) -> list[tuple[str, Reply]]:
+def run_flow(
+    coach: Coach, user: str, start: str, answers: dict[str, str]
+) -> list[tuple[str, Reply]]:
     turns: list[tuple[str, Reply]] = []
     message = start
     for _ in range(30):
@@ -153,7 +175,9 @@ def evaluate(coach: Coach, data: StyleSet) -> StyleResult:
                 scores.append(scored)
     for kind, items in (("exercise", coach.flows.exercises), ("scenario", coach.flows.scenarios)):
         for item_id, item in items.items():
-            for message, reply in run_flow(coach, f"style:{kind}:{item_id}", f"{kind} {item.title}", data.scripted_answers):
+            for message, reply in run_flow(
+                coach, f"style:{kind}:{item_id}", f"{kind} {item.title}", data.scripted_answers
+            ):
                 scored = score_turn(f"{kind} {item_id}", message, reply)
                 if scored:
                     scores.append(scored)
@@ -177,6 +201,11 @@ def load_set(path: Path = DEFAULT_SET) -> StyleSet:
 def run_style_eval(settings: Settings) -> StyleResult:
     with tempfile.TemporaryDirectory(prefix="anchor-style-") as scratch:
         local = settings.model_copy(
-            update={"data_dir": Path(scratch), "database_url": None, "llm": "offline", "index_dir_override": settings.index_dir.resolve()}
+            update={
+                "data_dir": Path(scratch),
+                "database_url": None,
+                "llm": "offline",
+                "index_dir_override": settings.index_dir.resolve(),
+            }
         )
         return evaluate(Coach.from_settings(local), load_set())

@@ -18,7 +18,7 @@ from bot.models import Card, Passage
 
 Method = Literal["hybrid", "dense", "lexical"]
 RRF_K = 10
-DENSE_WEIGHT = 0.5
+DENSE_WEIGHT = 0.7
 LEXICAL_WEIGHT = 1.0
 DEPTH = 40
 CARD_CHUNKS = 2

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.config import PROJECT_ROOT
+from bot.datafiles import ContentError, load_yaml_model
 
 DEFAULT_LEXICON = PROJECT_ROOT / "prompts" / "privacy" / "lexicon.yaml"
 
@@ -20,8 +20,7 @@ _WORD = re.compile(r"^[^\W\d_]+$")
 _DOMAIN_ENDING = re.compile(r"^[a-z]{2,24}$")
 
 
-class LexiconError(ValueError):
-    """The lexicon file is missing, is not YAML, or does not match the schema."""
+LexiconError = ContentError  # the lexicon fails like any other data file: file, field, message
 
 
 def _words(values: list[str]) -> list[str]:
@@ -86,14 +85,5 @@ class Lexicon(_Section):
 
 
 def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:
-    """Read and validate the lexicon; any problem is a :class:`LexiconError` naming the file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise LexiconError(f"{path}: cannot read the privacy lexicon: {exc}") from exc
-    try:
-        return Lexicon.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "document"
-        raise LexiconError(f"{path}: {where}: {first['msg']}") from exc
+    """Read and validate the lexicon; any problem is a ContentError naming the file and field."""
+    return load_yaml_model(path, Lexicon)

@@ -31,9 +31,15 @@ def test_a_grow_session_end_to_end(coach: Coach, user: str) -> None:
     assert "GPs involved" in first.reply  # their own words, reflected back
     reality = say(coach, user, "I want GP leaders designing the pathway with us, not hearing late")
     assert "your goal is that you want GP leaders designing" in reality.reply
-    say(coach, user, "the acute trust drafts it and GPs see it at the end", "I raised it once", "the federation chair")
+    say(
+        coach,
+        user,
+        "the acute trust drafts it and GPs see it at the end",
+        "I raised it once",
+        "the federation chair",
+    )
     more = say(coach, user, "invite the federation chair to co-chair")
-    assert more.reply.endswith("?") and "What else" in more.reply or "?" in more.reply
+    assert (more.reply.endswith("?") and "What else" in more.reply) or "?" in more.reply
     say(coach, user, "fund sessional time for two GPs")
     choose = say(coach, user, "move the deadline by a month", "that's all")
     assert [o.label for o in choose.options] == [
@@ -80,7 +86,9 @@ def test_an_exercise_runs_in_order_validates_answers_and_saves_the_commitment(
         elif step.answer == "choice":
             reply = say(coach, user, "2")
         elif step.answer == "commitment":
-            reply = say(coach, user, "I will ask my deputy to chair Tuesday's meeting by next Friday")
+            reply = say(
+                coach, user, "I will ask my deputy to chair Tuesday's meeting by next Friday"
+            )
         else:
             reply = say(coach, user, f"my private answer number {n}")
     assert reply.flow and reply.flow.finished
@@ -141,7 +149,9 @@ def test_starting_another_flow_pauses_the_first(coach: Coach, user: str) -> None
     ("scenario_id", "pick"),
     [("council-walks-out", "number"), ("bed-plan-resistance", "label")],
 )
-def test_scenarios_run_to_a_cited_debrief(coach: Coach, user: str, scenario_id: str, pick: str) -> None:
+def test_scenarios_run_to_a_cited_debrief(
+    coach: Coach, user: str, scenario_id: str, pick: str
+) -> None:
     scenario = coach.flows.scenarios[scenario_id]
     reply = say(coach, user, f"scenario {scenario.title}")
     assert reply.flow and reply.flow.id == scenario_id
@@ -183,9 +193,11 @@ def test_the_safety_gate_runs_inside_a_flow(coach: Coach, user: str) -> None:
 
 def test_due_goals_are_followed_up_once_at_the_next_conversation(coach: Coach, user: str) -> None:
     uid = coach.store.user_id(user)
-    coach.goals.add(uid, "talk to the council director", due=date.today() - timedelta(days=1), source="test")
+    coach.goals.add(
+        uid, "talk to the council director", due=date.today() - timedelta(days=1), source="test"
+    )
     coach.goals.add(uid, "not yet due", due=date.today() + timedelta(days=30), source="test")
     first = say(coach, user, "how do I build trust with partners?")
-    assert "you committed to \"talk to the council director\"" in first.reply
+    assert 'you committed to "talk to the council director"' in first.reply
     second = say(coach, user, "and what about the voluntary sector?")
     assert "you committed to" not in second.reply

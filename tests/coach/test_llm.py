@@ -17,7 +17,9 @@ from bot.config import Settings
 from bot.content.llm_prompts import load_llm_prompts
 from tests.fakes.openai_server import FakeOpenAI
 
-BED_PLAN = "The trust chief executive keeps blocking our shared bed plan because of his own targets."
+BED_PLAN = (
+    "The trust chief executive keeps blocking our shared bed plan because of his own targets."
+)
 PLANTED = (
     "Email me at priya.shah@nhs.net or call 07700 900123, "
     "patient NHS number 943 476 5919. " + BED_PLAN
@@ -44,7 +46,9 @@ class Sleepy:
 
 def with_model(coach: Coach, model: Any, timeout: float = 1.0) -> Coach:
     prompts = load_llm_prompts(coach.settings.prompts_dir)
-    coach.polisher = Polisher(LLMResponder(model, prompts, timeout), coach.retriever, coach.flows, None)
+    coach.polisher = Polisher(
+        LLMResponder(model, prompts, timeout), coach.retriever, coach.flows, None
+    )
     return coach
 
 
@@ -64,7 +68,9 @@ def offline_cards(coach: Coach, user: str) -> list[str]:
 
 def test_a_valid_answer_is_used_with_only_the_cards_it_was_given(coach: Coach, user: str) -> None:
     given = offline_cards(coach, user)
-    text = "That sounds like a real stand-off. Interests sit under positions. What would help them say yes?"
+    text = (
+        "That sounds like a stand-off. Interests sit under positions. What would help them agree?"
+    )
     fake = FakeListChatModel(responses=[answer(text, [given[0], "invented-card"])])
     reply = with_model(coach, fake).respond(user, BED_PLAN)
     assert reply.mode == "llm"
@@ -123,9 +129,7 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture
-def openai_coach(
-    settings: Settings, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
-) -> Coach:
+def openai_coach(settings: Settings, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Coach:
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
     configured = settings.model_copy(
         update={"llm": "openai:gpt-4.1-mini", "llm_base_url": server.base_url, "llm_timeout": 1.0}
@@ -145,7 +149,13 @@ def test_openai_success(openai_coach: Coach, server: FakeOpenAI, user: str) -> N
 
 @pytest.mark.parametrize(
     "behaviour",
-    [("status", 429), ("status", 500), ("raw", "{not json"), ("ok", "no json object here"), ("slow", 3)],
+    [
+        ("status", 429),
+        ("status", 500),
+        ("raw", "{not json"),
+        ("ok", "no json object here"),
+        ("slow", 3),
+    ],
     ids=["429", "500", "malformed-http", "malformed-answer", "slow"],
 )
 def test_openai_failures_fall_back(

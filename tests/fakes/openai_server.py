@@ -34,17 +34,25 @@ class FakeOpenAI:
                     time.sleep(float(value))
                     kind, value = "ok", fake.default
                 if kind == "status":
-                    self._send(int(value), {"error": {"message": "nope", "type": "server_error"}}, {"Retry-After": "0"})
+                    self._send(
+                        int(value),
+                        {"error": {"message": "nope", "type": "server_error"}},
+                        {"Retry-After": "0"},
+                    )
                 elif kind == "raw":
                     self._send_bytes(200, str(value).encode())
                 else:
                     self._send(200, completion(str(value), body.get("model", "fake")))
 
-            def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
                 data = json.dumps(payload).encode()
                 self._send_bytes(status, data, headers)
 
-            def _send_bytes(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+            def _send_bytes(
+                self, status: int, data: bytes, headers: dict[str, str] | None = None
+            ) -> None:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
@@ -84,7 +92,11 @@ def completion(content: str, model: str) -> dict[str, Any]:
         "created": int(time.time()),
         "model": model,
         "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+            }
         ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }

@@ -97,7 +97,8 @@ SWAPS = {
 
 
 def second_person(text: str) -> str:
-    """Turn the person's words round: 'I want my board to trust me' -> 'you want your board to trust you'."""
+    """Turn the person's words round: 'I want my board to trust me' -> 'you want your board
+    to trust you'."""
     words = text.strip().rstrip(".!").split()
     return " ".join(SWAPS.get(w.lower(), w) for w in words)
 
