@@ -16,11 +16,11 @@ from bot.config import Settings
 from bot.content.llm_prompts import load_llm_prompts
 from bot.knowledge.retrieve import Retriever
 from bot.models import Reply
-from bot.privacy.scrub import Scrubber
 from bot.store.conversations import Turn as StoredTurn
 
 if TYPE_CHECKING:
     from bot.coach.engine import Turn
+    from bot.privacy.scrub import Scrubber
 
 log = logging.getLogger(__name__)
 SOURCES = "\n\nSources: "
@@ -56,7 +56,11 @@ class Polisher:
         except LLMError as exc:
             log.warning("LLM unavailable, using the offline composer: %s", exc)
             return None
-        scrubber = Scrubber(data_dir=settings.data_dir) if settings.scrub_llm_input else None
+        scrubber = None
+        if settings.scrub_llm_input:
+            from bot.privacy.scrub import Scrubber  # heavy (Presidio, spaCy): only when needed
+
+            scrubber = Scrubber(data_dir=settings.data_dir)
         return cls(responder, retriever, flows, scrubber)
 
     def _clean(self, text: str) -> str:

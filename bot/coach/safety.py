@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -231,22 +232,6 @@ def _phrase_pattern(phrases: dict[str, str]) -> tuple[re.Pattern[str] | None, di
 Redirect = Literal["redirect_clinical", "redirect_hr", "redirect_legal"]
 
 
-@dataclass(frozen=True)
-class Reading:
-    """What the detector found in one message."""
-
-    text: str
-    crisis: bool = False
-    third_party: bool = False
-    speak_up: bool = False
-    redirect: Redirect | None = None
-    safe: bool = False
-    distress: bool = False
-    content_words: int = 0
-    content_after_safe: int = 0
-    question: bool = False
-
-
 class Patterns:
     """A group of rules, already compiled by the content loader."""
 
@@ -285,23 +270,8 @@ class Detector:
         self._ignore = frozenset([*lexicon.stopwords, *lexicon.fillers, ".", BLANK])
 
     def read(self, raw: str) -> Reading:
-        text = self.normalise(raw)
-        if not text:
-            return Reading(text="")
-        crisis, third_party = self._crisis_signals(text)
-        without_safe = self._safe.blank(text)
-        return Reading(
-            text=text,
-            crisis=crisis,
-            third_party=third_party,
-            speak_up=self._speak_up.search(text),
-            redirect=self._redirect(text),
-            safe=without_safe != text,
-            distress=self._distress.search(text),
-            content_words=self._content_words(text),
-            content_after_safe=self._content_words(without_safe),
-            question="?" in raw,
-        )
+        """A lazy reading: each judgement is made only when the gate asks for it."""
+        return Reading(self, raw)
 
     def crisis_text(self, text: str) -> str:
         """The normalised text with idioms, topics, negations and past recovery blanked out."""
@@ -310,7 +280,8 @@ class Detector:
             masked = self._past.blank(masked)
         return masked
 
-    def _crisis_signals(self, text: str) -> tuple[bool, bool]:
+    def crisis_signals(self, text: str) -> tuple[bool, bool]:
+        """(the writer's own crisis, someone else's crisis) in normalised text."""
         masked = self.crisis_text(text)
         third_party = self._third_party.search(masked)
         if third_party:
@@ -319,14 +290,72 @@ class Detector:
             masked = self._third_party.blank(masked)
         return self._crisis.search(masked), third_party
 
-    def _redirect(self, text: str) -> Redirect | None:
+    def speak_up(self, text: str) -> bool:
+        return self._speak_up.search(text)
+
+    def redirect(self, text: str) -> Redirect | None:
         for name, pattern in self._redirects:
             if pattern.search(text):
                 return name
         return None
 
-    def _content_words(self, text: str) -> int:
+    def safe(self, text: str) -> bool:
+        return self._safe.search(text)
+
+    def without_safe(self, text: str) -> str:
+        return self._safe.blank(text)
+
+    def distress(self, text: str) -> bool:
+        return self._distress.search(text)
+
+    def content_words(self, text: str) -> int:
         return sum(1 for word in text.split() if word not in self._ignore and len(word) > 1)
+
+
+class Reading:
+    """What the detector finds in one message, worked out on first use."""
+
+    def __init__(self, detector: Detector, raw: str) -> None:
+        self._detector = detector
+        self.question = "?" in raw
+        self.text = detector.normalise(raw)
+
+    @cached_property
+    def _crisis_signals(self) -> tuple[bool, bool]:
+        return self._detector.crisis_signals(self.text) if self.text else (False, False)
+
+    @property
+    def crisis(self) -> bool:
+        return self._crisis_signals[0]
+
+    @property
+    def third_party(self) -> bool:
+        return self._crisis_signals[1]
+
+    @cached_property
+    def speak_up(self) -> bool:
+        return self._detector.speak_up(self.text)
+
+    @cached_property
+    def redirect(self) -> Redirect | None:
+        return self._detector.redirect(self.text)
+
+    @cached_property
+    def safe(self) -> bool:
+        return self._detector.safe(self.text)
+
+    @cached_property
+    def distress(self) -> bool:
+        return self._detector.distress(self.text)
+
+    @cached_property
+    def content_words(self) -> int:
+        return self._detector.content_words(self.text)
+
+    @cached_property
+    def content_after_safe(self) -> int:
+        """Content words left once the "I'm safe" part is taken out."""
+        return self._detector.content_words(self._detector.without_safe(self.text))
 
 
 # --------------------------------------------------------------------------- replies

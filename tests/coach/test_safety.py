@@ -7,7 +7,6 @@ evals/data/safety.yaml is deliberately not used here.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -677,7 +676,7 @@ def test_assess_is_well_under_a_millisecond_per_message(gate: SafetyGate) -> Non
     assert best < 0.001, f"{best * 1000:.3f} ms per message"
 
 
-def test_from_dir_matches_the_constructor(tmp_path: Path) -> None:
+def test_from_dir_matches_the_constructor() -> None:
     from bot.content.safety import load_safety_content
 
     gate = SafetyGate(load_safety_content(PROMPTS), EAP)
