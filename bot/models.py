@@ -153,6 +153,7 @@ class FlowInfo(BaseModel):
     title: str
     step: int | None = None
     total: int | None = None
+    answer: str | None = Field(default=None, description="text, scale, choice or commitment")
     finished: bool = False
 
 

@@ -242,6 +242,7 @@ class Coach:
                 title=shown.title,
                 step=flow_turn.step,
                 total=flow_turn.total,
+                answer=None if finished else flow_turn.answer,
                 finished=finished,
             )
         return Reply(

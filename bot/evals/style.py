@@ -142,14 +142,8 @@ def score_turn(conversation: str, message: str, reply: Reply) -> TurnScore | Non
 
 def scripted_answer(reply: Reply, answers: dict[str, str]) -> str:
     """What a cooperative leader types at this point of a flow."""
-    if reply.options:
-        return answers["choice"]
-    text = body(reply).lower()
-    if "1 to 10" in text or "1 means" in text or "scale" in text:
-        return answers["scale"]
-    if "one thing" in text or "commit" in text:
-        return answers["commitment"]
-    return answers["text"]
+    expected = reply.flow.answer if reply.flow else None
+    return answers.get(expected or "text", answers["text"])
 
 
 def run_flow(

@@ -36,6 +36,7 @@ class FlowTurn(BaseModel):
     commitment: str | None = None
     step: int | None = None
     total: int | None = None
+    answer: str | None = None
 
 
 NUMBER = re.compile(r"^\s*(?:option\s*)?(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)

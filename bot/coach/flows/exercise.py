@@ -57,6 +57,7 @@ class ExerciseFlow:
             card_ids=list(self.exercise.cards),
             step=state.position + 1,
             total=total,
+            answer=step.answer,
         )
 
     def _valid(self, step: Step, text: str) -> str | None:

@@ -17,6 +17,7 @@ from bot.coach.flows.base import (
 from bot.content.coaching import GrowWords
 
 LOW_COMMITMENT = 7
+ANSWERS = {"choose": "choice", "score": "scale", "what": "commitment"}
 
 
 class GrowFlow:
@@ -38,6 +39,7 @@ class GrowFlow:
             card_ids=list(self.w.cards),
             step=index + 1,
             total=len(self.stages),
+            answer=ANSWERS.get(stage, "text"),
         )
 
     def start(self, topic: str | None = None) -> FlowTurn:

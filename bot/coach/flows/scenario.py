@@ -54,6 +54,7 @@ class ScenarioFlow:
             card_ids=list(self.scenario.cards),
             step=len(state.path) + 1,
             total=self.total,
+            answer="choice",
         )
 
     def answer(self, state: FlowState, text: str) -> FlowTurn:
