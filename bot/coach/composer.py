@@ -96,7 +96,7 @@ class OfflineComposer:
         if not fresh:
             fresh = [q for q in self.templates.fallback_questions if q not in asked]
             return choose(fresh or self.templates.fallback_questions, seed)
-        vectors = self.bank.embedder.embed(fresh)
+        vectors = self.bank.vectors(tuple(fresh))
         return fresh[int(np.argmax(vectors @ query_vec))]
 
     def compose(

@@ -112,8 +112,8 @@ class Coach:
 
     def respond(self, user: str, message: str, channel: str = "cli") -> Reply:
         tidied = tidy(message or "", self.settings.max_message_chars, self.templates)
-        user_id = self.store.user_id(user)
-        conversation = self.store.current(user_id, channel)
+        conversation = self.store.open_conversation(user, channel)
+        user_id = conversation.user_id
         state = CoachState.model_validate(conversation.state)
         state.turns += 1
         log.debug(
@@ -135,11 +135,14 @@ class Coach:
             reply.reply = f"_{tidied.note}_\n\n{reply.reply}"
             reply.notes.append(tidied.note)
 
-        self.store.add_turn(conversation.id, "user", tidied.text, safety_level=reply.safety.level)
-        self.store.add_turn(
-            conversation.id, "coach", reply.reply, card_ids=[c.card_id for c in reply.citations]
+        self.store.record_exchange(
+            conversation.id,
+            tidied.text,
+            reply.reply,
+            card_ids=[c.card_id for c in reply.citations],
+            safety_level=reply.safety.level,
+            state=state.model_dump(mode="json"),
         )
-        self.store.save_state(conversation.id, state.model_dump(mode="json"))
         return reply
 
     # --- routing ------------------------------------------------------------------------------

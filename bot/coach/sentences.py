@@ -64,6 +64,14 @@ class SentenceBank:
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
         self._cache: dict[str, tuple[list[str], Vectors, list[set[str]]]] = {}
+        self._fixed: dict[tuple[str, ...], Vectors] = {}
+
+    def vectors(self, texts: tuple[str, ...]) -> Vectors:
+        """Vectors for a fixed set of texts (a card's questions), computed once."""
+        cached = self._fixed.get(texts)
+        if cached is None:
+            cached = self._fixed[texts] = self.embedder.embed(list(texts))
+        return cached
 
     def sentences(self, chunk: Chunk) -> tuple[list[str], Vectors, list[set[str]]]:
         cached = self._cache.get(chunk.id)

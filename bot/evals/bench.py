@@ -1,4 +1,5 @@
-"""`anchor bench`: index build time, `anchor ask` cold start, per-turn latency and peak memory.
+"""`anchor bench`: index build, `anchor ask` cold start, per-turn latency (plain turns and
+coaching flows), the slow-LLM fallback, and peak memory.
 
 Timings on a shared machine are noisy, so each figure is reported beside a baseline measured
 in the same run (a bare Python start; a bare retrieval call) as well as against its budget.
@@ -14,9 +15,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -33,88 +36,61 @@ FOLLOWUPS = [
     "thanks",
     "go on",
 ]
-BUDGETS = {
-    "index_build_s": 10.0,
-    "ask_cold_start_s": 4.0,
-    "turn_p95_ms": 25.0,
-    "peak_rss_mb": 300.0,
+FLOW_ANSWERS = {
+    "text": "I rushed it because the diary was full and I wanted to look in control.",
+    "commitment": "I will book a one-to-one with the council director by next Friday.",
+    "scale": "6",
+    "choice": "2",
 }
+LLM_TIMEOUT_S = 0.3
+
+
+class Figure(BaseModel):
+    key: str
+    label: str
+    value: float
+    unit: str
+    budget: float | None = None
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.budget is None or self.value <= self.budget
 
 
 class BenchResult(BaseModel):
     cards: int
-    index_build_s: float
-    python_start_s: float
-    ask_cold_start_s: float
-    ask_peak_rss_mb: float
     turns: int
-    turn_p50_ms: float
-    turn_p95_ms: float
-    turn_max_ms: float
-    search_p50_ms: float
-    peak_rss_mb: float
+    flow_turns: int
+    figures: list[Figure]
 
-    def verdicts(self) -> dict[str, bool]:
-        rss = max(self.peak_rss_mb, self.ask_peak_rss_mb)
-        figures = {
-            "index_build_s": self.index_build_s,
-            "ask_cold_start_s": self.ask_cold_start_s,
-            "turn_p95_ms": self.turn_p95_ms,
-            "peak_rss_mb": rss,
-        }
-        return {name: figures[name] <= budget for name, budget in BUDGETS.items()}
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
 
     def table(self) -> str:
-        ok = self.verdicts()
-        rss = max(self.peak_rss_mb, self.ask_peak_rss_mb)
-        rows = [
-            ("index_build_s", "index build (fresh)", f"{self.index_build_s:.2f} s", "s", ""),
-            (
-                "ask_cold_start_s",
-                "anchor ask cold start",
-                f"{self.ask_cold_start_s:.2f} s",
-                "s",
-                f"{self.ask_cold_start_s / self.python_start_s:.1f}x a bare python start"
-                f" ({self.python_start_s:.2f} s)",
-            ),
-            (
-                "turn_p95_ms",
-                "turn latency p95",
-                f"{self.turn_p95_ms:.2f} ms",
-                "ms",
-                f"p50 {self.turn_p50_ms:.2f} ms, max {self.turn_max_ms:.2f} ms; p50 is"
-                f" {self.turn_p50_ms / self.search_p50_ms:.1f}x a bare hybrid search"
-                f" ({self.search_p50_ms:.2f} ms)",
-            ),
-            (
-                "peak_rss_mb",
-                "peak RSS",
-                f"{rss:.1f} MB",
-                "MB",
-                f"bench process {self.peak_rss_mb:.1f} MB,"
-                f" anchor ask {self.ask_peak_rss_mb:.1f} MB",
-            ),
+        lines = [
+            f"Anchor bench ({self.cards} cards, {self.turns} turns, {self.flow_turns} flow turns)"
         ]
-        lines = [f"Anchor bench ({self.cards} cards, {self.turns} turns)"]
-        for key, label, value, unit, note in rows:
-            verdict = "ok  " if ok[key] else "OVER"
-            budget = f"budget {BUDGETS[key]:g} {unit}"
-            lines.append(f"{verdict} {label:<24}{value:>12}   {budget:<16} {note}".rstrip())
+        for f in self.figures:
+            verdict = "    " if f.budget is None else ("ok  " if f.ok else "OVER")
+            budget = f"budget {f.budget:g} {f.unit}" if f.budget is not None else ""
+            value = f"{f.value:.2f} {f.unit}"
+            lines.append(f"{verdict} {f.label:<30}{value:>12}   {budget:<17}{f.note}".rstrip())
         return "\n".join(lines)
 
 
-def _ms(samples: list[float], q: float) -> float:
+def percentile_ms(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
 
 
-def _timed(call: Callable[[], object]) -> float:
+def timed(call: Callable[[], object]) -> float:
     start = time.perf_counter()
     call()
     return time.perf_counter() - start
 
 
-def _rss_mb(usage: int) -> float:
+def rss_mb(usage: int) -> float:
     return usage / 1024 if sys.platform != "darwin" else usage / 1024 / 1024
 
 
@@ -134,71 +110,153 @@ def conversation_script(turns: int) -> list[tuple[str, str]]:
     return script[:turns]
 
 
+class SlowModel:
+    """Stands in for a provider that never answers in time."""
+
+    def invoke(self, _messages: Any) -> Any:
+        time.sleep(LLM_TIMEOUT_S * 4)
+        return '{"reply": "too late?", "cited_card_ids": []}'
+
+
+@contextmanager
+def scratch_settings(settings: Settings) -> Iterator[tuple[Settings, Path]]:
+    workdir = Path(tempfile.mkdtemp(prefix="anchor-bench-"))
+    try:
+        yield (
+            settings.model_copy(
+                update={
+                    "data_dir": workdir,
+                    "index_dir_override": workdir / "index",
+                    "database_url": None,
+                    "llm": "offline",
+                }
+            ),
+            workdir,
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def cold_start(workdir: Path) -> tuple[float, float, float]:
+    """Median wall time of a bare python start and of `anchor ask`, and the ask's peak RSS."""
+    env = {
+        **os.environ,
+        "ANCHOR_DATA_DIR": str(workdir),
+        "ANCHOR_INDEX_DIR": str(workdir / "index"),
+    }
+    python = statistics.median(
+        timed(partial(subprocess.run, [sys.executable, "-c", "pass"], check=True)) for _ in range(3)
+    )
+    ask = [sys.executable, "-m", "bot", "ask", "how do I rebuild trust with the council?", "--json"]
+    run = partial(subprocess.run, ask, env=env, check=True, capture_output=True)
+    run()  # warm the OS file cache
+    cold = statistics.median(timed(run) for _ in range(3))
+    return python, cold, rss_mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
 def run_bench(settings: Settings, turns: int = 500) -> BenchResult:
     from bot.coach.engine import Coach
+    from bot.coach.llm import LLMResponder
+    from bot.coach.polish import Polisher
+    from bot.content.llm_prompts import load_llm_prompts
+    from bot.evals.style import load_set
     from bot.knowledge.cards import card_files
     from bot.knowledge.embed import WordLlamaEmbedder
     from bot.knowledge.index import KnowledgeIndex
 
-    workdir = Path(tempfile.mkdtemp(prefix="anchor-bench-"))
-    try:
+    with scratch_settings(settings) as (local, workdir):
         # a full, fresh build, loading the embedding model included: what `anchor index` costs
-        build_s = _timed(
+        build = timed(
             lambda: KnowledgeIndex(
-                settings.knowledge_dir, workdir / "index", embedder=WordLlamaEmbedder()
+                local.knowledge_dir, local.index_dir, embedder=WordLlamaEmbedder()
             ).build()
         )
+        python_start, ask_cold, ask_rss = cold_start(workdir)
 
-        env = {
-            **os.environ,
-            "ANCHOR_DATA_DIR": str(workdir),
-            "ANCHOR_INDEX_DIR": str(workdir / "index"),
-        }
-        python_start = statistics.median(
-            _timed(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
-            for _ in range(3)
-        )
-        ask = [
-            sys.executable,
-            "-m",
-            "bot",
-            "ask",
-            "how do I rebuild trust with the council?",
-            "--json",
-        ]
-        subprocess.run(ask, env=env, check=True, capture_output=True)  # warm the OS file cache
-        cold = statistics.median(
-            _timed(lambda: subprocess.run(ask, env=env, check=True, capture_output=True))
-            for _ in range(3)
-        )
-        ask_rss = _rss_mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-
-        local = settings.model_copy(
-            update={
-                "data_dir": workdir,
-                "index_dir_override": workdir / "index",
-                "database_url": None,
-            }
-        )
         coach = Coach.from_settings(local)
         script = conversation_script(turns)
-        samples = [_timed(partial(coach.respond, user, message)) for user, message in script]
+        plain = [timed(partial(coach.respond, user, message)) for user, message in script]
         searches = [
-            _timed(partial(coach.retriever.search, message, k=settings.top_k))
+            timed(partial(coach.retriever.search, message, k=local.top_k))
             for _, message in script[:200]
         ]
-        return BenchResult(
-            cards=len(card_files(settings.knowledge_dir)),
-            index_build_s=build_s,
-            python_start_s=python_start,
-            ask_cold_start_s=cold,
-            ask_peak_rss_mb=ask_rss,
-            turns=len(samples),
-            turn_p50_ms=_ms(samples, 0.5),
-            turn_p95_ms=_ms(samples, 0.95),
-            turn_max_ms=max(samples) * 1000,
-            search_p50_ms=_ms(searches, 0.5),
-            peak_rss_mb=_rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+
+        flow = []
+        starts = [f"exercise {e.title}" for e in coach.flows.exercises.values()]
+        starts += [f"scenario {s.title}" for s in coach.flows.scenarios.values()]
+        grow = next(c for c in load_set().conversations if c.name == "grow session")
+        for n, start in enumerate(starts):
+            user = f"bench:timed:{n}"
+            flow += [timed(partial(coach.respond, user, m)) for m in flow_messages(coach, start)]
+        flow += [timed(partial(coach.respond, "bench:grow", m)) for m in grow.turns]
+
+        prompts = load_llm_prompts(local.prompts_dir)
+        coach.polisher = Polisher(
+            LLMResponder(SlowModel(), prompts, LLM_TIMEOUT_S), coach.retriever, coach.flows, None
         )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        fallback = [
+            timed(partial(coach.respond, f"bench:llm:{n}", message)) - LLM_TIMEOUT_S
+            for n, (_, message) in enumerate(script[:20])
+        ]
+        peak = rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+    search_p50 = percentile_ms(searches, 0.5)
+    plain_p50 = percentile_ms(plain, 0.5)
+    return BenchResult(
+        cards=len(card_files(settings.knowledge_dir)),
+        turns=len(plain),
+        flow_turns=len(flow),
+        figures=[
+            Figure(
+                key="index_build_s", label="index build (fresh)", value=build, unit="s", budget=10
+            ),
+            Figure(
+                key="ask_cold_start_s",
+                label="anchor ask cold start",
+                value=ask_cold,
+                unit="s",
+                budget=4,
+                note=f"{ask_cold / python_start:.1f}x a bare python start ({python_start:.2f} s)",
+            ),
+            Figure(
+                key="turn_p95_ms",
+                label="turn latency p95",
+                value=percentile_ms(plain, 0.95),
+                unit="ms",
+                budget=25,
+                note=f"p50 {plain_p50:.2f} ms = {plain_p50 / search_p50:.1f}x a bare hybrid"
+                f" search ({search_p50:.2f} ms)",
+            ),
+            Figure(
+                key="flow_turn_p95_ms",
+                label="GROW/exercise/scenario p95",
+                value=percentile_ms(flow, 0.95),
+                unit="ms",
+                budget=25,
+                note=f"p50 {percentile_ms(flow, 0.5):.2f} ms",
+            ),
+            Figure(
+                key="llm_fallback_overhead_ms",
+                label="slow-LLM fallback overhead",
+                value=percentile_ms(fallback, 0.95),
+                unit="ms",
+                budget=100,
+                note=f"p95 of reply time minus the {LLM_TIMEOUT_S:g} s LLM timeout",
+            ),
+            Figure(
+                key="peak_rss_mb",
+                label="peak RSS",
+                value=max(peak, ask_rss),
+                unit="MB",
+                budget=300,
+                note=f"bench process {peak:.1f} MB, anchor ask {ask_rss:.1f} MB",
+            ),
+        ],
+    )
+
+
+def flow_messages(coach: Any, start: str) -> list[str]:
+    """The messages a cooperative leader sends through one flow, worked out on a dry run."""
+    from bot.evals.style import run_flow
+
+    return [message for message, _ in run_flow(coach, f"bench:dry:{start}", start, FLOW_ANSWERS)]

@@ -8,12 +8,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
 
 from bot.knowledge.chunks import Chunk
-from bot.knowledge.embed import Embedder, LangChainEmbeddings
+from bot.knowledge.embed import Embedder, Vectors, normalise
 
 log = logging.getLogger(__name__)
 COLLECTION = "anchor_cards"
@@ -34,6 +36,19 @@ def make_client(path: Path | None, url: str | None) -> ClientAPI:
         raise ValueError("an embedded Chroma store needs a path")
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class LangChainEmbeddings(Embeddings):
+    """Adapter so langchain-chroma can use any Embedder."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [[float(x) for x in row] for row in self.embedder.embed(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(x) for x in self.embedder.embed([text])[0]]
 
 
 class DenseIndex:
@@ -93,10 +108,19 @@ class DenseIndex:
         return int(self.store._collection.count())
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Chunk ids and cosine similarities, best first."""
+        """Chunk ids and cosine similarities, best first, asked of Chroma itself."""
         if k <= 0:
             return []
         vector = [float(x) for x in self.embedder.embed([query])[0]]
         # langchain-chroma hands back Chroma's cosine *distance* here; turn it into similarity
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
         return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+
+    def vectors(self, chunk_ids: list[str]) -> Vectors:
+        """The stored vectors of `chunk_ids`, in that order (for the query-time snapshot)."""
+        got = self.store._collection.get(ids=chunk_ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))  # type: ignore[arg-type]
+        missing = [cid for cid in chunk_ids if cid not in by_id]
+        if missing:
+            raise ValueError(f"{len(missing)} chunk(s) missing from the vector store")
+        return normalise(np.asarray([by_id[cid] for cid in chunk_ids], dtype=np.float32))

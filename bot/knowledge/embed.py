@@ -8,9 +8,9 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from langchain_core.embeddings import Embeddings
 
 Vectors = npt.NDArray[np.float32]
+RECENT = 256
 
 
 class Embedder(Protocol):
@@ -44,22 +44,21 @@ class WordLlamaEmbedder:
 
         package_dir = Path(wordllama.__file__).resolve().parent
         self._model = WordLlama.load(cache_dir=package_dir, disable_download=True, dim=self.dim)
+        self._recent: dict[str, Vectors] = {}
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:  # a query is embedded by several steps of one turn: do it once
+            return self._embed_one(texts[0])
         vectors: npt.NDArray[Any] = self._model.embed(list(texts), norm=True)
         return normalise(vectors)
 
-
-class LangChainEmbeddings(Embeddings):
-    """Adapter so langchain-chroma can use any Embedder."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [list(map(float, row)) for row in self.embedder.embed(texts)]
-
-    def embed_query(self, text: str) -> list[float]:
-        return [float(x) for x in self.embedder.embed([text])[0]]
+    def _embed_one(self, text: str) -> Vectors:
+        cached = self._recent.get(text)
+        if cached is None:
+            cached = normalise(self._model.embed([text], norm=True))
+            if len(self._recent) >= RECENT:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = cached
+        return cached

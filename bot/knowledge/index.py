@@ -14,16 +14,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.cards import CardError, card_files
 from bot.knowledge.chunks import Chunk, chunk_cards
-from bot.knowledge.dense import DenseIndex, make_client
 from bot.knowledge.embed import Embedder, WordLlamaEmbedder
 from bot.knowledge.lexical import LexicalIndex
 from bot.knowledge.lint import check_directory
+from bot.knowledge.snapshot import VectorSnapshot
 from bot.models import Card
+
+if TYPE_CHECKING:  # Chroma is only loaded to build the index, never to answer a query
+    from bot.knowledge.dense import DenseIndex
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,8 @@ class KnowledgeIndex:
 
     def dense(self) -> DenseIndex:
         if self._dense is None:
+            from bot.knowledge.dense import DenseIndex, make_client
+
             path = None if self.chroma_url else self.index_dir / "chroma"
             self._dense = DenseIndex(make_client(path, self.chroma_url), self.embedder)
         return self._dense
@@ -135,6 +141,8 @@ class KnowledgeIndex:
             self.wipe()
             report.rebuilt_from_corrupt = True
             report.embedded, report.deleted = self._sync_dense(chunks, step)
+        ids = [c.id for c in chunks]
+        VectorSnapshot(self.embedder, ids, self.dense().vectors(ids)).save(self.index_dir)
         step("lexical index", 0, 1)
         LexicalIndex.build(chunks).save(self.lexical_dir)
         step("lexical index", 1, 1)
@@ -160,13 +168,17 @@ class KnowledgeIndex:
         """Delete the local index files (and the server collection, if one is used)."""
         self._dense = None
         if self.chroma_url:
+            from bot.knowledge.dense import make_client
+
             client = make_client(None, self.chroma_url)
             if any(c.name == "anchor_cards" for c in client.list_collections()):
                 client.delete_collection("anchor_cards")
         if self.index_dir.exists():
             shutil.rmtree(self.index_dir, ignore_errors=True)
 
-    def open(self, progress: Progress | None = None) -> tuple[Manifest, LexicalIndex, DenseIndex]:
+    def open(
+        self, progress: Progress | None = None
+    ) -> tuple[Manifest, LexicalIndex, VectorSnapshot]:
         """Open the index, building or repairing it first when the cards changed or it is broken."""
         manifest = self.read_manifest()
         current = manifest is not None and manifest.fingerprint == fingerprint(
@@ -174,23 +186,23 @@ class KnowledgeIndex:
         )
         if not current:
             self.build(progress)
-            manifest = self.read_manifest()
         try:
-            assert manifest is not None
-            lexical = LexicalIndex.load(self.lexical_dir)
-            dense = self.dense()
-            if dense.count() != len(manifest.chunks) or lexical.chunk_ids != [
-                c.id for c in manifest.chunks
-            ]:
-                raise ValueError("index out of step with its manifest")
+            return self._load()
         except Exception as exc:
             log.warning("index unusable (%s); rebuilding it", type(exc).__name__)
             self.build(progress, force=True)
-            manifest = self.read_manifest()
-            assert manifest is not None
-            lexical = LexicalIndex.load(self.lexical_dir)
-            dense = self.dense()
-        return manifest, lexical, dense
+            return self._load()
+
+    def _load(self) -> tuple[Manifest, LexicalIndex, VectorSnapshot]:
+        manifest = self.read_manifest()
+        if manifest is None:
+            raise ValueError("no manifest")
+        ids = [c.id for c in manifest.chunks]
+        lexical = LexicalIndex.load(self.lexical_dir)
+        vectors = VectorSnapshot.load(self.index_dir, self.embedder)
+        if lexical.chunk_ids != ids or vectors.chunk_ids != ids:
+            raise ValueError("index out of step with its manifest")
+        return manifest, lexical, vectors
 
 
 def _atomic_write(path: Path, text: str) -> None:

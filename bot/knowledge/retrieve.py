@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from bot.knowledge.chunks import Chunk
-from bot.knowledge.dense import DenseIndex
 from bot.knowledge.embed import Embedder
 from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.lexical import LexicalIndex
+from bot.knowledge.snapshot import VectorSnapshot
 from bot.models import Card, Passage
 
 Method = Literal["hybrid", "dense", "lexical"]
@@ -40,7 +40,7 @@ class Retriever:
     """Searches the knowledge index; knows every card and chunk it indexed."""
 
     def __init__(
-        self, cards: list[Card], chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex
+        self, cards: list[Card], chunks: list[Chunk], dense: VectorSnapshot, lexical: LexicalIndex
     ) -> None:
         self.cards = {card.id: card for card in cards}
         self.chunks = {chunk.id: chunk for chunk in chunks}

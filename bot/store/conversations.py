@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -64,19 +64,28 @@ class ConversationStore:
     def user_id(self, external_id: str) -> int:
         """The id of the user with this external id, created on first contact."""
         with self.sessions() as session:
-            found = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
-            if found is not None:
-                return found
-            row = UserRow(external_id=external_id)
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:  # another process created it first
-                session.rollback()
-                again = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
-                assert again is not None
-                return again
-            return row.id
+            return self._user_id(session, external_id)
+
+    @staticmethod
+    def _user_id(session: Session, external_id: str) -> int:
+        found = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
+        if found is not None:
+            return found
+        row = UserRow(external_id=external_id)
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:  # another process created it first
+            session.rollback()
+            again = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
+            assert again is not None
+            return again
+        return row.id
+
+    def open_conversation(self, external_id: str, key: str) -> Conversation:
+        """The person's current conversation in `key` (both created on first contact)."""
+        with self.sessions() as session:
+            return self._current(session, self._user_id(session, external_id), key)
 
     def _to_model(self, row: ConversationRow) -> Conversation:
         state = json.loads(self.cipher.decrypt(row.state_enc)) if row.state_enc else {}
@@ -85,15 +94,18 @@ class ConversationStore:
     def current(self, user_id: int, key: str) -> Conversation:
         """The latest conversation for (user, key), started if there is none."""
         with self.sessions() as session:
-            row = session.scalar(
-                select(ConversationRow)
-                .where(ConversationRow.user_id == user_id, ConversationRow.key == key)
-                .order_by(ConversationRow.id.desc())
-                .limit(1)
-            )
-            if row is None:
-                row = self._new(session, user_id, key)
-            return self._to_model(row)
+            return self._current(session, user_id, key)
+
+    def _current(self, session: Session, user_id: int, key: str) -> Conversation:
+        row = session.scalar(
+            select(ConversationRow)
+            .where(ConversationRow.user_id == user_id, ConversationRow.key == key)
+            .order_by(ConversationRow.id.desc())
+            .limit(1)
+        )
+        if row is None:
+            row = self._new(session, user_id, key)
+        return self._to_model(row)
 
     def start_new(self, user_id: int, key: str) -> Conversation:
         with self.sessions() as session:
@@ -105,6 +117,40 @@ class ConversationStore:
         session.add(row)
         session.commit()
         return row
+
+    def record_exchange(
+        self,
+        conversation_id: int,
+        message: str,
+        reply: str,
+        *,
+        card_ids: list[str],
+        safety_level: str,
+        state: dict[str, Any],
+    ) -> None:
+        """Store the person's message, the reply and the new state in one transaction."""
+        with self.sessions() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise KeyError(conversation_id)
+            session.add_all(
+                [
+                    TurnRow(
+                        conversation_id=conversation_id,
+                        role="user",
+                        text_enc=self.cipher.encrypt(message),
+                        safety_level=safety_level,
+                    ),
+                    TurnRow(
+                        conversation_id=conversation_id,
+                        role="coach",
+                        text_enc=self.cipher.encrypt(reply),
+                        card_ids=",".join(card_ids),
+                    ),
+                ]
+            )
+            row.state_enc = self.cipher.encrypt(json.dumps(state, sort_keys=True))
+            session.commit()
 
     def save_state(self, conversation_id: int, state: dict[str, Any]) -> None:
         with self.sessions() as session:

@@ -57,7 +57,7 @@ def test_the_index_rebuilds_itself_when_cards_change(
     assert index.is_current()
 
 
-@pytest.mark.parametrize("damage", ["manifest", "chroma", "bm25"])
+@pytest.mark.parametrize("damage", ["manifest", "vectors", "chroma-and-vectors", "bm25"])
 def test_a_corrupt_index_is_rebuilt(
     small_kb: Path, tmp_path: Path, embedder: Embedder, damage: str
 ) -> None:
@@ -65,8 +65,11 @@ def test_a_corrupt_index_is_rebuilt(
     KnowledgeIndex(small_kb, idx, embedder=embedder).build()
     if damage == "manifest":
         (idx / "manifest.json").write_text("{not json")
-    elif damage == "chroma":
+    elif damage == "vectors":
+        (idx / "vectors.npy").write_bytes(b"not a numpy file")
+    elif damage == "chroma-and-vectors":
         shutil.rmtree(idx / "chroma")
+        (idx / "vector_ids.json").unlink()
     else:
         for path in (idx / "bm25").iterdir():
             path.write_bytes(b"garbage")
