@@ -90,6 +90,7 @@ class OfflineComposer:
         self.templates = templates
         self.top_k = top_k
         self.bank = SentenceBank(retriever.embedder)
+        self.bank.warm([c for c in retriever.chunks.values() if c.kind != "phrases"])
 
     def question_for(self, card: Card, query_vec: np.ndarray, asked: set[str], seed: str) -> str:
         fresh = [q for q in card.meta.reflection_questions if q not in asked]

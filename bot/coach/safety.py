@@ -10,8 +10,9 @@ How it reads a message:
    merger is killing me", "suicide prevention strategy"), negations ("I'm not going to hurt
    myself"), past-tense recovery unless it has come back, and someone else's crisis, which is
    remembered as "supporting someone".
-3. **Match** the crisis rules on what is left; then Freedom to Speak Up worries and clinical,
-   HR and legal questions on the whole message.
+3. **Match** the crisis rules on what is left, and the pair rules (two signals that are a crisis
+   only together, such as a means and a plan, or despair and a decision); then Freedom to Speak
+   Up worries and clinical, HR and legal questions on the whole message.
 
 Crisis replies put the conversation in check-in mode, which a bare "I'm fine" does not end: it
 ends when the person says they are safe and moves to another topic, or after two calm,
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,6 +35,7 @@ from pydantic import BaseModel, Field
 from bot.content.safety import (
     Fuzzy,
     Lexicon,
+    PairRule,
     Rule,
     SafetyContent,
     SafetyRules,
@@ -248,6 +251,31 @@ class Patterns:
         return text
 
 
+class Pairs:
+    """Pair rules: a crisis only when both halves match within the rule's window."""
+
+    def __init__(self, rules: Sequence[PairRule]) -> None:
+        self._rules = tuple(rules)
+
+    def search(self, masked: str, whole: str) -> bool:
+        return any(self._pair(rule, masked if rule.masked else whole) for rule in self._rules)
+
+    @staticmethod
+    def _pair(rule: PairRule, text: str) -> bool:
+        if rule.first.search(text) is None or rule.second.search(text) is None:
+            return False
+        # finditer gives non-overlapping matches in order, so starts and ends both ascend: the
+        # first "second" ending after (start - window) is the nearest candidate.
+        spans = [m.span() for m in rule.second.finditer(text)]
+        ends = [end for _, end in spans]
+        for first in rule.first.finditer(text):
+            start, end = first.span()
+            index = bisect_left(ends, start - rule.window)
+            if index < len(spans) and spans[index][0] <= end + rule.window:
+                return True
+        return False
+
+
 class Detector:
     """Applies rules.yaml to normalised text."""
 
@@ -259,6 +287,7 @@ class Detector:
         self._third_party = Patterns(rules.third_party)
         self._co_crisis = Patterns(rules.co_crisis)
         self._crisis = Patterns(rules.crisis)
+        self._pairs = Pairs(rules.pairs)
         self._speak_up = Patterns(rules.speak_up)
         self._redirects: list[tuple[Redirect, Patterns]] = [
             ("redirect_clinical", Patterns(rules.redirect_clinical)),
@@ -288,7 +317,8 @@ class Detector:
             if self._co_crisis.search(masked):
                 return True, True
             masked = self._third_party.blank(masked)
-        return self._crisis.search(masked), third_party
+        own = self._crisis.search(masked) or self._pairs.search(masked, text)
+        return own, third_party
 
     def speak_up(self, text: str) -> bool:
         return self._speak_up.search(text)

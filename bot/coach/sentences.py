@@ -73,6 +73,19 @@ class SentenceBank:
             cached = self._fixed[texts] = self.embedder.embed(list(texts))
         return cached
 
+    def warm(self, chunks: list[Chunk]) -> None:
+        """Split and embed every chunk's sentences in one batch, so no turn pays for it."""
+        todo = [c for c in chunks if c.id not in self._cache]
+        split = [[s for s in split_sentences(c.text) if usable(s)] for c in todo]
+        flat = [s for texts in split for s in texts]
+        vectors = self.embedder.embed(flat)
+        stems = [set(tokens) for tokens in tokenize(flat)] if flat else []
+        start = 0
+        for chunk, texts in zip(todo, split, strict=True):
+            end = start + len(texts)
+            self._cache[chunk.id] = (texts, vectors[start:end], stems[start:end])
+            start = end
+
     def sentences(self, chunk: Chunk) -> tuple[list[str], Vectors, list[set[str]]]:
         cached = self._cache.get(chunk.id)
         if cached is None:

@@ -5,8 +5,9 @@ Three YAML files, each validated by a pydantic model:
 - ``signposts.yaml``: the signpost lines (999, Samaritans, NHS 111, NHS Practitioner Health, the
   local employee assistance programme, Freedom to Speak Up) and every reply the safety gate gives.
 - ``rules.yaml``: regular expressions over normalised text, grouped by what they detect. A rule's
-  regex may use ``{name}`` macros from the file's ``macros`` table. Every regex is expanded and
-  compiled once, here, at load time.
+  regex may use ``{name}`` macros from the file's ``macros`` table; a pair rule has two regexes
+  that must both match close together. Every regex is expanded and compiled once, here, at load
+  time.
 - ``lexicon.yaml``: how text is normalised (contractions, text-speak, phrases, look-alike digits)
   and the key words that tolerate one typo.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -236,13 +237,22 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
-class Rule(BaseModel):
-    """One detection pattern over normalised text (lower case, words separated by spaces)."""
+def _pattern(value: Any, info: ValidationInfo) -> re.Pattern[str]:
+    """A rule's regex: macros expanded, compiled, and refused if it matches empty text."""
+    if isinstance(value, re.Pattern):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string")
+    macros: dict[str, str] = (info.context or {}).get("macros", {})
+    return _compile(expand_macros(value, macros))
+
+
+class RuleBase(BaseModel):
+    """What every rule has: an id, an optional note and the messages it is meant to catch."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    regex: re.Pattern[str]
     note: str = ""
     examples: list[str] = Field(default_factory=list)
 
@@ -253,15 +263,37 @@ class Rule(BaseModel):
             raise ValueError("must be lower case words joined by '_' or '-'")
         return value
 
+
+class Rule(RuleBase):
+    """One detection pattern over normalised text (lower case, words separated by spaces)."""
+
+    regex: re.Pattern[str]
+
     @field_validator("regex", mode="before")
     @classmethod
     def _regex(cls, value: Any, info: ValidationInfo) -> re.Pattern[str]:
-        if isinstance(value, re.Pattern):
-            return value
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError("must be a non-empty string")
-        macros: dict[str, str] = (info.context or {}).get("macros", {})
-        return _compile(expand_macros(value, macros))
+        return _pattern(value, info)
+
+
+class PairRule(RuleBase):
+    """Two patterns that mark a crisis only together: both must match within ``window``
+    characters of each other, e.g. a means ("a hosepipe") and a plan ("thought it through"),
+    or despair ("nothing will get better") and a decision ("i have decided").
+
+    ``masked`` says which text is searched: the text with idioms, topics, negations, past
+    recovery and other people's crises blanked out (the default), or the whole normalised
+    message (for threats such as "he will kill me", which the idiom masks would hide).
+    """
+
+    first: re.Pattern[str]
+    second: re.Pattern[str]
+    window: int = Field(default=300, ge=10, le=5000)
+    masked: bool = True
+
+    @field_validator("first", "second", mode="before")
+    @classmethod
+    def _regex(cls, value: Any, info: ValidationInfo) -> re.Pattern[str]:
+        return _pattern(value, info)
 
 
 class CheckinRules(BaseModel):
@@ -288,15 +320,16 @@ class SafetyRules(BaseModel):
     third_party: list[Rule] = Field(min_length=1)
     co_crisis: list[Rule] = Field(default_factory=list)
     crisis: list[Rule] = Field(min_length=1)
+    pairs: list[PairRule] = Field(default_factory=list)
     speak_up: list[Rule] = Field(min_length=1)
     redirect_clinical: list[Rule] = Field(min_length=1)
     redirect_legal: list[Rule] = Field(min_length=1)
     redirect_hr: list[Rule] = Field(min_length=1)
     checkin: CheckinRules
 
-    def groups(self) -> dict[str, list[Rule]]:
+    def groups(self) -> dict[str, Sequence[RuleBase]]:
         """Every rule list by its field path, e.g. ``crisis`` or ``checkin.safe``."""
-        found: dict[str, list[Rule]] = {}
+        found: dict[str, Sequence[RuleBase]] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, list):

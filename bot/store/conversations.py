@@ -46,6 +46,8 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # with WAL, NORMAL is safe against application crashes and fsyncs at checkpoints
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         return engine
