@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +24,16 @@ class ContentError(Exception):
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def check_regexes(patterns: list[str]) -> list[str]:
+    """A pydantic validator: every pattern must compile."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
+    return patterns
 
 
 def load_yaml_model(path: Path, model: type[M]) -> M:

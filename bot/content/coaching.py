@@ -9,15 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.content.loader import load_yaml_model
-
-
-def _compile_all(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
-    return patterns
+from bot.datafiles import check_regexes
 
 
 class RouterRules(BaseModel):
@@ -30,7 +22,7 @@ class RouterRules(BaseModel):
     @classmethod
     def _regexes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in value.values():
-            _compile_all(patterns)
+            check_regexes(patterns)
         return value
 
     @cached_property

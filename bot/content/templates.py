@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.content.loader import load_yaml_model
+from bot.datafiles import check_regexes
 
 TONES = ("feeling", "conflict", "question", "followup", "statement")
 
@@ -17,22 +18,13 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in patterns]
 
 
-def _check_regexes(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
-    return patterns
-
-
 class SmallTalk(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     patterns: list[str] = Field(min_length=1)
     replies: list[str] = Field(min_length=1)
 
-    _check = field_validator("patterns")(_check_regexes)
+    _check = field_validator("patterns")(check_regexes)
 
     @cached_property
     def compiled(self) -> list[re.Pattern[str]]:
@@ -45,7 +37,7 @@ class Followups(BaseModel):
     more: list[str] = Field(min_length=1)
     shift: list[str] = Field(min_length=1)
 
-    _check = field_validator("more", "shift")(_check_regexes)
+    _check = field_validator("more", "shift")(check_regexes)
 
     @cached_property
     def more_compiled(self) -> list[re.Pattern[str]]:
