@@ -68,6 +68,7 @@ def settings() -> Settings:
     logging.basicConfig(
         level=loaded.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().level))
     return loaded
 
 
@@ -111,11 +112,13 @@ def reply_json(reply: Reply) -> str:
 
 def render_reply(reply: Reply, console: Console) -> None:
     from rich.markdown import Markdown
+    from rich.markup import escape
 
     body, found, sources = reply.reply.rpartition("\n\nSources: ")
     console.print(Markdown(body if found else reply.reply))
     if found:
-        console.print(f"[dim]Sources: {sources}[/dim]", markup=True)
+        console.print()
+        console.print(f"[dim]Sources: {escape(sources)}[/dim]")
 
 
 @app.command()
@@ -126,7 +129,9 @@ def ask(
 ) -> None:
     """Ask one question and print Anchor's reply."""
     coach = open_coach(settings())
-    reply = coach.respond(default_user(user), question, channel="cli:ask")
+    who = default_user(user)
+    coach.new_conversation(who, "cli:ask")  # each `anchor ask` is a fresh, one-off question
+    reply = coach.respond(who, question, channel="cli:ask")
     if as_json:
         out.print_json(reply_json(reply))
     else:

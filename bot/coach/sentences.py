@@ -28,6 +28,7 @@ CONTEXT_OPENERS = (
 )
 MIN_WORDS, MAX_WORDS = 7, 48
 CARD_RANK_BONUS = 0.15
+LONG_WORDS, LONG_PENALTY = 28, 0.005
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class SentenceBank:
             score = float(sims[i]) + 0.35 * overlap + CARD_RANK_BONUS / (1 + rank)
             if text.lower().startswith(CONTEXT_OPENERS):
                 score -= 0.08
+            score -= LONG_PENALTY * max(0, len(text.split()) - LONG_WORDS)  # plain English
             found.append(
                 Candidate(key, chunk.id, chunk.card_id, text, score, float(sims[i]), vectors[i])
             )

@@ -37,7 +37,11 @@ class EchoLLM:
     def invoke(self, messages: Any) -> Any:
         self.calls += 1
         human = messages[-1][1]
-        draft = re.search(r"(?:What the flow says next|A draft reply[^\n]*):\n(.*?)\n\nThe leader's new message", human, re.S)
+        draft = re.search(
+            r"(?:What the flow says next|A draft reply[^\n]*):\n(.*?)\n\nThe leader's new message",
+            human,
+            re.S,
+        )
         card = re.search(r"^\[([a-z0-9-]+)\] ", human, re.M)
         reply = "Thank you. " + (draft.group(1) if draft else "What matters most?")
         return json.dumps({"reply": reply, "cited_card_ids": [card.group(1)] if card else []})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.coach.safety import SafetyGate
-from bot.config import PROJECT_ROOT
-from bot.evals import retrieval, safety
+from bot.config import PROJECT_ROOT, Settings
+from bot.evals import retrieval, safety, style
 from bot.knowledge.retrieve import Retriever
 
 
@@ -38,3 +38,13 @@ def test_every_crisis_is_caught_with_few_false_alarms() -> None:
     result = safety.evaluate(gate, safety.load_items(safety.DEFAULT_SET))
     assert result.crisis_recall == 1.0, result.missed
     assert result.false_positive_rate <= 0.05, result.false_alarms
+
+
+def test_every_offline_coaching_turn_reads_like_a_coach(settings: Settings) -> None:
+    result = style.run_style_eval(settings)
+    assert result.turns >= 150  # sample conversations, GROW, every exercise and scenario
+    assert result.open_question_rate == 1.0
+    assert result.bossy_turns == 0 and result.over_length_turns == 0
+    assert result.missing_citations == 0
+    assert result.mean_reading_ease >= 60
+    assert result.failures == [], result.table()

@@ -32,7 +32,16 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
     binary = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     port = free_port()
     proc = subprocess.Popen(
-        [binary, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            binary,
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -53,17 +62,23 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def test_the_index_lives_in_a_chroma_server(tmp_path: Path, chroma_url: str, embedder: Embedder) -> None:
+def test_the_index_lives_in_a_chroma_server(
+    tmp_path: Path, chroma_url: str, embedder: Embedder
+) -> None:
     kb = tmp_path / "kb"
     kb.mkdir()
     write_card(kb, "trust-card", title="Building trust between partners")
-    write_card(kb, "wellbeing-card", title="Looking after yourself when exhausted", tags=["wellbeing"])
+    write_card(
+        kb, "wellbeing-card", title="Looking after yourself when exhausted", tags=["wellbeing"]
+    )
     index = KnowledgeIndex(kb, tmp_path / "idx", chroma_url=chroma_url, embedder=embedder)
     first = index.build()
     assert first.embedded == first.chunks > 0
     assert not (tmp_path / "idx" / "chroma").exists()  # nothing embedded locally
     again = KnowledgeIndex(kb, tmp_path / "idx2", chroma_url=chroma_url, embedder=embedder).build()
     assert again.embedded == 0  # a second replica finds the vectors already on the server
-    retriever = Retriever.open(KnowledgeIndex(kb, tmp_path / "idx", chroma_url=chroma_url, embedder=embedder))
+    retriever = Retriever.open(
+        KnowledgeIndex(kb, tmp_path / "idx", chroma_url=chroma_url, embedder=embedder)
+    )
     hits = retriever.search("I am exhausted and need to look after myself", k=2, method="dense")
     assert hits[0].card_id == "wellbeing-card"

@@ -43,7 +43,9 @@ class ScenarioFlow:
         parts = [before, w["point"].format(narrative=point.narrative.strip())]
         if point.says:
             parts.append(
-                w["says"].format(name=self.scenario.counterpart.name, says=point.says.strip())
+                w["says"].format(
+                    name=self.scenario.counterpart.name, says=point.says.strip().strip('"“”')
+                )
             )
         labels = [o.label for o in point.options]
         parts.append(w["options_heading"].format(question=point.question) + "\n" + numbered(labels))
