@@ -129,3 +129,44 @@ def test_keygen_prints_a_usable_key(env: dict[str, str]) -> None:
     key = run(["keygen"], env).stdout.strip()
     result = run(["ask", "hello", "--json"], {**env, "ANCHOR_ENCRYPTION_KEY": key})
     assert result.returncode == 0, result.stderr
+
+
+def test_privacy_scrub_filters_stdin(env: dict[str, str]) -> None:
+    text = "ring Priya on 07700 900123 or email priya.shah@nhs.net\nno details here\n"
+    result = run(["privacy", "scrub"], env, stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "ring Priya on <PHONE> or email <EMAIL>",
+        "no details here",
+    ]
+
+
+def test_goals_list_complete_and_drop(env: dict[str, str]) -> None:
+    from bot.config import Settings
+    from bot.store.open import open_stores
+
+    stores = open_stores(Settings(data_dir=Path(env["ANCHOR_DATA_DIR"])))
+    uid = stores.conversations.user_id("cli:lead")
+    first = stores.goals.add(uid, "call the council director", due=None, source="test")
+    second = stores.goals.add(uid, "draft the ICP paper", due=None, source="test")
+    listed = run(["goals", "--user", "cli:lead"], env)
+    assert "call the council director" in listed.stdout and "draft the ICP paper" in listed.stdout
+    assert run(["goals", "done", str(first.id), "--user", "cli:lead"], env).returncode == 0
+    assert run(["goals", "drop", str(second.id), "--user", "cli:lead"], env).returncode == 0
+    assert "No goals yet" in run(["goals", "--user", "cli:lead"], env).stdout
+    everything = run(["goals", "--all", "--user", "cli:lead"], env).stdout
+    assert "[done]" in everything and "[dropped]" in everything
+    someone_else = run(["goals", "done", str(first.id), "--user", "cli:other"], env)
+    assert someone_else.returncode == 1 and "no goal number" in someone_else.stderr
+
+
+def test_content_check_passes_and_names_bad_files(env: dict[str, str], tmp_path: Path) -> None:
+    assert "17 exercises" in run(["content", "check"], env).stdout
+    import shutil
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "prompts", prompts)
+    (prompts / "exercises" / "abc-check.yaml").write_text("id: abc-check\ntitle: ABC check\n")
+    result = run(["content", "check"], {**env, "ANCHOR_PROMPTS_DIR": str(prompts)})
+    assert result.returncode == 1
+    assert "abc-check.yaml: purpose: Field required" in result.stderr
