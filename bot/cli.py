@@ -38,6 +38,7 @@ goals_app = typer.Typer(
     invoke_without_command=True,
 )
 privacy_app = typer.Typer(help="Privacy tools.", no_args_is_help=True)
+safety_app = typer.Typer(help="The safety gate's learned risk model.", no_args_is_help=True)
 eval_app = typer.Typer(
     help="Score Anchor's quality on the labelled sets in evals/.", no_args_is_help=True
 )
@@ -45,7 +46,18 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(content_app, name="content")
 app.add_typer(goals_app, name="goals")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(safety_app, name="safety")
+slack_app = typer.Typer(help="Slack: the app manifest.", no_args_is_help=True)
+feedback_app = typer.Typer(help="Feedback leaders gave on replies.", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks: the coach (no subcommand) or the Slack app (`slack`).",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
 app.add_typer(eval_app, name="eval")
+app.add_typer(slack_app, name="slack")
+app.add_typer(feedback_app, name="feedback")
+app.add_typer(bench_app, name="bench")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -326,6 +338,21 @@ def privacy_scrub() -> None:
         sys.stdout.flush()
 
 
+@safety_app.command("train")
+def safety_train() -> None:
+    """Retrain the risk model on prompts/safety/training and save it beside the rules."""
+    from bot.coach.risk import shipped_model_path, train_from_examples
+    from bot.coach.safety import SafetyGate
+
+    cfg = settings()
+    gate = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line, learned=False)
+    with err.status("Training the safety risk model (cross-validated; under a minute)..."):
+        model = train_from_examples(cfg.prompts_dir, gate.detector.own_text)
+    path = shipped_model_path(cfg.prompts_dir)
+    model.save(path)
+    out.print(f"Saved {path} (threshold {model.threshold:.3f}, examples digest {model.digest}).")
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -361,16 +388,113 @@ def eval_style(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
 
 
-@app.command()
+@bench_app.callback()
 def bench(
+    ctx: typer.Context,
     turns: Annotated[int, typer.Option(help="Turns to time (at least 500 for the report).")] = 500,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Index build time, `anchor ask` cold start, per-turn latency and peak memory."""
+    if ctx.invoked_subcommand is not None:
+        return
     from bot.evals.bench import run_bench
 
     result = run_bench(settings(), turns=turns)
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+
+
+@bench_app.command("slack")
+def bench_slack(
+    events: Annotated[int, typer.Option(help="Signed events per run.")] = 500,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at once.")] = 25,
+    retry_every: Annotated[
+        int, typer.Option(help="In the second run, deliver every Nth event twice.")
+    ] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Load the HTTP app with signed events against a fake Slack: ack latency, lost and
+    duplicate replies, with and without Slack's retries."""
+    from bot.slack.bench import run_slack_bench
+
+    result = run_slack_bench(
+        settings(), events=events, concurrency=concurrency, retry_every=retry_every
+    )
+    out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    http: Annotated[bool, typer.Option("--http", help="Serve Slack's HTTP requests.")] = False,
+    socket: Annotated[
+        bool, typer.Option("--socket", help="Connect to Slack with Socket Mode.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on (--http).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (--http).")] = 3000,
+) -> None:
+    """Run the Slack app (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)."""
+    import asyncio
+
+    from bot.slack.app import SlackConfigError, bot_token, make_client, require
+    from bot.slack.server import check_token, create_http_app, run_socket_mode
+
+    if http and socket:
+        raise UserError("choose one of --http and --socket")
+    cfg = settings()
+    use_socket = socket or (not http and cfg.slack_app_token is not None)
+    try:
+        bot_token(cfg)
+        if use_socket:
+            asyncio.run(run_socket_mode(cfg))
+            return
+        require(
+            cfg.slack_signing_secret,
+            "SLACK_SIGNING_SECRET",
+            "Copy the Signing Secret from your app's Basic Information page.",
+        )
+        who = asyncio.run(check_token(make_client(cfg)))
+    except SlackConfigError as exc:
+        raise UserError(str(exc)) from None
+    import uvicorn
+
+    err.print(
+        f"Anchor is connected to Slack as {who}; listening on http://{host}:{port}/slack/events"
+    )
+    uvicorn.run(
+        create_http_app(cfg),
+        host=host,
+        port=port,
+        log_level=cfg.log_level.lower(),
+        timeout_graceful_shutdown=int(cfg.slack_shutdown_timeout) + 5,
+    )
+
+
+@slack_app.command("manifest")
+def slack_manifest() -> None:
+    """Print the Slack app manifest (slack/manifest.yaml) to create the app in one step."""
+    from bot.config import PROJECT_ROOT
+
+    sys.stdout.write((PROJECT_ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
+
+
+@feedback_app.command("export")
+def feedback_export() -> None:
+    """Print every helpful / not helpful verdict, with the cards the reply cited, as JSON lines
+    (no names, no message text): material for evals."""
+    from bot.store.open import open_stores
+
+    for item in open_stores(settings()).feedback.export():
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "helpful": item.helpful,
+                    "card_ids": item.card_ids,
+                    "created_at": item.created_at.isoformat(),
+                }
+            )
+            + "\n"
+        )
 
 
 @app.command()

@@ -72,6 +72,54 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     log_level: str = Field(default="WARNING", description="Python log level for Anchor's logs.")
 
+    # Slack: the standard variable names Slack's own tools use, plus Anchor's own settings
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias="SLACK_BOT_TOKEN",
+        description="The bot token (xoxb-...) from the app's OAuth & Permissions page.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="SLACK_SIGNING_SECRET",
+        description="Signing secret from the app's Basic Information page (HTTP mode).",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias="SLACK_APP_TOKEN",
+        description="App-level token (xapp-...) with connections:write, for Socket Mode.",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias="SLACK_API_URL",
+        description="Base URL of the Slack Web API (tests, GovSlack).",
+    )
+    slack_rate_limit: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="Messages per person per minute before Anchor asks them to slow down.",
+    )
+    slack_workers: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="Threads that run coaching turns after Slack is acknowledged.",
+    )
+    slack_nudge_hour: int = Field(
+        default=9,
+        ge=0,
+        le=16,
+        description="Local hour (weekdays, until 17:00) from which goal follow-ups are sent.",
+    )
+    slack_followup_interval: float = Field(
+        default=900,
+        ge=0,
+        description="Seconds between checks for due goal follow-ups; 0 turns them off.",
+    )
+    slack_shutdown_timeout: float = Field(
+        default=25, ge=0, description="Seconds to finish work in hand when the server stops."
+    )
+
     @field_validator("llm")
     @classmethod
     def _llm_shape(cls, value: str) -> str:
@@ -79,6 +127,14 @@ class Settings(BaseSettings):
         if value != "offline" and ":" not in value:
             raise ValueError("use 'offline' or 'provider:model', e.g. 'openai:gpt-4.1-mini'")
         return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL, e.g. https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
 
     @property
     def resolved_database_url(self) -> str:

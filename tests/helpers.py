@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Engine, select
+
+from bot.store.tables import Base
 
 FILLER = (
     "Partners who meet often and keep small promises build the trust that lets them "
@@ -52,3 +55,24 @@ def write_card(directory: Path, name: str, *, words: int = 200, **change: Any) -
         encoding="utf-8",
     )
     return path
+
+
+def rows_mentioning(
+    engine: Engine, user_id: int, external: str, conversations: set[int]
+) -> list[str]:
+    """Every row in every table that refers to this person: by user id, by external id, or
+    (turns) by one of their conversations."""
+    found = []
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for row in conn.execute(select(table)):
+                values = dict(row._mapping)
+                if any(external in str(value) for value in values.values()):
+                    found.append(f"{table.name} (external id): {values}")
+                if values.get("user_id") == user_id:
+                    found.append(f"{table.name} (user id): {values}")
+                if table.name == "users" and values["id"] == user_id:
+                    found.append(f"users: {values}")
+                if values.get("conversation_id") in conversations:
+                    found.append(f"{table.name} (conversation): {values}")
+    return found

@@ -27,7 +27,7 @@ from bot.knowledge.retrieve import Retriever
 from bot.models import FlowInfo, Reply, SafetyInfo
 from bot.store.conversations import ConversationStore
 from bot.store.goals import GoalStore
-from bot.store.open import open_stores
+from bot.store.open import Stores, open_stores
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +87,14 @@ class Coach:
         self.composer = OfflineComposer(retriever, templates, top_k=settings.top_k)
 
     @classmethod
-    def from_settings(cls, settings: Settings, progress: Progress | None = None) -> Coach:
+    def from_settings(
+        cls, settings: Settings, progress: Progress | None = None, stores: Stores | None = None
+    ) -> Coach:
         index = KnowledgeIndex(
             settings.knowledge_dir, settings.index_dir, chroma_url=settings.chroma_url
         )
         retriever = Retriever.open(index, progress)
-        stores = open_stores(settings)
+        stores = stores or open_stores(settings)
         prompts = settings.prompts_dir
         flows = FlowRunner.from_dir(prompts)
         return cls(
@@ -100,7 +102,9 @@ class Coach:
             retriever,
             stores.conversations,
             stores.goals,
-            SafetyGate.from_dir(prompts, settings.eap_line),
+            SafetyGate.from_dir(
+                prompts, settings.eap_line, cache_dir=settings.index_dir / "models"
+            ),
             load_offline_templates(prompts),
             flows,
             load_router(prompts),
@@ -111,6 +115,16 @@ class Coach:
         self.store.start_new(self.store.user_id(user), channel)
 
     def respond(self, user: str, message: str, channel: str = "cli") -> Reply:
+        """Reply to a message in a private conversation: flows, goals and memory included."""
+        return self._respond(user, message, channel, private=True)
+
+    def guidance(self, user: str, message: str, channel: str) -> Reply:
+        """Reply in a shared space (a channel): the safety gate, then general, cited guidance.
+        No flows start and nothing private (goals, follow-ups) is brought up; the thread keeps
+        its own memory so "tell me more" works."""
+        return self._respond(user, message, channel, private=False)
+
+    def _respond(self, user: str, message: str, channel: str, *, private: bool) -> Reply:
         tidied = tidy(message or "", self.settings.max_message_chars, self.templates)
         conversation = self.store.open_conversation(user, channel)
         user_id = conversation.user_id
@@ -126,7 +140,14 @@ class Coach:
             reply = Reply(reply=outcome.reply, safety=outcome.info)
         else:
             turn = Turn(user_id, conversation.id, tidied.text, state, outcome.info)
-            reply = self._handle(turn)
+            if not private:
+                reply = (
+                    self._ask(turn)
+                    if tidied.text
+                    else Reply(reply=self.templates.empty, safety=turn.safety)
+                )
+            else:
+                reply = self._handle(turn)
             if self.polisher is not None and reply.citations:
                 reply = self.polisher.polish(reply, turn, self.store.turns(conversation.id, 6))
             if outcome.preface:

@@ -2,8 +2,10 @@
 
 How it reads a message:
 
-1. **Normalise** (lexicon.yaml): lower case, straight quotes, contractions expanded, punctuation
-   dropped (sentence ends kept as " . "), runs of one letter cut to two, text-speak and
+1. **Normalise** (lexicon.yaml): lower case, straight quotes, contractions expanded, words quoted
+   after a speech verb set off as their own sentence after the word "quotemark" (so "she texted
+   me 'i want to die'" can be read as her words), punctuation dropped (sentence ends kept as
+   " . "), runs of one letter cut to two, text-speak and
    look-alike digits mapped, and key words corrected when a word is one typo away ("suicidle"
    -> "suicide", "kil" -> "kill"). Every rule is written against this plain form.
 2. **Blank out** what is not the writer's own crisis (rules.yaml): idioms and topics ("this
@@ -21,17 +23,19 @@ substantive messages in a row.
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from bot.coach.risk import RiskModel, load_risk_model
 from bot.content.safety import (
     Fuzzy,
     Lexicon,
@@ -67,6 +71,12 @@ QUOTES = str.maketrans(
 )
 INNER_APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z])")
 SENTENCE_END = re.compile(r"[.!?;\n\r]+|(?<=\s)[-\u2013\u2014]+(?=\s)")
+# a point or colon inside a number ("the 7.15", "17:42", "2.5mg") is not a sentence end
+IN_NUMBER = re.compile(r"(?<=\d)[.:](?=\d)")
+# a road, ward or postcode-like code ("a1", "m62", "b12"), left alone by the look-alike digits
+CODE = re.compile(r"[a-z]{1,2}\d{1,4}")
+# the word that marks "someone's words in quotes follow" ("she texted me 'i want to die'")
+QUOTE_MARK = "quotemark"
 NOT_WORD = re.compile(r"[^a-z0-9@$. ]+")
 LONG_RUN = re.compile(r"([a-z])\1{2,}")
 DOUBLE = re.compile(r"([a-z])\1+")
@@ -161,6 +171,7 @@ class Normaliser:
         self._keywords = KeyWords(lexicon.fuzzy)
         self._contractions, self._contraction_map = _contraction_pattern(lexicon.contractions)
         self._phrases, self._phrase_map = _phrase_pattern(lexicon.phrases)
+        self._quoted = _quote_pattern(lexicon.speech_verbs)
         self._cache: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
@@ -168,6 +179,9 @@ class Normaliser:
         if self._contractions is not None:
             text = self._contractions.sub(self._expand_contraction, text)
         text = INNER_APOSTROPHE.sub("", text)
+        if self._quoted is not None:
+            text = self._quoted.sub(rf"\g<said> {QUOTE_MARK} . \g<words> . ", text)
+        text = IN_NUMBER.sub(" ", text)
         text = SENTENCE_END.sub(" . ", text)
         text = NOT_WORD.sub(" ", text)
         text = LONG_RUN.sub(r"\1\1", text)
@@ -196,7 +210,11 @@ class Normaliser:
             return token
         if token in self._token_map:
             return self._token_map[token]
-        if self._leet_chars.intersection(token) and any(c.isalpha() for c in token):
+        if (
+            self._leet_chars.intersection(token)
+            and any(c.isalpha() for c in token)
+            and not CODE.fullmatch(token)
+        ):
             token = token.translate(self._leet)
             if token in self._token_map:
                 return self._token_map[token]
@@ -223,11 +241,107 @@ def _contraction_pattern(
     return re.compile("|".join(parts)), dict(contractions)
 
 
+def _quote_pattern(verbs: Sequence[str]) -> re.Pattern[str] | None:
+    """Words quoted straight after a speech verb: "she texted me at 2am: 'i want to die'"."""
+    if not verbs:
+        return None
+    said = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?P<said>(?:{said})(?: (?:to )?me)?(?: [a-z0-9]+){{0,4}}?)\s*[:,]?\s*"
+        r"(?P<q>[\"'])(?P<words>[^\"'\n]{1,400}?)(?P=q)(?![a-z0-9])"
+    )
+
+
 def _phrase_pattern(phrases: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     if not phrases:
         return None, {}
     keys = sorted(phrases, key=len, reverse=True)
     return re.compile("|".join(rf"\b{re.escape(k)}\b" for k in keys)), dict(phrases)
+
+
+# --------------------------------------------------------------------------- fast pre-check
+
+_PARSER = importlib.import_module("re._parser")
+_C = importlib.import_module("re._constants")
+MIN_NEEDLE = 3
+MAX_NEEDLE_SETS = 4
+Needles = frozenset[str]
+
+
+def needles(pattern: re.Pattern[str]) -> tuple[Needles, ...]:
+    """Sets of literal strings such that every match of ``pattern`` contains at least one string
+    from each set; empty when nothing useful is known.
+
+    Read from the parsed regex: a run of literal characters in a sequence is needed; a group,
+    or a repeat of at least once, needs what its content needs; an alternation needs one of
+    what each branch needs. Lookarounds, classes and anything unknown need nothing. Searching
+    for a few plain substrings first lets a long message skip most rules without a regex scan.
+    """
+    try:
+        parsed: list[tuple[Any, Any]] = list(_PARSER.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an internal parser that may change: then simply no pre-check
+        return ()
+    if len(parsed) == 1 and parsed[0][0] is not _C.LITERAL:
+        whole = _element(*parsed[0])
+        found = [whole] if whole else []
+    else:
+        found = _parts(parsed)
+    useful = [f for f in found if min(len(needle) for needle in f) >= MIN_NEEDLE]
+    useful.sort(key=_quality, reverse=True)
+    return tuple(useful[:MAX_NEEDLE_SETS])
+
+
+def _parts(items: Iterable[tuple[Any, Any]]) -> list[Needles]:
+    """Everything a sequence needs, each part on its own."""
+    parts: list[Needles] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            parts.append(frozenset(["".join(run)]))
+            run = []
+        found = _element(op, av)
+        if found:
+            parts.append(found)
+    if run:
+        parts.append(frozenset(["".join(run)]))
+    return parts
+
+
+def _quality(found: Needles) -> tuple[int, int]:
+    return min(len(needle) for needle in found), -len(found)
+
+
+def _sequence(items: Iterable[tuple[Any, Any]]) -> Needles | None:
+    """The best single thing a sequence needs."""
+    parts = _parts(items)
+    return max(parts, key=_quality) if parts else None
+
+
+def _element(op: Any, av: Any) -> Needles | None:
+    if op is _C.SUBPATTERN:
+        return _sequence(av[-1])
+    if op is _C.ATOMIC_GROUP:
+        return _sequence(av)
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+        low, _, body = av
+        return _sequence(body) if low >= 1 else None
+    if op is _C.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            found = _sequence(branch)
+            if not found:
+                return None
+            union.update(found)
+        return frozenset(union)
+    return None
+
+
+def _maybe(text: str, found: tuple[Needles, ...]) -> bool:
+    """False only when the pattern cannot match: one of its needed sets is missing entirely."""
+    return all(any(needle in text for needle in options) for options in found)
 
 
 # --------------------------------------------------------------------------- reading a message
@@ -239,15 +353,20 @@ class Patterns:
     """A group of rules, already compiled by the content loader."""
 
     def __init__(self, *groups: Sequence[Rule]) -> None:
-        self._compiled = tuple(rule.regex for group in groups for rule in group)
+        self._compiled = tuple(
+            (rule.regex, needles(rule.regex)) for group in groups for rule in group
+        )
 
     def search(self, text: str) -> bool:
-        return any(pattern.search(text) for pattern in self._compiled)
+        return any(
+            _maybe(text, found) and pattern.search(text) for pattern, found in self._compiled
+        )
 
     def blank(self, text: str) -> str:
         """Replace every match with a placeholder word, so later rules cannot see it."""
-        for pattern in self._compiled:
-            text = pattern.sub(BLANK, text)
+        for pattern, found in self._compiled:
+            if _maybe(text, found):
+                text = pattern.sub(BLANK, text)
         return text
 
 
@@ -255,24 +374,33 @@ class Pairs:
     """Pair rules: a crisis only when both halves match within the rule's window."""
 
     def __init__(self, rules: Sequence[PairRule]) -> None:
-        self._rules = tuple(rules)
+        self._rules = tuple((rule, needles(rule.first), needles(rule.second)) for rule in rules)
 
     def search(self, masked: str, whole: str) -> bool:
-        return any(self._pair(rule, masked if rule.masked else whole) for rule in self._rules)
+        return any(
+            _maybe(text, first) and _maybe(text, second) and self._pair(rule, text)
+            for rule, first, second in self._rules
+            for text in [masked if rule.masked else whole]
+        )
 
     @staticmethod
     def _pair(rule: PairRule, text: str) -> bool:
         if rule.first.search(text) is None or rule.second.search(text) is None:
             return False
         # finditer gives non-overlapping matches in order, so starts and ends both ascend: the
-        # first "second" ending after (start - window) is the nearest candidate.
+        # candidates for a first match are the seconds from the first one ending after
+        # (start - window) up to the last one starting before (end + window). Two signals that
+        # overlap are one signal, not a pair.
         spans = [m.span() for m in rule.second.finditer(text)]
         ends = [end for _, end in spans]
         for first in rule.first.finditer(text):
             start, end = first.span()
             index = bisect_left(ends, start - rule.window)
-            if index < len(spans) and spans[index][0] <= end + rule.window:
-                return True
+            while index < len(spans) and spans[index][0] <= end + rule.window:
+                other_start, other_end = spans[index]
+                if other_end <= start or other_start >= end:
+                    return True
+                index += 1
         return False
 
 
@@ -297,6 +425,7 @@ class Detector:
         self._safe = Patterns(rules.checkin.safe)
         self._distress = Patterns(rules.checkin.distress)
         self._ignore = frozenset([*lexicon.stopwords, *lexicon.fillers, ".", BLANK])
+        self.risk: RiskModel | None = None
 
     def read(self, raw: str) -> Reading:
         """A lazy reading: each judgement is made only when the gate asks for it."""
@@ -318,7 +447,17 @@ class Detector:
                 return True, True
             masked = self._third_party.blank(masked)
         own = self._crisis.search(masked) or self._pairs.search(masked, text)
+        if not own and self.risk is not None:  # the learned second opinion, on the same text
+            own = self.risk.flags(masked)
         return own, third_party
+
+    def own_text(self, raw: str) -> str:
+        """What the risk model reads: normalised, with idioms, topics, negations, past
+        recovery and other people's crises blanked out."""
+        masked = self.crisis_text(self.normalise(raw))
+        if self._third_party.search(masked) and not self._co_crisis.search(masked):
+            masked = self._third_party.blank(masked)
+        return masked
 
     def speak_up(self, text: str) -> bool:
         return self._speak_up.search(text)
@@ -449,16 +588,31 @@ class SafetyGate:
     """Decides, before any coaching, whether a message needs signposting, a check-in or a
     redirect."""
 
-    def __init__(self, content: SafetyContent, eap_line: str) -> None:
+    def __init__(
+        self, content: SafetyContent, eap_line: str, risk: RiskModel | None = None
+    ) -> None:
         self.content = content
         self.detector = Detector(content.rules, content.lexicon)
+        self.detector.risk = risk
         self.replies = Replies(content.signposts, eap_line)
         self._calm_needed = content.rules.checkin.calm_turns_to_leave
         self._min_content = content.rules.checkin.min_content_words
 
     @classmethod
-    def from_dir(cls, prompts_dir: Path, eap_line: str) -> SafetyGate:
-        return cls(load_safety_content(prompts_dir), eap_line)
+    def from_dir(
+        cls,
+        prompts_dir: Path,
+        eap_line: str,
+        *,
+        cache_dir: Path | None = None,
+        learned: bool = True,
+    ) -> SafetyGate:
+        """The gate for `prompts_dir`; with `learned`, the risk model trained on
+        prompts/safety/training (cached in `cache_dir`) backs up the rules."""
+        gate = cls(load_safety_content(prompts_dir), eap_line)
+        if learned:
+            gate.detector.risk = load_risk_model(prompts_dir, gate.detector.own_text, cache_dir)
+        return gate
 
     def assess(self, text: str, state: SafetyState) -> SafetyOutcome:
         """Read one message in the light of the conversation's safety state; never mutates it."""

@@ -11,6 +11,7 @@ from bot.content.flows import Exercise, Scenario
 from bot.content.llm_prompts import load_llm_prompts
 from bot.content.loader import load_yaml_model
 from bot.content.safety import load_safety_content
+from bot.content.slack import load_slack_texts
 from bot.content.templates import load_offline_templates
 
 LOADERS: tuple[Callable[[Path], object], ...] = (
@@ -19,6 +20,7 @@ LOADERS: tuple[Callable[[Path], object], ...] = (
     load_flow_words,
     load_llm_prompts,
     load_safety_content,
+    load_slack_texts,
 )
 
 

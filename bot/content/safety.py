@@ -378,6 +378,10 @@ class Lexicon(BaseModel):
     phrases: dict[str, str] = Field(default_factory=dict)
     leet: dict[str, str] = Field(default_factory=dict)
     fuzzy: Fuzzy
+    speech_verbs: list[str] = Field(
+        default_factory=list,
+        description="Words after which a quotation is someone's speech (\"she said 'i ...'\").",
+    )
     stopwords: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
 
@@ -415,6 +419,14 @@ class Lexicon(BaseModel):
         for key, value in values.items():
             if len(key) != 1 or key.isalpha() or len(value) != 1 or not value.isalpha():
                 raise ValueError(f"{key!r}: {value!r} must map one symbol to one letter")
+        return values
+
+    @field_validator("speech_verbs")
+    @classmethod
+    def _speech(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not PHRASE.match(value):
+                raise ValueError(f"{value!r} must be lower-case words")
         return values
 
     @field_validator("stopwords", "fillers")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import UTC, date, datetime
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.store.crypto import Cipher
-from bot.store.tables import Base, GoalRow
+from bot.store.tables import Base, GoalRow, UserRow
 
 Status = Literal["open", "done", "dropped"]
 
@@ -97,3 +98,32 @@ class GoalStore:
             row.followed_up_at = datetime.now(UTC)
             session.commit()
             return self._model(row)
+
+    def due_for_followup(self, on_or_before: date) -> builtins.list[tuple[str, Goal]]:
+        """Open goals due by `on_or_before` and not yet followed up, with their owner's external
+        id, oldest due date first (callers check each owner's own local date)."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(UserRow.external_id, GoalRow)
+                .join(UserRow, UserRow.id == GoalRow.user_id)
+                .where(
+                    GoalRow.status == "open",
+                    GoalRow.due.is_not(None),
+                    GoalRow.due <= on_or_before,
+                    GoalRow.followed_up_at.is_(None),
+                )
+                .order_by(GoalRow.due, GoalRow.id)
+            ).all()
+            return [(external_id, self._model(row)) for external_id, row in rows]
+
+    def mark_followed_up(self, goal_id: int) -> bool:
+        """Mark one goal followed up. True only for the caller that changed it, so a nudge is
+        sent once even when several processes try at the same moment."""
+        with self.sessions() as session:
+            result = session.execute(
+                update(GoalRow)
+                .where(GoalRow.id == goal_id, GoalRow.followed_up_at.is_(None))
+                .values(followed_up_at=datetime.now(UTC))
+            )
+            session.commit()
+            return int(result.rowcount) == 1  # type: ignore[attr-defined]

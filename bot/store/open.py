@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
+
 from bot.config import Settings
+from bot.store.claims import ClaimStore
+from bot.store.consent import ConsentStore
 from bot.store.conversations import ConversationStore, make_engine
 from bot.store.crypto import Cipher, load_or_create_key
+from bot.store.feedback import FeedbackStore
 from bot.store.goals import GoalStore
+from bot.store.ratelimit import RateLimiter
+from bot.store.rights import DataRights
 
 
 @dataclass(frozen=True)
 class Stores:
     conversations: ConversationStore
     goals: GoalStore
+    consent: ConsentStore
+    feedback: FeedbackStore
+    claims: ClaimStore
+    rates: RateLimiter
+    rights: DataRights
+    engine: Engine
 
 
 def open_stores(settings: Settings) -> Stores:
@@ -23,4 +36,13 @@ def open_stores(settings: Settings) -> Stores:
     )
     engine = make_engine(settings.resolved_database_url)
     cipher = Cipher(key)
-    return Stores(ConversationStore(engine, cipher), GoalStore(engine, cipher))
+    return Stores(
+        conversations=ConversationStore(engine, cipher),
+        goals=GoalStore(engine, cipher),
+        consent=ConsentStore(engine),
+        feedback=FeedbackStore(engine),
+        claims=ClaimStore(engine),
+        rates=RateLimiter(engine, settings.slack_rate_limit, 60),
+        rights=DataRights(engine, cipher),
+        engine=engine,
+    )

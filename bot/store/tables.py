@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -72,3 +72,51 @@ class GoalRow(Base):
     source: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     followed_up_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class ConsentRow(Base):
+    """A leader's privacy choice. No row: the notice has not been shown yet."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    choice: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    notified_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class FeedbackRow(Base):
+    """Helpful / not helpful on one reply, with the cards that reply cited."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    helpful: Mapped[bool]
+    card_ids: Mapped[str] = mapped_column(String(2000), default="")
+    reply_ref: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClaimRow(Base):
+    """One delivery key (a Slack event id, a channel and timestamp) handled exactly once."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    owner: Mapped[str] = mapped_column(String(200), default="", index=True)
+    at: Mapped[int] = mapped_column(BigInteger, index=True, doc="seconds since the epoch")
+
+
+class RateRow(Base):
+    """Messages one person sent in one fixed window (for the per-user rate limit)."""
+
+    __tablename__ = "rate_windows"
+    __table_args__ = (UniqueConstraint("owner", "window", name="uq_rate_owner_window"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200), index=True)
+    window: Mapped[int] = mapped_column(BigInteger)
+    count: Mapped[int] = mapped_column(default=1)

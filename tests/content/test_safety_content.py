@@ -83,6 +83,30 @@ def test_a_rule_that_matches_everything_is_refused(prompts: Path) -> None:
     assert "empty text" in error.message
 
 
+def test_a_bad_pair_rule_names_the_half_that_is_wrong(prompts: Path) -> None:
+    edit(prompts / "safety" / "rules.yaml", {"pairs.0.second": "(unclosed"})
+    error = error_for(prompts)
+    assert error.field == "pairs.0.second"
+    assert "bad regex" in error.message
+
+
+def test_a_pair_rule_may_use_macros_and_be_read_unmasked() -> None:
+    content = load_safety_content(PROMPTS)
+    assert content.rules.pairs
+    assert all(pair.first.pattern and pair.second.pattern for pair in content.rules.pairs)
+    assert any(not pair.masked for pair in content.rules.pairs)
+
+
+def test_speech_verbs_must_be_plain_words(prompts: Path) -> None:
+    lexicon = prompts / "safety" / "lexicon.yaml"
+    data = yaml.safe_load(lexicon.read_text(encoding="utf-8"))
+    data["speech_verbs"].append("Said:")
+    lexicon.write_text(yaml.safe_dump(data), encoding="utf-8")
+    error = error_for(prompts)
+    assert error.path == "prompts/safety/lexicon.yaml"
+    assert error.field == "speech_verbs"
+
+
 def test_duplicate_rule_ids_are_reported(prompts: Path) -> None:
     rules = prompts / "safety" / "rules.yaml"
     first = yaml.safe_load(rules.read_text(encoding="utf-8"))["crisis"][0]["id"]

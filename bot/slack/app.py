@@ -1,0 +1,101 @@
+"""Build the Bolt app: a Web API client that honours Slack's 429 Retry-After, a middleware that
+counts requests, and the listeners registered per kind."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.slack.listeners import register_listeners
+from bot.slack.services import SlackServices
+
+log = logging.getLogger(__name__)
+RATE_LIMIT_RETRIES = 3
+
+
+class SlackConfigError(Exception):
+    """A Slack setting is missing or wrong; the message says which and how to fix it."""
+
+
+def require(value: Any, name: str, where: str) -> str:
+    secret = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+    if not secret:
+        raise SlackConfigError(f"{name} is not set. {where}")
+    return str(secret)
+
+
+def bot_token(settings: Settings) -> str:
+    token = require(
+        settings.slack_bot_token,
+        "SLACK_BOT_TOKEN",
+        "Copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page.",
+    )
+    if not token.startswith("xoxb-"):
+        raise SlackConfigError("SLACK_BOT_TOKEN should be a bot token starting with xoxb-.")
+    return token
+
+
+def make_client(settings: Settings) -> AsyncWebClient:
+    """A Web API client on SLACK_API_URL that waits out a 429 for as long as Retry-After says."""
+    client = AsyncWebClient(token=bot_token(settings), base_url=settings.slack_api_url)
+    client.retry_handlers.append(
+        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+    )
+    return client
+
+
+def event_kind(body: dict[str, Any]) -> str:
+    kind = str(body.get("type") or "unknown")
+    if kind == "event_callback":
+        return str((body.get("event") or {}).get("type") or "event")
+    if "command" in body:
+        return "slash_command"
+    return kind
+
+
+def build_app(
+    settings: Settings,
+    services: SlackServices,
+    *,
+    socket_mode: bool = False,
+    client: AsyncWebClient | None = None,
+) -> AsyncApp:
+    """The Bolt app. HTTP mode verifies every request with SLACK_SIGNING_SECRET; Socket Mode
+    needs no signing secret (Slack's connection is authenticated by SLACK_APP_TOKEN)."""
+    signing_secret = None
+    if not socket_mode:
+        signing_secret = require(
+            settings.slack_signing_secret,
+            "SLACK_SIGNING_SECRET",
+            "Copy the Signing Secret from your app's Basic Information page.",
+        )
+    app = AsyncApp(
+        client=client or make_client(settings),
+        signing_secret=signing_secret,
+        request_verification_enabled=not socket_mode,
+        process_before_response=False,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+
+    async def count(
+        body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        services.metrics.inc("events", kind=event_kind(body))
+        return await next()
+
+    async def on_error(error: Exception, request: AsyncBoltRequest) -> None:
+        services.metrics.inc("errors")
+        log.error("listener failed (%s)", type(error).__name__, exc_info=error)
+
+    app.middleware(count)
+    app.error(on_error)
+    register_listeners(app, services)
+    return app

@@ -1,0 +1,31 @@
+"""Publish a leader's App Home."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import blocks
+from bot.slack.conversation import person
+from bot.slack.services import SlackServices
+from bot.store.consent import Consent
+from bot.store.goals import Goal
+
+
+def _load(services: SlackServices, user: str) -> tuple[Consent | None, list[Goal]]:
+    return services.leaders.consent(user), services.leaders.open_goals(user)
+
+
+async def publish_home(services: SlackServices, client: AsyncWebClient, user_id: str) -> None:
+    consent, goals = await services.work.run(_load, services, person(user_id))
+    flows = services.coach.flows
+    view = blocks.home_view(
+        services.texts,
+        consent,
+        goals,
+        flows.titles("exercise"),
+        flows.titles("scenario"),
+        datetime.now(UTC).date(),
+    )
+    await client.views_publish(user_id=user_id, view=view)

@@ -1,0 +1,401 @@
+"""A Slack Web API double on loopback, and signed requests to send an app, for
+`anchor bench slack` and the tests. Nothing here talks to the real Slack.
+
+`FakeSlack` answers the Web API methods Anchor uses (auth.test, chat.postMessage, chat.update,
+conversations.open, users.info, views.publish, views.open, the files upload steps, the
+assistant methods, and response_url posts), records every call, and can be scripted per method
+to answer 429 with Retry-After, 500, an `ok: false` error, or slowly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+BOT_USER = "UANCHOR"
+BOT_ID = "BANCHOR"
+TEAM = "T0TEAM"
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+    status: int = 200
+    body: bytes = b""
+    ok: bool = False
+
+
+@dataclass
+class Behaviour:
+    kind: str  # "status", "error", "slow"
+    value: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _decode(value: Any) -> Any:
+    """Form-encoded Web API arguments arrive as strings; JSON-looking ones are decoded."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class FakeSlack:
+    def __init__(self, timezones: dict[str, str] | None = None) -> None:
+        self.calls: list[Call] = []
+        self.scripts: dict[str, deque[Behaviour]] = defaultdict(deque)
+        self.timezones = timezones or {}
+        self.uploads: dict[str, bytes] = {}
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._ts = itertools.count(1)
+        self._file = itertools.count(1)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- control ------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        return f"{self.url}/response/{name}"
+
+    def script(self, method: str, *behaviours: Behaviour) -> None:
+        """The next calls of `method` get these behaviours, in order, then normal answers."""
+        with self._lock:
+            self.scripts[method].extend(behaviours)
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def replies(self) -> list[Call]:
+        """Messages posted successfully (chat.postMessage answered ok)."""
+        return [
+            c
+            for c in self.of("chat.postMessage")
+            if c.status == 200 and c.body.startswith(b'{"ok": true')
+        ]
+
+    def wait_for(self, check: Any, timeout: float = 10.0) -> bool:
+        """Wait until `check()` is true (re-checked whenever a call arrives)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not check():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 0.1))
+        return True
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.scripts.clear()
+            self.uploads.clear()
+
+    def __enter__(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        n = next(self._ts)
+        return f"{1_700_000_000 + n // 1_000_000}.{n % 1_000_000:06d}"
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or args.get("channel_id") or "")
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://fake.slack.test/",
+                "team": "Fake team",
+                "user": "anchor",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+            }
+        if method in {"chat.postMessage", "chat.update", "chat.postEphemeral"}:
+            ts = str(args.get("ts") or self._next_ts())
+            return {
+                "ok": True,
+                "channel": channel,
+                "ts": ts,
+                "message": {"text": args.get("text"), "ts": ts},
+            }
+        if method == "conversations.open":
+            users = str(args.get("users", "U0"))
+            return {"ok": True, "channel": {"id": "D" + users.split(",")[0].lstrip("UW")}}
+        if method == "users.info":
+            user = str(args.get("user", ""))
+            tz = self.timezones.get(user, "Europe/London")
+            return {"ok": True, "user": {"id": user, "tz": tz, "is_bot": False}}
+        if method in {"views.publish", "views.open", "views.update"}:
+            return {"ok": True, "view": {"id": "V1", **(_decode(args.get("view")) or {})}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._file)}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = _decode(args.get("files")) or []
+            return {
+                "ok": True,
+                "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
+            }
+        return {"ok": True}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                raw = self.rfile.read(length)
+                path = urllib.parse.urlparse(self.path).path
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                if path.startswith("/upload/"):
+                    fake.uploads[path.rsplit("/", 1)[1]] = raw
+                    self._record(
+                        Call("upload", {"file": path.rsplit("/", 1)[1]}, headers, time.time())
+                    )
+                    self._send(200, b"OK - 0", "text/plain")
+                    return
+                if path.startswith("/response/"):
+                    args = json.loads(raw or b"{}")
+                    self._record(Call("response_url", args, headers, time.time()))
+                    self._send(200, b"ok", "text/plain")
+                    return
+                method = path.removeprefix("/api/")
+                query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+                args = {k: _decode(v[-1]) for k, v in query.items()}
+                if "json" in headers.get("content-type", ""):
+                    args.update(json.loads(raw or b"{}"))
+                else:
+                    form = urllib.parse.parse_qs(raw.decode())
+                    args.update({k: _decode(v[-1]) for k, v in form.items()})
+                call = Call(method, args, headers, time.time())
+                with fake._lock:
+                    script = fake.scripts.get(method)
+                    behaviour = script.popleft() if script else None
+                if behaviour is not None and behaviour.kind == "slow":
+                    time.sleep(float(behaviour.value))
+                    behaviour = None
+                if behaviour is not None and behaviour.kind == "status":
+                    call.status = int(behaviour.value)
+                    body = json.dumps(
+                        {
+                            "ok": False,
+                            "error": "ratelimited" if call.status == 429 else "fatal_error",
+                        }
+                    ).encode()
+                    call.body = body
+                    self._record(call)
+                    self._send(call.status, body, "application/json", behaviour.headers)
+                    return
+                if behaviour is not None and behaviour.kind == "error":
+                    payload: dict[str, Any] = {"ok": False, "error": str(behaviour.value)}
+                else:
+                    payload = fake.answer(method, args)
+                call.body = json.dumps(payload).encode()
+                call.ok = bool(payload.get("ok"))
+                self._record(call)
+                self._send(200, call.body, "application/json")
+
+            do_GET = do_POST
+
+            def _record(self, call: Call) -> None:
+                with fake._changed:
+                    fake.calls.append(call)
+                    fake._changed.notify_all()
+
+            def _send(
+                self,
+                status: int,
+                data: bytes,
+                content_type: str,
+                headers: dict[str, str] | None = None,
+            ) -> None:
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        return Handler
+
+
+# --- signed requests ------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """Slack's v0 request signature (what slack_sdk's SignatureVerifier checks)."""
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    secret: str,
+    body: bytes,
+    *,
+    timestamp: float | None = None,
+    content_type: str = "application/json",
+) -> dict[str, str]:
+    stamp = str(int(time.time() if timestamp is None else timestamp))
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature(secret, stamp, body),
+    }
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    seconds: float
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float = 10.0) -> Answer:
+    """POST and return the status, body and elapsed time, whatever the status."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Answer(response.status, response.read(), time.perf_counter() - started)
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, error.read(), time.perf_counter() - started)
+
+
+class Sender:
+    """Builds and signs the requests Slack would send an app."""
+
+    def __init__(self, url: str, secret: str, response_url: str = "") -> None:
+        self.url = url
+        self.secret = secret
+        self.response_url = response_url
+        self._ids = itertools.count(1)
+
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> bytes:
+        envelope = {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0ANCHOR",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+        return json.dumps(envelope).encode()
+
+    def send_event(
+        self,
+        event: dict[str, Any],
+        event_id: str | None = None,
+        *,
+        retry: int = 0,
+        timestamp: float | None = None,
+        secret: str | None = None,
+    ) -> Answer:
+        body = self.event_body(event, event_id)
+        headers = signed_headers(secret or self.secret, body, timestamp=timestamp)
+        if retry:
+            headers["X-Slack-Retry-Num"] = str(retry)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        return post(self.url, body, headers)
+
+    def send_form(self, fields: dict[str, str], *, secret: str | None = None) -> Answer:
+        body = urllib.parse.urlencode(fields).encode()
+        headers = signed_headers(
+            secret or self.secret, body, content_type="application/x-www-form-urlencoded"
+        )
+        return post(self.url, body, headers)
+
+    def command(self, user: str, text: str, channel: str = "C0GENERAL") -> Answer:
+        return self.send_form(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "channel_id": channel,
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": "/anchor",
+                "text": text,
+                "api_app_id": "A0ANCHOR",
+                "response_url": self.response_url,
+                "trigger_id": f"trigger.{next(self._ids)}",
+            }
+        )
+
+    def interaction(self, payload: dict[str, Any]) -> Answer:
+        payload = {
+            "team": {"id": TEAM},
+            "api_app_id": "A0ANCHOR",
+            "token": "legacy",
+            "response_url": self.response_url,
+            "trigger_id": f"trigger.{next(self._ids)}",
+            **payload,
+        }
+        return self.send_form({"payload": json.dumps(payload)})
+
+
+def dm_event(
+    user: str, text: str, ts: str, *, thread_ts: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A `message.im` event as Slack sends it."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel": "D" + user.lstrip("UW"),
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    event.update(extra)
+    return event

@@ -1,0 +1,154 @@
+"""The HTTP server: an ASGI app (Starlette) with Slack's endpoint, health, readiness and metrics,
+a periodic follow-up task, and a shutdown that finishes the work in hand. Socket Mode too."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.config import Settings
+from bot.slack.app import SlackConfigError, build_app, require
+from bot.slack.followups import send_due_followups
+from bot.slack.services import SlackServices
+
+log = logging.getLogger(__name__)
+QUIET_AFTER_ACK = 0.5  # a listener starts within a loop tick of its ack; wait this long for it
+PRUNE_EVERY = 3600.0
+
+
+async def check_token(client: AsyncWebClient) -> str:
+    """auth.test, turned into a clear message when Slack rejects the token."""
+    try:
+        result = await client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown_error")
+        raise SlackConfigError(
+            f"Slack rejected SLACK_BOT_TOKEN ({error}). Reinstall the app to your workspace and "
+            "copy the Bot User OAuth Token again."
+        ) from None
+    except Exception as exc:
+        raise SlackConfigError(
+            f"Could not reach Slack at {client.base_url} ({type(exc).__name__}). "
+            "Check the network, or SLACK_API_URL if you set it."
+        ) from None
+    return f"{result.get('user')} in {result.get('team')}"
+
+
+async def housekeeping(services: SlackServices, client: AsyncWebClient, interval: float) -> None:
+    """Send due follow-ups every `interval` seconds; prune old delivery keys hourly."""
+    last_prune = 0.0
+    while True:
+        try:
+            await send_due_followups(services, client)
+            if time.monotonic() - last_prune > PRUNE_EVERY:
+                await services.work.run(services.stores.claims.prune)
+                last_prune = time.monotonic()
+        except Exception as exc:
+            services.metrics.inc("errors")
+            log.error("housekeeping failed (%s)", type(exc).__name__, exc_info=True)
+        await asyncio.sleep(interval)
+
+
+@asynccontextmanager
+async def background(services: SlackServices, app: AsyncApp, *, close: bool) -> AsyncIterator[None]:
+    """Run housekeeping while serving; on the way out finish the work in hand first."""
+    interval = services.settings.slack_followup_interval
+    task = (
+        asyncio.create_task(housekeeping(services, app.client, interval)) if interval > 0 else None
+    )
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        finished = await services.work.drain(
+            services.settings.slack_shutdown_timeout, quiet=QUIET_AFTER_ACK
+        )
+        if not finished:
+            log.warning("stopped with %d turn(s) unfinished", services.work.in_hand)
+        if close:
+            services.close()
+
+
+def create_http_app(settings: Settings, services: SlackServices | None = None) -> Starlette:
+    """The ASGI app for `anchor serve --http` (routes /slack/events, /healthz, /readyz,
+    /metrics). Services passed in stay open after shutdown; ones it opens, it closes."""
+    owned = services is None
+    services = services or SlackServices.open(settings)
+    bolt = build_app(settings, services)
+    handler = AsyncSlackRequestHandler(bolt)
+
+    async def events(request: Request) -> Response:
+        started = time.perf_counter()
+        response = await handler.handle(request)
+        services.work.acked()
+        services.metrics.observe_ack(time.perf_counter() - started)
+        return response
+
+    async def healthz(_: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(_: Request) -> Response:
+        checks = await services.work.run(services.readiness)
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    async def metrics(_: Request) -> Response:
+        return PlainTextResponse(
+            services.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with background(services, bolt, close=owned):
+            yield
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+async def run_socket_mode(settings: Settings) -> None:
+    """`anchor serve --socket`: connect out to Slack over a WebSocket (no public URL needed)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    app_token = require(
+        settings.slack_app_token,
+        "SLACK_APP_TOKEN",
+        "Create an app-level token with the connections:write scope on your app's Basic "
+        "Information page (Socket Mode needs it).",
+    )
+    if not app_token.startswith("xapp-"):
+        raise SlackConfigError("SLACK_APP_TOKEN should be an app-level token starting with xapp-.")
+    services = SlackServices.open(settings)
+    bolt = build_app(settings, services, socket_mode=True)
+    who = await check_token(bolt.client)
+    log.warning("Anchor connected to Slack as %s (Socket Mode)", who)
+    handler = AsyncSocketModeHandler(bolt, app_token)
+    async with background(services, bolt, close=True):
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]

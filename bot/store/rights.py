@@ -1,0 +1,161 @@
+"""Data rights: export everything stored about a person, and forget them completely."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.crypto import Cipher
+from bot.store.tables import (
+    Base,
+    ClaimRow,
+    ConsentRow,
+    ConversationRow,
+    FeedbackRow,
+    GoalRow,
+    RateRow,
+    TurnRow,
+    UserRow,
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class DataRights:
+    def __init__(self, engine: Engine, cipher: Cipher) -> None:
+        self.cipher = cipher
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        Base.metadata.create_all(engine)
+
+    def export_user_data(self, external_id: str) -> dict[str, Any]:
+        """Everything stored about this person, decrypted, as plain JSON-ready data."""
+        with self.sessions() as session:
+            user = session.scalar(select(UserRow).where(UserRow.external_id == external_id))
+            data: dict[str, Any] = {
+                "exported_at": datetime.now(UTC).isoformat(),
+                "user": None,
+                "consent": None,
+                "conversations": [],
+                "goals": [],
+                "feedback": [],
+                "delivery_records": self._claims(session, external_id),
+                "rate_limit_windows": self._rates(session, external_id),
+            }
+            if user is None:
+                return data
+            data["user"] = {"id": user.external_id, "created_at": _iso(user.created_at)}
+            consent = session.scalar(select(ConsentRow).where(ConsentRow.user_id == user.id))
+            if consent is not None:
+                data["consent"] = {
+                    "choice": consent.choice,
+                    "notice_shown_at": _iso(consent.notified_at),
+                    "updated_at": _iso(consent.updated_at),
+                }
+            data["conversations"] = [
+                self._conversation(session, row)
+                for row in session.scalars(
+                    select(ConversationRow)
+                    .where(ConversationRow.user_id == user.id)
+                    .order_by(ConversationRow.id)
+                )
+            ]
+            data["goals"] = [
+                {
+                    "id": goal.id,
+                    "text": self.cipher.decrypt(goal.text_enc),
+                    "due": goal.due.isoformat() if goal.due else None,
+                    "status": goal.status,
+                    "source": goal.source,
+                    "created_at": _iso(goal.created_at),
+                    "followed_up_at": _iso(goal.followed_up_at),
+                }
+                for goal in session.scalars(
+                    select(GoalRow).where(GoalRow.user_id == user.id).order_by(GoalRow.id)
+                )
+            ]
+            data["feedback"] = [
+                {
+                    "helpful": row.helpful,
+                    "card_ids": [c for c in row.card_ids.split(",") if c],
+                    "reply_ref": row.reply_ref,
+                    "created_at": _iso(row.created_at),
+                }
+                for row in session.scalars(
+                    select(FeedbackRow)
+                    .where(FeedbackRow.user_id == user.id)
+                    .order_by(FeedbackRow.id)
+                )
+            ]
+            return data
+
+    def _conversation(self, session: Session, row: ConversationRow) -> dict[str, Any]:
+        turns = session.scalars(
+            select(TurnRow).where(TurnRow.conversation_id == row.id).order_by(TurnRow.id)
+        )
+        return {
+            "key": row.key,
+            "created_at": _iso(row.created_at),
+            "updated_at": _iso(row.updated_at),
+            "state": json.loads(self.cipher.decrypt(row.state_enc)) if row.state_enc else {},
+            "turns": [
+                {
+                    "role": turn.role,
+                    "text": self.cipher.decrypt(turn.text_enc),
+                    "card_ids": [c for c in turn.card_ids.split(",") if c],
+                    "safety_level": turn.safety_level,
+                    "created_at": _iso(turn.created_at),
+                }
+                for turn in turns
+            ],
+        }
+
+    @staticmethod
+    def _claims(session: Session, external_id: str) -> list[dict[str, Any]]:
+        rows = session.scalars(select(ClaimRow).where(ClaimRow.owner == external_id))
+        return [{"key": row.key, "at": row.at} for row in rows]
+
+    @staticmethod
+    def _rates(session: Session, external_id: str) -> list[dict[str, int]]:
+        rows = session.scalars(select(RateRow).where(RateRow.owner == external_id))
+        return [{"window": row.window, "count": row.count} for row in rows]
+
+    def forget_user(self, external_id: str) -> dict[str, int]:
+        """Delete every row about this person in one transaction; how many of each went."""
+        with self.sessions() as session:
+            user_id = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
+            deleted: dict[str, int] = {}
+            if user_id is not None:
+                conversations = select(ConversationRow.id).where(ConversationRow.user_id == user_id)
+                deleted["turns"] = _count(
+                    session, TurnRow, TurnRow.conversation_id.in_(conversations)
+                )
+                session.execute(delete(TurnRow).where(TurnRow.conversation_id.in_(conversations)))
+                for name, table, column in (
+                    ("conversations", ConversationRow, ConversationRow.user_id),
+                    ("goals", GoalRow, GoalRow.user_id),
+                    ("feedback", FeedbackRow, FeedbackRow.user_id),
+                    ("consent", ConsentRow, ConsentRow.user_id),
+                ):
+                    deleted[name] = _count(session, table, column == user_id)
+                    session.execute(delete(table).where(column == user_id))
+            for label, owned, owner in (
+                ("delivery_records", ClaimRow, ClaimRow.owner),
+                ("rate_limit_windows", RateRow, RateRow.owner),
+            ):
+                deleted[label] = _count(session, owned, owner == external_id)
+                session.execute(delete(owned).where(owner == external_id))
+            if user_id is not None:
+                session.execute(delete(UserRow).where(UserRow.id == user_id))
+            deleted["user"] = 0 if user_id is None else 1
+            session.commit()
+            return deleted
+
+
+def _count(session: Session, table: type[Base], condition: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(table).where(condition)) or 0)
