@@ -267,6 +267,77 @@ CRISIS_FAMILIES: dict[str, list[str]] = {
         "my therapist said 'you seem low' - honestly I'm suicidal",
         "I told my GP 'I want to kill myself' and she referred me",
     ],
+    "a body in danger now": [
+        "crushing pain in my chest spreading to my jaw and I'm clammy",
+        "my left arm's gone numb and my words are coming out jumbled",
+        "I think I'm having a stroke, my face has gone droopy on one side",
+        "been coughing up blood in the office toilets for half an hour",
+    ],
+    "taken too much, or drink and drugs together, now": [
+        "I think I've taken far more than I meant to, my breathing feels shallow",
+        "I've had most of a bottle of gin and I'm looking at my sleeping tablets",
+        "did a load of coke to get through the night and my heart is pounding, I can't breathe "
+        "properly",
+        "the pills are kicking in and I feel strange",
+        "washed down a box of co-codamol with whisky",
+    ],
+    "drinking and then driving": [
+        "four glasses of red at the awards dinner and now I'm driving back up the M1",
+        "been drinking since breakfast and I've got the car keys",
+        "driving home after six pints, the roads are empty anyway",
+    ],
+    "at the edge, on the tracks or in the water": [
+        "I've climbed over the barrier on the top deck of the car park",
+        "sat on the balcony rail with my legs dangling over",
+        "I'm wading into the estuary, the tide is coming in",
+        "filling my pockets with stones down by the canal",
+    ],
+    "at a place people die, with a sign it is not a day out": [
+        "I'm at the viaduct. It's very quiet up here.",
+        "parked up at the quarry, just wanted to say sorry to someone",
+        "standing on the footbridge over the bypass, the lorries are so loud",
+    ],
+    "a clinician's access turned on themselves": [
+        "I brought home some of the ward's morphine and I keep looking at it",
+        "I have the keys to the controlled drugs cupboard and I've started thinking about it "
+        "for me",
+        "drew up a syringe of insulin and I'm sitting with it",
+    ],
+    "someone hurting me or breaking in": [
+        "there's someone trying to break in through the kitchen window",
+        "my husband has just punched me and he's blocking the door",
+        "he's got me cornered in the bedroom and says I won't leave alive",
+        "my partner grabbed me by the throat and threw me against the wall",
+    ],
+    "last steps: sessions cancelled, messages scheduled": [
+        "please cancel all my sessions, I won't be needing them after tonight",
+        "I've scheduled goodbye emails to go out on Monday morning",
+        "if you're reading this I'm already gone",
+        "not going to make it to the weekend",
+    ],
+    "the death planned": [
+        "I know where and when now",
+        "I've worked out how many of my tablets I'd need",
+        "I've planned it down to the minute",
+        "the noose is ready in the loft",
+        "tied the cord to the banister and tested whether it would hold",
+    ],
+    "more self-harm acts": [
+        "been cutting again. my thighs this time",
+        "I keep pressing a lighter into my wrist before meetings",
+        "used a broken glass on my arm last night",
+        "blood is dripping down my leg under my trousers",
+    ],
+    "following someone who has died": [
+        "my sister killed herself in 2020 and I think I'm going to do the same",
+        "Dad took his own life. I understand him now.",
+        "my husband died last year and I just want to be with him",
+    ],
+    "two final signals together": [
+        "Everything is sorted. I just wanted to thank someone.",
+        "I've made my peace. It'll be this Saturday.",
+        "this is the night. I've planned it all out.",
+    ],
 }
 
 # What the new rules must leave alone, each exclusion with variants of our own.
@@ -323,6 +394,50 @@ NOT_CRISIS_EXCLUSIONS: dict[str, list[str]] = {
     "threat idioms": [
         "my boss said she'll kill me if I miss the deadline",
         "He'll go mad if I tell anyone about the restructure",
+    ],
+    "stress in the body, not an emergency": [
+        "My chest gets tight before every board meeting, is that anxiety?",
+        "I get chest pains when I'm stressed, my GP says it's anxiety",
+        "I feel like I'm going to pass out from boredom in these meetings",
+    ],
+    "ordinary places": [
+        "I'm on the platform, train's delayed again, can we push our call?",
+        "I'm at the reservoir with the kids today, can we talk tomorrow?",
+        "I've been going to the reservoir every evening this week to run",
+        "I walked to the bridge and back at lunch, it helped clear my head",
+    ],
+    "ordinary medicines and drinks": [
+        "I had a glass of wine and took a paracetamol for my headache",
+        "Took my sleeping tablet and now I feel drowsy, will reply tomorrow",
+        "I'm going to finish the rest of the tablets the GP gave me for my infection",
+    ],
+    "people about the house, arguments at work": [
+        "There's someone in my house fixing the boiler",
+        "He threw a tantrum at me in the meeting",
+        "My deputy has got me cornered on the rota issue",
+    ],
+    "endings at work": [
+        "Can you cancel my session next week? I'm on leave.",
+        "I've decided this is my last week doing the night on-call",
+        "Why I've gone for the ICB role: I want system influence",
+        "When I'm gone on sabbatical, they'll realise how much I do",
+    ],
+    "words that only sound like a crisis": [
+        "I had a few lines to learn for the panto and my heart was racing on stage",
+        "I'm walking into the sea of emails every Monday",
+        "We've been cutting agency spend",
+        "Not wanting to be around negative people, how do I protect my energy?",
+    ],
+    "bereavement without intent": [
+        "My mum passed away in March and I want to be with her family at Christmas",
+        "My brother died by suicide last year and the anniversary is coming up. How do I manage "
+        "at work?",
+    ],
+    "saying there is no thought of harm": [
+        "I'm safe and not thinking of hurting myself, just exhausted",
+        "No thoughts of harming myself, but I'm crying in the car most mornings",
+        "I'm not giving up on myself, I just need a plan for the deficit",
+        "During lockdown I had thoughts of suicide; they eased with counselling and I'm well now.",
     ],
 }
 
@@ -432,6 +547,8 @@ SUPPORTING_SOMEONE = [
     "my friend said \"i'm going to kill myself tonight\", i've called 999, what now?",
     "a nurse on my team told me she's been stockpiling her tablets",
     "my colleague keeps saying he'd rather be dead than go back to work",
+    "My PA told me her husband is violent and she's scared to go home. What do I do?",
+    "My teenage daughter told me she's been cutting. How do I cope at work?",
     "a colleague told me she's having dark thoughts, how do I support her?",
     "my friend has been self-harming, what should I say to her?",
     "one of my nurses said he doesn't want to be here anymore, what do I do?",
