@@ -134,7 +134,9 @@ class Coach:
             "turn %d in conversation %d (%d chars)", state.turns, conversation.id, len(tidied.text)
         )
 
-        outcome = self.gate.assess(tidied.text, state.safety)
+        outcome = self.gate.assess(
+            tidied.text, state.safety, free_text=not self._picks_an_option(tidied.text, state)
+        )
         state.safety = outcome.state
         if outcome.reply is not None:
             reply = Reply(reply=outcome.reply, safety=outcome.info)
@@ -165,6 +167,14 @@ class Coach:
             state=state.model_dump(mode="json"),
         )
         return reply
+
+    def _picks_an_option(self, text: str, state: CoachState) -> bool:
+        """Whether the message is just one of the choices the current flow offered."""
+        if state.flow is None or not text:
+            return False
+        wanted = text.strip().lower()
+        offered = self.flows.resume(state.flow).options
+        return any(wanted in (o.value.lower(), o.label.lower()) for o in offered)
 
     # --- routing ------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from bot.content.training import load_training, training_digest, training_files
 
 log = logging.getLogger(__name__)
 TARGET_FALSE_ALARMS = 0.05
+MIN_WORDS = 3
 FOLDS = 5
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
@@ -104,6 +105,9 @@ class RiskModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def flags(self, text: str) -> bool:
+        """Too few words carry too little evidence: short messages are left to the rules."""
+        if len(TOKEN.findall(text)) < MIN_WORDS:
+            return False
         return self.probability(text) >= self.threshold
 
     # --- training (scikit-learn) and export -------------------------------------------------

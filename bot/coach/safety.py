@@ -427,9 +427,9 @@ class Detector:
         self._ignore = frozenset([*lexicon.stopwords, *lexicon.fillers, ".", BLANK])
         self.risk: RiskModel | None = None
 
-    def read(self, raw: str) -> Reading:
+    def read(self, raw: str, *, learned: bool = True) -> Reading:
         """A lazy reading: each judgement is made only when the gate asks for it."""
-        return Reading(self, raw)
+        return Reading(self, raw, learned=learned)
 
     def crisis_text(self, text: str) -> str:
         """The normalised text with idioms, topics, negations and past recovery blanked out."""
@@ -438,7 +438,7 @@ class Detector:
             masked = self._past.blank(masked)
         return masked
 
-    def crisis_signals(self, text: str) -> tuple[bool, bool]:
+    def crisis_signals(self, text: str, *, learned: bool = True) -> tuple[bool, bool]:
         """(the writer's own crisis, someone else's crisis) in normalised text."""
         masked = self.crisis_text(text)
         third_party = self._third_party.search(masked)
@@ -447,7 +447,7 @@ class Detector:
                 return True, True
             masked = self._third_party.blank(masked)
         own = self._crisis.search(masked) or self._pairs.search(masked, text)
-        if not own and self.risk is not None:  # the learned second opinion, on the same text
+        if not own and learned and self.risk is not None:  # the learned second opinion
             own = self.risk.flags(masked)
         return own, third_party
 
@@ -484,14 +484,17 @@ class Detector:
 class Reading:
     """What the detector finds in one message, worked out on first use."""
 
-    def __init__(self, detector: Detector, raw: str) -> None:
+    def __init__(self, detector: Detector, raw: str, *, learned: bool = True) -> None:
         self._detector = detector
+        self._learned = learned
         self.question = "?" in raw
         self.text = detector.normalise(raw)
 
     @cached_property
     def _crisis_signals(self) -> tuple[bool, bool]:
-        return self._detector.crisis_signals(self.text) if self.text else (False, False)
+        if not self.text:
+            return False, False
+        return self._detector.crisis_signals(self.text, learned=self._learned)
 
     @property
     def crisis(self) -> bool:
@@ -614,9 +617,11 @@ class SafetyGate:
             gate.detector.risk = load_risk_model(prompts_dir, gate.detector.own_text, cache_dir)
         return gate
 
-    def assess(self, text: str, state: SafetyState) -> SafetyOutcome:
-        """Read one message in the light of the conversation's safety state; never mutates it."""
-        reading = self.detector.read(text or "")
+    def assess(self, text: str, state: SafetyState, *, free_text: bool = True) -> SafetyOutcome:
+        """Read one message in the light of the conversation's safety state; never mutates it.
+        A message that only picks one of the options Anchor offered (`free_text=False`) is
+        read by the rules alone: the learned model is for what people write themselves."""
+        reading = self.detector.read(text or "", learned=free_text)
         if reading.crisis:
             return self._crisis(state)
         if state.mode == "checkin":

@@ -84,3 +84,35 @@ def test_ordinary_stress_is_not_flagged(gate: SafetyGate) -> None:
         "how do I support a colleague who told me she has been having dark thoughts?",
     ]:
         assert gate.assess(message, SafetyState()).info.level != SafetyLevel.CRISIS
+
+
+def test_choices_anchor_offers_are_never_read_as_a_crisis(gate: SafetyGate) -> None:
+    from bot.content.flows import load_exercises, load_scenarios
+
+    labels = [
+        o.label for s in load_scenarios(PROMPTS).values() for p in s.points for o in p.options
+    ]
+    labels += [
+        c for e in load_exercises(PROMPTS).values() for step in e.steps for c in step.choices
+    ]
+    flagged = [
+        label
+        for label in labels
+        if gate.assess(label, SafetyState(), free_text=False).info.level == SafetyLevel.CRISIS
+    ]
+    assert flagged == []
+
+
+def test_picking_an_offered_option_mid_scenario_continues_the_scenario(settings: object) -> None:
+    from bot.coach.engine import Coach
+    from bot.config import Settings
+
+    assert isinstance(settings, Settings)
+    coach = Coach.from_settings(settings)
+    first = coach.respond("test:option", "scenario bed plan resistance")
+    assert first.flow is not None
+    for option in first.options:
+        reply = coach.respond(f"test:option:{option.value}", "scenario bed plan resistance")
+        reply = coach.respond(f"test:option:{option.value}", option.label)
+        assert reply.safety.level != SafetyLevel.CRISIS
+        assert reply.flow is not None and reply.flow.id == "bed-plan-resistance"
