@@ -15,12 +15,12 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 def env_names() -> set[str]:
     names = set()
     for name, field in Settings.model_fields.items():
-        names.add(field.alias or f"ANCHOR_{name.upper()}")
+        names.add(str(field.validation_alias or field.alias or f"ANCHOR_{name.upper()}"))
     return names
 
 
 def test_every_setting_is_in_the_configuration_table() -> None:
-    documented = set(re.findall(r"^\| `(ANCHOR_[A-Z_]+)`", README, flags=re.MULTILINE))
+    documented = set(re.findall(r"^\| `((?:ANCHOR|SLACK)_[A-Z_]+)`", README, flags=re.MULTILINE))
     assert env_names() == documented
 
 

@@ -3,11 +3,13 @@ counts requests, and the listeners registered per kind."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -52,6 +54,36 @@ def make_client(settings: Settings) -> AsyncWebClient:
     return client
 
 
+class OneWorkspace:
+    """Bolt's `authorize` for a single workspace: auth.test once (one call even when many
+    requests arrive together at start-up), then the cached answer for every request."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self.result: AuthorizeResult | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def get(self) -> AuthorizeResult:
+        if self.result is not None:
+            return self.result
+        self._lock = self._lock or asyncio.Lock()
+        async with self._lock:
+            if self.result is None:
+                answer = await self.client.auth_test()
+                self.result = AuthorizeResult.from_auth_test_response(
+                    auth_test_response=answer, bot_token=self.client.token
+                )
+        return self.result
+
+    def function(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        """As Bolt wants it: a plain function (Bolt injects arguments by parameter name)."""
+
+        async def authorize(team_id: str | None) -> AuthorizeResult:
+            return await self.get()
+
+        return authorize
+
+
 def event_kind(body: dict[str, Any]) -> str:
     kind = str(body.get("type") or "unknown")
     if kind == "event_callback":
@@ -67,6 +99,7 @@ def build_app(
     *,
     socket_mode: bool = False,
     client: AsyncWebClient | None = None,
+    authorize: OneWorkspace | None = None,
 ) -> AsyncApp:
     """The Bolt app. HTTP mode verifies every request with SLACK_SIGNING_SECRET; Socket Mode
     needs no signing secret (Slack's connection is authenticated by SLACK_APP_TOKEN)."""
@@ -77,8 +110,15 @@ def build_app(
             "SLACK_SIGNING_SECRET",
             "Copy the Signing Secret from your app's Basic Information page.",
         )
+    api = client or make_client(settings)
+    # Bolt gives each request its own client with the token from `authorize`; this one only
+    # lends it the base URL, retry handlers and (once the server starts) the HTTP session
+    requests_client = AsyncWebClient(
+        base_url=api.base_url, retry_handlers=list(api.retry_handlers), timeout=api.timeout
+    )
     app = AsyncApp(
-        client=client or make_client(settings),
+        client=requests_client,
+        authorize=(authorize or OneWorkspace(api)).function(),
         signing_secret=signing_secret,
         request_verification_enabled=not socket_mode,
         process_before_response=False,

@@ -30,7 +30,7 @@ from pydantic import BaseModel, SecretStr
 from bot.config import Settings
 from bot.evals.retrieval import DEFAULT_SET as RETRIEVAL_SET
 from bot.evals.retrieval import load_items as load_questions
-from bot.slack.loopback import FakeSlack, Sender, dm_event, signed_headers
+from bot.slack.loopback import RemoteFakeSlack, Sender, dm_event, signed_headers
 
 ACK_LIMIT_S = 3.0
 P99_BUDGET_MS = 100.0
@@ -201,7 +201,7 @@ async def deliver(
 def one_run(
     name: str,
     app: App,
-    fake: FakeSlack,
+    fake: RemoteFakeSlack,
     secret: str,
     *,
     run: int,
@@ -234,21 +234,14 @@ def one_run(
     wanted = set(stamps)
 
     def answered() -> set[str]:
-        return {str(c.args.get("thread_ts")) for c in fake.replies()} & wanted
+        return {str(c["args"].get("thread_ts")) for c in fake.replies()} & wanted
 
     fake.wait_for(lambda: len(answered()) == len(wanted), timeout=max(120.0, events * 1.0))
     last_reply = time.monotonic() - started
     time.sleep(1.0)  # any late duplicate would arrive now
-    threads = Counter(
-        str(c.args.get("thread_ts"))
-        for c in fake.replies()
-        if str(c.args.get("thread_ts")) in wanted
-    )
-    apologies = sum(
-        1
-        for c in fake.replies()
-        if str(c.args.get("thread_ts")) in wanted and c.args.get("text") == error_text
-    )
+    mine = [c for c in fake.replies() if str(c["args"].get("thread_ts")) in wanted]
+    threads = Counter(str(c["args"].get("thread_ts")) for c in mine)
+    apologies = sum(1 for c in mine if c["args"].get("text") == error_text)
     ms = [t * 1000 for t in timings]
     return RunResult(
         name=name,
@@ -281,7 +274,10 @@ def run_slack_bench(
     questions = [item.q for item in load_questions(RETRIEVAL_SET)]
     error_text = load_slack_texts(settings.prompts_dir).conversation.error
     secret = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="anchor-bench-slack-") as tmp, FakeSlack() as fake:
+    with (
+        tempfile.TemporaryDirectory(prefix="anchor-bench-slack-") as tmp,
+        RemoteFakeSlack() as fake,
+    ):
         folder = Path(tmp)
         app_settings = Settings.model_validate(
             {
@@ -307,6 +303,8 @@ def run_slack_bench(
                 "questions": questions,
                 "error_text": error_text,
             }
+            warm = {**common, "events": concurrency}
+            one_run("warm-up", app, fake, secret, run=0, retry_every=0, **warm)
             runs = [
                 one_run("plain", app, fake, secret, run=1, retry_every=0, **common),
                 one_run(
@@ -323,7 +321,8 @@ def run_slack_bench(
             app.stop()
     setup = (
         f"App: `anchor serve --http` in its own process (SQLite, {settings.slack_workers} "
-        f"workers, offline composer); fake Slack and load generator in this process; "
+        f"workers, offline composer); the fake Slack in a second process, the load generator in "
+        "this one; "
         f"{events} signed message.im events per run at concurrency {concurrency}."
     )
     return SlackBenchResult(setup=setup, runs=runs)

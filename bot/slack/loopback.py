@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.error
@@ -59,7 +60,7 @@ def _decode(value: Any) -> Any:
 
 
 class FakeSlack:
-    def __init__(self, timezones: dict[str, str] | None = None) -> None:
+    def __init__(self, timezones: dict[str, str] | None = None, port: int = 0) -> None:
         self.calls: list[Call] = []
         self.scripts: dict[str, deque[Behaviour]] = defaultdict(deque)
         self.timezones = timezones or {}
@@ -68,7 +69,7 @@ class FakeSlack:
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
         self._file = itertools.count(1)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -112,6 +113,16 @@ class FakeSlack:
                     return False
                 self._changed.wait(min(left, 0.1))
         return True
+
+    def dump(self) -> bytes:
+        """Every call so far as JSON (for a fake running in another process: GET /_calls)."""
+        with self._lock:
+            return json.dumps(
+                [
+                    {"method": c.method, "args": c.args, "at": c.at, "status": c.status, "ok": c.ok}
+                    for c in self.calls
+                ]
+            ).encode()
 
     def reset(self) -> None:
         with self._lock:
@@ -235,7 +246,11 @@ class FakeSlack:
                 self._record(call)
                 self._send(200, call.body, "application/json")
 
-            do_GET = do_POST
+            def do_GET(self) -> None:
+                if urllib.parse.urlparse(self.path).path == "/_calls":
+                    self._send(200, fake.dump(), "application/json")
+                else:
+                    self.do_POST()
 
             def _record(self, call: Call) -> None:
                 with fake._changed:
@@ -399,3 +414,62 @@ def dm_event(
         event["thread_ts"] = thread_ts
     event.update(extra)
     return event
+
+
+class RemoteFakeSlack:
+    """A FakeSlack in its own process (so the load it answers doesn't slow the measurer)."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        command = [sys.executable, "-m", "bot.slack.loopback", str(self.port)]
+        self.process = subprocess.Popen(command)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.calls()
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("the fake Slack did not start") from None
+                time.sleep(0.05)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def calls(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.url}/_calls", timeout=30) as answer:
+            return list(json.loads(answer.read()))
+
+    def replies(self) -> list[dict[str, Any]]:
+        return [c for c in self.calls() if c["method"] == "chat.postMessage" and c["ok"]]
+
+    def wait_for(self, check: Any, timeout: float = 10.0, every: float = 0.5) -> bool:
+        deadline = time.monotonic() + timeout
+        while not check():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(every)
+        return True
+
+    def __enter__(self) -> RemoteFakeSlack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+if __name__ == "__main__":  # python -m bot.slack.loopback PORT: a fake Slack on loopback
+    import sys
+
+    FakeSlack(port=int(sys.argv[1])).server.serve_forever()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -20,13 +22,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
-from bot.slack.app import SlackConfigError, build_app, require
+from bot.slack.app import OneWorkspace, SlackConfigError, build_app, make_client, require
 from bot.slack.followups import send_due_followups
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 QUIET_AFTER_ACK = 0.5  # a listener starts within a loop tick of its ack; wait this long for it
 PRUNE_EVERY = 3600.0
+HTTP_CONNECTIONS = 100
 
 
 async def check_token(client: AsyncWebClient) -> str:
@@ -48,39 +51,59 @@ async def check_token(client: AsyncWebClient) -> str:
 
 
 async def housekeeping(services: SlackServices, client: AsyncWebClient, interval: float) -> None:
-    """Send due follow-ups every `interval` seconds; prune old delivery keys hourly."""
-    last_prune = 0.0
+    """Send due follow-ups every `interval` seconds (none if it is 0); prune old delivery keys
+    every hour."""
+    last_prune = -PRUNE_EVERY
     while True:
         try:
-            await send_due_followups(services, client)
-            if time.monotonic() - last_prune > PRUNE_EVERY:
+            if time.monotonic() - last_prune >= PRUNE_EVERY:
                 await services.work.run(services.stores.claims.prune)
                 last_prune = time.monotonic()
+            if interval > 0:
+                await send_due_followups(services, client)
         except Exception as exc:
             services.metrics.inc("errors")
             log.error("housekeeping failed (%s)", type(exc).__name__, exc_info=True)
-        await asyncio.sleep(interval)
+        await asyncio.sleep(interval if interval > 0 else PRUNE_EVERY)
 
 
 @asynccontextmanager
-async def background(services: SlackServices, app: AsyncApp, *, close: bool) -> AsyncIterator[None]:
-    """Run housekeeping while serving; on the way out finish the work in hand first."""
+async def background(
+    services: SlackServices,
+    app: AsyncApp,
+    api: AsyncWebClient,
+    authorize: OneWorkspace,
+    *,
+    close: bool,
+) -> AsyncIterator[None]:
+    """While serving: one pooled HTTP session for every Web API call, auth.test done once up
+    front, and housekeeping. On the way out: finish the work in hand first."""
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=HTTP_CONNECTIONS))
+    api.session = session
+    app.client.session = session
+    try:
+        await authorize.get()
+    except Exception as exc:  # Slack unreachable now: the first request will try again
+        log.warning("auth.test at start-up failed (%s)", type(exc).__name__)
+    # the index, models and libraries loaded at start-up live as long as the process: keep
+    # them out of the garbage collector's full passes, which would otherwise stall every
+    # request for a few hundred milliseconds now and then
+    gc.collect()
+    gc.freeze()
     interval = services.settings.slack_followup_interval
-    task = (
-        asyncio.create_task(housekeeping(services, app.client, interval)) if interval > 0 else None
-    )
+    task = asyncio.create_task(housekeeping(services, api, interval))
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         finished = await services.work.drain(
             services.settings.slack_shutdown_timeout, quiet=QUIET_AFTER_ACK
         )
         if not finished:
             log.warning("stopped with %d turn(s) unfinished", services.work.in_hand)
+        await session.close()
         if close:
             services.close()
 
@@ -90,7 +113,9 @@ def create_http_app(settings: Settings, services: SlackServices | None = None) -
     /metrics). Services passed in stay open after shutdown; ones it opens, it closes."""
     owned = services is None
     services = services or SlackServices.open(settings)
-    bolt = build_app(settings, services)
+    api = make_client(settings)
+    authorize = OneWorkspace(api)
+    bolt = build_app(settings, services, client=api, authorize=authorize)
     handler = AsyncSlackRequestHandler(bolt)
 
     async def events(request: Request) -> Response:
@@ -115,7 +140,7 @@ def create_http_app(settings: Settings, services: SlackServices | None = None) -
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with background(services, bolt, close=owned):
+        async with background(services, bolt, api, authorize, close=owned):
             yield
 
     return Starlette(
@@ -141,12 +166,14 @@ async def run_socket_mode(settings: Settings) -> None:
     )
     if not app_token.startswith("xapp-"):
         raise SlackConfigError("SLACK_APP_TOKEN should be an app-level token starting with xapp-.")
+    api = make_client(settings)
+    who = await check_token(api)
     services = SlackServices.open(settings)
-    bolt = build_app(settings, services, socket_mode=True)
-    who = await check_token(bolt.client)
+    authorize = OneWorkspace(api)
+    bolt = build_app(settings, services, socket_mode=True, client=api, authorize=authorize)
     log.warning("Anchor connected to Slack as %s (Socket Mode)", who)
     handler = AsyncSocketModeHandler(bolt, app_token)
-    async with background(services, bolt, close=True):
+    async with background(services, bolt, api, authorize, close=True):
         await handler.connect_async()  # type: ignore[no-untyped-call]
         try:
             await asyncio.Event().wait()

@@ -1,0 +1,36 @@
+"""`anchor bench slack` on a small load: the app in its own process, the fake Slack in another."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.slack.bench import percentile, run_slack_bench, settings_env
+
+
+def test_a_small_bench_loses_and_duplicates_nothing(settings: Settings) -> None:
+    result = run_slack_bench(settings, events=40, concurrency=8, retry_every=4)
+    plain, retried = result.runs
+    assert (plain.events, plain.deliveries) == (40, 40)
+    assert (retried.events, retried.deliveries) == (40, 50)
+    for run in result.runs:
+        assert run.failed_acks == 0 and run.acks_over_3s == 0
+        assert run.duplicate_replies == 0 and run.lost_replies == 0 and run.apologies == 0
+        assert run.replies == 40
+        assert 0 < run.ack_p50_ms <= run.ack_p99_ms <= run.ack_max_ms < 3000
+    assert "p99" in result.table()
+
+
+def test_percentiles_and_the_child_environment(settings: Settings) -> None:
+    values = [float(n) for n in range(1, 101)]
+    assert (percentile(values, 0.5), percentile(values, 0.99), percentile([], 0.5)) == (
+        50.0,
+        99.0,
+        0.0,
+    )
+    env = settings_env(
+        Settings.model_validate(
+            {**settings.model_dump(), "slack_bot_token": "xoxb-1", "slack_rate_limit": 7}
+        )
+    )
+    assert env["SLACK_BOT_TOKEN"] == "xoxb-1" and env["ANCHOR_SLACK_RATE_LIMIT"] == "7"
+    assert env["ANCHOR_INDEX_DIR"] == str(settings.index_dir)
+    assert "SLACK_APP_TOKEN" not in env
