@@ -18,7 +18,13 @@ from bot.slack import blocks
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
-MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def without_mention(text: str, bot_user_id: str | None) -> str:
+    """The message without `@Anchor` itself (other people's mentions are left as they are)."""
+    if not bot_user_id:
+        return text.strip()
+    return re.sub(rf"\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*", " ", text).strip()
 
 
 def person(user_id: str) -> str:
@@ -174,7 +180,7 @@ async def handle_incoming(
             if not await allowed(services, client, msg.user, msg.channel, msg.thread):
                 return
             who = person(msg.user)
-            text = MENTION.sub("", msg.text).strip() if bot_user_id else msg.text
+            text = without_mention(msg.text, bot_user_id)
             if msg.private:
                 await notice_if_first(services, client, msg.user, msg.channel)
                 await thinking(client, services, msg)

@@ -64,6 +64,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.scripts: dict[str, deque[Behaviour]] = defaultdict(deque)
         self.timezones = timezones or {}
+        self.socket_url = ""  # what apps.connections.open hands out (a Socket Mode test server)
         self.uploads: dict[str, bytes] = {}
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -167,6 +168,8 @@ class FakeSlack:
         if method == "conversations.open":
             users = str(args.get("users", "U0"))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0].lstrip("UW")}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url}
         if method == "users.info":
             user = str(args.get("user", ""))
             tz = self.timezones.get(user, "Europe/London")
