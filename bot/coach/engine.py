@@ -125,6 +125,10 @@ class Coach:
         return self._respond(user, message, channel, private=False)
 
     def _respond(self, user: str, message: str, channel: str, *, private: bool) -> Reply:
+        with self.store.exclusive(user, channel):
+            return self._turn(user, message, channel, private=private)
+
+    def _turn(self, user: str, message: str, channel: str, *, private: bool) -> Reply:
         tidied = tidy(message or "", self.settings.max_message_chars, self.templates)
         conversation = self.store.open_conversation(user, channel)
         user_id = conversation.user_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.crypto import Cipher
+from bot.store.locks import NamedLocks
 from bot.store.tables import Base, ConversationRow, TurnRow, UserRow
 
 Role = Literal["user", "coach"]
@@ -33,8 +35,11 @@ class Conversation(BaseModel):
     state: dict[str, Any]
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys and a busy timeout for concurrent writers."""
+def make_engine(url: str, max_connections: int = 20) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys and a busy timeout for concurrent writers.
+
+    A server database gets a pool of up to `max_connections`: a turn holds one for its
+    conversation lock and borrows another for its queries, so allow two per worker thread."""
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -51,7 +56,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    pool_size = min(10, max_connections)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_connections - pool_size
+    )
 
 
 class ConversationStore:
@@ -61,7 +69,13 @@ class ConversationStore:
         self.engine = engine
         self.cipher = cipher
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.locks = NamedLocks(engine)
         Base.metadata.create_all(engine)
+
+    def exclusive(self, external_id: str, key: str) -> AbstractContextManager[None]:
+        """Hold while handling one message of a conversation, so that two messages in it are
+        handled in turn, whichever process or replica receives them."""
+        return self.locks.hold(f"conversation:{external_id}:{key}")
 
     def user_id(self, external_id: str) -> int:
         """The id of the user with this external id, created on first contact."""

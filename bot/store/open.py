@@ -34,7 +34,9 @@ def open_stores(settings: Settings) -> Stores:
         settings.encryption_key.get_secret_value() if settings.encryption_key else None,
         settings.data_dir,
     )
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url, max_connections=2 * settings.slack_workers + 8
+    )
     cipher = Cipher(key)
     return Stores(
         conversations=ConversationStore(engine, cipher),
