@@ -69,6 +69,8 @@ class ConversationTexts(Strict):
     mention_button: Annotated[Button, only()]
     dm_opening: Plain
     moved_to_dm: Plain
+    files: Plain
+    files_unread: Plain
 
 
 class FeedbackTexts(Strict):

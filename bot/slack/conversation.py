@@ -52,10 +52,16 @@ class Incoming:
     text: str
     event_id: str | None
     private: bool
+    files: bool = False
 
     @property
     def thread(self) -> str:
         return self.thread_ts or self.ts
+
+
+# A person's own post, with something extra: a file attached, or a thread reply also sent to
+# the channel. Every other subtype (edits, deletions, joins, bot posts) is not a new message.
+PERSON_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
 
 
 def ignorable(event: dict[str, Any]) -> bool:
@@ -63,10 +69,14 @@ def ignorable(event: dict[str, Any]) -> bool:
     return bool(
         event.get("bot_id")
         or event.get("bot_profile")
-        or event.get("subtype")
+        or (event.get("subtype") and event.get("subtype") not in PERSON_SUBTYPES)
         or not event.get("user")
         or "ts" not in event
     )
+
+
+def has_files(event: dict[str, Any]) -> bool:
+    return bool(event.get("files")) or event.get("subtype") == "file_share"
 
 
 async def dm_channel(client: AsyncWebClient, user_id: str) -> str:
@@ -181,6 +191,11 @@ async def handle_incoming(
                 return
             who = person(msg.user)
             text = without_mention(msg.text, bot_user_id)
+            if msg.files and not text:
+                await client.chat_postMessage(
+                    channel=msg.channel, thread_ts=msg.thread, text=services.texts.conversation.files
+                )
+                return
             if msg.private:
                 await notice_if_first(services, client, msg.user, msg.channel)
                 await thinking(client, services, msg)
@@ -190,6 +205,9 @@ async def handle_incoming(
                 await notice_if_first(services, client, msg.user)
                 key = f"mention:{msg.channel}:{msg.thread}"
                 reply = await services.work.run(services.coach.guidance, who, text, key)
+            if msg.files:
+                note = services.texts.conversation.files_unread
+                reply.reply = f"_{note}_\n\n{reply.reply}"
             log.info(
                 "reply in %s conversation (%d chars)",
                 "dm" if msg.private else "channel",

@@ -236,3 +236,21 @@ def test_assistant_threads_get_suggested_prompts_and_a_thinking_status(rig: Rig)
     assert rig.fake.wait_for(lambda: threaded(rig.fake, "1700001200.1"), 20)
     status = rig.fake.of("assistant.threads.setStatus")
     assert status and status[0].args["thread_ts"] == "1700001200.1"
+
+
+def test_a_dm_with_a_file_is_answered_from_its_words_and_says_the_file_was_not_read(
+    rig: Rig,
+) -> None:
+    files = [{"id": "F1", "name": "board-paper.pdf"}]
+    dm(rig, "U7", QUESTION, "1700000700.000100", subtype="file_share", files=files)
+    dm(rig, "U7", "", "1700000800.000100", subtype="file_share", files=files)
+    assert rig.fake.wait_for(
+        lambda: threaded(rig.fake, "1700000700.000100") and threaded(rig.fake, "1700000800.000100"),
+        20,
+    )
+    settle(rig)
+    [answered] = threaded(rig.fake, "1700000700.000100")
+    assert "sources" in block_ids(answered.args["blocks"])
+    assert "not the attached file" in answered.args["text"]
+    [declined] = threaded(rig.fake, "1700000800.000100")
+    assert "can't open files" in declined.args["text"] and "blocks" not in declined.args
