@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from bot.coach.composer import OfflineComposer, choose, citation_line, cite
 from bot.coach.dates import parse_due
-from bot.coach.flows.base import FlowTurn
+from bot.coach.flows.base import FlowState, FlowTurn
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.followup import resolve
 from bot.coach.polish import Polisher
@@ -25,6 +25,7 @@ from bot.content.templates import OfflineTemplates, load_offline_templates
 from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.retrieve import Retriever
 from bot.models import FlowInfo, Reply, SafetyInfo
+from bot.store.activity import ActivityStore
 from bot.store.conversations import ConversationStore
 from bot.store.goals import GoalStore
 from bot.store.open import Stores, open_stores
@@ -74,6 +75,7 @@ class Coach:
         flows: FlowRunner,
         router: RouterRules,
         polisher: Polisher | None = None,
+        activity: ActivityStore | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -84,6 +86,7 @@ class Coach:
         self.flows = flows
         self.router = router
         self.polisher = polisher
+        self.activity = activity
         self.composer = OfflineComposer(retriever, templates, top_k=settings.top_k)
 
     @classmethod
@@ -109,6 +112,7 @@ class Coach:
             flows,
             load_router(prompts),
             Polisher.from_settings(settings, retriever, flows),
+            stores.activity,
         )
 
     def new_conversation(self, user: str, channel: str = "cli") -> None:
@@ -271,6 +275,7 @@ class Coach:
         )
         if citations and (opening or finished):
             text += "\n\n" + citation_line(citations, self.templates.sources_heading)
+        self._note_activity(turn.user_id, before, flow_turn.state, opening=opening)
         shown = flow_turn.state or before
         info = None
         if shown is not None and shown.kind != "menu":
@@ -290,6 +295,19 @@ class Coach:
             flow=info,
             safety=turn.safety,
         )
+
+    def _note_activity(
+        self, user_id: int, before: FlowState | None, after: FlowState | None, *, opening: bool
+    ) -> None:
+        """Record a flow beginning (opened, or picked from a menu) or coming to its end."""
+        if self.activity is None:
+            return
+        if after is not None and after.kind != "menu":
+            moved = before is None or (before.kind, before.ref) != (after.kind, after.ref)
+            if opening or moved:
+                self.activity.record(user_id, after.kind, after.ref, "started")
+        elif after is None and before is not None and before.kind != "menu":
+            self.activity.record(user_id, before.kind, before.ref, "finished")
 
     def goals_text(self, user_id: int) -> str:
         words = self.flows.words.goals

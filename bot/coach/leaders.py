@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from bot.store.activity import RecentFlow
 from bot.store.consent import Choice, Consent
 from bot.store.goals import Goal, Status
 from bot.store.open import Stores
@@ -52,6 +53,10 @@ class Leaders:
 
     def open_goals(self, user: str) -> list[Goal]:
         return self.stores.goals.list(self._id(user))
+
+    def recent_flows(self, user: str, limit: int = 5) -> list[RecentFlow]:
+        """The person's latest exercises and scenarios, newest first."""
+        return self.stores.activity.recent(self._id(user), ("exercise", "scenario"), limit)
 
     def set_goal_status(self, user: str, goal_id: int, status: Status) -> Goal | None:
         return self.stores.goals.set_status(self._id(user), goal_id, status)

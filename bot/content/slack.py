@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -159,6 +159,12 @@ class HomeTexts(Strict):
     ask_submit: Annotated[str, Field(min_length=1, max_length=24), only()]
     ask_cancel: Annotated[str, Field(min_length=1, max_length=24), only()]
     more_goals: Annotated[Text, only("count")]
+    recent_heading: Plain
+    recent_item: Annotated[Text, only("title", "kind", "status", "day")]
+    recent_kinds: dict[Literal["exercise", "scenario"], Annotated[Button, only()]]
+    recent_started: Annotated[Button, only()]
+    recent_finished: Annotated[Button, only()]
+    again_button: Annotated[Button, only()]
 
 
 class FollowupTexts(Strict):

@@ -6,11 +6,13 @@ button value, 25 elements in an actions block and 10 in a context block."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bot.content.slack import SlackTexts
+from bot.content.slack import HomeTexts, SlackTexts
 from bot.models import Citation, Reply
+from bot.store.activity import RecentFlow
 from bot.store.consent import Consent
 from bot.store.goals import Goal
 
@@ -40,6 +42,7 @@ HOME_SCENARIO = "home:scenario"
 HOME_ASK = "home:ask"
 HOME_PICK_EXERCISE = "home:pick_exercise"
 HOME_PICK_SCENARIO = "home:pick_scenario"
+HOME_AGAIN = "home:again"
 GOAL_DONE = "goal:done"
 MENTION_CONTINUE = "mention:continue"
 ASK_MODAL = "ask_modal"
@@ -355,8 +358,10 @@ def home_view(
     scenarios: dict[str, str],
     today: date,
     max_goals: int = 20,
+    recent: Sequence[RecentFlow] = (),
 ) -> dict[str, Any]:
-    """The leader's own App Home: privacy choice, open goals with due dates, ways to start."""
+    """The leader's own App Home: ways to start, recent exercises and scenarios, open goals
+    with due dates, privacy choice."""
     words = texts.home
     blocks: list[Block] = [
         {"type": "header", "text": plain(words.heading, 150)},
@@ -380,6 +385,7 @@ def home_view(
         pickers.append(_picker(HOME_PICK_SCENARIO, words.scenario_placeholder, scenarios))
     if pickers:
         blocks.append(actions("pick", pickers))
+    blocks += _recent_blocks(words, recent, {"exercise": exercises, "scenario": scenarios})
     blocks += [{"type": "divider"}, section(words.goals_heading)]
     if not goals:
         blocks.append(context(words.no_goals))
@@ -404,6 +410,33 @@ def home_view(
         consent_buttons(texts, consent_current),
     ]
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+def _recent_blocks(
+    words: HomeTexts, recent: Sequence[RecentFlow], titles: dict[str, dict[str, str]]
+) -> list[Block]:
+    """The person's latest exercises and scenarios, each with a button to run it again."""
+    shown = [r for r in recent if r.ref in titles.get(r.kind, {})]
+    if not shown:
+        return []
+    blocks: list[Block] = [{"type": "divider"}, section(words.recent_heading)]
+    for item in shown:
+        status = words.recent_finished if item.finished else words.recent_started
+        text = words.recent_item.format(
+            title=escape(titles[item.kind][item.ref]),
+            kind=words.recent_kinds[item.kind],
+            status=status,
+            day=item.last_at.strftime("%d %b"),
+        )
+        blocks.append(
+            {
+                "type": "section",
+                "block_id": f"recent:{item.kind}:{item.ref}",
+                "text": mrkdwn(clip(text, SECTION_CHARS)),
+                "accessory": button(words.again_button, HOME_AGAIN, f"{item.kind} {item.ref}"),
+            }
+        )
+    return blocks
 
 
 def ask_modal(texts: SlackTexts) -> dict[str, Any]:

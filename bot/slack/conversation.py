@@ -193,7 +193,9 @@ async def handle_incoming(
             text = without_mention(msg.text, bot_user_id)
             if msg.files and not text:
                 await client.chat_postMessage(
-                    channel=msg.channel, thread_ts=msg.thread, text=services.texts.conversation.files
+                    channel=msg.channel,
+                    thread_ts=msg.thread,
+                    text=services.texts.conversation.files,
                 )
                 return
             if msg.private:

@@ -9,16 +9,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import blocks
 from bot.slack.conversation import person
 from bot.slack.services import SlackServices
+from bot.store.activity import RecentFlow
 from bot.store.consent import Consent
 from bot.store.goals import Goal
 
 
-def _load(services: SlackServices, user: str) -> tuple[Consent | None, list[Goal]]:
-    return services.leaders.consent(user), services.leaders.open_goals(user)
+def _load(
+    services: SlackServices, user: str
+) -> tuple[Consent | None, list[Goal], list[RecentFlow]]:
+    leaders = services.leaders
+    return leaders.consent(user), leaders.open_goals(user), leaders.recent_flows(user)
 
 
 async def publish_home(services: SlackServices, client: AsyncWebClient, user_id: str) -> None:
-    consent, goals = await services.work.run(_load, services, person(user_id))
+    consent, goals, recent = await services.work.run(_load, services, person(user_id))
     flows = services.coach.flows
     view = blocks.home_view(
         services.texts,
@@ -27,5 +31,6 @@ async def publish_home(services: SlackServices, client: AsyncWebClient, user_id:
         flows.titles("exercise"),
         flows.titles("scenario"),
         datetime.now(UTC).date(),
+        recent=recent,
     )
     await client.views_publish(user_id=user_id, view=view)

@@ -80,4 +80,3 @@ class NamedLocks:
 def _database_file(engine: Engine) -> str | None:
     database = engine.url.database
     return database if database and database != ":memory:" else None
-

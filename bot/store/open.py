@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.store.activity import ActivityStore
 from bot.store.claims import ClaimStore
 from bot.store.consent import ConsentStore
 from bot.store.conversations import ConversationStore, make_engine
@@ -26,6 +27,7 @@ class Stores:
     claims: ClaimStore
     rates: RateLimiter
     rights: DataRights
+    activity: ActivityStore
     engine: Engine
 
 
@@ -46,5 +48,6 @@ def open_stores(settings: Settings) -> Stores:
         claims=ClaimStore(engine),
         rates=RateLimiter(engine, settings.slack_rate_limit, 60),
         rights=DataRights(engine, cipher),
+        activity=ActivityStore(engine),
         engine=engine,
     )

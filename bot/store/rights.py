@@ -16,6 +16,7 @@ from bot.store.tables import (
     ConsentRow,
     ConversationRow,
     FeedbackRow,
+    FlowEventRow,
     GoalRow,
     RateRow,
     TurnRow,
@@ -44,6 +45,7 @@ class DataRights:
                 "conversations": [],
                 "goals": [],
                 "feedback": [],
+                "flow_activity": [],
                 "delivery_records": self._claims(session, external_id),
                 "rate_limit_windows": self._rates(session, external_id),
             }
@@ -90,6 +92,14 @@ class DataRights:
                     select(FeedbackRow)
                     .where(FeedbackRow.user_id == user.id)
                     .order_by(FeedbackRow.id)
+                )
+            ]
+            data["flow_activity"] = [
+                {"kind": row.kind, "ref": row.ref, "event": row.event, "at": _iso(row.at)}
+                for row in session.scalars(
+                    select(FlowEventRow)
+                    .where(FlowEventRow.user_id == user.id)
+                    .order_by(FlowEventRow.id)
                 )
             ]
             return data
@@ -140,6 +150,7 @@ class DataRights:
                     ("conversations", ConversationRow, ConversationRow.user_id),
                     ("goals", GoalRow, GoalRow.user_id),
                     ("feedback", FeedbackRow, FeedbackRow.user_id),
+                    ("flow_activity", FlowEventRow, FlowEventRow.user_id),
                     ("consent", ConsentRow, ConsentRow.user_id),
                 ):
                     deleted[name] = _count(session, table, column == user_id)

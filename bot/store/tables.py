@@ -120,3 +120,17 @@ class RateRow(Base):
     owner: Mapped[str] = mapped_column(String(200), index=True)
     window: Mapped[int] = mapped_column(BigInteger)
     count: Mapped[int] = mapped_column(default=1)
+
+
+class FlowEventRow(Base):
+    """A leader started or finished an exercise, a scenario or a GROW session (no text: the
+    answers live, encrypted, in the conversation)."""
+
+    __tablename__ = "flow_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(120))
+    event: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -132,6 +132,25 @@ def test_app_home_buttons_start_flows_change_consent_and_complete_goals(rig: Rig
     assert len(keys) == 2 and all(k.startswith("dm:D6:") for k in keys)
 
 
+def test_app_home_lists_recent_exercises_and_scenarios_and_starts_them_again(rig: Rig) -> None:
+    start_exercise(rig, "U8")
+    rig.sender.send_event({"type": "app_home_opened", "user": "U8", "tab": "home"})
+    assert rig.fake.wait_for(lambda: rig.fake.of("views.publish"), 20)
+    home = {"blocks": rig.fake.of("views.publish")[0].args["view"]["blocks"]}
+    assert "recent:exercise:abc-check" in block_ids(home["blocks"])
+    seen = texts_of(home["blocks"])
+    assert "Recently" in seen and "ABC check" in seen and "in progress" in seen
+
+    click(rig, "U8", "", home, "home:again", value="exercise abc-check", container=HOME)
+    click(rig, "U8", "", home, "home:again", value="exercise not-a-real-one", container=HOME)
+    assert rig.fake.wait_for(lambda: len(rig.fake.of("chat.update")) >= 2, 20)
+    settle(rig)
+    assert len(rig.fake.of("chat.update")) == 2  # the made-up one was ignored
+    assert "Step 1 of 8" in texts_of(rig.fake.of("chat.update")[1].args["blocks"])
+    events = rig.services.leaders.export_user_data("slack:U8")["flow_activity"]
+    assert [(e["ref"], e["event"]) for e in events] == [("abc-check", "started")] * 2
+
+
 def test_continue_privately_opens_a_dm(rig: Rig) -> None:
     rig.services.leaders.first_contact("slack:U8")
     click(rig, "U8", "C1", {"ts": "1.0", "blocks": []}, "mention:continue")

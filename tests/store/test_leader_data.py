@@ -105,6 +105,7 @@ def busy_leader(cfg: Settings, stores: Stores, user: str) -> Leaders:
     coach.guidance(user, "how do I build trust between partners?", channel="mention:C1:2.0")
     uid = stores.conversations.user_id(user)
     stores.goals.add(uid, "Call the council director by Friday", due=date(2025, 1, 3), source="t")
+    stores.activity.record(uid, "exercise", "abc-check", "started")
     leaders.record_feedback(user, helpful=True, card_ids=["psychological-safety"], reply_ref="r1")
     assert leaders.claim(f"Ev-{user}", user)
     assert leaders.rate(user).allowed
@@ -134,6 +135,7 @@ def test_export_holds_everything_decrypted(cfg: Settings, stores: Stores, user: 
             "created_at": data["feedback"][0]["created_at"],
         }
     ]
+    assert [(a["ref"], a["event"]) for a in data["flow_activity"]] == [("abc-check", "started")]
     assert data["delivery_records"][0]["key"] == f"Ev-{user}"
     assert data["rate_limit_windows"][0]["count"] == 1
 
@@ -156,6 +158,7 @@ def test_forget_leaves_no_row_behind_and_spares_others(
         "conversations": 2,
         "goals": 1,
         "feedback": 1,
+        "flow_activity": 1,
         "consent": 1,
         "delivery_records": 1,
         "rate_limit_windows": 1,

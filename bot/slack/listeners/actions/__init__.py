@@ -14,6 +14,7 @@ from bot.slack.listeners.actions import (
     forget_cancel,
     forget_confirm,
     goal_done,
+    home_again,
     home_ask,
     home_pick,
     home_start,
@@ -33,5 +34,6 @@ def register(app: AsyncApp, services: SlackServices) -> None:
     app.action(re.compile(r"^home:(grow|exercise|scenario)$"))(home_start.handler(services))
     app.action(re.compile(r"^home:pick_(exercise|scenario)$"))(home_pick.handler(services))
     app.action(blocks.HOME_ASK)(home_ask.handler(services))
+    app.action(blocks.HOME_AGAIN)(home_again.handler(services))
     app.action(blocks.GOAL_DONE)(goal_done.handler(services))
     app.action(blocks.MENTION_CONTINUE)(mention_continue.handler(services))
