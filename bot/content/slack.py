@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -161,10 +161,17 @@ class HomeTexts(Strict):
     more_goals: Annotated[Text, only("count")]
     recent_heading: Plain
     recent_item: Annotated[Text, only("title", "kind", "status", "day")]
-    recent_kinds: dict[Literal["exercise", "scenario"], Annotated[Button, only()]]
+    recent_kinds: dict[str, Annotated[Button, only()]]
     recent_started: Annotated[Button, only()]
     recent_finished: Annotated[Button, only()]
     again_button: Annotated[Button, only()]
+
+    @model_validator(mode="after")
+    def _every_kind_named(self) -> HomeTexts:
+        missing = {"exercise", "scenario"} - set(self.recent_kinds)
+        if missing:
+            raise ValueError(f"recent_kinds needs a word for: {', '.join(sorted(missing))}")
+        return self
 
 
 class FollowupTexts(Strict):

@@ -33,7 +33,7 @@ def _race(first: Coach, second: Coach, user: str, key: str) -> None:
         try:
             start.wait()
             coach.respond(user, f"simultaneous answer {n} about the discharge meeting", key)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [
