@@ -19,6 +19,7 @@ from bot.coach.polish import Polisher
 from bot.coach.router import Route, route
 from bot.coach.safety import SafetyGate
 from bot.coach.state import CoachState
+from bot.coach.stream import TextSink
 from bot.config import Settings
 from bot.content.coaching import RouterRules, load_router
 from bot.content.templates import OfflineTemplates, load_offline_templates
@@ -118,9 +119,18 @@ class Coach:
     def new_conversation(self, user: str, channel: str = "cli") -> None:
         self.store.start_new(self.store.user_id(user), channel)
 
-    def respond(self, user: str, message: str, channel: str = "cli") -> Reply:
-        """Reply to a message in a private conversation: flows, goals and memory included."""
-        return self._respond(user, message, channel, private=True)
+    @property
+    def streams(self) -> bool:
+        """Whether replies can be streamed (only a configured LLM writes them piece by piece)."""
+        return self.polisher is not None
+
+    def respond(
+        self, user: str, message: str, channel: str = "cli", on_text: TextSink | None = None
+    ) -> Reply:
+        """Reply to a message in a private conversation: flows, goals and memory included.
+        With `on_text`, an LLM's reply is also streamed to it sentence by sentence; the
+        returned reply is the one to keep (it differs when the streamed answer was refused)."""
+        return self._respond(user, message, channel, private=True, on_text=on_text)
 
     def guidance(self, user: str, message: str, channel: str) -> Reply:
         """Reply in a shared space (a channel): the safety gate, then general, cited guidance.
@@ -128,11 +138,21 @@ class Coach:
         its own memory so "tell me more" works."""
         return self._respond(user, message, channel, private=False)
 
-    def _respond(self, user: str, message: str, channel: str, *, private: bool) -> Reply:
+    def _respond(
+        self,
+        user: str,
+        message: str,
+        channel: str,
+        *,
+        private: bool,
+        on_text: TextSink | None = None,
+    ) -> Reply:
         with self.store.exclusive(user, channel):
-            return self._turn(user, message, channel, private=private)
+            return self._turn(user, message, channel, private=private, on_text=on_text)
 
-    def _turn(self, user: str, message: str, channel: str, *, private: bool) -> Reply:
+    def _turn(
+        self, user: str, message: str, channel: str, *, private: bool, on_text: TextSink | None
+    ) -> Reply:
         tidied = tidy(message or "", self.settings.max_message_chars, self.templates)
         conversation = self.store.open_conversation(user, channel)
         user_id = conversation.user_id
@@ -159,7 +179,8 @@ class Coach:
             else:
                 reply = self._handle(turn)
             if self.polisher is not None and reply.citations:
-                reply = self.polisher.polish(reply, turn, self.store.turns(conversation.id, 6))
+                history = self.store.turns(conversation.id, 6)
+                reply = self.polisher.polish(reply, turn, history, on_text)
             if outcome.preface:
                 reply.reply = f"{outcome.preface}\n\n{reply.reply}"
         if tidied.note:

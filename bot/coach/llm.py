@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.coach.stream import SentenceRelease, TextSink
 from bot.content.llm_prompts import LLMPrompts
 
 log = logging.getLogger(__name__)
@@ -111,9 +113,16 @@ class LLMResponder:
             raise LLMError(f"cannot start {spec}: {exc}") from exc
         return cls(model, prompts, timeout)
 
-    def answer(self, request: LLMRequest) -> LLMAnswer:
+    def answer(self, request: LLMRequest, on_text: TextSink | None = None) -> LLMAnswer:
+        """The model's validated answer. With `on_text`, whole sentences of the reply are also
+        sent to it as they arrive (streaming), before the answer as a whole is checked."""
         messages = render(request, self.prompts)
-        future = self._pool.submit(self.model.invoke, messages)
+        release = SentenceRelease(on_text) if on_text is not None else None
+        stream: Callable[[Any], Iterator[Any]] | None = getattr(self.model, "stream", None)
+        if release is not None and stream is not None:
+            future = self._pool.submit(_read_stream, stream, messages, release)
+        else:
+            future = self._pool.submit(self.model.invoke, messages)
         try:
             result = future.result(timeout=self.timeout)
         except FutureTimeout as exc:
@@ -121,7 +130,23 @@ class LLMResponder:
             raise LLMError(f"no answer within {self.timeout:.1f}s") from exc
         except Exception as exc:  # provider errors, rate limits, network
             raise LLMError(f"provider error: {type(exc).__name__}") from exc
+        finally:
+            if release is not None:
+                release.stop()  # nothing more reaches the person after this point
         return parse_answer(getattr(result, "content", result))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _read_stream(
+    stream: Callable[[Any], Iterator[Any]], messages: Any, release: SentenceRelease
+) -> str:
+    """The whole answer, read chunk by chunk, releasing sentences as they complete."""
+    parts: list[str] = []
+    for chunk in stream(messages):
+        content = getattr(chunk, "content", chunk)
+        piece = content if isinstance(content, str) else ""
+        parts.append(piece)
+        release.feed(piece)
+    return "".join(parts)

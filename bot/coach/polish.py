@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.coach.composer import citation_line, cite
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.llm import CardBrief, LLMAnswer, LLMError, LLMRequest, LLMResponder
+from bot.coach.stream import TextSink
 from bot.config import Settings
 from bot.content.llm_prompts import load_llm_prompts
 from bot.knowledge.retrieve import Retriever
@@ -92,10 +93,18 @@ class Polisher:
             voice=voice,
         )
 
-    def polish(self, reply: Reply, turn: Turn, history: list[StoredTurn]) -> Reply:
+    def polish(
+        self,
+        reply: Reply,
+        turn: Turn,
+        history: list[StoredTurn],
+        on_text: TextSink | None = None,
+    ) -> Reply:
+        """The LLM's better reply, or `reply` as it is. With `on_text`, the LLM's sentences
+        are streamed to it as they arrive; the returned reply is always the one to keep."""
         request = self.request(reply, turn, history)
         try:
-            answer = self.responder.answer(request)
+            answer = self.responder.answer(request, on_text)
             return self._accept(reply, answer)
         except LLMError as exc:
             log.warning("LLM reply not used, offline reply sent instead: %s", exc)

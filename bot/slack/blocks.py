@@ -180,8 +180,21 @@ def reply_blocks(
 ) -> list[Block]:
     """A coach reply: its text, flow progress, choices as buttons, sources, feedback buttons
     (on every answer, not on a flow step awaiting one), and for a channel an offer of a DM."""
-    words = texts.conversation
     body, had_sources = strip_sources(reply.reply, sources_heading)
+    tail = tail_blocks(reply, texts, had_sources=had_sources, offer_dm=offer_dm)
+    room = MAX_BLOCKS - len(tail)
+    sections = split_text(escape(body)) or [escape(texts.conversation.error)]
+    if len(sections) > room:
+        sections = [*sections[: room - 1], clip("\n\n".join(sections[room - 1 :]), SECTION_CHARS)]
+    return [section(s) for s in sections] + tail[:MAX_BLOCKS]
+
+
+def tail_blocks(
+    reply: Reply, texts: SlackTexts, *, had_sources: bool, offer_dm: bool = False
+) -> list[Block]:
+    """Everything under a reply's text: flow progress, choices, sources, feedback, DM offer
+    (also what closes a streamed reply, whose text has already arrived)."""
+    words = texts.conversation
     tail: list[Block] = []
     flow = reply.flow
     if flow is not None and flow.step and flow.total and not flow.finished:
@@ -195,11 +208,7 @@ def reply_blocks(
     if offer_dm:
         tail.append(section(words.mention_offer))
         tail.append(actions("offer", [button(words.mention_button, MENTION_CONTINUE)]))
-    room = MAX_BLOCKS - len(tail)
-    sections = split_text(escape(body)) or [escape(texts.conversation.error)]
-    if len(sections) > room:
-        sections = [*sections[: room - 1], clip("\n\n".join(sections[room - 1 :]), SECTION_CHARS)]
-    return [section(s) for s in sections] + tail[:MAX_BLOCKS]
+    return tail
 
 
 def fallback_text(reply: Reply, sources_heading: str) -> str:

@@ -5,6 +5,7 @@ stops any other."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.models import Reply
 from bot.slack import blocks
 from bot.slack.services import SlackServices
+from bot.slack.streaming import Relay, Where, streamed
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class Incoming:
     event_id: str | None
     private: bool
     files: bool = False
+    team: str | None = None
 
     @property
     def thread(self) -> str:
@@ -202,6 +205,16 @@ async def handle_incoming(
                 await notice_if_first(services, client, msg.user, msg.channel)
                 await thinking(client, services, msg)
                 key = dm_key(msg.channel, msg.thread)
+                if services.coach.streams and not msg.files:
+                    relay = Relay(asyncio.get_running_loop())
+                    where = Where(msg.channel, msg.thread, msg.user, msg.team)
+                    turn = services.work.run(services.coach.respond, who, text, key, relay.push)
+                    unsent = await streamed(services, client, where, relay, turn)
+                    if unsent is not None:
+                        await post_reply(
+                            services, client, unsent, channel=msg.channel, thread_ts=msg.thread
+                        )
+                    return
                 reply = await services.work.run(services.coach.respond, who, text, key)
             else:
                 await notice_if_first(services, client, msg.user)

@@ -165,6 +165,10 @@ class FakeSlack:
                 "ts": ts,
                 "message": {"text": args.get("text"), "ts": ts},
             }
+        if method == "chat.startStream":
+            return {"ok": True, "channel": channel, "ts": self._next_ts()}
+        if method in {"chat.appendStream", "chat.stopStream"}:
+            return {"ok": True, "channel": channel, "ts": str(args.get("ts") or "")}
         if method == "conversations.open":
             users = str(args.get("users", "U0"))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0].lstrip("UW")}}

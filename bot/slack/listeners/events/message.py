@@ -32,6 +32,7 @@ def handler(services: SlackServices) -> Handler:
             event_id=body.get("event_id"),
             private=True,
             files=has_files(event),
+            team=body.get("team_id"),
         )
         await handle_incoming(services, client, msg, context.bot_user_id)
 
