@@ -410,6 +410,13 @@ def bench_slack(
     retry_every: Annotated[
         int, typer.Option(help="In the second run, deliver every Nth event twice.")
     ] = 5,
+    postgres: Annotated[
+        str | None,
+        typer.Option(
+            help="A PostgreSQL server URL: run the app on a scratch database there "
+            "(created and dropped) instead of SQLite."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Load the HTTP app with signed events against a fake Slack: ack latency, lost and
@@ -417,7 +424,11 @@ def bench_slack(
     from bot.slack.bench import run_slack_bench
 
     result = run_slack_bench(
-        settings(), events=events, concurrency=concurrency, retry_every=retry_every
+        settings(),
+        events=events,
+        concurrency=concurrency,
+        retry_every=retry_every,
+        postgres=postgres,
     )
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
     if not result.ok:

@@ -21,6 +21,8 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -262,13 +264,37 @@ def one_run(
     )
 
 
+@contextmanager
+def scratch_database(server_url: str | None) -> Iterator[str | None]:
+    """A new, empty database on this PostgreSQL server for one run, dropped afterwards."""
+    if server_url is None:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"anchor_bench_{secrets.token_hex(5)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def run_slack_bench(
     settings: Settings,
     *,
     events: int = 500,
     concurrency: int = 25,
     retry_every: int = 5,
+    postgres: str | None = None,
 ) -> SlackBenchResult:
+    """`postgres`: a PostgreSQL server URL; the app then uses a scratch database created on it
+    for the run (and dropped after), as replicas in production would, instead of SQLite."""
     from bot.content.slack import load_slack_texts
 
     questions = [item.q for item in load_questions(RETRIEVAL_SET)]
@@ -277,6 +303,7 @@ def run_slack_bench(
     with (
         tempfile.TemporaryDirectory(prefix="anchor-bench-slack-") as tmp,
         RemoteFakeSlack() as fake,
+        scratch_database(postgres) as database_url,
     ):
         folder = Path(tmp)
         app_settings = Settings.model_validate(
@@ -284,7 +311,7 @@ def run_slack_bench(
                 **settings.model_dump(),
                 "data_dir": folder / "data",
                 "index_dir_override": settings.index_dir.resolve(),
-                "database_url": None,
+                "database_url": database_url,
                 "encryption_key": None,
                 "slack_bot_token": "xoxb-bench",
                 "slack_signing_secret": secret,
@@ -320,7 +347,8 @@ def run_slack_bench(
         finally:
             app.stop()
     setup = (
-        f"App: `anchor serve --http` in its own process (SQLite, {settings.slack_workers} "
+        f"App: `anchor serve --http` in its own process ({'PostgreSQL' if postgres else 'SQLite'}, "
+        f"{settings.slack_workers} "
         f"workers, offline composer); the fake Slack in a second process, the load generator in "
         "this one; "
         f"{events} signed message.im events per run at concurrency {concurrency}."

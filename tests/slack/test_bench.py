@@ -34,3 +34,26 @@ def test_percentiles_and_the_child_environment(settings: Settings) -> None:
     assert env["SLACK_BOT_TOKEN"] == "xoxb-1" and env["ANCHOR_SLACK_RATE_LIMIT"] == "7"
     assert env["ANCHOR_INDEX_DIR"] == str(settings.index_dir)
     assert "SLACK_APP_TOKEN" not in env
+
+
+def test_the_bench_on_postgresql_uses_and_drops_a_scratch_database(settings: Settings) -> None:
+    import os
+
+    import pytest
+    from sqlalchemy import create_engine, text
+
+    server = os.environ.get("ANCHOR_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("set ANCHOR_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    result = run_slack_bench(settings, events=30, concurrency=6, retry_every=3, postgres=server)
+    assert "PostgreSQL" in result.setup
+    for run in result.runs:
+        assert run.replies == 30 and run.duplicate_replies == 0 and run.lost_replies == 0
+        assert run.failed_acks == 0 and run.acks_over_3s == 0
+    engine = create_engine(server)
+    with engine.connect() as connection:
+        left = connection.execute(
+            text("select count(*) from pg_database where datname like 'anchor_bench_%'")
+        ).scalar()
+    engine.dispose()
+    assert left == 0
