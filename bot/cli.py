@@ -30,7 +30,8 @@ app = typer.Typer(
 )
 kb_app = typer.Typer(help="Work with the knowledge base.", no_args_is_help=True)
 content_app = typer.Typer(
-    help="Work with prompts: exercises, scenarios, safety, templates.", no_args_is_help=True
+    help="Work with prompts: exercises, scenarios, workshops, safety, templates.",
+    no_args_is_help=True,
 )
 goals_app = typer.Typer(
     help="Your commitments: list, complete and drop them.",
@@ -250,7 +251,8 @@ def kb_check() -> None:
 
 @content_app.command("check")
 def content_check() -> None:
-    """Validate prompts/: exercises, scenarios, safety rules, templates and their card links."""
+    """Validate prompts/: exercises, scenarios, workshop plans, safety rules, templates and
+    their card links."""
     from bot.content.check import check_content
     from bot.datafiles import ContentError
     from bot.knowledge.cards import card_files
@@ -269,7 +271,8 @@ def content_check() -> None:
         err.print(f"{len(problems)} problem(s) in {cfg.prompts_dir}.")
         raise typer.Exit(1)
     out.print(
-        f"{counts['exercises']} exercises, {counts['scenarios']} scenarios and all prompts OK."
+        f"{counts['exercises']} exercises, {counts['scenarios']} scenarios, "
+        f"{counts['workshops']} workshop plans and all prompts OK."
     )
 
 

@@ -1,4 +1,5 @@
-"""`anchor content check`: every prompt file loads, validates and links only to real cards."""
+"""`anchor content check`: every prompt file (exercises, scenarios, workshop plans, system and
+safety prompts) loads, validates and links only to real cards."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.content.loader import load_yaml_model
 from bot.content.safety import load_safety_content
 from bot.content.slack import load_slack_texts
 from bot.content.templates import load_offline_templates
+from bot.content.workshops import card_link_errors, load_workshop_plan, workshop_files
 
 LOADERS: tuple[Callable[[Path], object], ...] = (
     load_offline_templates,
@@ -66,4 +68,13 @@ def check_content(
             if isinstance(item, Scenario):
                 linked += item.debrief.cards
             problems += _links(path, linked, card_ids)
+    counts["workshops"] = 0
+    for path in workshop_files(prompts_dir):
+        try:
+            plan = load_workshop_plan(path)
+        except ContentError as exc:
+            problems.append(exc)
+            continue
+        counts["workshops"] += 1
+        problems += card_link_errors(path, plan, card_ids)
     return counts, problems

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from bot.content.workshops import AnswerSpec, WorkshopPlan, WorkshopStep
+from bot.content.workshops import FREE_TEXT_CHARS, AnswerSpec, WorkshopPlan, WorkshopStep
 
 GuideFormat = Literal["markdown", "html"]
 
@@ -20,6 +20,11 @@ ANSWER_NAMES: Mapping[str, str] = {
     "multiple_choice": "Multiple choice (pick any)",
     "scale": "Scale",
 }
+
+FOOTER = (
+    "Printed from Anchor. Answers to anonymous steps are shown without names: tell the room "
+    "which steps are anonymous before people answer."
+)
 
 # Slack mrkdwn emphasis: *bold* and _italic_, not inside words.
 BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
@@ -33,7 +38,9 @@ class TimetableRow:
     number: int
     step: WorkshopStep
     when: str  # live: "0–10 min"; async: "Day 2"
-    length: str  # live: "10 min (limit)"; async: how long answers stay open
+    length: str  # live: "10 min (time limit)"; async: how long answers stay open
+    start_minute: int | None = None  # live only: minutes from the start of the session
+    end_minute: int | None = None
 
 
 def render_guide(plan: WorkshopPlan, card_titles: Mapping[str, str], fmt: GuideFormat) -> str:
@@ -85,7 +92,7 @@ def mode_text(plan: WorkshopPlan) -> str:
 def answer_text(answer: AnswerSpec) -> str:
     name = ANSWER_NAMES[answer.type]
     if answer.type == "free_text":
-        return f"{name}, up to {answer.max_chars:,} characters"
+        return f"{name}, up to {answer.max_chars or FREE_TEXT_CHARS:,} characters"
     if answer.type == "scale":
         return (
             f"{name} from {answer.scale_min} ({answer.low_label}) "
@@ -107,12 +114,12 @@ def timetable(plan: WorkshopPlan) -> list[TimetableRow]:
     if plan.mode == "async":
         for number, step in enumerate(plan.steps, 1):
             offset = step.opens_after or timedelta(0)
-            length = (
+            window = (
                 f"open {minutes_text(step.time_limit_minutes)}"
                 if step.time_limit_minutes
-                else "open until the plan ends"
+                else "open until the run is closed"
             )
-            rows.append(TimetableRow(number, step, offset_text(offset), length))
+            rows.append(TimetableRow(number, step, offset_text(offset), window))
         return rows
     timed = sum(s.time_limit_minutes or 0 for s in plan.steps)
     untimed = [s for s in plan.steps if s.time_limit_minutes is None]
@@ -120,13 +127,14 @@ def timetable(plan: WorkshopPlan) -> list[TimetableRow]:
     clock = 0
     for number, step in enumerate(plan.steps, 1):
         if step.time_limit_minutes is not None:
-            length, label = step.time_limit_minutes, "time limit"
+            minutes, label = step.time_limit_minutes, "time limit"
         else:
-            length, label = share, "no limit; suggested"
+            minutes, label = share, "no limit; suggested"
+        when = f"{clock}–{clock + minutes} min"
         rows.append(
-            TimetableRow(number, step, f"{clock}–{clock + length} min", f"{length} min ({label})")
+            TimetableRow(number, step, when, f"{minutes} min ({label})", clock, clock + minutes)
         )
-        clock += length
+        clock += minutes
     return rows
 
 
@@ -141,16 +149,36 @@ def _title(card: str, card_titles: Mapping[str, str]) -> str:
     return card_titles.get(card, card)
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+Block = tuple[Literal["p", "ul"], list[str]]
 
 
-def _is_list(paragraph: str) -> bool:
-    return all(line.lstrip().startswith(("- ", "• ")) for line in paragraph.splitlines())
-
-
-def _items(paragraph: str) -> list[str]:
-    return [line.lstrip()[2:].strip() for line in paragraph.splitlines()]
+def blocks(text: str) -> list[Block]:
+    """Split notes into paragraphs and bulleted lists ("- " items; indented lines continue an
+    item), each with its lines joined into one string."""
+    out: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        items: list[str] = []
+        for raw in chunk.splitlines():
+            line = raw.strip()
+            if line.startswith(("- ", "• ")):
+                items.append(line[2:].strip())
+            elif items and raw[:1].isspace():
+                items[-1] += " " + line
+            else:
+                if items:
+                    out.append(("ul", items))
+                    items = []
+                lines.append(line)
+                continue
+            if lines:
+                out.append(("p", [" ".join(lines)]))
+                lines = []
+        if lines:
+            out.append(("p", [" ".join(lines)]))
+        if items:
+            out.append(("ul", items))
+    return [block for block in out if any(part.strip() for part in block[1])]
 
 
 # ---- Markdown ---------------------------------------------------------------------------------
@@ -186,11 +214,8 @@ def _markdown(plan: WorkshopPlan, card_titles: Mapping[str, str]) -> str:
         "## Before you start",
         "",
     ]
-    for paragraph in _paragraphs(plan.facilitator_notes):
-        if _is_list(paragraph):
-            out += [f"- {_md(item)}" for item in _items(paragraph)]
-        else:
-            out.append(_md(paragraph))
+    for kind, parts in blocks(plan.facilitator_notes):
+        out += [f"- {_md(item)}" for item in parts] if kind == "ul" else [_md(parts[0])]
         out.append("")
     out += ["**Cards to read first:**", ""]
     out += [f"- {_md(_title(c, card_titles))} (`{c}`)" for c in plan.cards]
@@ -210,6 +235,7 @@ def _markdown(plan: WorkshopPlan, card_titles: Mapping[str, str]) -> str:
     out += ["", "## Steps", ""]
     for row in timetable(plan):
         out += _markdown_step(row, card_titles)
+    out += ["---", "", f"*{FOOTER}*"]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -231,7 +257,10 @@ def _markdown_step(row: TimetableRow, card_titles: Mapping[str, str]) -> list[st
         out += ["**Options:**", ""]
         out += [f"{i}. {_md(o)}" for i, o in enumerate(step.answer.options, 1)]
         out.append("")
-    out += ["**Facilitator note:**", "", _md(step.facilitator_note.strip()), ""]
+    out += ["**Facilitator note:**", ""]
+    for kind, parts in blocks(step.facilitator_note):
+        out += [f"- {_md(item)}" for item in parts] if kind == "ul" else [_md(parts[0])]
+        out.append("")
     if step.cards:
         out += ["**Cards:** " + "; ".join(_md(_title(c, card_titles)) for c in step.cards), ""]
     return out
@@ -303,19 +332,16 @@ def _h_mrkdwn(text: str) -> str:
 
 def _h_block(text: str) -> str:
     parts: list[str] = []
-    for paragraph in _paragraphs(text):
-        if _is_list(paragraph):
-            items = "".join(f"<li>{_h(item)}</li>" for item in _items(paragraph))
-            parts.append(f"<ul>{items}</ul>")
+    for kind, items in blocks(text):
+        if kind == "ul":
+            parts.append("<ul>" + "".join(f"<li>{_h(item)}</li>" for item in items) + "</ul>")
         else:
-            parts.append(f"<p>{_h(' '.join(paragraph.split()))}</p>")
+            parts.append(f"<p>{_h(items[0])}</p>")
     return "\n".join(parts)
 
 
 def _h_cards(cards: list[str], card_titles: Mapping[str, str]) -> str:
-    items = "".join(
-        f"<li>{_h(_title(c, card_titles))} <code>{_h(c)}</code></li>" for c in cards
-    )
+    items = "".join(f"<li>{_h(_title(c, card_titles))} <code>{_h(c)}</code></li>" for c in cards)
     return f"<ul>{items}</ul>"
 
 
@@ -395,8 +421,7 @@ def _html(plan: WorkshopPlan, card_titles: Mapping[str, str]) -> str:
 {steps}
 </section>
 </main>
-<footer><p>Printed from Anchor. Answers marked anonymous are stored and shown without names;
-say so in the room.</p></footer>
+<footer><p>{_h(FOOTER)}</p></footer>
 </body>
 </html>
 """

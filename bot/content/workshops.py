@@ -40,10 +40,13 @@ OPTION_CHARS = 75  # Slack's limit for the text of a button or a menu option
 PROMPT_CHARS = 2000
 FREE_TEXT_CHARS = 1000
 SLACK_INPUT_CHARS = 3000  # Slack's limit for a plain-text input
-MAX_SCALE_POINTS = 11  # one button per point, 0-10 at most
+SCALE_MIN, SCALE_MAX = 1, 5
 MAX_SCHEDULE = timedelta(days=60)
+MIN_UNTIMED_MINUTES = 5  # live: what a step with no time limit gets at least
 
-DURATION = re.compile(r"^P(?:(?P<days>\d+)D)?(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")
+DURATION = re.compile(
+    r"^P(?:(?P<days>\d+)D)?(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$"
+)
 DURATION_HELP = "an ISO 8601 duration in days, hours and minutes, e.g. P0D, P1D, PT4H or P2DT9H30M"
 SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'A-Z(]|[\"')]?\s*$)")
 
@@ -95,42 +98,57 @@ class Strict(BaseModel):
 
 
 class AnswerSpec(Strict):
-    """How people answer a step. Fields that do not apply to the type must be left out."""
+    """How people answer a step. Fields that do not apply to the type stay empty (None or []):
+    a scale gets scale_min 1 and scale_max 5 unless given, free text gets max_chars 1000."""
 
     type: AnswerType
     options: list[str] = Field(
         default_factory=list, description="2-10 distinct options; choice types only"
     )
-    scale_min: int = Field(default=1, ge=0, le=1, description="scale only")
-    scale_max: int = Field(default=5, ge=2, le=10, description="scale only")
+    scale_min: int | None = Field(default=None, ge=0, le=1, description="scale only; default 1")
+    scale_max: int | None = Field(default=None, ge=2, le=10, description="scale only; default 5")
     low_label: str | None = Field(
         default=None, max_length=OPTION_CHARS, description="scale only: what scale_min means"
     )
     high_label: str | None = Field(
         default=None, max_length=OPTION_CHARS, description="scale only: what scale_max means"
     )
-    max_chars: int = Field(
-        default=FREE_TEXT_CHARS, ge=50, le=SLACK_INPUT_CHARS, description="free text only"
+    max_chars: int | None = Field(
+        default=None, ge=50, le=SLACK_INPUT_CHARS, description="free text only; default 1000"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        filled = dict(data)
+        defaults: dict[str, int] = {}
+        if filled.get("type") == "scale":
+            defaults = {"scale_min": SCALE_MIN, "scale_max": SCALE_MAX}
+        elif filled.get("type") == "free_text":
+            defaults = {"max_chars": FREE_TEXT_CHARS}
+        for key, value in defaults.items():
+            if filled.get(key) is None:
+                filled[key] = value
+        return filled
 
     @model_validator(mode="after")
     def _shape(self) -> AnswerSpec:
-        given = self.model_fields_set
         if self.type in CHOICE_TYPES:
             self._check_options()
-        elif "options" in given:
+        elif self.options:
             raise ValueError(f"options: only choice answers have options, not {self.type}")
-        scale_fields = sorted({"scale_min", "scale_max", "low_label", "high_label"} & given)
         if self.type == "scale":
             if not self.low_label or not self.low_label.strip():
                 raise ValueError("low_label: a scale needs a label for its low end")
             if not self.high_label or not self.high_label.strip():
                 raise ValueError("high_label: a scale needs a label for its high end")
-            if self.scale_max - self.scale_min + 1 > MAX_SCALE_POINTS:
-                raise ValueError(f"scale_max: a scale has at most {MAX_SCALE_POINTS} points")
-        elif scale_fields:
-            raise ValueError(f"{scale_fields[0]}: only a scale answer has {scale_fields[0]}")
-        if self.type != "free_text" and "max_chars" in given:
+        else:
+            for name in ("scale_min", "scale_max", "low_label", "high_label"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name}: only a scale answer has {name}, not {self.type}")
+        if self.type != "free_text" and self.max_chars is not None:
             raise ValueError(f"max_chars: only a free_text answer has max_chars, not {self.type}")
         return self
 
@@ -152,7 +170,10 @@ class AnswerSpec(Strict):
 
     @property
     def scale_points(self) -> list[int]:
-        return list(range(self.scale_min, self.scale_max + 1)) if self.type == "scale" else []
+        """Scale: every point from scale_min to scale_max; other types: none."""
+        if self.scale_min is None or self.scale_max is None:
+            return []
+        return list(range(self.scale_min, self.scale_max + 1))
 
 
 class WorkshopStep(Strict):
@@ -162,9 +183,12 @@ class WorkshopStep(Strict):
         min_length=10, max_length=PROMPT_CHARS, description="posted to the channel; Slack mrkdwn"
     )
     answer: AnswerSpec
-    anonymous: bool = Field(description="answers are stored and shown without names")
+    anonymous: bool = Field(description="answers are shown without names; required")
     time_limit_minutes: int | None = Field(
-        default=None, ge=1, le=7 * 24 * 60, description="how long answers are open"
+        default=None,
+        ge=1,
+        le=7 * 24 * 60,
+        description="how long answers stay open; in a live plan, the step's slot in the timetable",
     )
     opens_after: timedelta | None = Field(
         default=None, description=f"async plans only: {DURATION_HELP}, from the start of the run"
@@ -249,10 +273,17 @@ class WorkshopPlan(Strict):
                     "only async plans have a schedule"
                 )
         timed = sum(step.time_limit_minutes or 0 for step in self.steps)
+        untimed = sum(step.time_limit_minutes is None for step in self.steps)
         if timed > self.duration_minutes:
             raise ValueError(
                 f"duration_minutes: the steps' time limits add up to {timed} minutes, "
                 f"more than the {self.duration_minutes} minutes planned"
+            )
+        if untimed and self.duration_minutes - timed < MIN_UNTIMED_MINUTES * untimed:
+            raise ValueError(
+                f"duration_minutes: the time limits leave {self.duration_minutes - timed} "
+                f"minutes for {untimed} step(s) with no limit; allow at least "
+                f"{MIN_UNTIMED_MINUTES} minutes each"
             )
 
     def _check_async(self) -> None:
@@ -295,7 +326,9 @@ class WorkshopPlan(Strict):
 
 
 WORKSHOPS = "workshops"
-_FIELD_MESSAGE = re.compile(r"^(?:Value error, )?(?P<field>[A-Za-z_][\w.]*): (?P<message>.+)$", re.S)
+_FIELD_MESSAGE = re.compile(
+    r"^(?:Value error, )?(?P<field>[A-Za-z_][\w.]*): (?P<message>.+)$", re.DOTALL
+)
 
 
 def _located(path: Path, exc: ContentError) -> ContentError:
