@@ -6,9 +6,10 @@ Every field is documented in the README's configuration table (a test keeps them
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +73,53 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     log_level: str = Field(default="WARNING", description="Python log level for Anchor's logs.")
 
+    # Programme teams, facilitators, themes, retention
+    min_cohort: int = Field(
+        default=5,
+        ge=2,
+        le=100,
+        description="Fewest distinct leaders behind any theme, count or cohort that is shown.",
+    )
+    programme_team: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated Slack user IDs (U...) or user-group IDs (S...) who may see "
+        "themes and engagement reports.",
+    )
+    facilitators: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated Slack user IDs or user-group IDs who may run workshops.",
+    )
+    cohorts_file: Path | None = Field(
+        default=None,
+        description="YAML mapping each cohort name (e.g. a programme intake) to its members' "
+        "Slack user IDs, for `--cohort`.",
+    )
+    organisations_file: Path | None = Field(
+        default=None,
+        description="YAML list of organisation names to scrub; default is the shipped list.",
+    )
+    retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Days a conversation is kept after its last message, then deleted.",
+    )
+    theme_retention_days: int = Field(
+        default=180,
+        ge=1,
+        description="Days a scrubbed copy of a message is kept for themes, then deleted.",
+    )
+    maintenance_interval: float = Field(
+        default=3600,
+        ge=0,
+        description="Seconds between retention purges while serving; 0 turns them off.",
+    )
+    directory_refresh: float = Field(
+        default=21600,
+        ge=0,
+        description="Seconds between refreshes of the Slack directory names the scrubber "
+        "removes; 0 never reads the directory.",
+    )
+
     # Slack: the standard variable names Slack's own tools use, plus Anchor's own settings
     slack_bot_token: SecretStr | None = Field(
         default=None,
@@ -126,6 +174,13 @@ class Settings(BaseSettings):
         value = value.strip()
         if value != "offline" and ":" not in value:
             raise ValueError("use 'offline' or 'provider:model', e.g. 'openai:gpt-4.1-mini'")
+        return value
+
+    @field_validator("programme_team", "facilitators", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("slack_api_url")

@@ -6,6 +6,7 @@ flow, an answer inside a flow, goals or help, small talk, or a grounded answer.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,6 +16,7 @@ from bot.coach.dates import parse_due
 from bot.coach.flows.base import FlowState, FlowTurn
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.followup import resolve
+from bot.coach.notes import ThemeCollector, make_scrubber
 from bot.coach.polish import Polisher
 from bot.coach.router import Route, route
 from bot.coach.safety import SafetyGate
@@ -77,6 +79,7 @@ class Coach:
         router: RouterRules,
         polisher: Polisher | None = None,
         activity: ActivityStore | None = None,
+        collector: ThemeCollector | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -88,6 +91,7 @@ class Coach:
         self.router = router
         self.polisher = polisher
         self.activity = activity
+        self.collector = collector
         self.composer = OfflineComposer(retriever, templates, top_k=settings.top_k)
 
     @classmethod
@@ -114,6 +118,9 @@ class Coach:
             load_router(prompts),
             Polisher.from_settings(settings, retriever, flows),
             stores.activity,
+            ThemeCollector(
+                stores.consent, stores.notes, functools.partial(make_scrubber, settings)
+            ),
         )
 
     def new_conversation(self, user: str, channel: str = "cli") -> None:
@@ -162,9 +169,8 @@ class Coach:
             "turn %d in conversation %d (%d chars)", state.turns, conversation.id, len(tidied.text)
         )
 
-        outcome = self.gate.assess(
-            tidied.text, state.safety, free_text=not self._picks_an_option(tidied.text, state)
-        )
+        picked = self._picks_an_option(tidied.text, state)
+        outcome = self.gate.assess(tidied.text, state.safety, free_text=not picked)
         state.safety = outcome.state
         if outcome.reply is not None:
             reply = Reply(reply=outcome.reply, safety=outcome.info)
@@ -195,7 +201,16 @@ class Coach:
             safety_level=reply.safety.level,
             state=state.model_dump(mode="json"),
         )
+        if private and self.collector is not None:
+            self._keep_for_themes(user_id, tidied.text, outcome.info, picked)
         return reply
+
+    def _keep_for_themes(self, user_id: int, text: str, safety: SafetyInfo, picked: bool) -> None:
+        assert self.collector is not None
+        try:
+            self.collector.collect(user_id, text, safety, picked)
+        except Exception as exc:  # the reply matters more than a theme note: log and go on
+            log.warning("could not keep a scrubbed copy for themes (%s)", type(exc).__name__)
 
     def _picks_an_option(self, text: str, state: CoachState) -> bool:
         """Whether the message is just one of the choices the current flow offered."""

@@ -38,7 +38,13 @@ class Leaders:
         return self.stores.consent.get(self._id(user))
 
     def set_consent(self, user: str, choice: Choice) -> Consent:
-        return self.stores.consent.set(self._id(user), choice)
+        """Record the choice; choosing coaching only also deletes any scrubbed copies kept
+        for themes while the leader was contributing."""
+        user_id = self._id(user)
+        consent = self.stores.consent.set(user_id, choice)
+        if not consent.themes:
+            self.stores.notes.delete_for(user_id)
+        return consent
 
     # --- feedback -----------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -39,6 +41,13 @@ def load_or_create_key(configured: str | None, data_dir: Path) -> bytes:
 class Cipher:
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)
+        self._pseudonym_key = hmac.new(key, b"anchor pseudonyms v1", hashlib.sha256).digest()
+
+    def pseudonym(self, value: str, length: int = 16) -> str:
+        """A stable, keyed, one-way stand-in for `value` (the same value, the same stand-in;
+        without the key it cannot be linked back)."""
+        digest = hmac.new(self._pseudonym_key, value.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:length]
 
     def encrypt(self, text: str) -> bytes:
         return self._fernet.encrypt(text.encode("utf-8"))

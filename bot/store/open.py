@@ -8,13 +8,16 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.store.activity import ActivityStore
+from bot.store.audit import AuditLog
 from bot.store.claims import ClaimStore
 from bot.store.consent import ConsentStore
 from bot.store.conversations import ConversationStore, make_engine
 from bot.store.crypto import Cipher, load_or_create_key
 from bot.store.feedback import FeedbackStore
 from bot.store.goals import GoalStore
+from bot.store.notes import NoteStore
 from bot.store.ratelimit import RateLimiter
+from bot.store.retention import Retention
 from bot.store.rights import DataRights
 
 
@@ -28,6 +31,10 @@ class Stores:
     rates: RateLimiter
     rights: DataRights
     activity: ActivityStore
+    notes: NoteStore
+    audit: AuditLog
+    retention: Retention
+    cipher: Cipher
     engine: Engine
 
 
@@ -40,14 +47,19 @@ def open_stores(settings: Settings) -> Stores:
         settings.resolved_database_url, max_connections=2 * settings.slack_workers + 8
     )
     cipher = Cipher(key)
+    claims = ClaimStore(engine)
     return Stores(
         conversations=ConversationStore(engine, cipher),
         goals=GoalStore(engine, cipher),
         consent=ConsentStore(engine),
         feedback=FeedbackStore(engine),
-        claims=ClaimStore(engine),
+        claims=claims,
         rates=RateLimiter(engine, settings.slack_rate_limit, 60),
         rights=DataRights(engine, cipher),
         activity=ActivityStore(engine),
+        notes=NoteStore(engine, cipher),
+        audit=AuditLog(engine),
+        retention=Retention(engine, claims),
+        cipher=cipher,
         engine=engine,
     )

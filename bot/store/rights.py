@@ -19,6 +19,7 @@ from bot.store.tables import (
     FlowEventRow,
     GoalRow,
     RateRow,
+    ThemeNoteRow,
     TurnRow,
     UserRow,
 )
@@ -46,6 +47,7 @@ class DataRights:
                 "goals": [],
                 "feedback": [],
                 "flow_activity": [],
+                "theme_notes": [],
                 "delivery_records": self._claims(session, external_id),
                 "rate_limit_windows": self._rates(session, external_id),
             }
@@ -102,6 +104,14 @@ class DataRights:
                     .order_by(FlowEventRow.id)
                 )
             ]
+            data["theme_notes"] = [
+                {"scrubbed_text": self.cipher.decrypt(row.text_enc), "at": _iso(row.created_at)}
+                for row in session.scalars(
+                    select(ThemeNoteRow)
+                    .where(ThemeNoteRow.user_id == user.id)
+                    .order_by(ThemeNoteRow.id)
+                )
+            ]
             return data
 
     def _conversation(self, session: Session, row: ConversationRow) -> dict[str, Any]:
@@ -151,6 +161,7 @@ class DataRights:
                     ("goals", GoalRow, GoalRow.user_id),
                     ("feedback", FeedbackRow, FeedbackRow.user_id),
                     ("flow_activity", FlowEventRow, FlowEventRow.user_id),
+                    ("theme_notes", ThemeNoteRow, ThemeNoteRow.user_id),
                     ("consent", ConsentRow, ConsentRow.user_id),
                 ):
                     deleted[name] = _count(session, table, column == user_id)

@@ -134,3 +134,28 @@ class FlowEventRow(Base):
     ref: Mapped[str] = mapped_column(String(120))
     event: Mapped[str] = mapped_column(String(10))
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ThemeNoteRow(Base):
+    """A scrubbed copy of one message from a leader who chose to contribute to themes.
+    Only this copy (never the conversation) is read for themes; it is encrypted at rest too."""
+
+    __tablename__ = "theme_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuditRow(Base):
+    """Who viewed or exported which report, when, with which parameters, and the outcome."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str] = mapped_column(String(4000), default="{}")
+    outcome: Mapped[str] = mapped_column(String(200), default="shown")

@@ -21,18 +21,6 @@ from tests.helpers import rows_mentioning
 SECRET = "Our ICS finance director Priya Shah keeps vetoing the bed plan"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def cfg(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "sqlite":
-        return settings
-    return settings.model_copy(update={"database_url": request.getfixturevalue("pg_url")})
-
-
-@pytest.fixture
-def stores(cfg: Settings) -> Stores:
-    return open_stores(cfg)
-
-
 @pytest.fixture
 def leaders(stores: Stores) -> Leaders:
     return Leaders(stores)
@@ -136,6 +124,10 @@ def test_export_holds_everything_decrypted(cfg: Settings, stores: Stores, user: 
         }
     ]
     assert [(a["ref"], a["event"]) for a in data["flow_activity"]] == [("abc-check", "started")]
+    # opted in to themes: one scrubbed copy of the message that said something ("tell me more"
+    # is too short to keep; the channel mention is not private)
+    [note] = data["theme_notes"]
+    assert "bed plan" in note["scrubbed_text"] and "Priya Shah" not in note["scrubbed_text"]
     assert data["delivery_records"][0]["key"] == f"Ev-{user}"
     assert data["rate_limit_windows"][0]["count"] == 1
 
@@ -159,6 +151,7 @@ def test_forget_leaves_no_row_behind_and_spares_others(
         "goals": 1,
         "feedback": 1,
         "flow_activity": 1,
+        "theme_notes": 1,
         "consent": 1,
         "delivery_records": 1,
         "rate_limit_windows": 1,

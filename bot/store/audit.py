@@ -1,0 +1,59 @@
+"""The audit log: every view or export of a programme report, and every refusal."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import sessionmaker
+
+from bot.store.tables import AuditRow, Base
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    outcome: str
+
+
+class AuditLog:
+    def __init__(self, engine: Engine) -> None:
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        Base.metadata.create_all(engine)
+
+    def write(self, actor: str, action: str, detail: dict[str, Any], outcome: str) -> AuditEntry:
+        row = AuditRow(
+            actor=actor,
+            action=action,
+            detail=json.dumps(detail, sort_keys=True, default=str)[:4000],
+            outcome=outcome[:200],
+        )
+        with self.sessions() as session:
+            session.add(row)
+            session.commit()
+            return _entry(row)
+
+    def entries(self, limit: int = 50, action: str | None = None) -> list[AuditEntry]:
+        """The latest entries, newest first."""
+        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if action is not None:
+            query = query.where(AuditRow.action == action)
+        with self.sessions() as session:
+            return [_entry(row) for row in session.scalars(query)]
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        detail=json.loads(row.detail or "{}"),
+        outcome=row.outcome,
+    )
