@@ -59,6 +59,8 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(slack_app, name="slack")
 app.add_typer(feedback_app, name="feedback")
 app.add_typer(bench_app, name="bench")
+maintenance_app = typer.Typer(help="Housekeeping: retention.", no_args_is_help=True)
+app.add_typer(maintenance_app, name="maintenance")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -82,6 +84,8 @@ def settings() -> Settings:
         level=loaded.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # Presidio warns about every other language's recognizer it skips: not ours to act on
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     return loaded
 
 
@@ -256,15 +260,23 @@ def content_check() -> None:
     from bot.content.check import check_content
     from bot.datafiles import ContentError
     from bot.knowledge.cards import card_files
+    from bot.privacy.given_names import load_given_names
     from bot.privacy.lexicon import load_lexicon
+    from bot.privacy.organisations import load_organisations
 
     cfg = settings()
     card_ids = {path.stem for path in card_files(cfg.knowledge_dir)}
     counts, problems = check_content(cfg.prompts_dir, card_ids)
-    try:
-        load_lexicon(cfg.prompts_dir / "privacy" / "lexicon.yaml")
-    except ContentError as exc:
-        problems.append(exc)
+    privacy = cfg.prompts_dir / "privacy"
+    for load, path in (
+        (load_lexicon, privacy / "lexicon.yaml"),
+        (load_organisations, cfg.organisations_file or privacy / "organisations.yaml"),
+        (load_given_names, privacy / "given_names.yaml"),
+    ):
+        try:
+            load(path)
+        except ContentError as exc:
+            problems.append(exc)
     for problem in problems:
         err.print(str(problem), markup=False)
     if problems:
@@ -335,7 +347,8 @@ def privacy_scrub() -> None:
     """Scrub personal details from standard input to standard output, line by line."""
     from bot.privacy.scrub import Scrubber
 
-    scrubber = Scrubber(data_dir=settings().data_dir)
+    cfg = settings()
+    scrubber = Scrubber(data_dir=cfg.data_dir, organisations_path=cfg.organisations_file)
     for line in sys.stdin:
         sys.stdout.write(scrubber.scrub(line.rstrip("\n")) + "\n")
         sys.stdout.flush()
@@ -380,6 +393,19 @@ def eval_safety(
     cfg = settings()
     result = run_safety_eval(cfg, data or DEFAULT_SET)
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+
+
+@eval_app.command("pii")
+def eval_pii(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data: Annotated[Path | None, typer.Option(help="A labelled PII set (YAML).")] = None,
+) -> None:
+    """Recall and precision per entity type of Anchor's scrubber, beside Presidio's default
+    recognizers alone, on evals/data/pii.yaml."""
+    from bot.evals.pii import DEFAULT_SET, format_pii_report, run_pii_eval
+
+    report = run_pii_eval(data or DEFAULT_SET, settings().data_dir)
+    out.print(report.model_dump_json(indent=2) if as_json else format_pii_report(report))
 
 
 @eval_app.command("style")
@@ -509,6 +535,58 @@ def feedback_export() -> None:
             )
             + "\n"
         )
+
+
+@maintenance_app.command("purge")
+def maintenance_purge(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Delete what retention says has been kept long enough: conversations idle for
+    ANCHOR_RETENTION_DAYS, scrubbed theme copies older than ANCHOR_THEME_RETENTION_DAYS, spent
+    delivery records. `anchor serve` also does this every ANCHOR_MAINTENANCE_INTERVAL."""
+    from datetime import UTC, datetime
+
+    from bot.store.open import open_stores
+
+    cfg = settings()
+    purged = open_stores(cfg).retention.purge(
+        datetime.now(UTC),
+        conversation_days=cfg.retention_days,
+        theme_days=cfg.theme_retention_days,
+    )
+    if as_json:
+        out.print(purged.model_dump_json(indent=2))
+        return
+    for name, count in purged.model_dump().items():
+        out.print(f"{name.replace('_', ' ')}: {count} deleted")
+
+
+@app.command()
+def audit(
+    limit: Annotated[int, typer.Option(min=1, help="How many entries, newest first.")] = 50,
+    action: Annotated[
+        str | None, typer.Option(help="Only this action, e.g. themes.view or themes.export.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List the audit log: every view, export or refusal of a programme report, who asked,
+    with what parameters."""
+    from bot.store.open import open_stores
+
+    entries = open_stores(settings()).audit.entries(limit=limit, action=action)
+    if as_json:
+        for entry in entries:
+            sys.stdout.write(entry.model_dump_json() + "\n")
+        return
+    if not entries:
+        out.print("The audit log is empty.")
+        return
+    from rich.table import Table
+
+    table = Table("when (UTC)", "who", "action", "parameters", "outcome")
+    for entry in entries:
+        params = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
+        when = entry.at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(when, entry.actor, entry.action, params, entry.outcome)
+    out.print(table)
 
 
 @app.command()

@@ -1,7 +1,8 @@
 """The scrubber's word lists, read from ``prompts/privacy/lexicon.yaml`` and validated.
 
 Patterns are code (``patterns.py``); the words they are built from are data, kept in YAML so
-they can be reviewed and extended (organisation names will join them) without a code change.
+they can be reviewed and extended without a code change. The list of organisation names is a
+file of its own (``organisations.py``), and so is the list of given names (``given_names.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.config import PROJECT_ROOT
 from bot.datafiles import ContentError, load_yaml_model
@@ -17,18 +18,33 @@ from bot.datafiles import ContentError, load_yaml_model
 DEFAULT_LEXICON = PROJECT_ROOT / "prompts" / "privacy" / "lexicon.yaml"
 
 _WORD = re.compile(r"^[^\W\d_]+$")
+_WORDISH = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)*$")  # "children's"
+_PHRASE = re.compile(r"^[^\W\d_]+(?:['’]?[ -][^\W\d_]+|['’][^\W\d_]+)*$")  # "GMC no"
 _DOMAIN_ENDING = re.compile(r"^[a-z]{2,24}$")
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}$")
+_PREFIX = re.compile(r"^[A-Z]{2,4}$")
+AMPERSAND = "&"
 
 
 LexiconError = ContentError  # the lexicon fails like any other data file: file, field, message
 
 
-def _words(values: list[str]) -> list[str]:
+def _words(
+    values: list[str], shape: re.Pattern[str] = _WORD, what: str = "single words"
+) -> list[str]:
     cleaned = [value.strip() for value in values]
-    bad = [value for value in cleaned if not _WORD.match(value)]
+    bad = [value for value in cleaned if not shape.match(value)]
     if bad:
-        raise ValueError(f"not single words: {bad}")
+        raise ValueError(f"not {what}: {bad}")
     return cleaned
+
+
+def _phrases(values: list[str]) -> list[str]:
+    return [" ".join(value.split()) for value in _words(values, _PHRASE, "words or phrases")]
+
+
+def _folded(values: list[str]) -> list[str]:
+    return [value.casefold() for value in _words(values, _WORDISH, "single words")]
 
 
 class _Section(BaseModel):
@@ -58,15 +74,23 @@ class Honorifics(_Section):
 class Names(_Section):
     common_words: list[str] = Field(default_factory=list)
     particles: list[str] = Field(default_factory=list)
+    words_after_a_name: list[str] = Field(default_factory=list)
+    not_after: list[str] = Field(default_factory=list)
 
-    @field_validator("common_words", "particles")
+    @field_validator("common_words", "particles", "words_after_a_name", "not_after")
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:
-        return [word.casefold() for word in _words(values)]
+        return _folded(values)
 
 
 class Urls(_Section):
     bare_domain_endings: list[str] = Field(min_length=1)
+    public_domains: list[str] = Field(default_factory=list)
+
+    @field_validator("public_domains")
+    @classmethod
+    def _domains(cls, values: list[str]) -> list[str]:
+        return [value.lower() for value in _words(values, _DOMAIN, "domains")]
 
     @field_validator("bare_domain_endings")
     @classmethod
@@ -78,10 +102,61 @@ class Urls(_Section):
         return cleaned
 
 
+class Registration(_Section):
+    context_words: list[str] = Field(min_length=1)
+    hcpc_prefixes: list[str] = Field(default_factory=list)
+
+    @field_validator("context_words")
+    @classmethod
+    def _context(cls, values: list[str]) -> list[str]:
+        return _phrases(values)
+
+    @field_validator("hcpc_prefixes")
+    @classmethod
+    def _prefixes(cls, values: list[str]) -> list[str]:
+        return [value.upper() for value in _words(values, _PREFIX, "2 to 4 capital letters")]
+
+
+class OrganisationShapes(_Section):
+    endings: list[str] = Field(min_length=1)
+    generic_words: list[str] = Field(default_factory=list)
+    lead_words: list[str] = Field(default_factory=list)
+    role_endings: list[str] = Field(default_factory=list)
+    role_words: list[str] = Field(default_factory=list)
+    place_after: list[str] = Field(default_factory=list)
+    joiners: list[str] = Field(default_factory=list)
+    prefixes: list[str] = Field(default_factory=list)
+
+    @field_validator("endings", "role_endings", "place_after", "prefixes")
+    @classmethod
+    def _phrases(cls, values: list[str]) -> list[str]:
+        return _phrases(values)
+
+    @field_validator("generic_words", "lead_words", "role_words")
+    @classmethod
+    def _single_words(cls, values: list[str]) -> list[str]:
+        return _folded(values)
+
+    @field_validator("joiners")
+    @classmethod
+    def _joiners(cls, values: list[str]) -> list[str]:
+        words = [value.strip() for value in values if value.strip() != AMPERSAND]
+        return [*_folded(words), *([AMPERSAND] if len(words) < len(values) else [])]
+
+    @model_validator(mode="after")
+    def _known_endings(self) -> OrganisationShapes:
+        unknown = {*self.role_endings, *self.place_after} - set(self.endings)
+        if unknown:
+            raise ValueError(f"not among the endings: {sorted(unknown)}")
+        return self
+
+
 class Lexicon(_Section):
     honorifics: Honorifics
     names: Names
     urls: Urls
+    registration: Registration
+    organisations: OrganisationShapes
 
 
 def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:

@@ -10,6 +10,11 @@ Rules:
 - A part that is also an ordinary English word ("Will", "Hope", "Green") or has two letters
   ("Li") counts on its own only when capitalised; the full name matches in any case.
 - Parts of a multi-word name may be joined by spaces or a hyphen ("Smith-Jones").
+- At the start of a sentence such an ordinary-word part is a name only when the next word is
+  not a function word: "Will we ...", "Hope you're well", "Mark the date" are ordinary, "Hope
+  has agreed" and "Grace, can you ..." are names. ``function_words`` says which words.
+- The index is replaced whole when names are added (build a new one, then swap), so ``find``
+  can run in other threads meanwhile and always sees either the old or the new index.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from bot.privacy.patterns import POSSESSIVE_ENDINGS, WORD
+from bot.privacy.patterns import POSSESSIVE_ENDINGS, SENTENCE_START, WORD
 
 SHORT_NAME = 2
 MAX_JOIN = 3
@@ -36,6 +41,7 @@ class NameSpan:
 class _Entry:
     keys: tuple[str, ...]
     needs_capital: bool
+    ordinary_word: bool = False  # a single part that is also an English word ("Will")
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,10 @@ class NameIndex:
         ambiguous: Collection[str] = (),
         particles: Collection[str] = (),
         titles: Collection[str] = (),
+        function_words: Collection[str] = (),
     ) -> None:
         self._ambiguous = frozenset(name_key(word) for word in ambiguous)
+        self._function_words = frozenset(name_key(word) for word in function_words)
         self._particles = frozenset(name_key(word) for word in particles)
         self._titles = frozenset(name_key(word) for word in titles)
         self._by_first: dict[str, tuple[_Entry, ...]] = {}
@@ -76,14 +84,18 @@ class NameIndex:
         return sum(len(entries) for entries in self._by_first.values())
 
     def add(self, names: Iterable[str]) -> None:
-        new = [entry for name in names for entry in self._entries(name)]
+        """Add names; cost grows with the names added, plus one copy of the index's table."""
+        grouped: dict[str, set[_Entry]] = {}
+        for name in names:
+            for entry in self._entries(name):
+                grouped.setdefault(entry.keys[0], set()).add(entry)
+        if not grouped:
+            return
         with self._lock:
             by_first = dict(self._by_first)
-            for entry in new:
-                current = by_first.get(entry.keys[0], ())
-                if entry not in current:
-                    merged = (*current, entry)
-                    by_first[entry.keys[0]] = tuple(sorted(merged, key=lambda e: -len(e.keys)))
+            for first, entries in grouped.items():
+                merged = entries.union(by_first.get(first, ()))
+                by_first[first] = tuple(sorted(merged, key=_longest_first))
             self._by_first = by_first  # swapped whole: readers never see a half-built index
 
     def find(self, text: str) -> list[NameSpan]:
@@ -95,13 +107,25 @@ class NameIndex:
         index = 0
         while index < len(tokens):
             found = _match_at(text, tokens, index, by_first)
-            if found is None:
+            if found is None or (found[2] and self._ordinary_here(text, tokens, index)):
                 index += 1
                 continue
-            length, span = found
+            length, span, _ = found
             spans.append(span)
             index += length
         return spans
+
+    def _ordinary_here(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """An ordinary-word name opening a sentence, followed by a function word."""
+        if index + 1 >= len(tokens):
+            return False
+        after = tokens[index + 1]
+        if text[tokens[index].end : after.start].strip():
+            return False  # "Grace, can you ...": punctuation in between, so a name
+        if after.key.split("'")[0] not in self._function_words:
+            return False
+        start = tokens[index - 1].end if index else 0
+        return SENTENCE_START.search(text, start, tokens[index].start) is not None
 
     def _entries(self, name: str) -> list[_Entry]:
         keys = [name_key(match.group()) for match in WORD.finditer(name)]
@@ -110,8 +134,9 @@ class NameIndex:
         entries = [_Entry(tuple(keys), needs_capital=False)] if len(keys) > 1 else []
         for key in keys:
             if len(key) >= SHORT_NAME and key not in self._particles:
-                needs_capital = key in self._ambiguous or len(key) <= SHORT_NAME
-                entries.append(_Entry((key,), needs_capital))
+                ordinary = key in self._ambiguous
+                needs_capital = ordinary or len(key) <= SHORT_NAME
+                entries.append(_Entry((key,), needs_capital, ordinary))
         return entries
 
     @staticmethod
@@ -122,10 +147,14 @@ class NameIndex:
         return _Token(start, end, key, base or None, word[0].isupper())
 
 
+def _longest_first(entry: _Entry) -> tuple[int, tuple[str, ...]]:
+    return -len(entry.keys), entry.keys
+
+
 def _match_at(
     text: str, tokens: list[_Token], index: int, by_first: dict[str, tuple[_Entry, ...]]
-) -> tuple[int, NameSpan] | None:
-    """The longest entry that starts at token ``index``: (tokens used, span)."""
+) -> tuple[int, NameSpan, bool] | None:
+    """The longest entry that starts at token ``index``: (tokens used, span, ordinary word)."""
     first = tokens[index]
     candidates = by_first.get(first.key, ())
     if first.base is not None:
@@ -133,7 +162,7 @@ def _match_at(
     for entry in candidates:
         end = _entry_end(text, tokens, index, entry)
         if end is not None:
-            return len(entry.keys), NameSpan(first.start, end)
+            return len(entry.keys), NameSpan(first.start, end), entry.ordinary_word
     return None
 
 

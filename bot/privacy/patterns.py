@@ -78,6 +78,16 @@ _PHONE_SEP = rf"(?:{_HS}{{1,2}}|{_HS}?[-–.]{_HS}?|{_HS}?\({_HS}?|\){_HS}?)"
 PHONE_RUN = re.compile(rf"(?<![\w+])(?:\+|\(\+?)?\d(?:{_PHONE_SEP}?\d)*")
 DIGIT_GROUP = re.compile(r"\d+")
 
+# --------------------------------------------------------------------------- registration numbers
+
+# GMC numbers: 7 digits, not part of a longer number, a decimal or an amount ("£1234567").
+GMC_NUMBER = re.compile(r"(?<![\w+£$€.,/-])\d{7}(?![\w/-]|[.,]\d)")
+# NMC PINs: two digits, a letter, four digits, a letter ("12A3456E"), in any case.
+NMC_PIN = re.compile(r"(?<![\w-])\d{2}[A-Z]\d{4}[A-Z](?![\w-])", re.IGNORECASE)
+# How far (characters, same line) a context word may be from a GMC or HCPC number.
+CONTEXT_BEFORE, CONTEXT_AFTER = 40, 35
+LINE_BREAK = re.compile(r"[\r\n]")
+
 # --------------------------------------------------------------------------- names
 
 WORD = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*")
@@ -85,6 +95,18 @@ NAME_WORD = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*(?:-{_LETTER}+(?:['’]
 INITIAL = re.compile(rf"(?:[A-Z]\.?|[a-z]\.){_HS}+")
 SPACES = re.compile(rf"{_HS}+")
 POSSESSIVE_ENDINGS = ("'s", "’s")
+# What may come between the end of a sentence (or the start of the text) and its first word:
+# spaces, quotes, brackets, bullets, a Slack tag ("<@U123> Will we ...").
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\n>])[\s\"'“‘(\[*•-]*$")
+
+# --------------------------------------------------------------------------- organisations
+
+# The words of an organisation name: words as for names (with hyphens, "Stoke-on-Trent"), "&"
+# and the initials of ICBs ("BSol", "NCL").
+ORG_TOKEN = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*(?:-{_LETTER}+(?:['’]{_LETTER}+)*)*|&")
+# Between two words of a name: spaces, and at most one comma, hyphen or closing apostrophe
+# ("Tees, Esk and Wear Valleys", "St Thomas' NHS Foundation Trust").
+ORG_GAP = re.compile(rf"^(?:['’]?,?{_HS}{{1,2}}|-)$")
 
 
 def bare_domain(endings: Iterable[str]) -> re.Pattern[str]:
@@ -97,6 +119,22 @@ def bare_domain(endings: Iterable[str]) -> re.Pattern[str]:
         rf"(?:{alternatives})(?![\w-])(?:/[^\s<>\"'|]*)?",
         re.IGNORECASE,
     )
+
+
+def phrases(words: Iterable[str], *, ignore_case: bool) -> re.Pattern[str]:
+    """Any of ``words`` (single words or phrases) as whole words, longest first."""
+    alternatives = "|".join(
+        r"\s+".join(re.escape(part) for part in word.split())
+        for word in sorted(set(words), key=lambda w: (-len(w), w))
+    )
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![\w&])(?:{alternatives})(?![\w&])", flags)
+
+
+def hcpc_number(prefixes: Iterable[str]) -> re.Pattern[str]:
+    """An HCPC-style registration number: a profession prefix and 5 or 6 digits ("PH123456")."""
+    alternatives = "|".join(sorted(set(prefixes), key=lambda p: (-len(p), p)))
+    return re.compile(rf"(?<![\w-])(?:{alternatives}){_HS}?\d{{5,6}}(?![\w-])", re.IGNORECASE)
 
 
 def title_then_space(spellings: Iterable[str]) -> re.Pattern[str]:

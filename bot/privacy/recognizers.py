@@ -5,6 +5,10 @@ Each recognizer finds spans with the compiled patterns in ``patterns.py`` (or th
 needs the NLP engine's output; the optional NER model is Presidio's own ``SpacyRecognizer``.
 Presidio's predefined e-mail recognizer is not used on purpose: it validates with
 ``tldextract``, which fetches the public suffix list over the network on first use.
+
+Class names differ from Presidio's predefined ones ("EmailRecognizer", "UrlRecognizer",
+"PhoneRecognizer"): Presidio finds its predefined recognizers by class name among every
+subclass loaded, so a clash would make ``load_predefined_recognizers`` build ours instead.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from bot.privacy import patterns
-from bot.privacy.lexicon import Honorifics
+from bot.privacy.given_names import GivenNameFinder
+from bot.privacy.lexicon import Honorifics, Registration
 from bot.privacy.names import NameIndex
+from bot.privacy.organisations import OrganisationFinder
 from bot.privacy.phone import find_phone_numbers
 
 Span = tuple[int, int]
@@ -31,6 +37,7 @@ EMAIL, PHONE, NHS, POSTCODE, NINO = (
     "UK_NINO",
 )
 URL, MENTION, PERSON = "URL", "SLACK_MENTION", "PERSON"
+ORGANISATION, REG_NUMBER = "ORGANISATION", "REG_NUMBER"
 
 NHS_CHECK_DIGITS = 10
 NHS_INVALID_CHECK = 10
@@ -63,16 +70,21 @@ class SpanRecognizer(LocalRecognizer):
         raise NotImplementedError
 
 
-def _all(pattern_list: Iterable[re.Pattern[str]], text: str) -> Iterator[Span]:
+def _all(
+    pattern_list: Iterable[re.Pattern[str]], text: str, *, trim: bool = False
+) -> Iterator[Span]:
     for pattern in pattern_list:
         for match in pattern.finditer(text):
-            yield match.span()
+            start, end = match.span()
+            if trim and not text.startswith("<", start):
+                end = start + len(text[start:end].rstrip(patterns.URL_TRAILING_PUNCTUATION))
+            yield start, end
 
 
 # --------------------------------------------------------------------------- contact details
 
 
-class EmailRecognizer(SpanRecognizer):
+class EmailAddressRecognizer(SpanRecognizer):
     ENTITY = EMAIL
     SCORE = 0.95
 
@@ -80,19 +92,22 @@ class EmailRecognizer(SpanRecognizer):
         return _all((patterns.EMAIL, patterns.SLACK_MAILTO), text)
 
 
-class UrlRecognizer(SpanRecognizer):
+class LinkRecognizer(SpanRecognizer):
     ENTITY = URL
     SCORE = 0.9
 
-    def __init__(self, bare_domain_endings: Iterable[str]) -> None:
+    def __init__(
+        self, bare_domain_endings: Iterable[str], public_domains: Iterable[str] = ()
+    ) -> None:
         super().__init__()
         self._bare = patterns.bare_domain(bare_domain_endings)
+        self._public = frozenset(domain.lower() for domain in public_domains)
 
     def spans(self, text: str) -> Iterable[Span]:
-        yield from _all((patterns.SLACK_LINK,), text)
-        for start, end in _all((patterns.SCHEME_URL, self._bare), text):
-            trimmed = len(text[start:end].rstrip(patterns.URL_TRAILING_PUNCTUATION))
-            yield start, start + trimmed
+        yield from _all((patterns.SLACK_LINK, patterns.SCHEME_URL), text, trim=True)
+        for start, end in _all((self._bare,), text, trim=True):
+            if text[start:end].lower() not in self._public:  # "my nhs.net account"
+                yield start, end
 
 
 class SlackMentionRecognizer(SpanRecognizer):
@@ -108,7 +123,7 @@ class SlackMentionRecognizer(SpanRecognizer):
         return _all((patterns.SLACK_MENTION, patterns.AT_HANDLE), text)
 
 
-class PhoneRecognizer(SpanRecognizer):
+class PhoneNumberRecognizer(SpanRecognizer):
     """UK numbers in any written format and international numbers; see ``phone.py``."""
 
     ENTITY = PHONE
@@ -186,6 +201,70 @@ def _nino_shape_ok(match: re.Match[str]) -> bool:
     return not match.group("gap") and bool(match.group("suffix")) and not match.group("suffix_gap")
 
 
+class RegistrationNumberRecognizer(SpanRecognizer):
+    """Professional registration numbers, one tag for all (<REG_NUMBER>).
+
+    NMC PINs ("12A3456E") on their own; GMC numbers (7 digits) and HCPC numbers ("PH123456")
+    only with a context word ("GMC", "HCPC", "registration", "reg no"...) on the same line a
+    few words before or after, since bare they look like any reference number. The score is
+    above the NI number's, so "PH123456" next to "HCPC" is a registration number.
+    """
+
+    ENTITY = REG_NUMBER
+    SCORE = 0.95
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__()
+        self._context = patterns.phrases(registration.context_words, ignore_case=True)
+        self._needs_context = [patterns.GMC_NUMBER]
+        if registration.hcpc_prefixes:
+            self._needs_context.append(patterns.hcpc_number(registration.hcpc_prefixes))
+
+    def spans(self, text: str) -> Iterable[Span]:
+        yield from _all((patterns.NMC_PIN,), text)
+        for start, end in _all(self._needs_context, text):
+            if self._has_context(text, start, end):
+                yield start, end
+
+    def _has_context(self, text: str, start: int, end: int) -> bool:
+        before = text[max(0, start - patterns.CONTEXT_BEFORE) : start]
+        after = text[end : end + patterns.CONTEXT_AFTER]
+        before = patterns.LINE_BREAK.split(before)[-1]
+        after = patterns.LINE_BREAK.split(after)[0]
+        return bool(self._context.search(before) or self._context.search(after))
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+class OrganisationListRecognizer(SpanRecognizer):
+    """Organisations on the configured list, in any case; see ``organisations.py``."""
+
+    ENTITY = ORGANISATION
+    SCORE = 0.85
+
+    def __init__(self, finder: OrganisationFinder) -> None:
+        super().__init__()
+        self._finder = finder
+
+    def spans(self, text: str) -> Iterable[Span]:
+        return self._finder.find_listed(text)
+
+
+class OrganisationShapeRecognizer(SpanRecognizer):
+    """Capitalised names with an organisation's ending: "Parkside Surgery", "Hull CCG"."""
+
+    ENTITY = ORGANISATION
+    SCORE = 0.7
+
+    def __init__(self, finder: OrganisationFinder) -> None:
+        super().__init__()
+        self._finder = finder
+
+    def spans(self, text: str) -> Iterable[Span]:
+        return self._finder.find_shaped(text)
+
+
 # --------------------------------------------------------------------------- people
 
 
@@ -201,6 +280,23 @@ class NameListRecognizer(SpanRecognizer):
 
     def spans(self, text: str) -> Iterable[Span]:
         return ((span.start, span.end) for span in self.index.find(text))
+
+
+class GivenNameRecognizer(SpanRecognizer):
+    """Common given names not in the directory ("my PA Bernadette"); see ``given_names.py``.
+
+    Scored below organisations, so "George Eliot Hospital" stays one organisation.
+    """
+
+    ENTITY = PERSON
+    SCORE = 0.6
+
+    def __init__(self, finder: GivenNameFinder) -> None:
+        super().__init__()
+        self._finder = finder
+
+    def spans(self, text: str) -> Iterable[Span]:
+        return self._finder.find(text)
 
 
 class HonorificRecognizer(SpanRecognizer):

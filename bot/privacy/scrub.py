@@ -5,9 +5,13 @@ Build one :class:`Scrubber` and reuse it (building loads spaCy and compiles the 
 
 What is found (entity -> tag): ``EMAIL_ADDRESS`` <EMAIL>, ``PHONE_NUMBER`` <PHONE>, ``UK_NHS``
 <NHS_NUMBER>, ``UK_POSTCODE`` <POSTCODE>, ``UK_NINO`` <NI_NUMBER>, ``URL`` <URL>,
-``SLACK_MENTION`` <MENTION>, ``PERSON`` <NAME> (deny-list names, title + surname, and the NER
-model's people when ``use_ner`` finds one). Findings that overlap are merged into one span,
-labelled by the longest (then the highest-scoring) of them, so no part of either leaks.
+``SLACK_MENTION`` <MENTION> (user, channel and user-group mentions, @handles),
+``REG_NUMBER`` <REG_NUMBER> (GMC numbers and HCPC numbers near a context word, NMC PINs),
+``ORGANISATION`` <ORG> (the organisation list and organisation-shaped names), ``PERSON``
+<NAME> (deny-list names such as the Slack directory, common given names, title + surname,
+and the NER model's people when ``use_ner`` finds one). Findings that overlap are merged into
+one span, labelled by the longest (then the highest-scoring) of them, so no part of either
+leaks.
 
 What is kept on purpose: helpline and service numbers (999, 112, 111, 101, 116 123 and the
 other 116 lines, 0800 1111), since they are not personal and the safety signposts need them;
@@ -16,7 +20,12 @@ are replaced even when they belong to an organisation (NHS Practitioner Health's
 from the digits alone a public line cannot be told from someone's direct dial.
 
 Nothing here touches the network: no model download, no suffix-list fetch (see nlp.py and
-recognizers.py). Word lists come from ``prompts/privacy/lexicon.yaml`` (lexicon.py).
+recognizers.py). Word lists come from ``prompts/privacy/lexicon.yaml`` (lexicon.py), the
+organisation list from ``prompts/privacy/organisations.yaml`` or the file passed as
+``organisations_path`` (organisations.py), given names from ``given_names.yaml``.
+
+Thread safety: ``add_names`` builds a new name index and swaps it in, so it may run while
+other threads call ``analyze``/``scrub``; every other part is immutable after construction.
 """
 
 from __future__ import annotations
@@ -35,9 +44,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from bot.privacy import recognizers as rec
+from bot.privacy.given_names import DEFAULT_GIVEN_NAMES, GivenNameFinder, load_given_names
 from bot.privacy.lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
 from bot.privacy.names import NameIndex
 from bot.privacy.nlp import LANGUAGE, NER_SCORE, OfflineSpacyNlpEngine, build_pipeline
+from bot.privacy.organisations import DEFAULT_ORGANISATIONS, OrganisationFinder, load_organisations
 
 MIN_SCORE = 0.5
 
@@ -49,6 +60,8 @@ TAGS: dict[str, str] = {
     rec.NINO: "<NI_NUMBER>",
     rec.URL: "<URL>",
     rec.MENTION: "<MENTION>",
+    rec.REG_NUMBER: "<REG_NUMBER>",
+    rec.ORGANISATION: "<ORG>",
     rec.PERSON: "<NAME>",
 }
 
@@ -78,13 +91,21 @@ class Scrubber:
         names: Iterable[str] = (),
         use_ner: bool = False,
         lexicon_path: Path = DEFAULT_LEXICON,
+        organisations_path: Path | None = None,
+        given_names_path: Path | None = None,
     ) -> None:
+        """``organisations_path``: a deployment's own organisation list (the same format as
+        ``prompts/privacy/organisations.yaml``), used instead of the default list."""
         lexicon = load_lexicon(lexicon_path)
         self._names = _name_index(lexicon)
         self._names.add(names)
+        organisations = _organisation_finder(lexicon, organisations_path or DEFAULT_ORGANISATIONS)
+        given_names = _given_name_finder(lexicon, given_names_path or DEFAULT_GIVEN_NAMES)
         nlp_engine = OfflineSpacyNlpEngine(build_pipeline(data_dir, use_ner=use_ner))
         self.uses_ner: bool = nlp_engine.has_ner
-        recognizers = _recognizers(lexicon, self._names, with_ner=self.uses_ner)
+        recognizers = _recognizers(
+            lexicon, self._names, organisations, given_names, with_ner=self.uses_ner
+        )
         self._entities = sorted({e for r in recognizers for e in r.supported_entities})
         self._analyzer = AnalyzerEngine(
             registry=RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE]),
@@ -95,7 +116,10 @@ class Scrubber:
         )
 
     def add_names(self, names: Iterable[str]) -> None:
-        """Add known people's names (e.g. the Slack directory) to the deny-list."""
+        """Add known people's names (e.g. the Slack directory) to the deny-list.
+
+        Safe to call while other threads scrub: the index is rebuilt aside and swapped in.
+        """
         self._names.add(names)
 
     def analyze(self, text: str) -> list[Finding]:
@@ -182,19 +206,53 @@ def _name_index(lexicon: Lexicon) -> NameIndex:
         ambiguous=[*lexicon.names.common_words, *STOP_WORDS],
         particles=lexicon.names.particles,
         titles=lexicon.honorifics.spellings(),
+        function_words=STOP_WORDS - set(lexicon.names.words_after_a_name),
     )
 
 
-def _recognizers(lexicon: Lexicon, names: NameIndex, *, with_ner: bool) -> list[EntityRecognizer]:
+def _organisation_finder(lexicon: Lexicon, path: Path) -> OrganisationFinder:
+    return OrganisationFinder(
+        load_organisations(path), lexicon.organisations, stop_words=STOP_WORDS
+    )
+
+
+def _given_name_finder(lexicon: Lexicon, path: Path) -> GivenNameFinder:
+    shapes = lexicon.organisations
+    return GivenNameFinder(
+        load_given_names(path).all(),
+        ordinary=[
+            *lexicon.names.common_words,
+            *STOP_WORDS,
+            *lexicon.names.particles,
+            *lexicon.honorifics.spellings(),
+            *shapes.lead_words,
+            *shapes.generic_words,
+        ],
+        not_after=[*lexicon.names.not_after, *lexicon.honorifics.spellings()],
+    )
+
+
+def _recognizers(
+    lexicon: Lexicon,
+    names: NameIndex,
+    organisations: OrganisationFinder,
+    given_names: GivenNameFinder,
+    *,
+    with_ner: bool,
+) -> list[EntityRecognizer]:
     recognizers: list[EntityRecognizer] = [
-        rec.EmailRecognizer(),
-        rec.UrlRecognizer(lexicon.urls.bare_domain_endings),
+        rec.EmailAddressRecognizer(),
+        rec.LinkRecognizer(lexicon.urls.bare_domain_endings, lexicon.urls.public_domains),
         rec.SlackMentionRecognizer(),
-        rec.PhoneRecognizer(),
+        rec.PhoneNumberRecognizer(),
         rec.NhsNumberRecognizer(),
         rec.PostcodeRecognizer(),
         rec.NinoRecognizer(),
+        rec.RegistrationNumberRecognizer(lexicon.registration),
+        rec.OrganisationListRecognizer(organisations),
+        rec.OrganisationShapeRecognizer(organisations),
         rec.NameListRecognizer(names),
+        rec.GivenNameRecognizer(given_names),
         rec.HonorificRecognizer(lexicon.honorifics, lexicon.names.particles),
     ]
     if with_ner:

@@ -132,12 +132,17 @@ def test_keygen_prints_a_usable_key(env: dict[str, str]) -> None:
 
 
 def test_privacy_scrub_filters_stdin(env: dict[str, str]) -> None:
-    text = "ring Priya on 07700 900123 or email priya.shah@nhs.net\nno details here\n"
+    text = (
+        "ring Priya on 07700 900123 or email priya.shah@nhs.net\n"
+        "no details here\n"
+        "Dr O'Brien at Leeds Teaching Hospitals NHS Trust, NMC PIN 12A3456E\n"
+    )
     result = run(["privacy", "scrub"], env, stdin=text)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "ring Priya on <PHONE> or email <EMAIL>",
+        "ring <NAME> on <PHONE> or email <EMAIL>",
         "no details here",
+        "<NAME> at <ORG>, NMC PIN <REG_NUMBER>",
     ]
 
 
@@ -170,3 +175,27 @@ def test_content_check_passes_and_names_bad_files(env: dict[str, str], tmp_path:
     result = run(["content", "check"], {**env, "ANCHOR_PROMPTS_DIR": str(prompts)})
     assert result.returncode == 1
     assert "abc-check.yaml: purpose: Field required" in result.stderr
+
+
+def test_maintenance_purge_and_the_audit_log(env: dict[str, str]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.config import Settings
+    from bot.store.open import open_stores
+
+    stores = open_stores(Settings(data_dir=Path(env["ANCHOR_DATA_DIR"])))
+    uid = stores.conversations.user_id("slack:U1")
+    stores.notes.add(uid, "an old scrubbed note", at=datetime.now(UTC) - timedelta(days=181))
+    stores.notes.add(uid, "a new scrubbed note")
+    purged = run(["maintenance", "purge", "--json"], env)
+    assert purged.returncode == 0 and json.loads(purged.stdout)["theme_notes"] == 1
+    shorter = run(["maintenance", "purge"], {**env, "ANCHOR_THEME_RETENTION_DAYS": "1"})
+    assert "theme notes: 0 deleted" in shorter.stdout  # the new one is younger than a day
+
+    assert "The audit log is empty." in run(["audit"], env).stdout
+    stores.audit.write("slack:UP1", "themes.view", {"since": "30d"}, "shown")
+    stores.audit.write("cli:ops", "themes.export", {"format": "html"}, "refused: too few")
+    listed = run(["audit"], env).stdout
+    assert "slack:UP1" in listed and "since=30d" in listed and "refused: too few" in listed
+    lines = run(["audit", "--json", "--action", "themes.view"], env).stdout.splitlines()
+    assert [json.loads(line)["actor"] for line in lines] == ["slack:UP1"]

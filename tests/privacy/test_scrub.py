@@ -233,11 +233,11 @@ def test_names_inside_words_are_kept(scrubber: Scrubber) -> None:
 
 
 def test_names_can_be_added_later(tmp_path: Path) -> None:
-    scrubber = Scrubber(data_dir=tmp_path)
-    assert scrubbed(scrubber, "Adaeze Okonkwo chairs it") == "Adaeze Okonkwo chairs it"
-    scrubber.add_names(["Adaeze Okonkwo"])
-    assert scrubbed(scrubber, "Adaeze Okonkwo chairs it") == "<NAME> chairs it"
-    assert scrubbed(scrubber, "ask adaeze") == "ask <NAME>"
+    scrubber = Scrubber(data_dir=tmp_path)  # a name on no list: neither directory nor common
+    assert scrubbed(scrubber, "Ngaio Tuhiwai chairs it") == "Ngaio Tuhiwai chairs it"
+    scrubber.add_names(["Ngaio Tuhiwai"])
+    assert scrubbed(scrubber, "Ngaio Tuhiwai chairs it") == "<NAME> chairs it"
+    assert scrubbed(scrubber, "ask ngaio") == "ask <NAME>"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,333 @@
+"""Organisation names: a configurable list, and the shapes of names that are not on it.
+
+- The list (``prompts/privacy/organisations.yaml`` by default, or a deployment's own file) is
+  matched word by word, ignoring case, accents and curly apostrophes, with "&" read as "and"
+  and a comma or hyphen allowed between words; the longest name wins. A name whose first word
+  is an ordinary English word (``capitalised_only``) matches only when capitalised.
+- Shapes (word lists in ``lexicon.yaml``, ``organisations``): capitalised words before an
+  ending written as listed ("Parkside Surgery", "Bradford Districts CCG", "Kirklees Council"),
+  joined by small words ("Guy's and St Thomas' NHS Foundation Trust"). Leading stop words and
+  greetings, days and months are dropped ("The", "Thanks", "Monday"), and at least one word
+  must be specific: "the County Council", "Day Surgery" and "Best Practice" are not names.
+  After "Practice" or "Surgery" a role word ("Practice Manager") means no name; after
+  "Hospital" one more place word belongs to it ("Queen Elizabeth Hospital Birmingham"). A
+  prefix such as "London Borough of" takes the capitalised words after it.
+- Names on ``not_organisations`` (national bodies, charities) are never reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.config import PROJECT_ROOT
+from bot.datafiles import load_yaml_model
+from bot.privacy.lexicon import AMPERSAND, OrganisationShapes
+from bot.privacy.names import name_key
+from bot.privacy.patterns import ORG_GAP, ORG_TOKEN, POSSESSIVE_ENDINGS, phrases
+
+DEFAULT_ORGANISATIONS = PROJECT_ROOT / "prompts" / "privacy" / "organisations.yaml"
+
+PLACEHOLDER = "{}"
+AND = "and"
+MAX_NAME_WORDS = 8
+LOOK_BACK = 120  # characters before an ending searched for the words of a name
+
+Span = tuple[int, int]
+
+_NAME = re.compile(r"^[^\W_](?:[\w'’.&,()-]|\s(?=\S))*$")
+
+
+def _names(values: list[str]) -> list[str]:
+    cleaned = [" ".join(value.split()) for value in values]
+    bad = [value for value in cleaned if not _NAME.match(value)]
+    if bad:
+        raise ValueError(f"not names: {bad}")
+    return cleaned
+
+
+class OrganisationGroup(BaseModel):
+    """Names and the forms they are written in: "{} Council" with "Kirklees"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str = ""
+    forms: list[str] = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+
+    @field_validator("forms")
+    @classmethod
+    def _forms(cls, values: list[str]) -> list[str]:
+        bad = [value for value in values if value.count(PLACEHOLDER) != 1]
+        if bad:
+            raise ValueError(f"each form needs one {PLACEHOLDER}: {bad}")
+        return [" ".join(value.split()) for value in values]
+
+    @field_validator("names")
+    @classmethod
+    def _valid_names(cls, values: list[str]) -> list[str]:
+        return _names(values)
+
+    def expanded(self) -> Iterator[str]:
+        for name in self.names:
+            for form in self.forms:
+                yield form.replace(PLACEHOLDER, name)
+
+
+class OrganisationList(BaseModel):
+    """The file: names as written, groups of names with their forms, and names to keep."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organisations: list[str] = Field(default_factory=list)
+    groups: list[OrganisationGroup] = Field(default_factory=list)
+    capitalised_only: list[str] = Field(default_factory=list)
+    not_organisations: list[str] = Field(default_factory=list)
+
+    @field_validator("organisations", "capitalised_only", "not_organisations")
+    @classmethod
+    def _valid_names(cls, values: list[str]) -> list[str]:
+        return _names(values)
+
+    def all_names(self) -> list[str]:
+        expanded = (name for group in self.groups for name in group.expanded())
+        return list(dict.fromkeys([*self.organisations, *expanded]))
+
+
+def load_organisations(path: Path = DEFAULT_ORGANISATIONS) -> OrganisationList:
+    """Read and validate a list; any problem is a ContentError naming the file and field."""
+    return load_yaml_model(path, OrganisationList)
+
+
+# --------------------------------------------------------------------------- words
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int  # without a possessive ending
+    key: str
+    capitalised: bool
+    possessive: bool
+
+
+def _words(text: str, start: int = 0, end: int | None = None) -> list[_Word]:
+    found: list[_Word] = []
+    for match in ORG_TOKEN.finditer(text, start, len(text) if end is None else end):
+        word = match.group()
+        cut = 2 if len(word) > 2 and word.endswith(POSSESSIVE_ENDINGS) else 0
+        key = AND if word == AMPERSAND else name_key(word[: len(word) - cut])
+        found.append(_Word(match.start(), match.end() - cut, key, word[:1].isupper(), cut > 0))
+    return found
+
+
+def _joined(text: str, left: _Word, right: _Word) -> bool:
+    gap = text[left.end : right.start]
+    if left.possessive:
+        gap = gap[2:]  # the "'s" ending sits between the two words
+    return bool(ORG_GAP.match(gap))
+
+
+def _keys(name: str) -> tuple[str, ...]:
+    return tuple(word.key for word in _words(name))
+
+
+# --------------------------------------------------------------------------- the list
+
+
+class _Node:
+    """One word of the trie of listed names; ``complete`` when a name ends here."""
+
+    __slots__ = ("children", "complete")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.complete = False
+
+
+class OrganisationIndex:
+    """Listed names in a trie of words; immutable once built, so safe across threads.
+
+    Lookup walks the text's words once, so its cost grows with the text, not the list.
+    """
+
+    def __init__(self, organisations: OrganisationList) -> None:
+        self._capitalised_first = frozenset(
+            keys[0] for keys in map(_keys, organisations.capitalised_only) if keys
+        )
+        self._root = _Node()
+        self.size = 0
+        for name in organisations.all_names():
+            node = self._root
+            for key in _keys(name):
+                node = node.children.setdefault(key, _Node())
+            if node is not self._root and not node.complete:
+                node.complete = True
+                self.size += 1
+
+    def find(self, text: str) -> list[Span]:
+        words = _words(text)
+        spans: list[Span] = []
+        index = 0
+        while index < len(words):
+            length = self._match_at(text, words, index)
+            if length:
+                spans.append((words[index].start, words[index + length - 1].end))
+                index += length
+            else:
+                index += 1
+        return spans
+
+    def _match_at(self, text: str, words: list[_Word], index: int) -> int:
+        """How many words from ``index`` make the longest listed name (0 if none)."""
+        first = words[index]
+        if first.key in self._capitalised_first and not first.capitalised:
+            return 0
+        node = self._root.children.get(first.key)
+        best = 0
+        position = index
+        while node is not None:
+            if node.complete:
+                best = position - index + 1
+            word = words[position]
+            position += 1
+            if word.possessive or position >= len(words):
+                break
+            if not _joined(text, word, words[position]):
+                break
+            node = node.children.get(words[position].key)
+        return best
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+class ShapeFinder:
+    """Names that are not listed, recognised by their shape (see the module docstring)."""
+
+    def __init__(self, shapes: OrganisationShapes, *, stop_words: Collection[str]) -> None:
+        self._endings = phrases(shapes.endings, ignore_case=False)
+        self._prefixes = phrases(shapes.prefixes, ignore_case=False)
+        stops = frozenset(name_key(word) for word in stop_words)
+        self._generic = frozenset(shapes.generic_words) | stops
+        self._leading = frozenset(shapes.lead_words) | stops
+        self._joiners = frozenset(AND if j == AMPERSAND else j for j in shapes.joiners)
+        self._role_endings = frozenset(shapes.role_endings)
+        self._role_words = frozenset(shapes.role_words)
+        self._place_after = frozenset(shapes.place_after)
+
+    def find(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        previous_end = 0  # a name never reaches back past the previous ending
+        for match in self._endings.finditer(text):
+            found = list(self._ending(text, match, previous_end))
+            if found:
+                spans.extend(found)
+            elif spans and self._continues(text, spans[-1], match):
+                spans[-1] = (spans[-1][0], _without_possessive(text, spans[-1][0], match.end()))
+            previous_end = match.end()
+        spans.extend(
+            span for match in self._prefixes.finditer(text) for span in self._prefix(text, match)
+        )
+        return spans
+
+    def _ending(self, text: str, match: re.Match[str], earliest: int) -> Iterator[Span]:
+        ending = match.group()
+        after = _words(text, match.end(), min(len(text), match.end() + 40))[:1]
+        if ending in self._role_endings and after and after[0].key in self._role_words:
+            return
+        words = self._name_words(text, max(earliest, match.start() - LOOK_BACK), match.start())
+        if not words:
+            return
+        end = match.end()
+        if ending in self._place_after and after and self._is_place(text, match.end(), after[0]):
+            end = after[0].end
+        yield words[0].start, _without_possessive(text, words[0].start, end)
+
+    @staticmethod
+    def _continues(text: str, span: Span, match: re.Match[str]) -> bool:
+        """One ending right after a name found before: "Borsetshire Hospitals NHS Trust"."""
+        return span[1] <= match.start() and bool(ORG_GAP.match(text[span[1] : match.start()]))
+
+    def _name_words(self, text: str, after: int, before: int) -> list[_Word]:
+        """The words of the name between ``after`` and ``before``, or [] if not specific."""
+        window = _words(text, after, before)
+        name: list[_Word] = []
+        following: int = before
+        for word in reversed(window):
+            gap = text[word.end + (2 if word.possessive else 0) : following]
+            if len(name) >= MAX_NAME_WORDS or not ORG_GAP.match(gap):
+                break
+            if not word.capitalised and word.key not in self._joiners:
+                break
+            name.insert(0, word)
+            following = word.start
+        while name and (name[0].key in self._joiners or name[0].key in self._leading):
+            name.pop(0)
+        if not any(word.key not in self._generic and word.capitalised for word in name):
+            return []
+        return name
+
+    def _prefix(self, text: str, match: re.Match[str]) -> Iterator[Span]:
+        words = _words(text, match.end(), min(len(text), match.end() + LOOK_BACK))
+        name: list[_Word] = []
+        previous_end = match.end()
+        for word in words:
+            if not ORG_GAP.match(text[previous_end : word.start]):
+                break
+            if not word.capitalised and word.key not in self._joiners:
+                break
+            name.append(word)
+            previous_end = word.end
+            if word.possessive:
+                break
+        while name and name[-1].key in self._joiners:
+            name.pop()
+        if any(word.key not in self._generic for word in name):
+            yield match.start(), name[-1].end
+
+    def _is_place(self, text: str, end: int, word: _Word) -> bool:
+        return (
+            word.capitalised
+            and not word.possessive
+            and word.key not in self._generic
+            and word.key not in self._leading
+            and bool(ORG_GAP.match(text[end : word.start]))
+            and word.start - end <= 2
+        )
+
+
+def _without_possessive(text: str, start: int, end: int) -> int:
+    for ending in POSSESSIVE_ENDINGS:
+        if text.endswith(ending, start, end):
+            return end - len(ending)
+    return end
+
+
+class OrganisationFinder:
+    """The list and the shapes together, minus the names that are never organisations."""
+
+    def __init__(
+        self,
+        organisations: OrganisationList,
+        shapes: OrganisationShapes,
+        *,
+        stop_words: Collection[str],
+    ) -> None:
+        self.index = OrganisationIndex(organisations)
+        self.shapes = ShapeFinder(shapes, stop_words=stop_words)
+        self._kept = frozenset(_keys(name) for name in organisations.not_organisations)
+
+    def find_listed(self, text: str) -> list[Span]:
+        return [span for span in self.index.find(text) if not self._is_kept(text, span)]
+
+    def find_shaped(self, text: str) -> list[Span]:
+        return [span for span in self.shapes.find(text) if not self._is_kept(text, span)]
+
+    def _is_kept(self, text: str, span: Span) -> bool:
+        keys = tuple(word.key for word in _words(text, *span))
+        return any(keys[i:] in self._kept for i in range(min(len(keys), 2)))

@@ -1,0 +1,140 @@
+"""Organisation names: the configurable list, shapes, what is kept, and the list's file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.datafiles import ContentError
+from bot.privacy.organisations import DEFAULT_ORGANISATIONS, load_organisations
+from bot.privacy.scrub import Scrubber
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("organisations"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Leeds Teaching Hospitals NHS Trust",
+        "leeds teaching hospitals",
+        "LEEDS TEACHING HOSPITALS",
+        "Barts Health",
+        "Oxleas",
+        "Tees, Esk and Wear Valleys",
+        "Guy's and St Thomas' NHS Foundation Trust",
+        "Guys & St Thomas",
+        "kirklees council",
+        "Stockport Metropolitan Borough Council",
+        "London Borough of Tower Hamlets",
+        "west yorkshire icb",
+        "NHS Lancashire and South Cumbria Integrated Care Board",
+        "Frimley ICS",
+        "NHS Greater Manchester",
+        "Whipps Cross",
+        "Leicester Royal Infirmary",
+        "Stoke-on-Trent City Council",
+    ],
+)
+def test_listed_organisations_are_replaced_in_any_case(scrubber: Scrubber, name: str) -> None:
+    assert scrubber.scrub(f"I work with {name} now") == "I work with <ORG> now"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Parkside Surgery",
+        "Elmwood Medical Centre",
+        "Hillside Health Centre",
+        "Beech House Practice",
+        "Central Bradford PCN",
+        "Widnes Primary Care Network",
+        "Bradford Districts CCG",
+        "Vale of York CCG",
+        "Borsetshire County Council",
+        "Ambridge Parish Council",
+        "Felpersham Hospital",
+        "St Agatha's Hospice",
+        "Borsetshire NHS Foundation Trust",
+        "Borsetshire Teaching Hospitals NHS Trust",
+        "Felpersham and Borchester Hospitals Trust",
+        "Newcastle upon Tyne Hospitals NHS Foundation Trust",
+        "BSol ICB",
+        "Royal Borough of Felpersham",
+    ],
+)
+def test_organisation_shaped_names_are_replaced(scrubber: Scrubber, name: str) -> None:
+    assert scrubber.scrub(f"I met {name} today") == "I met <ORG> today"
+
+
+def test_a_possessive_stays_and_a_place_after_a_hospital_joins_it(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Kirklees Council's plan") == "<ORG>'s plan"
+    assert scrubber.scrub("at Queen Elizabeth Hospital Birmingham.") == "at <ORG>."
+    assert scrubber.scrub("Thanks Parkside Surgery for hosting") == "Thanks <ORG> for hosting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the trust, the council, our ICB and the PCN all agreed",
+        "Full Council votes on the budget next week",
+        "the County Council elections are in May",
+        "General Practice is under enormous pressure",
+        "Best Practice is to do a quality impact assessment first",
+        "the Practice Manager forum meets monthly",
+        "Day Surgery is running at 60% capacity",
+        "our Hospital at Home service has 40 beds",
+        "the Community Hospital beds are full",
+        "the Integrated Care Board meets in public",
+        "NHS England and NHS Providers wrote to the CQC",
+        "General Medical Council and Nursing and Midwifery Council guidance",
+        "the Nuffield Trust and the Wellcome Trust",
+        "STP and ICS leaders met",
+        "reading council papers all day",
+        "the Health and Wellbeing Board signed off the JSNA",
+    ],
+)
+def test_generic_and_national_bodies_are_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_an_organisation_beats_a_given_name_inside_it(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("George Eliot Hospital and St Mary's Hospital") == "<ORG> and <ORG>"
+
+
+def test_the_list_is_configurable(tmp_path: Path) -> None:
+    own = tmp_path / "orgs.yaml"
+    own.write_text(
+        "organisations: [Ambridge Community Hub, Borchester Vets]\n"
+        "groups:\n"
+        "  - forms: ['{} Council', '{} ICB']\n"
+        "    names: [Borsetshire]\n"
+        "not_organisations: [Felpersham Trust]\n",
+        encoding="utf-8",
+    )
+    scrubber = Scrubber(data_dir=tmp_path, organisations_path=own)
+    text = "borchester vets, Ambridge Community Hub and borsetshire icb"
+    assert scrubber.scrub(text) == "<ORG>, <ORG> and <ORG>"
+    # The deployment's file replaces the default list; shapes still apply.
+    assert scrubber.scrub("oxleas and barts health") == "oxleas and barts health"
+    assert scrubber.scrub("Oxleas NHS Foundation Trust") == "<ORG>"
+    assert scrubber.scrub("the Felpersham Trust") == "the Felpersham Trust"
+    assert Scrubber(data_dir=tmp_path).scrub("oxleas") == "<ORG>"
+
+
+def test_a_bad_organisation_list_is_refused_with_its_path(tmp_path: Path) -> None:
+    bad = tmp_path / "orgs.yaml"
+    bad.write_text("groups:\n  - forms: ['Council']\n    names: [Leeds]\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"orgs\.yaml: groups\.0\.forms"):
+        Scrubber(data_dir=tmp_path, organisations_path=bad)
+    with pytest.raises(ContentError, match=r"missing\.yaml: file: not found"):
+        load_organisations(tmp_path / "missing.yaml")
+
+
+def test_the_default_list_is_big_and_valid() -> None:
+    organisations = load_organisations(DEFAULT_ORGANISATIONS)
+    assert len(organisations.all_names()) >= 300
+    assert organisations.not_organisations
