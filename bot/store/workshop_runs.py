@@ -42,6 +42,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    delete,
     select,
     update,
 )
@@ -311,7 +312,9 @@ class WorkshopStore:
             )
             return None if row is None else _run(row)
 
-    def runs(self, statuses: Collection[RunStatus] = ACTIVE, mode: str | None = None) -> list[RunRecord]:
+    def runs(
+        self, statuses: Collection[RunStatus] = ACTIVE, mode: str | None = None
+    ) -> list[RunRecord]:
         query = select(WorkshopRunRow).where(WorkshopRunRow.status.in_(list(statuses)))
         if mode is not None:
             query = query.where(WorkshopRunRow.mode == mode)
@@ -608,9 +611,7 @@ class WorkshopStore:
         )
         with self.sessions() as session:
             rows = session.scalars(query)
-            return [
-                self._record(row) for row in rows if (row.step_id, row.participant) in wanted
-            ]
+            return [self._record(row) for row in rows if (row.step_id, row.participant) in wanted]
 
     def answered_keys(self, run_id: int, step_id: str) -> set[str]:
         with self.sessions() as session:
@@ -646,6 +647,37 @@ class WorkshopStore:
                     )
                 )
             )
+
+    def forget(self, participant: str) -> int:
+        """Delete everything of one person's in every run (named and anonymous answers, found
+        by recomputing their keys; registrations; reminder claims); the number of rows."""
+        deleted = 0
+        with self.sessions() as session:
+            steps_by_run: dict[int, set[str]] = {}
+            for table in (WorkshopAnswerRow, WorkshopReminderRow):
+                for run_id, step_id in session.execute(
+                    select(table.run_id, table.step_id).distinct()
+                ):
+                    steps_by_run.setdefault(run_id, set()).add(step_id)
+            keys_by_run = {
+                run_id: {participant}
+                | {self.participant_key(run_id, step_id, participant, True) for step_id in steps}
+                for run_id, steps in steps_by_run.items()
+            }
+            for run_id, keys in keys_by_run.items():
+                for table in (WorkshopAnswerRow, WorkshopReminderRow):
+                    result = session.execute(
+                        delete(table).where(table.run_id == run_id, table.participant.in_(keys))
+                    )
+                    deleted += _rowcount(result)
+            result = session.execute(
+                delete(WorkshopParticipantRow).where(
+                    WorkshopParticipantRow.participant == participant
+                )
+            )
+            deleted += _rowcount(result)
+            session.commit()
+        return deleted
 
     def claim_reminder(self, run_id: int, step_id: str, participant_key: str) -> bool:
         """True for the one caller that should send this reminder, however many ask."""
