@@ -123,6 +123,13 @@ class Coach:
             ),
         )
 
+    def add_directory_names(self, names: list[str]) -> None:
+        """People's names (e.g. the Slack directory) for every scrubber the coach uses."""
+        if self.collector is not None:
+            self.collector.add_names(names)
+        if self.polisher is not None and self.polisher.scrubber is not None:
+            self.polisher.scrubber.add_names(names)
+
     def new_conversation(self, user: str, channel: str = "cli") -> None:
         self.store.start_new(self.store.user_id(user), channel)
 

@@ -44,7 +44,7 @@ class ThemeCollector:
         self.notes = notes
         self._make_scrubber = scrubber
         self._scrubber: Scrubber | None = None
-        self._names: list[str] = []
+        self._names: set[str] = set()
         self._lock = threading.Lock()
 
     @property
@@ -58,9 +58,9 @@ class ThemeCollector:
 
     def add_names(self, names: Iterable[str]) -> None:
         """People's names to remove (e.g. the Slack directory), now or when first built."""
-        names = list(names)
         with self._lock:
-            self._names.extend(names)
+            names = [n for n in names if n not in self._names]
+            self._names.update(names)
             scrubber = self._scrubber
         if scrubber is not None:
             scrubber.add_names(names)

@@ -2,8 +2,9 @@
 `anchor bench slack` and the tests. Nothing here talks to the real Slack.
 
 `FakeSlack` answers the Web API methods Anchor uses (auth.test, chat.postMessage, chat.update,
-conversations.open, users.info, views.publish, views.open, the files upload steps, the
-assistant methods, and response_url posts), records every call, and can be scripted per method
+conversations.open, users.info, users.list (paged), usergroups.users.list, views.publish,
+views.open, the files upload steps, the streaming methods, the assistant methods, and
+response_url posts), records every call, and can be scripted per method
 to answer 429 with Retry-After, 500, an `ok: false` error, or slowly.
 """
 
@@ -66,6 +67,8 @@ class FakeSlack:
         self.timezones = timezones or {}
         self.socket_url = ""  # what apps.connections.open hands out (a Socket Mode test server)
         self.uploads: dict[str, bytes] = {}
+        self.directory: list[dict[str, Any]] = []  # users.list members, two to a page
+        self.groups: dict[str, list[str]] = {}  # usergroups.users.list
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -172,6 +175,20 @@ class FakeSlack:
         if method == "conversations.open":
             users = str(args.get("users", "U0"))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0].lstrip("UW")}}
+        if method == "users.list":
+            start = int(str(args.get("cursor") or "0"))
+            page = self.directory[start : start + 2]
+            more = start + 2 < len(self.directory)
+            return {
+                "ok": True,
+                "members": page,
+                "response_metadata": {"next_cursor": str(start + 2) if more else ""},
+            }
+        if method == "usergroups.users.list":
+            group = str(args.get("usergroup", ""))
+            if group not in self.groups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": self.groups[group]}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
         if method == "users.info":

@@ -22,13 +22,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
+from bot.slack import housekeeping
 from bot.slack.app import OneWorkspace, SlackConfigError, build_app, make_client, require
-from bot.slack.followups import send_due_followups
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 QUIET_AFTER_ACK = 0.5  # a listener starts within a loop tick of its ack; wait this long for it
-PRUNE_EVERY = 3600.0
 HTTP_CONNECTIONS = 100
 
 
@@ -48,23 +47,6 @@ async def check_token(client: AsyncWebClient) -> str:
             "Check the network, or SLACK_API_URL if you set it."
         ) from None
     return f"{result.get('user')} in {result.get('team')}"
-
-
-async def housekeeping(services: SlackServices, client: AsyncWebClient, interval: float) -> None:
-    """Send due follow-ups every `interval` seconds (none if it is 0); prune old delivery keys
-    every hour."""
-    last_prune = -PRUNE_EVERY
-    while True:
-        try:
-            if time.monotonic() - last_prune >= PRUNE_EVERY:
-                await services.work.run(services.stores.claims.prune)
-                last_prune = time.monotonic()
-            if interval > 0:
-                await send_due_followups(services, client)
-        except Exception as exc:
-            services.metrics.inc("errors")
-            log.error("housekeeping failed (%s)", type(exc).__name__, exc_info=True)
-        await asyncio.sleep(interval if interval > 0 else PRUNE_EVERY)
 
 
 @asynccontextmanager
@@ -90,14 +72,15 @@ async def background(
     # request for a few hundred milliseconds now and then
     gc.collect()
     gc.freeze()
-    interval = services.settings.slack_followup_interval
-    task = asyncio.create_task(housekeeping(services, api, interval))
+    tasks = housekeeping.start(services, api)
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         finished = await services.work.drain(
             services.settings.slack_shutdown_timeout, quiet=QUIET_AFTER_ACK
         )

@@ -19,6 +19,7 @@ from bot.coach.engine import Coach
 from bot.coach.leaders import Leaders
 from bot.config import Settings
 from bot.content.slack import SlackTexts, load_slack_texts
+from bot.roles import Roles
 from bot.slack.metrics import Metrics
 from bot.store.open import Stores, open_stores
 
@@ -102,6 +103,7 @@ class SlackServices:
     stores: Stores
     texts: SlackTexts
     work: Work
+    roles: Roles
     metrics: Metrics = field(default_factory=Metrics)
     conversations: KeyedLocks = field(default_factory=KeyedLocks)
 
@@ -116,6 +118,7 @@ class SlackServices:
             stores=stores,
             texts=load_slack_texts(settings.prompts_dir),
             work=Work(settings.slack_workers),
+            roles=Roles(settings.programme_team, settings.facilitators),
         )
 
     def readiness(self) -> dict[str, str]:
