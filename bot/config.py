@@ -89,6 +89,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated Slack user IDs or user-group IDs who may run workshops.",
     )
+    workshop_min_people: int = Field(
+        default=3,
+        ge=2,
+        le=100,
+        description="Fewest distinct participants behind any workshop tally or summary figure.",
+    )
     cohorts_file: Path | None = Field(
         default=None,
         description="YAML mapping each cohort name (e.g. a programme intake) to its members' "

@@ -22,6 +22,7 @@ from bot.content.slack import SlackTexts, load_slack_texts
 from bot.roles import Roles
 from bot.slack.metrics import Metrics
 from bot.store.open import Stores, open_stores
+from bot.workshops import Workshops, open_workshops
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -104,6 +105,7 @@ class SlackServices:
     texts: SlackTexts
     work: Work
     roles: Roles
+    workshops: Workshops
     metrics: Metrics = field(default_factory=Metrics)
     conversations: KeyedLocks = field(default_factory=KeyedLocks)
 
@@ -111,6 +113,14 @@ class SlackServices:
     def open(cls, settings: Settings) -> SlackServices:
         stores = open_stores(settings)
         coach = Coach.from_settings(settings, stores=stores)
+        roles = Roles(settings.programme_team, settings.facilitators)
+        workshops = open_workshops(
+            settings.prompts_dir,
+            stores.engine,
+            stores.cipher,
+            roles.is_facilitator,
+            min_people=settings.workshop_min_people,
+        )
         return cls(
             settings=settings,
             coach=coach,
@@ -118,7 +128,8 @@ class SlackServices:
             stores=stores,
             texts=load_slack_texts(settings.prompts_dir),
             work=Work(settings.slack_workers),
-            roles=Roles(settings.programme_team, settings.facilitators),
+            roles=roles,
+            workshops=workshops,
         )
 
     def readiness(self) -> dict[str, str]:

@@ -23,6 +23,7 @@ from bot.store.tables import (
     TurnRow,
     UserRow,
 )
+from bot.store.workshop_runs import WorkshopStore
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -32,6 +33,7 @@ def _iso(value: datetime | None) -> str | None:
 class DataRights:
     def __init__(self, engine: Engine, cipher: Cipher) -> None:
         self.cipher = cipher
+        self.workshops = WorkshopStore(engine, cipher)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         Base.metadata.create_all(engine)
 
@@ -48,9 +50,14 @@ class DataRights:
                 "feedback": [],
                 "flow_activity": [],
                 "theme_notes": [],
+                "workshop_answers": [],
                 "delivery_records": self._claims(session, external_id),
                 "rate_limit_windows": self._rates(session, external_id),
             }
+            data["workshop_answers"] = [
+                {"workshop": plan, "step": answer.step_id, "answer": answer.value}
+                for plan, answer in self.workshops.answers_of(external_id)
+            ]
             if user is None:
                 return data
             data["user"] = {"id": user.external_id, "created_at": _iso(user.created_at)}
@@ -146,7 +153,8 @@ class DataRights:
         return [{"window": row.window, "count": row.count} for row in rows]
 
     def forget_user(self, external_id: str) -> dict[str, int]:
-        """Delete every row about this person in one transaction; how many of each went."""
+        """Delete every row about this person (one transaction for their own rows, one for
+        their workshop answers); how many of each went."""
         with self.sessions() as session:
             user_id = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
             deleted: dict[str, int] = {}
@@ -176,7 +184,8 @@ class DataRights:
                 session.execute(delete(UserRow).where(UserRow.id == user_id))
             deleted["user"] = 0 if user_id is None else 1
             session.commit()
-            return deleted
+        deleted["workshop_answers"] = self.workshops.forget(external_id)
+        return deleted
 
 
 def _count(session: Session, table: type[Base], condition: Any) -> int:

@@ -648,22 +648,43 @@ class WorkshopStore:
                 )
             )
 
+    def _keys_by_run(self, session: Session, participant: str) -> dict[int, set[str]]:
+        """Every key one person's rows could be under, run by run (named, and each step's
+        anonymous key recomputed)."""
+        steps_by_run: dict[int, set[str]] = {}
+        for table in (WorkshopAnswerRow, WorkshopReminderRow):
+            for run_id, step_id in session.execute(select(table.run_id, table.step_id).distinct()):
+                steps_by_run.setdefault(run_id, set()).add(step_id)
+        return {
+            run_id: {participant}
+            | {self.participant_key(run_id, step_id, participant, True) for step_id in steps}
+            for run_id, steps in steps_by_run.items()
+        }
+
+    def answers_of(self, participant: str) -> list[tuple[str, AnswerRecord]]:
+        """(plan id, answer) for every answer this person gave, anonymous ones included (for
+        their own data export)."""
+        found: list[tuple[str, AnswerRecord]] = []
+        with self.sessions() as session:
+            for run_id, keys in sorted(self._keys_by_run(session, participant).items()):
+                plan = session.scalar(
+                    select(WorkshopRunRow.plan_id).where(WorkshopRunRow.id == run_id)
+                )
+                rows = session.scalars(
+                    select(WorkshopAnswerRow).where(
+                        WorkshopAnswerRow.run_id == run_id,
+                        WorkshopAnswerRow.participant.in_(sorted(keys)),
+                    )
+                )
+                found += [(str(plan), self._record(row)) for row in rows]
+        return found
+
     def forget(self, participant: str) -> int:
         """Delete everything of one person's in every run (named and anonymous answers, found
         by recomputing their keys; registrations; reminder claims); the number of rows."""
         deleted = 0
         with self.sessions() as session:
-            steps_by_run: dict[int, set[str]] = {}
-            for table in (WorkshopAnswerRow, WorkshopReminderRow):
-                for run_id, step_id in session.execute(
-                    select(table.run_id, table.step_id).distinct()
-                ):
-                    steps_by_run.setdefault(run_id, set()).add(step_id)
-            keys_by_run = {
-                run_id: {participant}
-                | {self.participant_key(run_id, step_id, participant, True) for step_id in steps}
-                for run_id, steps in steps_by_run.items()
-            }
+            keys_by_run = self._keys_by_run(session, participant)
             for run_id, keys in keys_by_run.items():
                 for table in (WorkshopAnswerRow, WorkshopReminderRow):
                     result = session.execute(

@@ -156,6 +156,7 @@ def test_forget_leaves_no_row_behind_and_spares_others(
         "delivery_records": 1,
         "rate_limit_windows": 1,
         "user": 1,
+        "workshop_answers": 0,
     }
     assert rows_mentioning(stores.engine, uid, user, conversations) == []
     assert leaders.export_user_data(other)["conversations"]  # someone else's data is intact
@@ -163,6 +164,7 @@ def test_forget_leaves_no_row_behind_and_spares_others(
         "delivery_records": 0,
         "rate_limit_windows": 0,
         "user": 0,
+        "workshop_answers": 0,
     }
 
 

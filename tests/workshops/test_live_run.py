@@ -10,10 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bot.store.conversations import make_engine
+from bot.store.crypto import Cipher
 from bot.store.workshop_runs import WorkshopStore
 from bot.workshops import StepClosed, Workshops, render_summary
 from bot.workshops.models import AnswerValue, RunSummary, StepSummary
-from tests.workshops.conftest import FACILITATOR, T0, Factory
+from tests.workshops.conftest import FACILITATOR, PLANS, T0, Factory, is_facilitator
 
 PLAN = "compassionate-leadership-in-practice"
 CHANNEL = "C0WORKSHOP"
@@ -260,3 +262,26 @@ def check_database(store: WorkshopStore, run_id: int) -> None:
             assert not any(answer.encode()[:20] in bytes(blob) for answer in FREE_TEXT)
     # the same person's keys differ from step to step: anonymous answers cannot be chained
     assert all(len(steps) == 1 for steps in keys.values())
+
+
+def test_my_data_and_forget_me_cover_named_and_anonymous_answers(db_url: str, key: bytes) -> None:
+    from bot.store.rights import DataRights
+
+    engine = make_engine(db_url)
+    service = Workshops(WorkshopStore(engine, Cipher(key)), PLANS, is_facilitator=is_facilitator)
+    rights = DataRights(engine, Cipher(key))
+    service.start(FACILITATOR, CHANNEL, PLAN, now=T0)
+    service.answer(P1, CHANNEL, "first-two-minutes", "I listen before I speak", now=T0)
+    service.answer(P2, CHANNEL, "first-two-minutes", "I check the agenda", now=T0)
+    service.next(FACILITATOR, CHANNEL, now=T0 + timedelta(minutes=10))
+    service.answer(P1, CHANNEL, "behaviour-skipped", ATTENDING, now=T0 + timedelta(minutes=11))
+
+    mine = rights.export_user_data(P1)["workshop_answers"]
+    assert {(a["step"], str(a["answer"])) for a in mine} == {
+        ("first-two-minutes", "I listen before I speak"),
+        ("behaviour-skipped", ATTENDING),  # anonymous, yet found for its own author
+    }
+    assert rights.forget_user(P1)["workshop_answers"] >= 2
+    assert rights.export_user_data(P1)["workshop_answers"] == []
+    assert len(rights.export_user_data(P2)["workshop_answers"]) == 1  # others untouched
+    engine.dispose()
