@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -66,6 +66,11 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
+REPORT_FORMATS: dict[str, Literal["html", "csv", "json"]] = {
+    "html": "html",
+    "csv": "csv",
+    "json": "json",
+}
 UserOption = Annotated[
     str | None, typer.Option("--user", help="Who is talking (default: your login).")
 ]
@@ -535,6 +540,63 @@ def feedback_export() -> None:
             )
             + "\n"
         )
+
+
+@app.command()
+def themes(
+    since: Annotated[
+        str, typer.Option(help="The period: days or weeks up to today, e.g. 30d.")
+    ] = "30d",
+    cohort: Annotated[
+        str | None, typer.Option(help="Only this cohort (ANCHOR_COHORTS_FILE).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, csv or json.")] = "html",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the report here (default: standard output).")
+    ] = None,
+) -> None:
+    """Anonymised themes and engagement across leaders who chose to contribute, for the
+    programme team: counts of people, never text; nothing behind fewer than ANCHOR_MIN_COHORT
+    leaders. Every report is written to the audit log."""
+    from datetime import UTC, datetime
+
+    from bot.knowledge.index import KnowledgeIndex
+    from bot.knowledge.retrieve import Retriever
+    from bot.programme.report import render
+    from bot.programme.service import Refused, open_programme
+    from bot.roles import Roles
+    from bot.store.open import open_stores
+
+    if fmt not in REPORT_FORMATS:
+        raise UserError("--format must be html, csv or json")
+    cfg = settings()
+    with progress_bar(True) as update:
+        index = KnowledgeIndex(cfg.knowledge_dir, cfg.index_dir, chroma_url=cfg.chroma_url)
+        retriever = Retriever.open(index, update)
+        roles = Roles(cfg.programme_team, cfg.facilitators)
+        programme = open_programme(cfg, open_stores(cfg), retriever, roles)
+        try:
+            report = programme.report(
+                default_user(None),
+                since,
+                cohort,
+                purpose="export",
+                detail={"format": fmt},
+                progress=update,
+            )
+        except Refused as refusal:
+            raise UserError(refusal.message) from None
+    titles = {card_id: card.meta.title for card_id, card in retriever.cards.items()}
+    words = programme.texts.report
+    text = render(report, REPORT_FORMATS[fmt], words, titles, cfg.prompts_dir, datetime.now(UTC))
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    out_file.write_text(text, encoding="utf-8")
+    err.print(
+        f"Wrote {out_file}: {len(report.themes.themes)} theme(s) from "
+        f"{report.themes.total_people} leaders, {report.window.label}."
+    )
 
 
 @maintenance_app.command("purge")

@@ -8,7 +8,7 @@ out under a keyed pseudonym, never the leader's identity. Only leaders whose cur
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Engine, delete, func, select
@@ -68,7 +68,7 @@ class NoteStore:
         return [
             Note(
                 leader=self.cipher.pseudonym(f"leader:{user_id}"),
-                at=at,
+                at=at if at.tzinfo is not None else at.replace(tzinfo=UTC),
                 text=self.cipher.decrypt(text_enc),
             )
             for user_id, at, text_enc in rows

@@ -13,6 +13,7 @@ from bot.store.claims import ClaimStore
 from bot.store.consent import ConsentStore
 from bot.store.conversations import ConversationStore, make_engine
 from bot.store.crypto import Cipher, load_or_create_key
+from bot.store.engagement import EngagementStore
 from bot.store.feedback import FeedbackStore
 from bot.store.goals import GoalStore
 from bot.store.notes import NoteStore
@@ -33,6 +34,7 @@ class Stores:
     activity: ActivityStore
     notes: NoteStore
     audit: AuditLog
+    engagement: EngagementStore
     retention: Retention
     cipher: Cipher
     engine: Engine
@@ -59,6 +61,7 @@ def open_stores(settings: Settings) -> Stores:
         activity=ActivityStore(engine),
         notes=NoteStore(engine, cipher),
         audit=AuditLog(engine),
+        engagement=EngagementStore(engine, cipher),
         retention=Retention(engine, claims),
         cipher=cipher,
         engine=engine,
