@@ -165,13 +165,18 @@ def _themes(
         )
         pairs = [(theme_name(t), t.people, t.previous_people) for t in themes.themes]
         pairs += [(theme_name(t), 0, t.previous_people) for t in themes.faded]
-        out.append(
-            f"<figure><figcaption>{escape(words.chart_trends)}</figcaption>"
-            + paired_bars(
-                "chart-trends", words.chart_trends, pairs, words.this_period, words.previous_period
+        if any(before is not None for _, _, before in pairs):
+            out.append(
+                f"<figure><figcaption>{escape(words.chart_trends)}</figcaption>"
+                + paired_bars(
+                    "chart-trends",
+                    words.chart_trends,
+                    pairs,
+                    words.this_period,
+                    words.previous_period,
+                )
+                + "</figure>"
             )
-            + "</figure>"
-        )
         trend_words = words.trends.model_dump()
         rows = [
             [
