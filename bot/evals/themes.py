@@ -327,6 +327,9 @@ class ThemesEvalReport(BaseModel):
     pii_planted: int
     pii_surviving_scrub: int = Field(description="planted strings still in the scrubbed texts")
     pii_leaks: list[str] = Field(default_factory=list, description="planted strings in output")
+    format_leaks: dict[str, list[str]] = Field(
+        default_factory=dict, description="planted strings in each rendered format"
+    )
     verbatim_leaks: int
     pseudonym_leaks: int
     sub_threshold_themes: int
@@ -341,10 +344,36 @@ def _contains(haystack: str, needle: str) -> bool:
     return re.search(pattern, haystack.lower()) is not None
 
 
-def leaks(report: ThemeReport, planted: Sequence[str]) -> list[str]:
-    """Planted strings found (case-insensitive, as whole words) in the report's JSON."""
-    text = report.model_dump_json()
+def leaks(report: ThemeReport, planted: Sequence[str], text: str | None = None) -> list[str]:
+    """Planted strings found (case-insensitive, as whole words) in the report's JSON (or in
+    `text`, the report as rendered)."""
+    text = report.model_dump_json() if text is None else text
     return sorted({p for p in planted if p and _contains(text, p)})
+
+
+def rendered(report: ThemeReport, prompts_dir: Path) -> dict[str, str]:
+    """The report as the programme team receives it: JSON, CSV and HTML (bot/programme)."""
+    from bot.programme.report import render
+    from bot.programme.service import Engagement, ProgrammeReport
+    from bot.programme.texts import load_programme_texts
+    from bot.programme.windows import Window
+
+    start = report.window_start or WINDOW_START
+    end = report.window_end or start + timedelta(days=WINDOW_DAYS)
+    window = Window(start=start, end=end, days=max(1, (end - start).days))
+    empty = Engagement(
+        window_start=start,
+        window_end=end,
+        cohort=report.cohort,
+        min_people=report.min_people,
+        active_by_week=[],
+        flows=[],
+        most_used=[],
+        cards=[],
+    )
+    full = ProgrammeReport(window=window, themes=report, engagement=empty)
+    words = load_programme_texts(prompts_dir).report
+    return {fmt: render(full, fmt, words, {}, prompts_dir, end) for fmt in ("json", "csv", "html")}
 
 
 def verbatim_leaks(report: ThemeReport, texts: Sequence[str]) -> int:
@@ -500,6 +529,10 @@ def run_themes_eval(
         pii_planted=len(planted),
         pii_surviving_scrub=sum(_contains(scrubbed_text, p) for p in planted),
         pii_leaks=leaks(report, planted),
+        format_leaks={
+            fmt: leaks(report, planted, text)
+            for fmt, text in rendered(report, PROJECT_ROOT / "prompts").items()
+        },
         verbatim_leaks=verbatim_leaks(report, [m.text for m in messages]),
         pseudonym_leaks=len(leaks(report, sorted({m.leader for m in messages}))),
         sub_threshold_themes=sum(t.people < min_people for t in report.themes)
@@ -530,6 +563,8 @@ def format_themes_report(result: ThemesEvalReport) -> str:
         f"planted PII strings                     {result.pii_planted} "
         f"({result.pii_surviving_scrub} survive the scrubber; the engine must keep them out)",
         f"planted PII strings in the report       {len(result.pii_leaks)}",
+        "planted PII strings per format          "
+        + ", ".join(f"{fmt} {len(found)}" for fmt, found in result.format_leaks.items()),
         f"verbatim messages in the report         {result.verbatim_leaks}",
         f"pseudonyms in the report                {result.pseudonym_leaks}",
         f"themes under {result.min_people} people                  {result.sub_threshold_themes}",

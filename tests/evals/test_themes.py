@@ -73,6 +73,8 @@ def test_the_engine_recovers_the_planted_themes_better_than_the_baseline(
 def test_no_planted_pii_text_or_small_group_reaches_the_report(result: ThemesEvalReport) -> None:
     assert result.pii_surviving_scrub > 0  # so the engine's own rules were tested too
     assert result.pii_leaks == []
+    assert set(result.format_leaks) == {"json", "csv", "html"}
+    assert all(found == [] for found in result.format_leaks.values())
     assert result.verbatim_leaks == 0
     assert result.pseudonym_leaks == 0
     assert result.sub_threshold_themes == 0
