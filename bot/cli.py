@@ -444,14 +444,18 @@ def eval_style(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
 def bench(
     ctx: typer.Context,
     turns: Annotated[int, typer.Option(help="Turns to time (at least 500 for the report).")] = 500,
+    themes_messages: Annotated[
+        int, typer.Option(min=0, help="Messages for the themes timing (0 skips it).")
+    ] = 100_000,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Index build time, `anchor ask` cold start, per-turn latency and peak memory."""
+    """Index build time, `anchor ask` cold start, per-turn latency, peak memory, scrubbing
+    rate, and themes for 100,000 messages."""
     if ctx.invoked_subcommand is not None:
         return
     from bot.evals.bench import run_bench
 
-    result = run_bench(settings(), turns=turns)
+    result = run_bench(settings(), turns=turns, themes_messages=themes_messages)
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
 
 
