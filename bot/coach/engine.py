@@ -123,6 +123,10 @@ class Coach:
             ),
         )
 
+    def directory_names(self) -> frozenset[str]:
+        """The people's names the scrubbers know from the directory (never shown anywhere)."""
+        return self.collector.names if self.collector is not None else frozenset()
+
     def add_directory_names(self, names: list[str]) -> None:
         """People's names (e.g. the Slack directory) for every scrubber the coach uses."""
         if self.collector is not None:

@@ -56,6 +56,11 @@ class ThemeCollector:
                 self._scrubber.add_names(self._names)
             return self._scrubber
 
+    @property
+    def names(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._names)
+
     def add_names(self, names: Iterable[str]) -> None:
         """People's names to remove (e.g. the Slack directory), now or when first built."""
         with self._lock:

@@ -190,6 +190,19 @@ class AssistantTexts(Strict):
     prompts: list[SuggestedPrompt] = Field(min_length=1, max_length=4)
 
 
+class ProgrammeSlackTexts(Strict):
+    """Programme team surfaces: `/anchor themes` and the App Home summary."""
+
+    preparing: Plain
+    sent: Plain
+    home_heading: Plain
+    home_intro: Annotated[Text, only("people", "period", "k")]
+    home_item: Annotated[Text, only("keywords", "people", "trend")]
+    home_none: Annotated[Text, only("k")]
+    report_button: Annotated[Button, only()]
+    file_comment: Annotated[Text, only("period", "people")]
+
+
 class SlackTexts(Strict):
     privacy: PrivacyTexts
     conversation: ConversationTexts
@@ -200,6 +213,7 @@ class SlackTexts(Strict):
     home: HomeTexts
     followup: FollowupTexts
     assistant: AssistantTexts
+    programme: ProgrammeSlackTexts
 
 
 def load_slack_texts(prompts_dir: Path) -> SlackTexts:

@@ -28,7 +28,6 @@ from bot.evals.retrieval import DEFAULT_SET as RETRIEVAL_SET
 from bot.evals.retrieval import load_items as load_questions
 from bot.evals.safety import DEFAULT_SET as SAFETY_SET
 from bot.evals.safety import load_items as load_safety
-from bot.evals.themes import bench_themes
 
 FOLLOWUPS = [
     "tell me more",
@@ -156,7 +155,25 @@ def cold_start(workdir: Path) -> tuple[float, float, float]:
     run = partial(subprocess.run, ask, env=env, check=True, capture_output=True)
     run()  # warm the OS file cache
     cold = statistics.median(timed(run) for _ in range(3))
-    return python, cold, rss_mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return python, cold, child_peak_mb(ask, env)
+
+
+def child_peak_mb(command: list[str], env: dict[str, str]) -> float:
+    """Peak RSS of `command` alone. It is started from a small Python wrapper: a child forked
+    straight from this (large) process would count this process's pages as its own."""
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *command],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return rss_mb(int(done.stdout.split()[-1]))
 
 
 def run_bench(settings: Settings, turns: int = 500, themes_messages: int = 100_000) -> BenchResult:
@@ -205,6 +222,8 @@ def run_bench(settings: Settings, turns: int = 500, themes_messages: int = 100_0
         ]
         peak = rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         scrub_rate, scrub_baseline = scrub_rates(local)
+    from bot.evals.themes import bench_themes  # after the coach's peak: it loads scikit-learn
+
     themes = bench_themes(themes_messages) if themes_messages else None
 
     search_p50 = percentile_ms(searches, 0.5)

@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.conversation import person
+from bot.slack.programme import home_section
 from bot.slack.services import SlackServices
 from bot.store.activity import RecentFlow
 from bot.store.consent import Consent
@@ -33,4 +34,7 @@ async def publish_home(services: SlackServices, client: AsyncWebClient, user_id:
         datetime.now(UTC).date(),
         recent=recent,
     )
+    extra = await home_section(services, user_id)
+    if extra:
+        view["blocks"] = (view["blocks"] + extra)[: blocks.MAX_VIEW_BLOCKS]
     await client.views_publish(user_id=user_id, view=view)

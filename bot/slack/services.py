@@ -19,6 +19,7 @@ from bot.coach.engine import Coach
 from bot.coach.leaders import Leaders
 from bot.config import Settings
 from bot.content.slack import SlackTexts, load_slack_texts
+from bot.programme.service import Programme, open_programme
 from bot.roles import Roles
 from bot.slack.metrics import Metrics
 from bot.store.open import Stores, open_stores
@@ -106,6 +107,7 @@ class SlackServices:
     work: Work
     roles: Roles
     workshops: Workshops
+    programme: Programme
     metrics: Metrics = field(default_factory=Metrics)
     conversations: KeyedLocks = field(default_factory=KeyedLocks)
 
@@ -121,6 +123,9 @@ class SlackServices:
             roles.is_facilitator,
             min_people=settings.workshop_min_people,
         )
+        programme = open_programme(
+            settings, stores, coach.retriever, roles, deny=coach.directory_names
+        )
         return cls(
             settings=settings,
             coach=coach,
@@ -130,6 +135,7 @@ class SlackServices:
             work=Work(settings.slack_workers),
             roles=roles,
             workshops=workshops,
+            programme=programme,
         )
 
     def readiness(self) -> dict[str, str]:
