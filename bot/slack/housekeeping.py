@@ -14,6 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.directory import GroupMembers, directory_names
 from bot.slack.followups import send_due_followups
 from bot.slack.services import SlackServices
+from bot.slack.workshops.scheduler import EVERY as WORKSHOPS_EVERY
+from bot.slack.workshops.scheduler import WorkshopScheduler
 
 log = logging.getLogger(__name__)
 Job = Callable[[], Awaitable[object]]
@@ -75,6 +77,7 @@ def jobs(services: SlackServices, client: AsyncWebClient) -> list[tuple[str, flo
         found.append(("directory", settings.directory_refresh, directory))
     if services.roles.groups:
         found.append(("role groups", GROUPS_EVERY, groups))
+    found.append(("workshops", WORKSHOPS_EVERY, WorkshopScheduler(services, client).tick))
     return found
 
 

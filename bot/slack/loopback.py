@@ -69,6 +69,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.directory: list[dict[str, Any]] = []  # users.list members, two to a page
         self.groups: dict[str, list[str]] = {}  # usergroups.users.list
+        self.members: dict[str, list[str]] = {}  # conversations.members, two to a page
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -189,6 +190,17 @@ class FakeSlack:
             if group not in self.groups:
                 return {"ok": False, "error": "no_such_subteam"}
             return {"ok": True, "users": self.groups[group]}
+        if method == "conversations.members":
+            if channel not in self.members:
+                return {"ok": False, "error": "channel_not_found"}
+            start = int(str(args.get("cursor") or "0"))
+            people = self.members[channel]
+            more = start + 2 < len(people)
+            return {
+                "ok": True,
+                "members": people[start : start + 2],
+                "response_metadata": {"next_cursor": str(start + 2) if more else ""},
+            }
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
         if method == "users.info":

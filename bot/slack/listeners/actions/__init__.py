@@ -18,9 +18,14 @@ from bot.slack.listeners.actions import (
     home_ask,
     home_pick,
     home_start,
+    home_themes,
     mention_continue,
+    workshop_answer,
+    workshop_control,
 )
+from bot.slack.programme import HOME_ACTION as HOME_THEMES
 from bot.slack.services import SlackServices
+from bot.slack.workshops import blocks as workshop_blocks
 
 
 def register(app: AsyncApp, services: SlackServices) -> None:
@@ -35,5 +40,10 @@ def register(app: AsyncApp, services: SlackServices) -> None:
     app.action(re.compile(r"^home:pick_(exercise|scenario)$"))(home_pick.handler(services))
     app.action(blocks.HOME_ASK)(home_ask.handler(services))
     app.action(blocks.HOME_AGAIN)(home_again.handler(services))
+    app.action(HOME_THEMES)(home_themes.handler(services))
     app.action(blocks.GOAL_DONE)(goal_done.handler(services))
     app.action(blocks.MENTION_CONTINUE)(mention_continue.handler(services))
+    app.action(workshop_blocks.ANSWER)(workshop_answer.handler(services))
+    app.action(re.compile(r"^workshop:(next|back|pause|resume|end|status)$"))(
+        workshop_control.handler(services)
+    )

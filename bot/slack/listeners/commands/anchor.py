@@ -1,7 +1,10 @@
-"""`/anchor [help|ask|coach|exercise|scenario|goals|privacy|my-data|forget-me]`.
+"""`/anchor [help|ask|coach|exercise|scenario|goals|privacy|my-data|forget-me|workshop|themes]`.
 
 Acknowledged at once (with the answer itself when no work is needed); anything slow continues
 after the acknowledgement. Conversations move to the leader's DM, where they stay private.
+`workshop ...` (list, preview; the facilitator's start, next, back, pause, resume, status,
+end) is acknowledged at once and carried on by bot.slack.workshops.command; `themes [period]
+[cohort]` (programme team) sends the HTML report to the DM, via bot.slack.programme.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.conversation import dm_channel, person, start_private
+from bot.slack.programme import send_report
 from bot.slack.services import SlackServices
+from bot.slack.workshops.command import workshop_command
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[None]]
@@ -55,6 +60,12 @@ def handler(services: SlackServices) -> Handler:
                 return
             await ack(text=texts.conversation.moved_to_dm)
             await start_private(services, client, user_id, message)
+        elif word == "workshop":
+            await ack()
+            await workshop_command(services, client, respond, command, rest)
+        elif word == "themes":
+            await ack(text=texts.programme.preparing)
+            await _themes(user_id, rest, respond, client)
         elif word == "forget-me":
             await ack(blocks=blocks.forget_confirm_blocks(texts))
         elif word in {"goals", "privacy", "my-data"}:
@@ -68,6 +79,22 @@ def handler(services: SlackServices) -> Handler:
                     await respond(text=texts.conversation.error)
         else:
             await ack(blocks=blocks.usage_blocks(texts, name, unknown=word))
+
+    async def _themes(
+        user_id: str, rest: str, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """For the programme team: the HTML report to their DM (the service decides)."""
+        since, _, cohort = rest.partition(" ")
+        async with services.work.tracked():
+            try:
+                _, said = await send_report(
+                    services, client, user_id, since or "30d", cohort.strip() or None
+                )
+            except Exception as exc:
+                services.metrics.inc("errors")
+                log.error("/anchor themes failed (%s)", type(exc).__name__, exc_info=True)
+                said = texts.conversation.error
+            await respond(text=said)
 
     async def _account(
         word: str, user_id: str, respond: AsyncRespond, client: AsyncWebClient
