@@ -61,6 +61,8 @@ app.add_typer(feedback_app, name="feedback")
 app.add_typer(bench_app, name="bench")
 maintenance_app = typer.Typer(help="Housekeeping: retention.", no_args_is_help=True)
 app.add_typer(maintenance_app, name="maintenance")
+workshops_app = typer.Typer(help="Facilitators' workshop plans.", no_args_is_help=True)
+app.add_typer(workshops_app, name="workshops")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -619,6 +621,47 @@ def themes(
         f"Wrote {out_file}: {len(report.themes.themes)} theme(s) from "
         f"{report.themes.total_people} leaders, {report.window.label}."
     )
+
+
+@workshops_app.command("list")
+def workshops_list() -> None:
+    """The workshop plans in prompts/workshops/: id, mode, length and title."""
+    from bot.content.workshops import load_workshop_plans
+
+    for plan in load_workshop_plans(settings().prompts_dir).values():
+        out.print(
+            f"{plan.id:<40} {plan.mode:<6} {plan.duration_minutes:>4} min  {plan.title}",
+            markup=False,
+        )
+
+
+@workshops_app.command("export")
+def workshops_export(
+    plan_id: Annotated[str, typer.Argument(help="The plan's id (see `anchor workshops list`).")],
+    fmt: Annotated[str, typer.Option("--format", help="html or markdown.")] = "html",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the guide here (default: standard output).")
+    ] = None,
+) -> None:
+    """Write a printable facilitator guide for a plan: timings, prompts, answer types, linked
+    cards."""
+    from bot.content.workshop_guide import render_guide
+    from bot.content.workshops import load_workshop_plans
+    from bot.knowledge.cards import load_cards
+
+    cfg = settings()
+    plans = load_workshop_plans(cfg.prompts_dir)
+    if plan_id not in plans:
+        raise UserError(f"no workshop plan '{plan_id}'; try one of: {', '.join(sorted(plans))}")
+    if fmt not in ("html", "markdown"):
+        raise UserError("--format must be html or markdown")
+    titles = {card.meta.id: card.meta.title for card in load_cards(cfg.knowledge_dir)}
+    guide = render_guide(plans[plan_id], titles, "html" if fmt == "html" else "markdown")
+    if out_file is None:
+        sys.stdout.write(guide)
+        return
+    out_file.write_text(guide, encoding="utf-8")
+    err.print(f"Wrote {out_file}.")
 
 
 @maintenance_app.command("purge")

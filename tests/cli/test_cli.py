@@ -199,3 +199,28 @@ def test_maintenance_purge_and_the_audit_log(env: dict[str, str]) -> None:
     assert "slack:UP1" in listed and "since=30d" in listed and "refused: too few" in listed
     lines = run(["audit", "--json", "--action", "themes.view"], env).stdout.splitlines()
     assert [json.loads(line)["actor"] for line in lines] == ["slack:UP1"]
+
+
+def test_workshops_list_and_export_a_printable_guide(env: dict[str, str], tmp_path: Path) -> None:
+    listed = run(["workshops", "list"], env).stdout
+    assert "conflict-on-the-partnership-board" in listed and "async" in listed
+    out = tmp_path / "guide.html"
+    done = run(["workshops", "export", "conflict-on-the-partnership-board", "--out", str(out)], env)
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html") or html.startswith("<!DOCTYPE html")
+    assert "Surfacing conflict rather than burying it" in html  # linked cards by title
+    markdown = run(
+        ["workshops", "export", "week-of-system-reflection", "--format", "markdown"], env
+    )
+    assert markdown.stdout.startswith("# A week of system reflection")
+    missing = run(["workshops", "export", "no-such-plan"], env)
+    assert missing.returncode == 1 and "shared-vision-across-partners" in missing.stderr
+
+
+def test_themes_report_from_the_terminal_is_refused_until_enough_leaders(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    refused = run(["themes", "--format", "json"], env)
+    assert refused.returncode == 1 and "at least 5" in refused.stderr
+    assert "refused" in run(["audit"], env).stdout

@@ -252,6 +252,8 @@ def test_slack_manifest_is_printed_and_complete(env: dict[str, str]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"chat:write", "im:history", "app_mentions:read", "commands", "files:write"} <= scopes
     assert {"users:read", "im:write", "assistant:write"} <= scopes
+    # the directory's user groups (roles) and channel members (workshop participants)
+    assert {"usergroups:read", "channels:read", "groups:read"} <= scopes
     assert all(c["url"].endswith("/slack/events") for c in commands)
     assert 174 <= len(manifest["display_information"]["long_description"]) <= 4000
 
