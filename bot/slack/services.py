@@ -20,6 +20,7 @@ from bot.coach.leaders import Leaders
 from bot.config import Settings
 from bot.content.slack import SlackTexts, load_slack_texts
 from bot.programme.service import Programme, open_programme
+from bot.programme.workshop_themes import EngineSummariser
 from bot.roles import Roles
 from bot.slack.metrics import Metrics
 from bot.store.open import Stores, open_stores
@@ -122,6 +123,9 @@ class SlackServices:
             stores.cipher,
             roles.is_facilitator,
             min_people=settings.workshop_min_people,
+            summariser=functools.partial(
+                EngineSummariser, coach.retriever.embedder, deny=coach.directory_names()
+            ),
         )
         programme = open_programme(
             settings, stores, coach.retriever, roles, deny=coach.directory_names

@@ -55,15 +55,18 @@ def open_workshops(
     is_facilitator: Callable[[str], bool],
     *,
     min_people: int = DEFAULT_MIN_PEOPLE,
+    summariser: Callable[[WordCountSummariser], FreeTextSummariser] | None = None,
 ) -> Workshops:
     """The service over the plans in `prompts_dir` (messages from there too, if it has them)."""
     texts = load_texts(prompts_dir if texts_path(prompts_dir).exists() else None)
+    words = WordCountSummariser(texts.stop_words)
     return Workshops(
         WorkshopStore(engine, cipher),
         load_workshop_plans(prompts_dir),
         is_facilitator=is_facilitator,
         texts=texts,
         min_people=min_people,
+        summariser=summariser(words) if summariser is not None else words,
     )
 
 
