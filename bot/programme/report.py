@@ -22,7 +22,8 @@ STYLE = Path("programme") / "report.css"
 
 
 def theme_name(theme: Theme) -> str:
-    return ", ".join(theme.keywords) or theme.id
+    words = ", ".join(theme.keywords) or theme.id
+    return f"{theme.label} ({words})" if theme.label else words
 
 
 def render(

@@ -21,14 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from bot.privacy.scrub import Scrubber
 
 from bot.config import Settings
 from bot.knowledge.embed import Embedder
 from bot.knowledge.retrieve import Retriever
 from bot.programme.cohorts import Cohorts
+from bot.programme.labels import ThemeLabeller, make_labeller
 from bot.programme.texts import ProgrammeTexts, load_programme_texts
 from bot.programme.windows import Window, WindowError, parse_since
 from bot.roles import Roles
@@ -155,6 +159,7 @@ class Programme:
         *,
         cards: CardMatcher | None = None,
         deny: Callable[[], Iterable[str]] = lambda: (),
+        labeller: ThemeLabeller | None = None,
     ) -> None:
         self.stores = stores
         self.roles = roles
@@ -164,6 +169,7 @@ class Programme:
         self.texts = texts
         self.cards = cards
         self.deny = deny
+        self.labeller = labeller
 
     # --- the one entry point ------------------------------------------------------------------
 
@@ -244,6 +250,12 @@ class Programme:
                     self.texts.refusals.overlap.format(k=self.k), "would differ by fewer than k"
                 )
 
+    @staticmethod
+    def _labelled(report: ThemeReport, labeller: ThemeLabeller) -> ThemeReport:
+        """Each shown theme with an LLM label from its key words (none where that fails)."""
+        themes = [t.model_copy(update={"label": labeller.label(t.keywords)}) for t in report.themes]
+        return report.model_copy(update={"themes": themes})
+
     # --- building -------------------------------------------------------------------------------
 
     def _messages(
@@ -277,6 +289,8 @@ class Programme:
             window_end=window.end,
             cohort=cohort,
         )
+        if self.labeller is not None:
+            themes = self._labelled(themes, self.labeller)
         progress(step, 2, STEPS)
         data = self.stores.engagement.collect(window.start, window.end, members)
         progress(step, STEPS, STEPS)
@@ -305,4 +319,19 @@ def open_programme(
         load_programme_texts(settings.prompts_dir),
         cards=RetrieverCardMatcher(retriever),
         deny=deny,
+        labeller=make_labeller(settings, _scrubber_changes(settings)),
     )
+
+
+def _scrubber_changes(settings: Settings) -> Callable[[str], bool]:
+    """Whether the scrubber would alter a text (built on first use: Presidio is slow to load)."""
+    from bot.coach.notes import make_scrubber
+
+    made: list[Scrubber] = []
+
+    def changes(text: str) -> bool:
+        if not made:
+            made.append(make_scrubber(settings))
+        return made[0].scrub(text) != text
+
+    return changes

@@ -32,6 +32,9 @@ class Theme(BaseModel):
 
     id: str = Field(description="a slug of the theme's first keywords, unique in its report")
     keywords: list[str] = Field(max_length=6, description="distinctive words, best first")
+    label: str | None = Field(
+        default=None, description="a readable name from an LLM (optional; from key words only)"
+    )
     people: int = Field(ge=0, description="distinct leaders who contributed (never messages)")
     messages: int = Field(ge=0)
     share: float = Field(ge=0.0, le=1.0, description="people / the report's total_people")
