@@ -17,16 +17,20 @@ def _row_label(text: str, y: float) -> str:
     return f'<text x="0" y="{y:.1f}" dominant-baseline="middle">{escape(shown)}</text>'
 
 
-def bars(chart_id: str, title: str, rows: Sequence[tuple[str, int]]) -> str:
-    """One horizontal bar per row, labelled and numbered."""
-    top = max((value for _, value in rows), default=0) or 1
-    height = ROW * len(rows) + 8
+def _open(chart_id: str, title: str, height: int) -> list[str]:
+    """The start of an accessible chart: an image role named by its title."""
     width = LABEL_WIDTH + BAR_WIDTH + NUMBER_WIDTH
-    parts = [
+    return [
         f'<svg role="img" aria-labelledby="{chart_id}" viewBox="0 0 {width} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}">{escape(title)}</title>',
     ]
+
+
+def bars(chart_id: str, title: str, rows: Sequence[tuple[str, int]]) -> str:
+    """One horizontal bar per row, labelled and numbered."""
+    top = max((value for _, value in rows), default=0) or 1
+    parts = _open(chart_id, title, ROW * len(rows) + 8)
     for n, (label, value) in enumerate(rows):
         y = n * ROW + 4
         length = BAR_WIDTH * value / top
@@ -53,12 +57,8 @@ def paired_bars(
     """Two bars per row: this period, and the previous one (when there was a match)."""
     top = max((max(now, before or 0) for _, now, before in rows), default=0) or 1
     pair = ROW * 2
-    height = pair * len(rows) + 30
-    width = LABEL_WIDTH + BAR_WIDTH + NUMBER_WIDTH
-    parts = [
-        f'<svg role="img" aria-labelledby="{chart_id}" viewBox="0 0 {width} {height}" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}">{escape(title)}</title>',
+    parts = _open(chart_id, title, pair * len(rows) + 30)
+    parts += [
         f'<rect class="bar" x="{LABEL_WIDTH}" y="2" width="12" height="12"/>'
         f'<text x="{LABEL_WIDTH + 18}" y="12">{escape(now_label)}</text>',
         f'<rect class="prev" x="{LABEL_WIDTH + 160}" y="2" width="12" height="12"/>'
