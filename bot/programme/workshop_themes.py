@@ -5,7 +5,7 @@ out, never an answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from bot.knowledge.embed import Embedder
@@ -21,11 +21,15 @@ MIN_ANSWERS = 8
 
 class EngineSummariser:
     def __init__(
-        self, embedder: Embedder, fallback: FreeTextSummariser, deny: Iterable[str] = ()
+        self,
+        embedder: Embedder,
+        fallback: FreeTextSummariser,
+        deny: Callable[[], Iterable[str]] = tuple,
     ) -> None:
+        """`deny`: people's names (e.g. the Slack directory, as read now) never used as labels."""
         self.embedder = embedder
         self.fallback = fallback
-        self.deny = tuple(deny)
+        self.deny = deny
 
     def themes(self, answers: Sequence[str], min_people: int) -> list[ThemeCount]:
         if len(answers) < max(MIN_ANSWERS, 2 * min_people):
@@ -41,7 +45,7 @@ class EngineSummariser:
         engine = ThemeEngine(
             self.embedder,
             config=ThemeConfig(min_people=min_people, n_keywords=KEYWORDS, cluster=cluster),
-            deny=self.deny,
+            deny=self.deny(),
         )
         report = engine.report(messages)
         found = [

@@ -124,7 +124,7 @@ class SlackServices:
             roles.is_facilitator,
             min_people=settings.workshop_min_people,
             summariser=functools.partial(
-                EngineSummariser, coach.retriever.embedder, deny=coach.directory_names()
+                EngineSummariser, coach.retriever.embedder, deny=coach.directory_names
             ),
         )
         programme = open_programme(
