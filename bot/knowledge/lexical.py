@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
+
+# bm25s sets its own logger to DEBUG when imported; its progress notes are not ours to show
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 from bot.knowledge.chunks import Chunk
 
