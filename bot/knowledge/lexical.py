@@ -11,10 +11,10 @@ import bm25s
 import numpy as np
 import Stemmer
 
+from bot.knowledge.chunks import Chunk
+
 # bm25s sets its own logger to DEBUG when imported; its progress notes are not ours to show
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-
-from bot.knowledge.chunks import Chunk
 
 _STEMMER = Stemmer.Stemmer("english")
 
