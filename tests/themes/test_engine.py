@@ -83,7 +83,9 @@ def test_the_report_holds_no_message_text_and_no_pseudonym(
         "card_ids",
         "trend",
         "previous_people",
+        "label",  # an optional LLM name from the key words (bot/programme/labels.py)
     }
+    assert all(theme.label is None for theme in report.themes)  # the engine never writes one
 
 
 def test_a_small_group_is_never_shown(engine: ThemeEngine, corpus: list[ThemeMessage]) -> None:
