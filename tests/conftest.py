@@ -58,16 +58,7 @@ def pg_url() -> Iterator[str]:
     base = os.environ.get("ANCHOR_TEST_POSTGRES_URL")
     if not base:
         pytest.skip("set ANCHOR_TEST_POSTGRES_URL to run the PostgreSQL tests")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from bot.store.scratch import scratch_database
 
-    name = f"anchor_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(base, prefix="anchor_test") as url:
+        yield url

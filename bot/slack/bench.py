@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.evals.retrieval import DEFAULT_SET as RETRIEVAL_SET
 from bot.evals.retrieval import load_items as load_questions
 from bot.slack.loopback import RemoteFakeSlack, Sender, dm_event, signed_headers
+from bot.store.scratch import scratch_database
 
 ACK_LIMIT_S = 3.0
 P99_BUDGET_MS = 100.0
@@ -265,24 +266,13 @@ def one_run(
 
 
 @contextmanager
-def scratch_database(server_url: str | None) -> Iterator[str | None]:
-    """A new, empty database on this PostgreSQL server for one run, dropped afterwards."""
+def bench_database(server_url: str | None) -> Iterator[str | None]:
+    """A scratch database on this PostgreSQL server for one run, or None (SQLite)."""
     if server_url is None:
         yield None
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"anchor_bench_{secrets.token_hex(5)}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(server_url, prefix="anchor_bench") as url:
+        yield url
 
 
 def run_slack_bench(
@@ -303,7 +293,7 @@ def run_slack_bench(
     with (
         tempfile.TemporaryDirectory(prefix="anchor-bench-slack-") as tmp,
         RemoteFakeSlack() as fake,
-        scratch_database(postgres) as database_url,
+        bench_database(postgres) as database_url,
     ):
         folder = Path(tmp)
         app_settings = Settings.model_validate(

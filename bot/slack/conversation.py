@@ -57,6 +57,21 @@ class Incoming:
     files: bool = False
     team: str | None = None
 
+    @classmethod
+    def from_event(cls, event: dict[str, Any], body: dict[str, Any], *, private: bool) -> Incoming:
+        """A person's message event (already checked with `ignorable`) as Slack sends it."""
+        return cls(
+            user=str(event["user"]),
+            channel=str(event["channel"]),
+            ts=str(event["ts"]),
+            thread_ts=event.get("thread_ts"),
+            text=str(event.get("text") or ""),
+            event_id=body.get("event_id"),
+            private=private,
+            files=has_files(event),
+            team=body.get("team_id"),
+        )
+
     @property
     def thread(self) -> str:
         return self.thread_ts or self.ts

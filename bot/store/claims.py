@@ -11,10 +11,9 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import Engine, delete
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import Base, ClaimRow
+from bot.store.tables import Base, ClaimRow, insert_once
 
 KEEP_SECONDS = 24 * 3600  # Slack stops retrying an event within the hour
 
@@ -28,13 +27,7 @@ class ClaimStore:
         """True for the first caller with this key, False for every later one."""
         at = int(time.time() if now is None else now)
         with self.sessions() as session:
-            session.add(ClaimRow(key=key[:200], owner=owner[:200], at=at))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+            return insert_once(session, ClaimRow(key=key[:200], owner=owner[:200], at=at))
 
     def prune(self, older_than: float = KEEP_SECONDS, now: float | None = None) -> int:
         """Delete keys older than `older_than` seconds; the number deleted."""

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import Base, ConsentRow
+from bot.store.tables import Base, ConsentRow, insert_once
 
 Choice = Literal["coaching", "themes"]
 CHOICES: tuple[Choice, ...] = ("coaching", "themes")
@@ -56,13 +56,7 @@ class ConsentStore:
         with self.sessions() as session:
             if session.scalar(select(ConsentRow.id).where(ConsentRow.user_id == user_id)):
                 return False
-            session.add(ConsentRow(user_id=user_id))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+            return insert_once(session, ConsentRow(user_id=user_id))
 
     def set(self, user_id: int, choice: Choice) -> Consent:
         if choice not in CHOICES:

@@ -50,7 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from bot.store.crypto import Cipher
-from bot.store.tables import Base
+from bot.store.tables import Base, insert_once
 
 RunStatus = Literal["running", "paused", "ended"]
 Refusal = Literal["no_run", "ended", "paused", "not_open", "closed"]
@@ -630,13 +630,9 @@ class WorkshopStore:
         with self.sessions() as session:
             if session.get(WorkshopParticipantRow, (run_id, participant)) is not None:
                 return False
-            session.add(WorkshopParticipantRow(run_id=run_id, participant=participant))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+            return insert_once(
+                session, WorkshopParticipantRow(run_id=run_id, participant=participant)
+            )
 
     def participants(self, run_id: int) -> list[str]:
         with self.sessions() as session:
@@ -703,12 +699,7 @@ class WorkshopStore:
     def claim_reminder(self, run_id: int, step_id: str, participant_key: str) -> bool:
         """True for the one caller that should send this reminder, however many ask."""
         with self.sessions() as session:
-            session.add(
-                WorkshopReminderRow(run_id=run_id, step_id=step_id, participant=participant_key)
+            reminder = WorkshopReminderRow(
+                run_id=run_id, step_id=step_id, participant=participant_key
             )
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+            return insert_once(session, reminder)

@@ -9,21 +9,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from bot.content.loader import load_yaml_model
-from bot.content.slack import Button, Text, only
+from bot.content.slack import Button, Plain, Strict, Text, only
 
 FILE = Path("slack") / "workshop_texts.yaml"
 MODAL_CHARS = 24
 
-Plain = Annotated[Text, only()]
 Label = Annotated[Button, only()]
 Modal = Annotated[str, Field(min_length=1, max_length=MODAL_CHARS), only()]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class CommandWords(Strict):

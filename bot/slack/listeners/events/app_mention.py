@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.conversation import Incoming, handle_incoming, has_files, ignorable
+from bot.slack.conversation import Incoming, handle_incoming, ignorable
 from bot.slack.services import SlackServices
 
 Handler = Callable[..., Awaitable[None]]
@@ -25,17 +25,8 @@ def handler(services: SlackServices) -> Handler:
         if ignorable(event):
             return
         channel = str(event["channel"])
-        msg = Incoming(
-            user=str(event["user"]),
-            channel=channel,
-            ts=str(event["ts"]),
-            thread_ts=event.get("thread_ts"),
-            text=str(event.get("text") or ""),
-            event_id=body.get("event_id"),
-            private=channel.startswith("D") or event.get("channel_type") == "im",
-            files=has_files(event),
-            team=body.get("team_id"),
-        )
+        private = channel.startswith("D") or event.get("channel_type") == "im"
+        msg = Incoming.from_event(event, body, private=private)
         await handle_incoming(services, client, msg, context.bot_user_id)
 
     return on_mention

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.conversation import Incoming, handle_incoming, has_files, ignorable
+from bot.slack.conversation import Incoming, handle_incoming, ignorable
 from bot.slack.services import SlackServices
 
 Handler = Callable[..., Awaitable[None]]
@@ -23,17 +23,7 @@ def handler(services: SlackServices) -> Handler:
     ) -> None:
         if ignorable(event) or event.get("channel_type") != "im":
             return  # bots, ourselves, edits, deletions; channels reach us as app_mention
-        msg = Incoming(
-            user=str(event["user"]),
-            channel=str(event["channel"]),
-            ts=str(event["ts"]),
-            thread_ts=event.get("thread_ts"),
-            text=str(event.get("text") or ""),
-            event_id=body.get("event_id"),
-            private=True,
-            files=has_files(event),
-            team=body.get("team_id"),
-        )
+        msg = Incoming.from_event(event, body, private=True)
         await handle_incoming(services, client, msg, context.bot_user_id)
 
     return on_message
