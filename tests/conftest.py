@@ -1,13 +1,21 @@
-"""Shared fixtures: one real index of the real knowledge base per test session."""
+"""Shared fixtures: one real index of the real knowledge base per test session.
+
+Clocks: a test that writes or reads dated records freezes the clock with time-machine's
+`time_machine` fixture (`time_machine.move_to(NOW, tick=False)`), so the records it writes and
+the window it reads agree whatever today is. `pytest --clock-offset 400` runs the whole suite
+with the wall clock moved 400 days ahead, to show that no test depends on today's date.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.knowledge.embed import Embedder, WordLlamaEmbedder
@@ -15,6 +23,39 @@ from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.retrieve import Retriever
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-offset",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="run every test with the wall clock moved DAYS days ahead (time-machine)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days = int(config.getoption("--clock-offset"))
+    if days:
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        traveller.start()
+        config.stash[_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for `pg_url` by name needs PostgreSQL: mark it so."""
+    for item in items:
+        if "pg_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +94,11 @@ def user() -> str:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    assert request.node.get_closest_marker("postgres"), (
+        "a test that uses PostgreSQL must carry the postgres marker (see tests.helpers.BACKENDS)"
+    )
     base = os.environ.get("ANCHOR_TEST_POSTGRES_URL")
     if not base:
         pytest.skip("set ANCHOR_TEST_POSTGRES_URL to run the PostgreSQL tests")

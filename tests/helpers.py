@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from sqlalchemy import Engine, select
 
 from bot.store.tables import Base
+
+# Parameters for tests that run on both databases. The PostgreSQL case carries the `postgres`
+# marker, so `-m "not postgres"` (and `make test-fast`) leaves it out.
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 FILLER = (
     "Partners who meet often and keep small promises build the trust that lets them "

@@ -1,5 +1,6 @@
 """`anchor bench`: index build, `anchor ask` cold start, per-turn latency (plain turns and
-coaching flows), the slow-LLM fallback, and peak memory.
+coaching flows), the slow-LLM fallback, the safety gate (per message, and on long hostile
+inputs), scrubbing, themes, and peak memory.
 
 Timings on a shared machine are noisy, so each figure is reported beside a baseline measured
 in the same run (a bare Python start; a bare retrieval call) as well as against its budget.
@@ -43,6 +44,19 @@ FLOW_ANSWERS = {
     "choice": "2",
 }
 LLM_TIMEOUT_S = 0.3
+# Long messages made of one phrase repeated: the shapes most likely to make a safety rule
+# backtrack (half-matches of crisis phrasings, exclusions, quoted speech, dates, numbers).
+LONG_MESSAGE_CHARS = 50_000
+LONG_MESSAGE_UNITS = [
+    "The restructure has been brutal and the board keeps asking for more. ",
+    "years ago i was suicidal and ",
+    "in 2015 we had a dark period and ",
+    "she said 'hello ",
+    "if one more and another ",
+    "hopeless nothing left ",
+    "my colleague told me ",
+    "the fast trains the tracks ",
+]
 
 
 class Figure(BaseModel):
@@ -220,8 +234,10 @@ def run_bench(settings: Settings, turns: int = 500, themes_messages: int = 100_0
             timed(partial(coach.respond, f"bench:llm:{n}", message)) - LLM_TIMEOUT_S
             for n, (_, message) in enumerate(script[:20])
         ]
+        gate_figures = safety_gate_figures(local, percentile_ms(searches, 0.5))
         peak = rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         scrub_rate, scrub_baseline = scrub_rates(local)
+        directory_s = directory_names_seconds(local)
     from bot.evals.themes import bench_themes  # after the coach's peak: it loads scikit-learn
 
     themes = bench_themes(themes_messages) if themes_messages else None
@@ -269,6 +285,7 @@ def run_bench(settings: Settings, turns: int = 500, themes_messages: int = 100_0
                 budget=100,
                 note=f"p95 of reply time minus the {LLM_TIMEOUT_S:g} s LLM timeout",
             ),
+            *gate_figures,
             Figure(
                 key="peak_rss_mb",
                 label="peak RSS",
@@ -287,9 +304,77 @@ def run_bench(settings: Settings, turns: int = 500, themes_messages: int = 100_0
                 note=f"{scrub_rate / scrub_baseline:.2f}x Presidio's default recognizers alone"
                 f" ({scrub_baseline:.0f}/s); one core, the PII eval's sentences",
             ),
+            Figure(
+                key="directory_names_s",
+                label="5,500 directory names added",
+                value=directory_s,
+                unit="s",
+                budget=5,
+                note=f"{directory_s * scrub_rate:.0f}x scrubbing one message;"
+                " 5,000 at once, then 500 one at a time as people join",
+            ),
             *theme_figures(themes, themes_messages),
         ],
     )
+
+
+def long_message(unit: str) -> str:
+    return (unit * (LONG_MESSAGE_CHARS // len(unit) + 1))[:LONG_MESSAGE_CHARS]
+
+
+def safety_gate_figures(settings: Settings, search_p50_ms: float) -> list[Figure]:
+    """The whole gate (rules and learned model) on every message of the safety eval, best of
+    three passes; and the slowest of the long repeated-phrase messages."""
+    from bot.coach.safety import SafetyGate, SafetyState
+
+    gate = SafetyGate.from_dir(settings.prompts_dir, settings.eap_line)
+    texts = [item.text for item in load_safety(SAFETY_SET)]
+
+    def one_pass() -> None:
+        for text in texts:
+            gate.assess(text, SafetyState())
+
+    one_pass()  # warm caches
+    per_message = min(timed(one_pass) for _ in range(3)) / len(texts) * 1000
+    longest = max(
+        timed(partial(gate.assess, long_message(u), SafetyState())) for u in LONG_MESSAGE_UNITS
+    )
+    return [
+        Figure(
+            key="safety_gate_ms",
+            label="safety gate per message",
+            value=per_message,
+            unit="ms",
+            budget=1,
+            note=f"{per_message / search_p50_ms:.2f}x a bare hybrid search; {len(texts)} messages",
+        ),
+        Figure(
+            key="safety_gate_long_ms",
+            label="safety gate, 50,000 chars",
+            value=longest * 1000,
+            unit="ms",
+            budget=800,
+            note=f"slowest of {len(LONG_MESSAGE_UNITS)} repeated-phrase messages",
+        ),
+    ]
+
+
+def directory_names_seconds(settings: Settings) -> float:
+    """Seconds to teach the scrubber a 5,000-person Slack directory, then 500 joiners."""
+    from bot.privacy.given_names import load_given_names
+    from bot.privacy.scrub import Scrubber
+
+    given = load_given_names().all()
+    surnames = ["Okafor", "Nowak", "Begum", "Murphy", "Chen", "Patel", "Evans", "Mensah"]
+    names = [f"{given[i % len(given)]} {surnames[i // len(given) % 8]}" for i in range(5000)]
+    scrubber = Scrubber(data_dir=settings.data_dir)
+
+    def add() -> None:
+        scrubber.add_names(names)
+        for name in names[:500]:
+            scrubber.add_names([name])
+
+    return timed(add)
 
 
 def scrub_rates(settings: Settings) -> tuple[float, float]:

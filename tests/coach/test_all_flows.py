@@ -16,6 +16,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.content.flows import load_exercises, load_scenarios
 from bot.content.llm_prompts import load_llm_prompts
 from bot.evals.style import run_flow
+from tests.helpers import BACKENDS
 
 PROMPTS = PROJECT_ROOT / "prompts"
 EXERCISES = sorted(load_exercises(PROMPTS))
@@ -88,7 +89,7 @@ def test_every_scenario_completes(coach: Coach, user: str, scenario_id: str, llm
         assert any(r.mode == "llm" for _, r in turns)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_flow_survives_a_restart_on_both_databases(
     settings: Settings, user: str, backend: str, request: pytest.FixtureRequest
 ) -> None:

@@ -55,7 +55,9 @@ def _race(first: Coach, second: Coach, user: str, key: str) -> None:
     assert not errors
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_simultaneous_answers_in_one_thread_from_two_instances(
     database: str, tmp_path: Path, index_dir: Path, user: str, request: pytest.FixtureRequest
 ) -> None:

@@ -6,7 +6,6 @@ evals/data/safety.yaml is deliberately not used here.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ import yaml
 
 from bot.coach.safety import SafetyGate, SafetyOutcome, SafetyState, _maybe, edit_distance, needles
 from bot.config import PROJECT_ROOT
+from bot.evals.bench import LONG_MESSAGE_UNITS, long_message
 from bot.models import SafetyLevel
 
 PROMPTS = PROJECT_ROOT / "prompts"
@@ -1008,24 +1008,14 @@ def test_the_substring_pre_check_never_skips_a_rule_that_would_match(gate: Safet
                 assert _maybe(text, found), (pattern.pattern[:60], text)
 
 
-@pytest.mark.parametrize(
-    "unit",
-    [
-        "The restructure has been brutal and the board keeps asking for more. ",
-        "years ago i was suicidal and ",
-        "in 2015 we had a dark period and ",
-        "she said 'hello ",
-        "if one more and another ",
-        "hopeless nothing left ",
-        "my colleague told me ",
-        "the fast trains the tracks ",
-    ],
-)
-def test_a_50000_character_message_is_read_well_under_a_second(gate: SafetyGate, unit: str) -> None:
-    text = (unit * (50_000 // len(unit) + 1))[:50_000]
-    start = time.perf_counter()
-    fresh(gate, text)
-    assert time.perf_counter() - start < 0.8
+@pytest.mark.parametrize("unit", LONG_MESSAGE_UNITS)
+def test_a_50000_character_message_of_one_repeated_phrase_gets_an_answer(
+    gate: SafetyGate, unit: str
+) -> None:
+    """A long message gets the verdict its words get when short (the time it takes is measured
+    by `anchor bench`: safety gate, 50,000 chars)."""
+    long, short = fresh(gate, long_message(unit)).info, fresh(gate, unit * 3).info
+    assert (long.level, long.category) == (short.level, short.category)
 
 
 @pytest.mark.parametrize(
@@ -1057,19 +1047,6 @@ def test_a_50000_character_message_is_handled(gate: SafetyGate) -> None:
     assert fresh(gate, long + " honestly I want to die").info.category == "crisis"
     assert fresh(gate, "x" * 50_000).proceed is True
     assert fresh(gate, "she " * 12_500).proceed is True
-
-
-def test_assess_is_well_under_a_millisecond_per_message(gate: SafetyGate) -> None:
-    messages = CRISIS + NOT_CRISIS + SPEAK_UP + ORDINARY
-    for text in messages:
-        fresh(gate, text)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for text in messages:
-            fresh(gate, text)
-        best = min(best, (time.perf_counter() - start) / len(messages))
-    assert best < 0.001, f"{best * 1000:.3f} ms per message"
 
 
 def test_from_dir_matches_the_constructor() -> None:

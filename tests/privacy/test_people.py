@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -131,14 +130,13 @@ def _directory(size: int) -> list[str]:
     ]
 
 
-def test_thousands_of_directory_names_are_added_fast(tmp_path: Path) -> None:
+def test_thousands_of_directory_names_are_added_and_found(tmp_path: Path) -> None:
+    # how long adding them takes is measured by `anchor bench` (directory names)
     scrubber = Scrubber(data_dir=tmp_path)
     names = _directory(5000)
-    started = time.perf_counter()
     scrubber.add_names(names)
     for name in names[:500]:
         scrubber.add_names([name])  # one at a time, as users join
-    assert time.perf_counter() - started < 5  # measured ~0.05 s
     assert scrubber.scrub(f"ask {names[4321]}") == "ask <NAME>"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import time
 from pathlib import Path
 from typing import Any
 
@@ -406,17 +405,3 @@ def test_a_bad_lexicon_is_refused_with_its_path(tmp_path: Path) -> None:
         load_lexicon(path)
     with pytest.raises(LexiconError, match=r"missing\.yaml: file: not found"):
         load_lexicon(tmp_path / "missing.yaml")
-
-
-def test_scrubbing_is_fast_enough_to_reuse_per_message(scrubber: Scrubber) -> None:
-    message = (
-        "Met Priya Sharma and Dr Adeyemi about the £30bn gap; she said call 07700 900123 "
-        "or email priya.sharma@nhs.net before the 4-hour target review in March."
-    )
-    scrubber.scrub(message)
-    count = 200
-    started = time.perf_counter()
-    for _ in range(count):
-        scrubber.scrub(message)
-    per_message = (time.perf_counter() - started) / count
-    assert per_message < 0.01  # measured ~1 ms; a generous bar that catches runaway patterns

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from time_machine import TimeMachineFixture
+
 from bot.config import Settings
 from bot.programme.service import engagement_figures
 from bot.programme.windows import parse_since
@@ -18,7 +20,10 @@ def leader(stores: Stores, n: int, choice: str = "themes") -> int:
     return user_id
 
 
-def test_engagement_counts_people_and_withholds_small_groups(settings: Settings) -> None:
+def test_engagement_counts_people_and_withholds_small_groups(
+    settings: Settings, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(NOW, tick=False)  # the records' stamps and the window agree
     stores = open_stores(settings)
     window = parse_since("30d", NOW)
     for n in range(7):

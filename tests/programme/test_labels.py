@@ -66,9 +66,8 @@ def test_unsafe_or_malformed_labels_are_refused(scrubber: Scrubber) -> None:
 
 
 def test_a_slow_or_failing_provider_leaves_the_key_words() -> None:
-    started = time.perf_counter()
+    # a good label, but too late: had the labeller waited, it would have used it
     assert ThemeLabeller(Sleepy(), prompt(), 0.3).label(WORDS) is None
-    assert time.perf_counter() - started < 2
 
 
 def test_offline_there_is_no_labeller(settings: Settings) -> None:

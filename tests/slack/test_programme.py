@@ -34,7 +34,7 @@ def programme_rig(
 def test_a_member_gets_the_html_report_in_a_dm(programme_rig: Rig) -> None:
     rig = programme_rig
     answer = rig.sender.command(MEMBER, "themes 30d")
-    assert answer.status == 200 and answer.seconds < 3
+    assert answer.status == 200
     assert rig.fake.wait_for(lambda: rig.fake.of("files.completeUploadExternal"), 30)
     settle(rig)
     [upload] = rig.fake.uploads.values()

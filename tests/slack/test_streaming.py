@@ -51,7 +51,7 @@ def test_an_llm_reply_is_streamed_into_the_thread_and_closed_with_sources(llm_ri
     cards = [c.card_id for c in llm_rig.services.coach.respond("slack:U0", BED_PLAN).citations]
     use_model(llm_rig, FakeListChatModel(responses=[answer(GOOD, cards[:1])]))
     ts = "1700000900.000100"
-    assert dm(llm_rig, "U9", BED_PLAN, ts).seconds < 3
+    assert dm(llm_rig, "U9", BED_PLAN, ts).status == 200
     fake = llm_rig.fake
     assert fake.wait_for(lambda: fake.of("chat.stopStream"), 20)
     settle(llm_rig)

@@ -6,9 +6,10 @@ import pytest
 
 from bot.config import Settings
 from bot.store.open import Stores, open_stores
+from tests.helpers import BACKENDS
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 def cfg(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     if request.param == "sqlite":
         return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from time_machine import TimeMachineFixture
 
 from bot.coach.engine import Coach
 from bot.coach.leaders import Leaders
@@ -68,8 +69,12 @@ def test_pseudonyms_are_stable_per_leader_and_reveal_nothing(stores: Stores) -> 
     assert len(cohort) == 1 and cohort <= leaders
 
 
-def test_retention_deletes_what_is_old_and_keeps_what_is_not(stores: Stores) -> None:
+def test_retention_deletes_what_is_old_and_keeps_what_is_not(
+    stores: Stores, time_machine: TimeMachineFixture
+) -> None:
     from bot.store.tables import ConversationRow
+
+    time_machine.move_to(NOW, tick=False)  # rows stamped "now" are NOW, as the purge assumes
 
     old_user = stores.conversations.user_id("slack:UOLD")
     new_user = stores.conversations.user_id("slack:UNEW")

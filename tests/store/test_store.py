@@ -12,11 +12,12 @@ from sqlalchemy import text
 
 from bot.store.conversations import ConversationStore, make_engine
 from bot.store.crypto import Cipher, CryptoError, load_or_create_key
+from tests.helpers import BACKENDS
 
 SECRET = "my NHS number is 943 476 5919 and I am worried about the merger"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'anchor.db'}"

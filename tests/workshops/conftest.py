@@ -17,6 +17,7 @@ from bot.store.conversations import make_engine
 from bot.store.crypto import Cipher
 from bot.store.workshop_runs import WorkshopStore
 from bot.workshops import Workshops
+from tests.helpers import BACKENDS
 
 PLANS: dict[str, WorkshopPlan] = load_workshop_plans(PROJECT_ROOT / "prompts")
 FACILITATOR = "slack:UFACIL01"
@@ -31,7 +32,7 @@ def is_facilitator(actor: str) -> bool:
     return actor in FACILITATORS
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'anchor.db'}"
