@@ -32,7 +32,7 @@ IN_N = re.compile(
     r"\bin\s+(\d+|a|an|one|two|three|four|five|six|couple|few)\s+(?:of\s+)?(day|week|month)s?\b"
 )
 WEEKDAY = re.compile(
-    r"\b(?:(next)\s+|by\s+|on\s+|this\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"\b(?:(next|this)\s+|by\s+|on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
 
 
@@ -42,6 +42,16 @@ def _future(day: int, month: int, year: int, today: date) -> date | None:
     except ValueError:
         return None
     return found if found >= today else date(year + 1, month, day)
+
+
+def coming(weekday: int, today: date, *, today_counts: bool = False) -> date:
+    """The first `weekday` (0 is Monday) after `today`, or `today` itself when it counts.
+
+    UK usage: "Tuesday", "by Tuesday" and "next Tuesday" all mean the coming Tuesday (said on
+    a Sunday, the one two days later; said on a Monday, tomorrow; said on a Tuesday, a week
+    on). "This Tuesday" said on a Tuesday means today."""
+    ahead = (weekday - today.weekday()) % 7
+    return today + timedelta(days=ahead if ahead or today_counts else 7)
 
 
 def parse_due(text: str, today: date) -> date | None:
@@ -68,8 +78,7 @@ def parse_due(text: str, today: date) -> date | None:
         n = int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1)]
         return today + timedelta(days=n * {"day": 1, "week": 7, "month": 30}[m.group(2)])
     if m := WEEKDAY.search(t):
-        ahead = (WEEKDAYS.index(m.group(2)) - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead + (7 if m.group(1) and ahead < 7 else 0))
+        return coming(WEEKDAYS.index(m.group(2)), today, today_counts=m.group(1) == "this")
     if re.search(r"\bnext week\b", t):
         return today + timedelta(days=7 - today.weekday())  # the Monday
     if re.search(r"\b(end of|by the end of|this) (the )?week\b", t):
