@@ -67,6 +67,12 @@ class GoalStore:
             ).all()
             return [self._model(r) for r in rows]
 
+    def open_by_number(self, user_id: int, number: int) -> Goal | None:
+        """The person's open goal shown to them as `number`: 1 is the first in their own list
+        (`list`'s order), whatever its id in the database. None if there is no such goal."""
+        goals = self.list(user_id)
+        return goals[number - 1] if 1 <= number <= len(goals) else None
+
     def set_status(self, user_id: int, goal_id: int, status: Status) -> Goal | None:
         """Change a goal's status; only its owner can. None if there is no such goal of theirs."""
         with self.sessions() as session:
