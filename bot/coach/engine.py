@@ -259,7 +259,7 @@ class Coach:
     def _start(self, turn: Turn, where: Route) -> Reply:
         words = self.flows.words
         if where.name == "help":
-            return Reply(reply=words.help, safety=turn.safety)
+            return Reply(reply=words.help.text(), safety=turn.safety)
         if where.name == "goals":
             return Reply(reply=self.goals_text(turn.user_id), safety=turn.safety)
         note = ""
@@ -363,7 +363,8 @@ class Coach:
             return words["none"]
         lines = [words["heading"]]
         lines += [
-            words["item"].format(n=goal.id, text=goal.text, due=goal.due_phrase) for goal in goals
+            words["item"].format(n=n, text=goal.text, due=goal.due_phrase)
+            for n, goal in enumerate(goals, start=1)
         ]
         return "\n".join(lines)
 

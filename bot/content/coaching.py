@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -34,6 +35,70 @@ class RouterRules(BaseModel):
         return {k: [re.compile(p) for p in v] for k, v in self.starts.items()}
 
 
+Intent = Literal[
+    "ask", "grow", "exercise", "scenario", "goals", "pause", "resume", "skip", "quit", "status"
+]
+
+
+class Example(BaseModel):
+    """Something Anchor can do, and words to type to get it (`intent` is where they lead)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    what: str = Field(min_length=3)
+    say: str = Field(min_length=2)
+    intent: Intent
+
+
+class SlashCommand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    command: str = Field(pattern=r"^/[a-z]+$")
+    what: str = Field(min_length=3)
+
+
+class TerminalHelp(BaseModel):
+    """The `anchor chat` commands, added to the help in the terminal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    heading: str
+    command: str
+    commands: list[SlashCommand] = Field(min_length=1)
+    close: str
+    unknown: str
+
+    def text(self) -> str:
+        lines = [self.command.format(command=c.command, what=c.what) for c in self.commands]
+        return "\n".join([self.heading, *lines, "", self.close])
+
+
+class HelpWords(BaseModel):
+    """What Anchor can do, one example each: the reply to "help" and the terminal's /help."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intro: str
+    item: str
+    abilities: list[Example] = Field(min_length=1)
+    controls_heading: str
+    control: str
+    controls: list[Example] = Field(min_length=1)
+    terminal: TerminalHelp
+
+    def text(self, *, terminal: bool = False) -> str:
+        """The help as one reply: a line per item; with `terminal`, the chat commands too."""
+        abilities = [self.item.format(what=a.what, say=a.say) for a in self.abilities]
+        controls = [self.control.format(what=c.what, say=c.say) for c in self.controls]
+        parts = [
+            "\n".join([self.intro, *abilities]),
+            "\n".join([self.controls_heading, *controls]),
+        ]
+        if terminal:
+            parts.append(self.terminal.text())
+        return "\n\n".join(parts)
+
+
 class FlowWords(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -42,7 +107,7 @@ class FlowWords(BaseModel):
     scenario: dict[str, str]
     answers: dict[str, str]
     controls: dict[str, str]
-    help: str
+    help: HelpWords
     goals: dict[str, str]
 
 
