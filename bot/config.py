@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(
         default=PROJECT_ROOT / "knowledge", description="Folder of knowledge cards (*.md)."
     )
+    kb_review_months: int = Field(
+        default=12,
+        ge=1,
+        le=120,
+        description="Months after a card's `reviewed:` date before `anchor kb check` warns "
+        "that its facts are due for another check.",
+    )
     prompts_dir: Path = Field(
         default=PROJECT_ROOT / "prompts",
         description="Folder of prompts: safety signposts, coaching templates, flows.",

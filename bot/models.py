@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CARD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_year(day: date) -> str:
+    """`December 2026`, whatever the machine's locale."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 class Source(BaseModel):
@@ -54,6 +75,35 @@ class CardMeta(BaseModel):
         max_length=20,
         description="how leaders might ask for this card; indexed for search, never shown",
     )
+    reviewed: date | None = Field(
+        default=None,
+        description="when the card's facts were last checked against its sources; "
+        "`anchor kb check` requires it and warns once it is older than ANCHOR_KB_REVIEW_MONTHS",
+    )
+    as_of: date | None = Field(
+        default=None,
+        description="for a card that states policy which changes: the date (a month is enough, "
+        "e.g. 2026-12) its picture of that policy describes; replies drawing on it say so",
+    )
+
+    @field_validator("reviewed", "as_of", mode="before")
+    @classmethod
+    def _month_is_enough(cls, value: object) -> object:
+        """`2026-12` (month precision) means the first of that month."""
+        if isinstance(value, str) and YEAR_MONTH.match(value.strip()):
+            return f"{value.strip()}-01"
+        return value
+
+    @model_validator(mode="after")
+    def _as_of_not_after_review(self) -> CardMeta:
+        if self.as_of and self.reviewed and self.as_of > self.reviewed:
+            raise ValueError("as_of cannot be later than reviewed: the picture was checked then")
+        return self
+
+    @property
+    def as_of_month(self) -> str | None:
+        """The policy picture's month, e.g. `December 2026`, for cards that carry `as_of`."""
+        return month_year(self.as_of) if self.as_of else None
 
     @field_validator("id")
     @classmethod

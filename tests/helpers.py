@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,10 @@ FILLER = (
 )
 
 
+# The review date sample cards carry; tests of review ages freeze the clock relative to it.
+REVIEWED = date(2026, 12, 6)
+
+
 def card_meta(card_id: str, **change: Any) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "id": card_id,
@@ -37,6 +42,7 @@ def card_meta(card_id: str, **change: Any) -> dict[str, Any]:
         ],
         "reflection_questions": ["What would help here?", "How will you know it worked?"],
         "related": [],
+        "reviewed": REVIEWED,
     }
     for key, value in change.items():
         if key == "words":

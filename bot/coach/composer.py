@@ -15,7 +15,7 @@ import numpy as np
 from bot.coach.sentences import Candidate, SentenceBank, pick
 from bot.content.templates import OfflineTemplates
 from bot.knowledge.retrieve import Retriever
-from bot.models import Card, Citation
+from bot.models import Card, Citation, month_year
 
 WORD = re.compile(r"[a-z']+")
 QUESTION_OPENERS = (
@@ -72,6 +72,13 @@ def cite(cards: dict[str, Card], card_ids: list[str]) -> list[Citation]:
         Citation(card_id=cid, title=cards[cid].meta.title, sources=list(cards[cid].meta.sources))
         for cid in card_ids
     ]
+
+
+def policy_month(cards: dict[str, Card], card_ids: list[str]) -> str | None:
+    """The month of the oldest policy picture among these cards (those with `as_of`), if any:
+    a reply that draws on several dated cards is only as current as the oldest of them."""
+    dated = [d for cid in card_ids if cid in cards and (d := cards[cid].meta.as_of) is not None]
+    return month_year(min(dated)) if dated else None
 
 
 def citation_line(citations: list[Citation], heading: str) -> str:
@@ -153,6 +160,9 @@ class OfflineComposer:
                 card_order.append(cand.card_id)
         citations = cite(self.retriever.cards, card_order)
         points = " ".join(f"{c.text} [{card_order.index(c.card_id) + 1}]" for c in chosen)
+        month = policy_month(self.retriever.cards, card_order)
+        if month:
+            points += " " + t.as_of.format(month=month)
         ack = choose(t.acknowledgements[tone(message, t, followup)], seed)
         bridge = choose(t.bridges, seed + "bridge")
         qvec = self.bank.embedder.embed([query])[0]

@@ -37,6 +37,13 @@ class CardBrief(BaseModel):
     id: str
     title: str
     text: str
+    as_of: str | None = Field(
+        default=None, description="for a card about policy that changes: its month, e.g. May 2026"
+    )
+
+    def heading(self) -> str:
+        dated = f" (policy as of {self.as_of})" if self.as_of else ""
+        return f"[{self.id}] {self.title}{dated}"
 
 
 class LLMRequest(BaseModel):
@@ -55,7 +62,7 @@ class LLMAnswer(BaseModel):
 
 
 def render(request: LLMRequest, prompts: LLMPrompts) -> list[tuple[str, str]]:
-    cards = "\n\n".join(f"[{c.id}] {c.title}\n{c.text}" for c in request.cards) or "(none)"
+    cards = "\n\n".join(f"{c.heading()}\n{c.text}" for c in request.cards) or "(none)"
     history = "\n".join(f"{who}: {text}" for who, text in request.history) or "(none)"
     fields = {
         "cards": cards,

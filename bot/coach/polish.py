@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.coach.composer import citation_line, cite
+from bot.coach.composer import citation_line, cite, policy_month
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.llm import CardBrief, LLMAnswer, LLMError, LLMRequest, LLMResponder
 from bot.coach.stream import TextSink
 from bot.config import Settings
 from bot.content.llm_prompts import load_llm_prompts
+from bot.content.templates import load_offline_templates
 from bot.knowledge.retrieve import Retriever
 from bot.models import Reply
 from bot.store.conversations import Turn as StoredTurn
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SOURCES = "\n\nSources: "
 CARD_WORDS = 160
+AS_OF_NOTE = "That is the picture as of {month}, and it is still changing."
 
 
 class Polisher:
@@ -36,12 +38,14 @@ class Polisher:
         flows: FlowRunner,
         scrubber: Scrubber | None,
         sources_heading: str = "Sources",
+        as_of_note: str = AS_OF_NOTE,
     ) -> None:
         self.responder = responder
         self.retriever = retriever
         self.flows = flows
         self.scrubber = scrubber
         self.sources_heading = sources_heading
+        self.as_of_note = as_of_note
 
     @classmethod
     def from_settings(
@@ -62,7 +66,15 @@ class Polisher:
             from bot.privacy.scrub import Scrubber  # heavy (Presidio, spaCy): only when needed
 
             scrubber = Scrubber(data_dir=settings.data_dir)
-        return cls(responder, retriever, flows, scrubber)
+        templates = load_offline_templates(settings.prompts_dir)
+        return cls(
+            responder,
+            retriever,
+            flows,
+            scrubber,
+            sources_heading=templates.sources_heading,
+            as_of_note=templates.as_of,
+        )
 
     def _clean(self, text: str) -> str:
         return self.scrubber.scrub(text) if self.scrubber else text
@@ -70,7 +82,12 @@ class Polisher:
     def _brief(self, card_id: str) -> CardBrief:
         card = self.retriever.cards[card_id]
         words = " ".join([card.meta.summary, card.body]).split()
-        return CardBrief(id=card_id, title=card.meta.title, text=" ".join(words[:CARD_WORDS]))
+        return CardBrief(
+            id=card_id,
+            title=card.meta.title,
+            text=" ".join(words[:CARD_WORDS]),
+            as_of=card.meta.as_of_month,
+        )
 
     def request(self, reply: Reply, turn: Turn, history: list[StoredTurn]) -> LLMRequest:
         draft = reply.reply.split(SOURCES)[0]
@@ -124,6 +141,9 @@ class Polisher:
         missing = [o.label for o in reply.options if o.label not in text]
         if missing:
             raise LLMError("answer dropped the options")
+        month = policy_month(self.retriever.cards, cited)
+        if month and "as of" not in text.lower():  # said once, even if the LLM left it out
+            text += "\n\n" + self.as_of_note.format(month=month)
         citations = cite(self.retriever.cards, cited)
         if citations:
             text += "\n\n" + citation_line(citations, self.sources_heading)

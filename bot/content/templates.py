@@ -62,6 +62,9 @@ class OfflineTemplates(BaseModel):
     more_exhausted: str
     more_without_topic: str
     sources_heading: str
+    as_of: str = Field(
+        description="said once when a reply draws on a card with `as_of`; {month} is its month"
+    )
     small_talk: dict[str, SmallTalk]
     followups: Followups
 
@@ -71,6 +74,13 @@ class OfflineTemplates(BaseModel):
         missing = [tone for tone in TONES if not value.get(tone)]
         if missing:
             raise ValueError(f"needs at least one line for each of: {', '.join(missing)}")
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        if "{month}" not in value or "as of" not in value.lower():
+            raise ValueError("must say 'as of {month}'")
         return value
 
     @field_validator("fallback_questions")

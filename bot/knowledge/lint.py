@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from bot.knowledge.cards import CardError, CardProblem, card_files, parse_card
@@ -33,6 +35,8 @@ def lint_card(card: Card) -> list[CardProblem]:
     for i, question in enumerate(card.meta.reflection_questions):
         if question.strip().lower().startswith(OPENERS[1]):
             add(f"reflection_questions.{i}", "should be open, not a yes/no question")
+    if card.meta.reviewed is None:
+        add("reviewed", "needs the date its facts were last checked, e.g. `reviewed: 2026-12-06`")
     if card.id in card.meta.related:
         add("related", "a card cannot be related to itself")
     for i, source in enumerate(card.meta.sources):
@@ -73,3 +77,35 @@ def check_directory(directory: Path) -> tuple[list[Card], list[CardProblem]]:
         problems.append(CardProblem(str(directory), "folder", "no cards (*.md) found"))
     problems.extend(lint_cards(cards))
     return cards, problems
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day if it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def overdue_reviews(cards: list[Card], months: int, today: date | None = None) -> list[CardProblem]:
+    """Warnings, not failures: cards whose `reviewed:` date is older than `months` months, or
+    later than today. `today` defaults to the clock (so tests can freeze it)."""
+    today = today or date.today()
+    cutoff = months_before(today, months)
+    warnings: list[CardProblem] = []
+    for card in cards:
+        reviewed = card.meta.reviewed
+        if reviewed is None:
+            continue  # a problem for lint_card, not a warning
+        if reviewed < cutoff:
+            warnings.append(
+                CardProblem(
+                    card.path,
+                    "reviewed",
+                    f"last checked {reviewed.isoformat()}, over {months} months ago: check its "
+                    "facts against its sources, then update `reviewed`",
+                )
+            )
+        elif reviewed > today:
+            warnings.append(
+                CardProblem(card.path, "reviewed", f"{reviewed.isoformat()} is in the future")
+            )
+    return warnings
