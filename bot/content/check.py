@@ -1,5 +1,5 @@
 """`anchor content check`: every prompt file (exercises, scenarios, workshop plans, system and
-safety prompts) loads, validates and links only to real cards."""
+safety prompts, the demo programme) loads, validates and links only to real cards."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.content.coaching import load_flow_words, load_grow, load_router
+from bot.content.demo import load_demo_programme
 from bot.content.errors import ContentError
 from bot.content.flows import Exercise, Scenario
 from bot.content.llm_prompts import load_llm_prompts
@@ -23,6 +24,7 @@ LOADERS: tuple[Callable[[Path], object], ...] = (
     load_llm_prompts,
     load_safety_content,
     load_slack_texts,
+    load_demo_programme,
 )
 
 
