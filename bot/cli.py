@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,23 +22,20 @@ if TYPE_CHECKING:
     from bot.coach.engine import Coach
     from bot.knowledge.index import Progress
     from bot.models import Reply
+    from bot.store.goals import Goal, Status
 
 app = typer.Typer(
-    help="Anchor: a leadership coach for leaders of NHS health and care partnerships.",
+    help="Anchor: a leadership coach for NHS health and care partnership leaders.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 kb_app = typer.Typer(help="Work with the knowledge base.", no_args_is_help=True)
 content_app = typer.Typer(
-    help="Work with prompts: exercises, scenarios, workshops, safety, templates.",
+    help="Work with prompts/: exercises, scenarios, workshops and more.",
     no_args_is_help=True,
 )
-goals_app = typer.Typer(
-    help="Your commitments: list, complete and drop them.",
-    no_args_is_help=False,
-    invoke_without_command=True,
-)
+goals_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: goals_list
 privacy_app = typer.Typer(help="Privacy tools.", no_args_is_help=True)
 safety_app = typer.Typer(help="The safety gate's learned risk model.", no_args_is_help=True)
 eval_app = typer.Typer(
@@ -50,11 +48,7 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(safety_app, name="safety")
 slack_app = typer.Typer(help="Slack: the app manifest.", no_args_is_help=True)
 feedback_app = typer.Typer(help="Feedback leaders gave on replies.", no_args_is_help=True)
-bench_app = typer.Typer(
-    help="Benchmarks: the coach (no subcommand) or the Slack app (`slack`).",
-    no_args_is_help=False,
-    invoke_without_command=True,
-)
+bench_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: bench
 app.add_typer(eval_app, name="eval")
 app.add_typer(slack_app, name="slack")
 app.add_typer(feedback_app, name="feedback")
@@ -76,10 +70,59 @@ REPORT_FORMATS: dict[str, Literal["html", "csv", "json"]] = {
 UserOption = Annotated[
     str | None, typer.Option("--user", help="Who is talking (default: your login).")
 ]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the results as JSON instead of a table.")
+]
+
+
+def hide_flag_types() -> None:
+    """Show flags such as --json and --all in --help without a `<bool>` after them.
+
+    Typer 0.28 and later print `<bool>` after every flag in Rich help (even after --help), as
+    if the flag took a value; earlier versions printed nothing there, as we do again here.
+    """
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None:
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+hide_flag_types()
 
 
 class UserError(Exception):
     """A problem the person can fix; shown as a message, never a traceback."""
+
+
+def file_problem(exc: OSError) -> str | None:
+    """A plain sentence naming the file or folder a command could not use (None: no name)."""
+    if not exc.filename:
+        return None
+    path = Path(str(exc.filename))
+    if isinstance(exc, FileNotFoundError | NotADirectoryError) and not path.parent.is_dir():
+        return f"Folder {path.parent} does not exist."
+    if isinstance(exc, FileNotFoundError):
+        return f"{path} does not exist."
+    if isinstance(exc, IsADirectoryError):
+        return f"{path} is a folder: give a file name."
+    if isinstance(exc, PermissionError):
+        return f"No permission to use {path}."
+    return f"Cannot use {path}: {exc.strerror or type(exc).__name__}."
+
+
+def check_out(path: Path | None) -> Path | None:
+    """For --out: refuse a file whose folder is missing before any work is done."""
+    if path is not None and not path.parent.is_dir():
+        raise UserError(f"Folder {path.parent} does not exist.")
+    if path is not None and path.is_dir():
+        raise UserError(f"{path} is a folder: give a file name.")
+    return path
 
 
 def settings() -> Settings:
@@ -134,12 +177,44 @@ def reply_json(reply: Reply) -> str:
     return reply.model_dump_json(indent=2, exclude={"notes"} if not reply.notes else None)
 
 
-def render_reply(reply: Reply, console: Console) -> None:
+def is_list_item(line: str) -> bool:
+    return line.startswith(("• ", "- ", "* ")) or bool(re.match(r"\d+[.)] ", line))
+
+
+def keep_lines(text: str) -> str:
+    """Reply text (one thought a line, as Slack shows it) as Markdown that keeps its lines.
+
+    Markdown joins the lines of a paragraph into one, so every line break inside a paragraph
+    becomes a hard break, "• " items become list items, and a list gets a blank line before
+    and after so that it is never read as part of the paragraph around it."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    for n, line in enumerate(lines):
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        item = is_list_item(line)
+        if item and kept and kept[-1].strip() and not is_list_item(kept[-1]):
+            kept.append("")
+        kept.append(f"- {line[2:]}" if line.startswith("• ") else line)
+        if line.strip() and after.strip() and not is_list_item(after):
+            if item:
+                kept.append("")
+            else:
+                kept[-1] += "  "  # Markdown's hard line break
+    return "\n".join(kept)
+
+
+def render_text(text: str, console: Console) -> None:
+    """Print reply text as Markdown, wrapped to the console's width, one list item a line."""
     from rich.markdown import Markdown
+
+    console.print(Markdown(keep_lines(text), justify="default"), soft_wrap=False)
+
+
+def render_reply(reply: Reply, console: Console) -> None:
     from rich.markup import escape
 
     body, found, sources = reply.reply.rpartition("\n\nSources: ")
-    console.print(Markdown(body if found else reply.reply))
+    render_text(body if found else reply.reply, console)
     if found:
         console.print()
         console.print(f"[dim]Sources: {escape(sources)}[/dim]")
@@ -162,19 +237,19 @@ def ask(
         render_reply(reply, out)
 
 
-CHAT_HELP = """Commands: /help this help, /sources the sources of the last reply,
-/new start a fresh conversation, /quit leave. Anything else is a message to Anchor."""
-
-
 @app.command()
 def chat(user: UserOption = None) -> None:
-    """Talk with Anchor in the terminal (also reads one message a line from piped input)."""
+    """Talk with Anchor in the terminal.
+
+    Also reads one message a line from piped input. Type /help inside for what Anchor can do.
+    """
     coach = open_coach(settings())
     who = default_user(user)
     interactive = sys.stdin.isatty()
     if interactive:
         out.print("[bold]Anchor[/bold]: a coach for leaders of health and care partnerships.")
-        out.print("[dim]Type /help for commands, /quit to leave.[/dim]\n")
+        out.print("[dim]Type /help for what I can do, /quit to leave.[/dim]\n")
+    help_words = coach.flows.words.help
     last: Reply | None = None
     for line in _lines(interactive):
         message = line.strip()
@@ -182,7 +257,7 @@ def chat(user: UserOption = None) -> None:
         if command in {"/quit", "/exit", "/q"}:
             break
         if command == "/help":
-            out.print(CHAT_HELP)
+            render_text(help_words.text(terminal=True), out)
         elif command == "/new":
             coach.new_conversation(who, "cli:chat")
             last = None
@@ -190,7 +265,8 @@ def chat(user: UserOption = None) -> None:
         elif command == "/sources":
             _print_sources(last)
         elif command.startswith("/"):
-            out.print(f"Unknown command {message.split()[0]!r}. {CHAT_HELP}")
+            unknown = help_words.terminal.unknown.format(command=message.split()[0])
+            render_text(f"{unknown}\n\n{help_words.terminal.text()}", out)
         else:
             last = coach.respond(who, message, channel="cli:chat")
             if interactive:
@@ -230,7 +306,10 @@ def index(
         bool, typer.Option("--force", help="Rebuild everything from scratch.")
     ] = False,
 ) -> None:
-    """Build or refresh the knowledge index (only changed cards are re-embedded)."""
+    """Build or refresh the knowledge index.
+
+    Only changed cards are re-embedded; --force rebuilds everything.
+    """
     from bot.knowledge.index import KnowledgeIndex
 
     cfg = settings()
@@ -247,23 +326,32 @@ def index(
 
 @kb_app.command("check")
 def kb_check() -> None:
-    """Lint the cards: schema, ids, related links, sources, body length."""
-    from bot.knowledge.lint import check_directory
+    """Lint the cards: schema, ids, links, sources, length, review dates.
+
+    Warns when a card's last review is older than ANCHOR_KB_REVIEW_MONTHS.
+    """
+    from bot.knowledge.lint import check_directory, overdue_reviews
 
     cfg = settings()
     cards, problems = check_directory(cfg.knowledge_dir)
+    warnings = overdue_reviews(cards, cfg.kb_review_months)
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False)
     for problem in problems:
         err.print(str(problem), markup=False)
     if problems:
         err.print(f"{len(problems)} problem(s) in {cfg.knowledge_dir}.")
         raise typer.Exit(1)
-    out.print(f"{len(cards)} cards OK.")
+    due = f" {len(warnings)} due for review." if warnings else ""
+    out.print(f"{len(cards)} cards OK.{due}")
 
 
 @content_app.command("check")
 def content_check() -> None:
-    """Validate prompts/: exercises, scenarios, workshop plans, safety rules, templates and
-    their card links."""
+    """Validate prompts/ and the knowledge cards it links to.
+
+    Checks exercises, scenarios, workshop plans, safety rules, templates and privacy lists.
+    """
     from bot.content.check import check_content
     from bot.datafiles import ContentError
     from bot.knowledge.cards import card_files
@@ -310,48 +398,65 @@ def goals_list(
         bool, typer.Option("--all", help="Include completed and dropped goals.")
     ] = False,
 ) -> None:
-    """List your open goals (with --all, every goal)."""
+    """Your commitments: list, complete and drop them.
+
+    `anchor goals` lists your open goals, numbered 1, 2, 3 (with --all, closed ones too).
+
+    Use those numbers with `anchor goals done` and `anchor goals drop`.
+    """
     if ctx.invoked_subcommand is not None:
         return
     goals, uid = goal_store(user)
-    found = goals.list(uid, include_closed=show_all)
-    if not found:
+    found = goals.list(uid)
+    closed = [g for g in goals.list(uid, include_closed=True) if g.status != "open"]
+    if not found and not (show_all and closed):
         out.print(
             "No goals yet. Commitments from exercises and coaching conversations appear here."
         )
         return
-    for goal in found:
-        status = "" if goal.status == "open" else f" [{goal.status}]"
-        out.print(f"{goal.id}. {goal.text}{goal.due_phrase}{status}", markup=False)
+    for line in goal_lines(found, closed if show_all else []):
+        out.print(line, markup=False)
 
 
-def _set_goal(goal_id: int, user: str | None, status: str) -> None:
+def goal_lines(open_goals: list[Goal], closed: list[Goal]) -> list[str]:
+    """Open goals numbered from 1 in the person's own list (the numbers `done` and `drop`
+    take), then closed goals, unnumbered, with their status."""
+    lines = [f"{n}. {g.text}{g.due_phrase}" for n, g in enumerate(open_goals, start=1)]
+    return lines + [f"-  {g.text}{g.due_phrase} [{g.status}]" for g in closed]
+
+
+def _set_goal(number: int, user: str | None, status: Status) -> None:
     goals, uid = goal_store(user)
-    changed = goals.set_status(uid, goal_id, status)
+    goal = goals.open_by_number(uid, number)
+    changed = goals.set_status(uid, goal.id, status) if goal is not None else None
     if changed is None:
-        raise UserError(f"you have no goal number {goal_id} (see `anchor goals`)")
-    out.print(f"Goal {goal_id} marked {status}: {changed.text}", markup=False)
+        raise UserError(f"you have no open goal number {number} (see `anchor goals`)")
+    out.print(f"Goal {number} marked {status}: {changed.text}", markup=False)
+
+
+GoalNumber = Annotated[
+    int, typer.Argument(help="The goal's number in your list (see `anchor goals`).")
+]
 
 
 @goals_app.command("done")
-def goals_done(
-    goal_id: Annotated[int, typer.Argument(help="The goal's number.")], user: UserOption = None
-) -> None:
+def goals_done(number: GoalNumber, user: UserOption = None) -> None:
     """Mark a goal as completed."""
-    _set_goal(goal_id, user, "done")
+    _set_goal(number, user, "done")
 
 
 @goals_app.command("drop")
-def goals_drop(
-    goal_id: Annotated[int, typer.Argument(help="The goal's number.")], user: UserOption = None
-) -> None:
+def goals_drop(number: GoalNumber, user: UserOption = None) -> None:
     """Drop a goal you no longer intend to pursue."""
-    _set_goal(goal_id, user, "dropped")
+    _set_goal(number, user, "dropped")
 
 
 @privacy_app.command("scrub")
 def privacy_scrub() -> None:
-    """Scrub personal details from standard input to standard output, line by line."""
+    """Scrub personal details from standard input, line by line.
+
+    Each scrubbed line is written to standard output.
+    """
     from bot.privacy.scrub import Scrubber
 
     cfg = settings()
@@ -363,7 +468,10 @@ def privacy_scrub() -> None:
 
 @safety_app.command("train")
 def safety_train() -> None:
-    """Retrain the risk model on prompts/safety/training and save it beside the rules."""
+    """Retrain the safety gate's risk model.
+
+    Trains on prompts/safety/training and saves the model beside the rules.
+    """
     from bot.coach.risk import shipped_model_path, train_from_examples
     from bot.coach.safety import SafetyGate
 
@@ -378,10 +486,10 @@ def safety_train() -> None:
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
     data: Annotated[Path | None, typer.Option(help="A retrieval set (YAML).")] = None,
 ) -> None:
-    """Recall@1, recall@3 and MRR for dense, lexical and hybrid retrieval."""
+    """Recall@1, @3 and MRR of dense, lexical and hybrid retrieval."""
     from bot.evals.retrieval import DEFAULT_SET, run_retrieval_eval
 
     cfg = settings()
@@ -389,9 +497,31 @@ def eval_retrieval(
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
 
 
+@eval_app.command("facts")
+def eval_facts(
+    as_json: JsonOption = False,
+    data: Annotated[Path | None, typer.Option(help="A set of fact checks (YAML).")] = None,
+) -> None:
+    """Dated fact checks over the cards (evals/data/facts.yaml).
+
+    Claims each card must make, and corrected errors it must not make again.
+
+    Exits 1 if any check fails.
+    """
+    from bot.evals.facts import DEFAULT_SET, run_facts_eval
+
+    cfg = settings()
+    result = run_facts_eval(
+        cfg.knowledge_dir, data or DEFAULT_SET, review_months=cfg.kb_review_months
+    )
+    out.print(result.model_dump_json(indent=2) if as_json else result.table(), markup=False)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 @eval_app.command("safety")
 def eval_safety(
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
     data: Annotated[Path | None, typer.Option(help="A safety set (YAML).")] = None,
 ) -> None:
     """Crisis recall and false-positive rate of the safety gate."""
@@ -404,11 +534,13 @@ def eval_safety(
 
 @eval_app.command("pii")
 def eval_pii(
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
     data: Annotated[Path | None, typer.Option(help="A labelled PII set (YAML).")] = None,
 ) -> None:
-    """Recall and precision per entity type of Anchor's scrubber, beside Presidio's default
-    recognizers alone, on evals/data/pii.yaml."""
+    """Recall and precision per entity type of Anchor's scrubber.
+
+    Measured on evals/data/pii.yaml, beside Presidio's default recognizers alone.
+    """
     from bot.evals.pii import DEFAULT_SET, format_pii_report, run_pii_eval
 
     report = run_pii_eval(data or DEFAULT_SET, settings().data_dir)
@@ -416,10 +548,13 @@ def eval_pii(
 
 
 @eval_app.command("themes")
-def eval_themes(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """ARI and NMI of the themes engine against the planted themes of a synthetic corpus
-    (scrubbed first), beside a TF-IDF + KMeans baseline; checks that no planted personal
-    detail, verbatim message or sub-threshold theme reaches the JSON, CSV or HTML report."""
+def eval_themes(as_json: JsonOption = False) -> None:
+    """How well the themes engine finds themes planted in a corpus.
+
+    Reports ARI and NMI (the corpus is scrubbed first), beside a TF-IDF + KMeans baseline.
+
+    Also checks that no personal detail, verbatim message or too-small theme reaches a report.
+    """
     from bot.evals.themes import format_themes_report, run_themes_eval
     from bot.knowledge.index import KnowledgeIndex
     from bot.knowledge.retrieve import Retriever
@@ -434,8 +569,11 @@ def eval_themes(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 
 
 @eval_app.command("style")
-def eval_style(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Score offline replies of every flow on the conversations in evals/data/style.yaml."""
+def eval_style(as_json: JsonOption = False) -> None:
+    """Score the style of offline replies in every flow.
+
+    Uses the conversations in evals/data/style.yaml.
+    """
     from bot.evals.style import run_style_eval
 
     result = run_style_eval(settings())
@@ -449,10 +587,12 @@ def bench(
     themes_messages: Annotated[
         int, typer.Option(min=0, help="Messages for the themes timing (0 skips it).")
     ] = 100_000,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Index build time, `anchor ask` cold start, per-turn latency, peak memory, scrubbing
-    rate, and themes for 100,000 messages."""
+    """Benchmarks: the coach, or the Slack app with `bench slack`.
+
+    `anchor bench` times index build, cold start, turns, memory, scrubbing and themes.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from bot.evals.bench import run_bench
@@ -475,10 +615,12 @@ def bench_slack(
             "(created and dropped) instead of SQLite."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Load the HTTP app with signed events against a fake Slack: ack latency, lost and
-    duplicate replies, with and without Slack's retries."""
+    """Load the Slack HTTP app with signed events against a fake Slack.
+
+    Reports ack latency and lost or duplicate replies, with and without Slack's retries.
+    """
     from bot.slack.bench import run_slack_bench
 
     result = run_slack_bench(
@@ -502,7 +644,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (--http).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (--http).")] = 3000,
 ) -> None:
-    """Run the Slack app (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)."""
+    """Run the Slack app.
+
+    Uses Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP (see --http and --socket).
+    """
     import asyncio
 
     from bot.slack.app import SlackConfigError, bot_token, make_client, require
@@ -541,7 +686,10 @@ def serve(
 
 @slack_app.command("manifest")
 def slack_manifest() -> None:
-    """Print the Slack app manifest (slack/manifest.yaml) to create the app in one step."""
+    """Print the Slack app manifest (slack/manifest.yaml).
+
+    Use it to create the Slack app in one step.
+    """
     from bot.config import PROJECT_ROOT
 
     sys.stdout.write((PROJECT_ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
@@ -549,8 +697,12 @@ def slack_manifest() -> None:
 
 @feedback_app.command("export")
 def feedback_export() -> None:
-    """Print every helpful / not helpful verdict, with the cards the reply cited, as JSON lines
-    (no names, no message text): material for evals."""
+    """Print leaders' helpful / not helpful verdicts as JSON lines.
+
+    Material for evals: each line has the verdict, the cards the reply cited and when.
+
+    No names and no message text are included.
+    """
     from bot.store.open import open_stores
 
     for item in open_stores(settings()).feedback.export():
@@ -576,12 +728,22 @@ def themes(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="html, csv or json.")] = "html",
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write the report here (default: standard output).")
+        Path | None,
+        typer.Option(
+            "--out",
+            callback=check_out,
+            help="Write the report to this file (default: standard output).",
+        ),
     ] = None,
 ) -> None:
-    """Anonymised themes and engagement across leaders who chose to contribute, for the
-    programme team: counts of people, never text; nothing behind fewer than ANCHOR_MIN_COHORT
-    leaders. Every report is written to the audit log."""
+    """Anonymised themes and engagement, for the programme team.
+
+    Only leaders who chose to contribute count: numbers of people, never their words.
+
+    Nothing is shown about fewer than ANCHOR_MIN_COHORT leaders.
+
+    Every report is written to the audit log (see `anchor audit`).
+    """
     from datetime import UTC, datetime
 
     from bot.knowledge.index import KnowledgeIndex
@@ -623,9 +785,49 @@ def themes(
     )
 
 
+@app.command()
+def demo(
+    folder: Annotated[
+        Path, typer.Option("--dir", help="The demo's own data folder (made if missing).")
+    ] = Path(".anchor-demo"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild an existing demo folder from nothing.")
+    ] = False,
+) -> None:
+    """Fill a demo data folder with a synthetic programme.
+
+    About 36 invented leaders, eight weeks of coaching, exercises and one finished workshop.
+
+    All played through the real services; then it writes the themes report and workshop summary.
+
+    Never touches ANCHOR_DATA_DIR: refuses that folder and any folder it did not make.
+    """
+    from bot.demo.folder import DemoRefused, prepare_folder
+
+    cfg = settings()
+    try:
+        target = prepare_folder(folder, cfg.data_dir, force=force)
+    except DemoRefused as exc:
+        raise UserError(str(exc)) from None
+    from bot.demo.build import build_demo
+    from bot.demo.coaching import DemoError
+    from bot.demo.outcome import describe, set_elsewhere
+
+    try:
+        with progress_bar(True) as update:
+            made = build_demo(cfg, target, operator=default_user(None), progress=update)
+    except DemoError as exc:
+        raise UserError(f"{exc}; fix prompts/demo/programme.yaml, then add --force") from None
+    for line in describe(made, folder, set_elsewhere(cfg)):
+        out.print(line, markup=False)
+
+
 @workshops_app.command("list")
 def workshops_list() -> None:
-    """The workshop plans in prompts/workshops/: id, mode, length and title."""
+    """List the workshop plans: id, mode, length and title.
+
+    The plans are in prompts/workshops/.
+    """
     from bot.content.workshops import load_workshop_plans
 
     for plan in load_workshop_plans(settings().prompts_dir).values():
@@ -640,11 +842,18 @@ def workshops_export(
     plan_id: Annotated[str, typer.Argument(help="The plan's id (see `anchor workshops list`).")],
     fmt: Annotated[str, typer.Option("--format", help="html or markdown.")] = "html",
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write the guide here (default: standard output).")
+        Path | None,
+        typer.Option(
+            "--out",
+            callback=check_out,
+            help="Write the guide to this file (default: standard output).",
+        ),
     ] = None,
 ) -> None:
-    """Write a printable facilitator guide for a plan: timings, prompts, answer types, linked
-    cards."""
+    """Write a printable facilitator guide for a workshop plan.
+
+    The guide has the timings, prompts, answer types and linked cards.
+    """
     from bot.content.workshop_guide import render_guide
     from bot.content.workshops import load_workshop_plans
     from bot.knowledge.cards import load_cards
@@ -665,10 +874,17 @@ def workshops_export(
 
 
 @maintenance_app.command("purge")
-def maintenance_purge(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Delete what retention says has been kept long enough: conversations idle for
-    ANCHOR_RETENTION_DAYS, scrubbed theme copies older than ANCHOR_THEME_RETENTION_DAYS, spent
-    delivery records. `anchor serve` also does this every ANCHOR_MAINTENANCE_INTERVAL."""
+def maintenance_purge(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Delete what the retention settings say has been kept long enough.
+
+    Conversations idle for ANCHOR_RETENTION_DAYS go, and so do spent delivery records.
+
+    Scrubbed copies kept for themes go after ANCHOR_THEME_RETENTION_DAYS.
+
+    `anchor serve` also does this every ANCHOR_MAINTENANCE_INTERVAL.
+    """
     from datetime import UTC, datetime
 
     from bot.store.open import open_stores
@@ -692,10 +908,14 @@ def audit(
     action: Annotated[
         str | None, typer.Option(help="Only this action, e.g. themes.view or themes.export.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per entry (JSON lines).")
+    ] = False,
 ) -> None:
-    """List the audit log: every view, export or refusal of a programme report, who asked,
-    with what parameters."""
+    """List the audit log, newest first.
+
+    Every view, export or refusal of a programme report: who asked, with what parameters.
+    """
     from bot.store.open import open_stores
 
     entries = open_stores(settings()).audit.entries(limit=limit, action=action)
@@ -754,6 +974,10 @@ def friendly(call: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except Exception as exc:
+        unusable = file_problem(exc) if isinstance(exc, OSError) else None
+        if unusable is not None:
+            err.print(f"Error: {unusable}", markup=False)
+            raise SystemExit(1) from None
         logging.getLogger("anchor").debug("unexpected error", exc_info=True)
         err.print(
             f"Something went wrong ({type(exc).__name__}). "

@@ -51,11 +51,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         traveller.stop()
 
 
+# Fixtures that bring a service with them, and the marker a test that uses one gets.
+SERVICE_FIXTURES = {
+    "pg_url": pytest.mark.postgres,
+    "fake_slack": pytest.mark.server,  # the loopback Slack Web API (and often the app over HTTP)
+    "server": pytest.mark.server,  # the loopback OpenAI-compatible server
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that asks for `pg_url` by name needs PostgreSQL: mark it so."""
+    """Mark each test by the services its fixtures start, so `-m "not server"` and
+    `make test-fast` leave them out (tests that start a process mark their module)."""
     for item in items:
-        if "pg_url" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.postgres)
+        for name in getattr(item, "fixturenames", ()):
+            if name in SERVICE_FIXTURES:
+                item.add_marker(SERVICE_FIXTURES[name])
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,8 @@ import pytest
 
 from tests.helpers import write_card
 
+pytestmark = pytest.mark.slow  # each test starts `anchor` as a process (seconds each)
+
 
 def run(
     args: list[str], env: dict[str, str], stdin: str | None = None
@@ -83,7 +85,8 @@ def test_chat_reads_piped_lines_and_handles_commands(env: dict[str, str]) -> Non
     result = run(["chat"], env, stdin=script + "\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Commands:" in out
+    assert "give me an exercise" in out and "coach me on" in out and "my goals" in out
+    assert "/sources" in out and "pause" in out and "status" in out
     assert out.count("Anchor:") == 3  # two messages and one empty line answered gently
     assert "Started a fresh conversation" in out
     assert "Unknown command '/nonsense'" in out
@@ -152,17 +155,23 @@ def test_goals_list_complete_and_drop(env: dict[str, str]) -> None:
 
     stores = open_stores(Settings(data_dir=Path(env["ANCHOR_DATA_DIR"])))
     uid = stores.conversations.user_id("cli:lead")
-    first = stores.goals.add(uid, "call the council director", due=None, source="test")
-    second = stores.goals.add(uid, "draft the ICP paper", due=None, source="test")
-    listed = run(["goals", "--user", "cli:lead"], env)
-    assert "call the council director" in listed.stdout and "draft the ICP paper" in listed.stdout
-    assert run(["goals", "done", str(first.id), "--user", "cli:lead"], env).returncode == 0
-    assert run(["goals", "drop", str(second.id), "--user", "cli:lead"], env).returncode == 0
+    other = stores.conversations.user_id("cli:other")
+    stores.goals.add(other, "someone else's goal, made first", due=None, source="test")
+    stores.goals.add(uid, "call the council director", due=None, source="test")
+    stores.goals.add(uid, "draft the ICP paper", due=None, source="test")
+    listed = run(["goals", "--user", "cli:lead"], env).stdout.splitlines()
+    assert listed == ["1. call the council director", "2. draft the ICP paper"]  # their own 1, 2
+    done = run(["goals", "done", "1", "--user", "cli:lead"], env)
+    assert done.returncode == 0 and "call the council director" in done.stdout
+    assert run(["goals", "--user", "cli:lead"], env).stdout == "1. draft the ICP paper\n"
+    assert run(["goals", "drop", "1", "--user", "cli:lead"], env).returncode == 0
     assert "No goals yet" in run(["goals", "--user", "cli:lead"], env).stdout
     everything = run(["goals", "--all", "--user", "cli:lead"], env).stdout
-    assert "[done]" in everything and "[dropped]" in everything
-    someone_else = run(["goals", "done", str(first.id), "--user", "cli:other"], env)
-    assert someone_else.returncode == 1 and "no goal number" in someone_else.stderr
+    assert "call the council director [done]" in everything
+    assert "draft the ICP paper [dropped]" in everything
+    nothing_open = run(["goals", "done", "1", "--user", "cli:lead"], env)
+    assert nothing_open.returncode == 1 and "no open goal number 1" in nothing_open.stderr
+    assert "made first" in run(["goals", "--user", "cli:other"], env).stdout  # untouched
 
 
 def test_content_check_passes_and_names_bad_files(env: dict[str, str], tmp_path: Path) -> None:
@@ -216,6 +225,34 @@ def test_workshops_list_and_export_a_printable_guide(env: dict[str, str], tmp_pa
     assert markdown.stdout.startswith("# A week of system reflection")
     missing = run(["workshops", "export", "no-such-plan"], env)
     assert missing.returncode == 1 and "shared-vision-across-partners" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["workshops", "export", "conflict-on-the-partnership-board"], ["themes"]],
+    ids=["workshops export", "themes"],
+)
+def test_out_into_a_missing_folder_names_the_folder(
+    env: dict[str, str], tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "no" / "such" / "dir"
+    result = run([*command, "--out", str(folder / "x.html")], env)
+    assert result.returncode == 1
+    assert f"Folder {folder} does not exist." in result.stderr
+    assert "Something went wrong" not in result.stderr and "Traceback" not in result.stderr
+    into_a_folder = run([*command, "--out", str(tmp_path)], env)
+    assert into_a_folder.returncode == 1 and "is a folder" in into_a_folder.stderr
+
+
+def test_a_file_anchor_cannot_use_is_named(tmp_path: Path) -> None:
+    from bot.cli import file_problem
+
+    missing = tmp_path / "gone" / "guide.html"
+    assert file_problem(FileNotFoundError(2, "No such file", str(missing))) == (
+        f"Folder {missing.parent} does not exist."
+    )
+    assert file_problem(PermissionError(13, "Denied", "/etc/x")) == "No permission to use /etc/x."
+    assert file_problem(OSError("no file named")) is None
 
 
 def test_themes_report_from_the_terminal_is_refused_until_enough_leaders(

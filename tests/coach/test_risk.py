@@ -46,6 +46,7 @@ def test_the_shipped_model_is_current() -> None:
     assert 0.0 < model.threshold < 1.0
 
 
+@pytest.mark.slow  # trains the model from the examples
 def test_without_a_current_model_one_is_trained_and_cached(
     tmp_path: Path, gate: SafetyGate
 ) -> None:

@@ -20,6 +20,8 @@ from bot.evals.themes import (
 from bot.knowledge.retrieve import Retriever
 from bot.privacy.recognizers import nhs_checksum_ok
 
+pytestmark = pytest.mark.slow  # clusters the 1,200-message corpus and runs the themes bench
+
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory, retriever: Retriever) -> ThemesEvalReport:

@@ -14,6 +14,8 @@ from bot.store.open import Stores
 from tests.programme.chromium import find_browser, visit
 from tests.programme.conftest import MEMBER, NOW, programme_for, write_cohorts
 
+pytestmark = pytest.mark.browser  # headless Chromium
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

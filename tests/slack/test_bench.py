@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.config import Settings
 from bot.slack.bench import percentile, run_slack_bench, settings_env
 
 
+@pytest.mark.server  # the bench starts `anchor serve` in its own process
 def test_a_small_bench_loses_and_duplicates_nothing(settings: Settings) -> None:
     result = run_slack_bench(settings, events=40, concurrency=8, retry_every=4)
     plain, retried = result.runs
@@ -36,10 +39,11 @@ def test_percentiles_and_the_child_environment(settings: Settings) -> None:
     assert "SLACK_APP_TOKEN" not in env
 
 
+@pytest.mark.server
+@pytest.mark.postgres
 def test_the_bench_on_postgresql_uses_and_drops_a_scratch_database(settings: Settings) -> None:
     import os
 
-    import pytest
     from sqlalchemy import create_engine, text
 
     server = os.environ.get("ANCHOR_TEST_POSTGRES_URL")

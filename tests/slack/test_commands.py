@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+
+from time_machine import TimeMachineFixture
 
 from bot.slack.loopback import Behaviour
 from tests.helpers import rows_mentioning
 from tests.slack.conftest import Rig, click, settle, texts_of
+
+TODAY = datetime(2026, 11, 27, 12, tzinfo=UTC)  # a Friday; goals below fall due after it
 
 
 def test_a_slash_command_is_acknowledged_in_time_and_continues_in_the_background(
@@ -49,9 +54,12 @@ def test_ask_and_coach_start_private_conversations(rig: Rig) -> None:
     assert "GROW" in by_channel["D3"]["text"] or "goal" in by_channel["D3"]["text"].lower()
 
 
-def test_goals_and_privacy_answer_privately_through_the_response_url(rig: Rig) -> None:
+def test_goals_and_privacy_answer_privately_through_the_response_url(
+    rig: Rig, time_machine: TimeMachineFixture
+) -> None:
     from datetime import date
 
+    time_machine.move_to(TODAY)  # the goal is due in the future, whatever today is
     uid = rig.services.stores.conversations.user_id("slack:U4")
     rig.services.stores.goals.add(uid, "Co-chair the next ICP", due=date(2031, 1, 3), source="t")
     rig.sender.command("U4", "goals")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
+
+from time_machine import TimeMachineFixture
 
 from bot.slack.loopback import BOT_ID, BOT_USER, Behaviour, post, signed_headers
 from tests.slack.conftest import (
@@ -17,6 +20,8 @@ from tests.slack.conftest import (
     texts_of,
     threaded,
 )
+
+TODAY = datetime(2026, 11, 27, 12, tzinfo=UTC)  # a Friday; goals below fall due after it
 
 QUESTION = "Our council partner walked out of the ICP over the funding paper. What now?"
 
@@ -196,9 +201,12 @@ def test_a_429_from_slack_is_retried_after_retry_after(rig: Rig) -> None:
     assert len(threaded(rig.fake, ts)) == 1
 
 
-def test_app_home_shows_consent_goals_and_ways_to_start(rig: Rig) -> None:
+def test_app_home_shows_consent_goals_and_ways_to_start(
+    rig: Rig, time_machine: TimeMachineFixture
+) -> None:
     from datetime import date
 
+    time_machine.move_to(TODAY)  # the goal is due in the future, whatever today is
     uid = rig.services.stores.conversations.user_id("slack:U11")
     rig.services.stores.goals.add(
         uid, "Meet the VCSE chief officer", due=date(2031, 5, 2), source="t"

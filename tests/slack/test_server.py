@@ -31,6 +31,8 @@ from tests.slack.conftest import (
     threaded,
 )
 
+pytestmark = pytest.mark.server  # these tests start the app over HTTP or as `anchor serve`
+
 QUESTION = "How do I keep primary care leaders engaged in the ICS when they feel outvoted?"
 
 

@@ -17,6 +17,8 @@ from bot.slack.loopback import FakeSlack, Sender, dm_event
 from bot.slack.server import run_socket_mode
 from tests.slack.conftest import slack_config, threaded
 
+pytestmark = pytest.mark.server  # a loopback Socket Mode server
+
 
 class SocketSlack:
     """Slack's side of a Socket Mode connection: says hello, sends envelopes, records acks."""
