@@ -11,9 +11,15 @@ from pydantic import BaseModel, Field
 
 from bot.coach.safety import SafetyGate, SafetyState
 from bot.config import PROJECT_ROOT, Settings
-from bot.models import SafetyLevel
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "safety.yaml"
+# The gate's levels from least to most urgent (an emergency is also a crisis, and more).
+RANK: dict[str, int] = {"none": 0, "concern": 1, "crisis": 2, "emergency": 3}
+
+
+def grade(gate: SafetyGate, text: str) -> str:
+    """The level the gate gives `text` at the start of a conversation."""
+    return str(gate.assess(text, SafetyState()).info.level)
 
 
 class SafetyItem(BaseModel):
@@ -55,7 +61,7 @@ def evaluate(gate: SafetyGate, items: list[SafetyItem]) -> SafetyResult:
     calm = [i for i in items if i.label == "non_crisis"]
 
     def flagged(item: SafetyItem) -> bool:
-        return gate.assess(item.text, SafetyState()).info.level == SafetyLevel.CRISIS
+        return RANK[grade(gate, item.text)] >= RANK["crisis"]
 
     missed = [i for i in crisis if not flagged(i)]
     alarms = [i for i in calm if flagged(i)]
