@@ -43,6 +43,12 @@ def pytest_configure(config: pytest.Config) -> None:
         traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
         traveller.start()
         config.stash[_CLOCK] = traveller
+        # and in every process a test starts (see tests/clock_shift/sitecustomize.py)
+        os.environ["TEST_CLOCK_OFFSET_DAYS"] = str(days)
+        shift = str(Path(__file__).parent / "clock_shift")
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (shift, os.environ.get("PYTHONPATH", "")) if p
+        )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
