@@ -179,9 +179,21 @@ class Citation(BaseModel):
 
 
 class SafetyLevel(StrEnum):
+    """How worried the safety gate is, in order: none < concern < crisis < emergency.
+
+    Compare levels with ``at_least`` (the strings do not sort in this order)."""
+
     NONE = "none"
     CONCERN = "concern"
     CRISIS = "crisis"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return list(SafetyLevel).index(self)
+
+    def at_least(self, other: SafetyLevel) -> bool:
+        return self.rank >= other.rank
 
 
 class SafetyInfo(BaseModel):

@@ -27,7 +27,7 @@ from bot.content.coaching import RouterRules, load_router
 from bot.content.templates import OfflineTemplates, load_offline_templates
 from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.retrieve import Retriever
-from bot.models import FlowInfo, Reply, SafetyInfo
+from bot.models import FlowInfo, Reply, SafetyInfo, SafetyLevel
 from bot.store.activity import ActivityStore
 from bot.store.conversations import ConversationStore
 from bot.store.goals import GoalStore
@@ -49,6 +49,14 @@ def tidy(raw: str, limit: int, templates: OfflineTemplates) -> Tidied:
         cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
         return Tidied(cut, templates.truncated.format(limit=limit))
     return Tidied(text, None)
+
+
+def with_note(reply: Reply, note: str) -> str:
+    """The reply's text with a note about the message (truncated, files unread): before it,
+    except in an emergency, whose first line is always the step to take now."""
+    if reply.safety.level.at_least(SafetyLevel.EMERGENCY):
+        return f"{reply.reply}\n\n{note}"
+    return f"{note}\n\n{reply.reply}"
 
 
 def today() -> date:
@@ -186,11 +194,12 @@ class Coach:
         if outcome.reply is not None:
             reply = Reply(reply=outcome.reply, safety=outcome.info)
         else:
-            turn = Turn(user_id, conversation.id, tidied.text, state, outcome.info)
+            asked = outcome.answer if outcome.answer is not None else tidied.text
+            turn = Turn(user_id, conversation.id, asked, state, outcome.info)
             if not private:
                 reply = (
                     self._ask(turn)
-                    if tidied.text
+                    if turn.text
                     else Reply(reply=self.templates.empty, safety=turn.safety)
                 )
             else:
@@ -201,7 +210,7 @@ class Coach:
             if outcome.preface:
                 reply.reply = f"{outcome.preface}\n\n{reply.reply}"
         if tidied.note:
-            reply.reply = f"_{tidied.note}_\n\n{reply.reply}"
+            reply.reply = with_note(reply, f"_{tidied.note}_")
             reply.notes.append(tidied.note)
 
         self.store.record_exchange(

@@ -47,6 +47,7 @@ from bot.content.safety import (
     SignpostsFile,
     Template,
     Variants,
+    first_line,
     load_safety_content,
 )
 from bot.models import SafetyInfo, SafetyLevel
@@ -88,18 +89,31 @@ SPACES = re.compile(r"\s+")
 
 
 class SafetyState(BaseModel):
-    """Persisted per conversation as JSON by the caller."""
+    """Persisted per conversation as JSON by the caller, so a check-in or a pending concern
+    question survives restarts.
 
-    mode: Literal["normal", "checkin"] = "normal"
+    ``mode`` is ``normal``; ``checkin`` after a crisis (or an emergency of the writer's own);
+    or ``asked`` while the concern question waits for its answer, with the message that raised
+    it ``held`` so that after a "no" the coaching can answer what they first asked."""
+
+    mode: Literal["normal", "checkin", "asked"] = "normal"
     checkin_turns: int = Field(default=0, ge=0)
-    calm_turns: int = Field(default=0, ge=0)
+    safe_said: bool = False
+    reassured: bool = False
+    asked_turns: int = Field(default=0, ge=0)
+    held: str = ""
     crises: int = Field(default=0, ge=0)
 
 
 class SafetyOutcome(BaseModel):
+    """The gate's verdict. ``reply`` replaces coaching (``proceed`` False); ``preface`` goes
+    before it; ``answer``, when set, is the message coaching should answer instead of this one
+    (the one held when the concern question was asked)."""
+
     info: SafetyInfo
     reply: str | None = None
     preface: str | None = None
+    answer: str | None = None
     proceed: bool = True
     state: SafetyState
 
@@ -404,6 +418,32 @@ class Pairs:
         return False
 
 
+Who = Literal["self", "other", "threat"]
+WHO: tuple[Who, ...] = ("self", "other", "threat")
+DEFAULT_HEARD = "default"
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What the learned model says about a message, level by level; None where it offers no
+    opinion (today it gives one crisis decision; per-level scores plug in at
+    :meth:`Detector.learned`)."""
+
+    emergency: bool | None = None
+    crisis: bool | None = None
+    concern: bool | None = None
+
+
+class Named:
+    """Rules kept apart, so the gate can tell which one matched."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = tuple((rule.id, Patterns([rule])) for rule in rules)
+
+    def first(self, text: str) -> str | None:
+        return next((name for name, pattern in self._rules if pattern.search(text)), None)
+
+
 class Detector:
     """Applies rules.yaml to normalised text."""
 
@@ -414,8 +454,14 @@ class Detector:
         self._relapse = Patterns(rules.relapse)
         self._third_party = Patterns(rules.third_party)
         self._co_crisis = Patterns(rules.co_crisis)
+        self._emergency = {
+            who: Patterns([rule for rule in rules.emergency if rule.who == who]) for who in WHO
+        }
         self._crisis = Patterns(rules.crisis)
         self._pairs = Pairs(rules.pairs)
+        self._concern = Named(rules.concern)
+        self._yes = Patterns(rules.concern_answers.yes)
+        self._no = Patterns(rules.concern_answers.no)
         self._speak_up = Patterns(rules.speak_up)
         self._redirects: list[tuple[Redirect, Patterns]] = [
             ("redirect_clinical", Patterns(rules.redirect_clinical)),
@@ -423,6 +469,9 @@ class Detector:
             ("redirect_legal", Patterns(rules.redirect_legal)),
         ]
         self._safe = Patterns(rules.checkin.safe)
+        self._reassure = Patterns(rules.checkin.reassure)
+        self._minimise = Patterns(rules.checkin.minimise)
+        self._move_on = Patterns(rules.checkin.move_on)
         self._distress = Patterns(rules.checkin.distress)
         self._ignore = frozenset([*lexicon.stopwords, *lexicon.fillers, ".", BLANK])
         self.risk: RiskModel | None = None
@@ -438,26 +487,61 @@ class Detector:
             masked = self._past.blank(masked)
         return masked
 
-    def crisis_signals(self, text: str, *, learned: bool = True) -> tuple[bool, bool]:
-        """(the writer's own crisis, someone else's crisis) in normalised text."""
-        masked = self.crisis_text(text)
-        third_party = self._third_party.search(masked)
-        if third_party:
-            if self._co_crisis.search(masked):
-                return True, True
-            masked = self._third_party.blank(masked)
-        own = self._crisis.search(masked) or self._pairs.search(masked, text)
-        if not own and learned and self.risk is not None:  # the learned second opinion
-            own = self.risk.flags(masked)
-        return own, third_party
+    def own_part(self, masked: str) -> str:
+        """The writer's own words in masked text: other people's crises blanked out, unless
+        the writer says it is theirs too ("and so am i")."""
+        if self._third_party.search(masked) and not self._co_crisis.search(masked):
+            return self._third_party.blank(masked)
+        return masked
 
     def own_text(self, raw: str) -> str:
         """What the risk model reads: normalised, with idioms, topics, negations, past
         recovery and other people's crises blanked out."""
-        masked = self.crisis_text(self.normalise(raw))
-        if self._third_party.search(masked) and not self._co_crisis.search(masked):
-            masked = self._third_party.blank(masked)
-        return masked
+        return self.own_part(self.crisis_text(self.normalise(raw)))
+
+    def whole_text(self, raw: str) -> str:
+        """Normalised, with idioms, topics, negations and past recovery blanked out, but other
+        people's words kept (for signals about someone else, such as an emergency)."""
+        return self.crisis_text(self.normalise(raw))
+
+    def learned(self, own: str, whole: str) -> Learned:
+        """The learned model's opinion on a message, as `own` and `whole` views (see own_text
+        and whole_text). THE ONE PLACE the model's per-level scores plug in: today the model
+        offers a single crisis decision on the writer's own words."""
+        if self.risk is None:
+            return Learned()
+        del whole  # read by the per-level model's emergency head
+        return Learned(crisis=self.risk.flags(own))
+
+    def third_party(self, masked: str) -> bool:
+        return self._third_party.search(masked)
+
+    def co_crisis(self, masked: str) -> bool:
+        return self._co_crisis.search(masked)
+
+    def emergency(self, whole: str, masked: str, own: str) -> Who | None:
+        """Whose life is in danger now, by the rules: the writer's (read on their own words),
+        someone they are with (other people's words kept), or everyone on site (the whole
+        message, since a threat is never an idiom's "he will kill me" alone)."""
+        views: dict[Who, str] = {"self": own, "other": masked, "threat": whole}
+        return next((who for who in WHO if self._emergency[who].search(views[who])), None)
+
+    def crisis(self, own: str, text: str) -> bool:
+        """The crisis rules on the writer's own words; pair rules on those or, for the pairs
+        marked so, on the whole normalised `text`."""
+        return self._crisis.search(own) or self._pairs.search(own, text)
+
+    def concern(self, own: str) -> str | None:
+        return self._concern.first(own)
+
+    def says_yes(self, text: str) -> bool:
+        return self._yes.search(text)
+
+    def says_no(self, text: str) -> bool:
+        return self._no.search(text)
+
+    def without_no(self, text: str) -> str:
+        return self._no.blank(text)
 
     def speak_up(self, text: str) -> bool:
         return self._speak_up.search(text)
@@ -471,6 +555,15 @@ class Detector:
     def safe(self, text: str) -> bool:
         return self._safe.search(text)
 
+    def reassure(self, text: str) -> bool:
+        return self._reassure.search(text)
+
+    def minimise(self, text: str) -> bool:
+        return self._minimise.search(text)
+
+    def move_on(self, text: str) -> bool:
+        return self._move_on.search(text)
+
     def without_safe(self, text: str) -> str:
         return self._safe.blank(text)
 
@@ -482,27 +575,77 @@ class Detector:
 
 
 class Reading:
-    """What the detector finds in one message, worked out on first use."""
+    """What the detector finds in one message, worked out on first use.
+
+    Levels: an ``emergency`` (danger to life now, by the rules or the learned model), a
+    ``crisis`` (the writer's own: crisis and pair rules, "me too", or the learned model), a
+    ``concern`` (ambiguous signs, by the concern rules or the learned model). The learned
+    model is asked only when the rules have not already settled the question."""
 
     def __init__(self, detector: Detector, raw: str, *, learned: bool = True) -> None:
         self._detector = detector
-        self._learned = learned
+        self._use_model = learned
         self.question = "?" in raw
         self.text = detector.normalise(raw)
 
     @cached_property
-    def _crisis_signals(self) -> tuple[bool, bool]:
-        if not self.text:
-            return False, False
-        return self._detector.crisis_signals(self.text, learned=self._learned)
+    def masked(self) -> str:
+        return self._detector.crisis_text(self.text) if self.text else ""
 
-    @property
-    def crisis(self) -> bool:
-        return self._crisis_signals[0]
-
-    @property
+    @cached_property
     def third_party(self) -> bool:
-        return self._crisis_signals[1]
+        return bool(self.masked) and self._detector.third_party(self.masked)
+
+    @cached_property
+    def co_crisis(self) -> bool:
+        return self.third_party and self._detector.co_crisis(self.masked)
+
+    @cached_property
+    def own(self) -> str:
+        return self._detector.own_part(self.masked) if self.masked else ""
+
+    @cached_property
+    def learned(self) -> Learned:
+        if not self._use_model or not self.own.strip(f" .{BLANK}"):
+            return Learned()
+        return self._detector.learned(self.own, self.masked)
+
+    @cached_property
+    def emergency(self) -> Who | None:
+        if not self.text:
+            return None
+        found = self._detector.emergency(self.text, self.masked, self.own)
+        if found is None and self.learned.emergency:
+            found = "other" if self.third_party and not self.co_crisis else "self"
+        return found
+
+    @cached_property
+    def crisis(self) -> bool:
+        if not self.text:
+            return False
+        if self.co_crisis or self._detector.crisis(self.own, self.text):
+            return True
+        return bool(self.learned.crisis)
+
+    @cached_property
+    def concern(self) -> str | None:
+        """The concern rule that matched (or the default wording for the learned model)."""
+        if not self.text:
+            return None
+        found = self._detector.concern(self.own)
+        if found is None and self.learned.concern:
+            found = DEFAULT_HEARD
+        return found
+
+    @property
+    def level(self) -> SafetyLevel:
+        if self.emergency is not None:
+            return SafetyLevel.EMERGENCY
+        if self.crisis:
+            return SafetyLevel.CRISIS
+        if self.concern is not None:
+            return SafetyLevel.CONCERN
+        return SafetyLevel.NONE
 
     @cached_property
     def speak_up(self) -> bool:
@@ -517,8 +660,28 @@ class Reading:
         return self._detector.safe(self.text)
 
     @cached_property
+    def reassure(self) -> bool:
+        return self._detector.reassure(self.text)
+
+    @cached_property
+    def minimise(self) -> bool:
+        return self._detector.minimise(self.text)
+
+    @cached_property
+    def move_on(self) -> bool:
+        return self._detector.move_on(self.text)
+
+    @cached_property
     def distress(self) -> bool:
         return self._detector.distress(self.text)
+
+    @cached_property
+    def says_yes(self) -> bool:
+        return self._detector.says_yes(self.text)
+
+    @cached_property
+    def says_no(self) -> bool:
+        return self._detector.says_no(self.text)
 
     @cached_property
     def content_words(self) -> int:
@@ -528,6 +691,11 @@ class Reading:
     def content_after_safe(self) -> int:
         """Content words left once the "I'm safe" part is taken out."""
         return self._detector.content_words(self._detector.without_safe(self.text))
+
+    @cached_property
+    def content_after_no(self) -> int:
+        """Content words left once the "no" part is taken out."""
+        return self._detector.content_words(self._detector.without_no(self.text))
 
 
 # --------------------------------------------------------------------------- replies
@@ -551,7 +719,20 @@ class Replies:
         self.numbers = content.numbers.format(eap_line=eap)
         self._eap = eap
         replies = content.replies
+        self.emergency: dict[Who, Rendered] = {
+            "self": self._emergency(replies.emergency_self),
+            "other": self._emergency(replies.emergency_other),
+            "threat": self._emergency(replies.emergency_threat),
+        }
         self.crisis = self._template(replies.crisis)
+        self.concern: dict[str, Rendered] = {
+            name: self._template(replies.concern, heard=line.strip().rstrip("."))
+            for name, line in replies.concern_heard.items()
+        }
+        self.concern_again = self._variants(replies.concern_again)
+        self.concern_no = self._variants(replies.concern_no)
+        self.concern_no_open = self._variants(replies.concern_no_open)
+        self.concern_unanswered = self._variants(replies.concern_unanswered)
         self.supporting_someone = self._template(replies.supporting_someone)
         self.speak_up = self._template(replies.speak_up)
         self.redirects: dict[Redirect, Rendered] = {
@@ -562,16 +743,26 @@ class Replies:
         self.checkin = self._variants(replies.checkin)
         self.checkin_safe = self._variants(replies.checkin_safe)
         self.checkin_topic = self._variants(replies.checkin_topic)
+        self.checkin_minimise = self._variants(replies.checkin_minimise)
         self.checkin_exit = self._variants(replies.checkin_exit)
 
-    def _template(self, template: Template) -> Rendered:
+    def heard(self, name: str) -> Rendered:
+        return self.concern.get(name) or self.concern[DEFAULT_HEARD]
+
+    def _template(self, template: Template, **extra: str) -> Rendered:
         lines = [self.lines[name] for name in template.signposts]
         text = template.text.format(
             signposts="\n".join(f"{BULLET}{line}" for line in lines),
             numbers=self.numbers,
             eap_line=self._eap,
+            **extra,
         )
         return Rendered(text.strip(), lines)
+
+    def _emergency(self, template: Template) -> Rendered:
+        """The step to take now (the first line) is listed first among the help shown."""
+        rendered = self._template(template)
+        return Rendered(rendered.text, [first_line(rendered.text), *rendered.signposts])
 
     def _variants(self, variants: Variants) -> list[str]:
         return [
@@ -588,8 +779,14 @@ def pick(options: Sequence[str], turn: int) -> str:
 
 
 class SafetyGate:
-    """Decides, before any coaching, whether a message needs signposting, a check-in or a
-    redirect."""
+    """Decides, before any coaching, how a message is met: an emergency step, crisis
+    signposting and a check-in, a direct question about an ambiguous sign, a preface, a
+    redirect, or nothing at all.
+
+    In order: danger now (emergency) and the writer's own crisis always win, whatever the
+    conversation was doing; then a check-in in progress; then the answer to a pending concern
+    question; then a new concern; then prefaces for someone else's crisis, Freedom to Speak Up
+    and redirects."""
 
     def __init__(
         self, content: SafetyContent, eap_line: str, risk: RiskModel | None = None
@@ -598,7 +795,6 @@ class SafetyGate:
         self.detector = Detector(content.rules, content.lexicon)
         self.detector.risk = risk
         self.replies = Replies(content.signposts, eap_line)
-        self._calm_needed = content.rules.checkin.calm_turns_to_leave
         self._min_content = content.rules.checkin.min_content_words
 
     @classmethod
@@ -622,13 +818,37 @@ class SafetyGate:
         A message that only picks one of the options Anchor offered (`free_text=False`) is
         read by the rules alone: the learned model is for what people write themselves."""
         reading = self.detector.read(text or "", learned=free_text)
+        if reading.emergency is not None:
+            return self._emergency(reading.emergency, state)
         if reading.crisis:
             return self._crisis(state)
         if state.mode == "checkin":
             return self._checkin(reading, state)
-        return self._normal(reading, state.model_copy())
+        if state.mode == "asked":
+            return self._answer(reading, text or "", state)
+        if reading.concern is not None:
+            return self._ask(reading.concern, text or "", state)
+        return self._normal(reading, SafetyState(crises=state.crises))
 
     # ----------------------------------------------------------------- outcomes
+
+    def _emergency(self, who: Who, state: SafetyState) -> SafetyOutcome:
+        """The step to take now first. The writer's own danger, or a threat to them, starts a
+        check-in; for someone else's emergency the conversation carries on as it was."""
+        reply = self.replies.emergency[who]
+        after = (
+            state.model_copy()
+            if who == "other"
+            else SafetyState(mode="checkin", crises=state.crises + 1)
+        )
+        return SafetyOutcome(
+            info=SafetyInfo(
+                level=SafetyLevel.EMERGENCY, category=f"emergency_{who}", signposts=reply.signposts
+            ),
+            reply=reply.text,
+            proceed=False,
+            state=after,
+        )
 
     def _crisis(self, state: SafetyState) -> SafetyOutcome:
         reply = self.replies.crisis
@@ -638,6 +858,64 @@ class SafetyGate:
             proceed=False,
             state=SafetyState(mode="checkin", crises=state.crises + 1),
         )
+
+    def _ask(self, heard: str, text: str, state: SafetyState) -> SafetyOutcome:
+        """An ambiguous sign: name it and ask directly, holding the message for afterwards."""
+        reply = self.replies.heard(heard)
+        return SafetyOutcome(
+            info=SafetyInfo(
+                level=SafetyLevel.CONCERN, category="concern", signposts=reply.signposts
+            ),
+            reply=reply.text,
+            proceed=False,
+            state=SafetyState(mode="asked", asked_turns=1, held=text, crises=state.crises),
+        )
+
+    def _answer(self, reading: Reading, text: str, state: SafetyState) -> SafetyOutcome:
+        """The answer to the concern question. Yes, unsure, or anything risky: the crisis
+        reply. No: a kind word, then coaching on what they first wrote (or on this message,
+        if it brings something new). Neither: asked once more; after that, coaching carries
+        on with the door left open."""
+        if reading.says_yes or reading.concern is not None:
+            return self._crisis(state)
+        after = SafetyState(crises=state.crises)
+        if reading.says_no:
+            answer = text if reading.content_after_no >= self._min_content else state.held
+            if self._has_content(answer):
+                return self._onwards(
+                    pick(self.replies.concern_no, state.asked_turns), answer, after, "concern_no"
+                )
+            return SafetyOutcome(
+                info=SafetyInfo(level=SafetyLevel.CONCERN, category="concern_no"),
+                reply=pick(self.replies.concern_no_open, state.asked_turns),
+                proceed=False,
+                state=after,
+            )
+        if state.asked_turns < 2:
+            return SafetyOutcome(
+                info=SafetyInfo(
+                    level=SafetyLevel.CONCERN, category="concern", signposts=[self.replies.numbers]
+                ),
+                reply=pick(self.replies.concern_again, state.asked_turns),
+                proceed=False,
+                state=state.model_copy(update={"asked_turns": state.asked_turns + 1}),
+            )
+        preface = pick(self.replies.concern_unanswered, state.asked_turns)
+        return self._onwards(preface, text, after, "concern_unanswered")
+
+    def _onwards(
+        self, preface: str, answer: str, state: SafetyState, category: str
+    ) -> SafetyOutcome:
+        return SafetyOutcome(
+            info=SafetyInfo(level=SafetyLevel.CONCERN, category=category),
+            preface=preface,
+            answer=answer,
+            proceed=True,
+            state=state,
+        )
+
+    def _has_content(self, text: str) -> bool:
+        return self.detector.content_words(self.detector.normalise(text)) >= self._min_content
 
     def _normal(self, reading: Reading, state: SafetyState) -> SafetyOutcome:
         if reading.third_party:
@@ -662,19 +940,27 @@ class SafetyGate:
         )
 
     def _checkin(self, reading: Reading, state: SafetyState) -> SafetyOutcome:
+        """A check-in ends only on an explicit statement of safety (with something else to
+        talk about then or in the next message), or an explicit move on to something else
+        after a reassurance in an earlier message. Calm messages alone never end it;
+        minimising ("ignore me") is met gently and is not a reassurance."""
         turn = state.checkin_turns + 1
-        if self._moves_on(reading):
+        steady = not reading.distress
+        minimising = reading.minimise and not reading.safe
+        safe = reading.safe and steady
+        if safe and self._moves_on(reading):
             return self._leave_checkin(reading, state, turn)
-        calm = self._calm(reading)
-        calm_turns = state.calm_turns + 1 if calm else 0
-        if calm_turns >= self._calm_needed:
+        if steady and not minimising and self._may_leave(reading, state):
             return self._leave_checkin(reading, state, turn)
-        if reading.safe and not reading.distress:
+        if minimising:
+            options = self.replies.checkin_minimise
+        elif safe:
             options = self.replies.checkin_safe
-        elif calm:
+        elif steady and reading.content_words >= self._min_content:
             options = self.replies.checkin_topic
         else:
             options = self.replies.checkin
+        reassured = reading.reassure and steady and not minimising
         return SafetyOutcome(
             info=SafetyInfo(
                 level=SafetyLevel.CRISIS, category="checkin", signposts=[self.replies.numbers]
@@ -682,9 +968,20 @@ class SafetyGate:
             reply=pick(options, turn),
             proceed=False,
             state=SafetyState(
-                mode="checkin", checkin_turns=turn, calm_turns=calm_turns, crises=state.crises
+                mode="checkin",
+                checkin_turns=turn,
+                safe_said=state.safe_said or safe,
+                reassured=state.reassured or safe or reassured,
+                crises=state.crises,
             ),
         )
+
+    def _may_leave(self, reading: Reading, state: SafetyState) -> bool:
+        """After "I'm safe": any message with substance. After "I'm fine": an explicit move on."""
+        substantive = reading.content_words >= self._needed(reading)
+        if state.safe_said:
+            return substantive
+        return state.reassured and reading.move_on and substantive
 
     def _leave_checkin(self, reading: Reading, state: SafetyState, turn: int) -> SafetyOutcome:
         after = self._normal(reading, SafetyState(crises=state.crises))
@@ -705,15 +1002,10 @@ class SafetyGate:
 
     # ----------------------------------------------------------------- check-in judgements
 
+    def _needed(self, reading: Reading) -> int:
+        """Content words that make a message substantive (one fewer for a question)."""
+        return max(self._min_content - 1 if reading.question else self._min_content, 1)
+
     def _moves_on(self, reading: Reading) -> bool:
         """Says they are safe and, in the same message, brings something else to talk about."""
-        if not reading.safe or reading.distress:
-            return False
-        needed = self._min_content - 1 if reading.question else self._min_content
-        return reading.content_after_safe >= max(needed, 1)
-
-    def _calm(self, reading: Reading) -> bool:
-        """A calm message with substance: a safe signal, or a new topic without distress."""
-        if reading.distress or not reading.text:
-            return False
-        return reading.safe or reading.content_words >= self._min_content
+        return reading.content_after_safe >= self._needed(reading)

@@ -135,6 +135,15 @@ class Template(BaseModel):
         return self
 
 
+class ConcernTemplate(Template):
+    """The concern question; ``{heard}`` names what was heard (from ``concern_heard``)."""
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _check_template(value, ["signposts", "numbers", "eap_line", "heard"])
+
+
 class Variants(BaseModel):
     """Several wordings of one message; the gate rotates through them."""
 
@@ -154,13 +163,30 @@ class Variants(BaseModel):
         return values
 
 
+def first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0]
+
+
 class Replies(BaseModel):
+    """Every reply the gate gives. The emergency replies put the immediate step (999) on their
+    first line; the concern question asks directly about thoughts of self-harm or suicide."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    emergency_self: Template
+    emergency_other: Template
+    emergency_threat: Template
     crisis: Template
+    concern: ConcernTemplate
+    concern_heard: dict[str, str]
+    concern_again: Variants
+    concern_no: Variants
+    concern_no_open: Variants
+    concern_unanswered: Variants
     checkin: Variants
     checkin_safe: Variants
     checkin_topic: Variants
+    checkin_minimise: Variants
     checkin_exit: Variants
     supporting_someone: Template
     speak_up: Template
@@ -177,6 +203,33 @@ class Replies(BaseModel):
             raise ValueError(f"the crisis reply must list signposts {sorted(missing)}")
         if "?" not in value.text:
             raise ValueError("the crisis reply must ask whether the person is safe right now")
+        return value
+
+    @field_validator("emergency_self", "emergency_other", "emergency_threat")
+    @classmethod
+    def _emergency(cls, value: Template) -> Template:
+        top = first_line(value.text)
+        if "999" not in top or "{" in top:
+            raise ValueError("an emergency reply's first line must be the 999 step itself")
+        if "?" not in value.text:
+            raise ValueError("an emergency reply must end by checking in (a question)")
+        return value
+
+    @field_validator("concern")
+    @classmethod
+    def _concern(cls, value: Template) -> Template:
+        if "?" not in value.text or not value.signposts:
+            raise ValueError("the concern reply must ask its question and say where help is")
+        return value
+
+    @field_validator("concern_heard")
+    @classmethod
+    def _heard(cls, value: dict[str, str]) -> dict[str, str]:
+        if "default" not in value:
+            raise ValueError("needs a 'default' line for concern rules without their own")
+        for key, line in value.items():
+            if len(line.strip()) < 10 or "{" in line:
+                raise ValueError(f"{key}: a plain line of at least 10 characters")
         return value
 
     @field_validator("speak_up")
@@ -296,15 +349,35 @@ class PairRule(RuleBase):
         return _pattern(value, info)
 
 
+class EmergencyRule(Rule):
+    """Danger to life now. ``who`` is in danger: the writer (``self``, read on the writer's own
+    text, like the crisis rules), someone they are with or responsible for (``other``, read
+    with other people's words kept), or everyone present (``threat``: violence on site now,
+    read on the whole normalised message)."""
+
+    who: Literal["self", "other", "threat"]
+
+
 class CheckinRules(BaseModel):
     """How a message is read while the conversation is in check-in mode."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     safe: list[Rule] = Field(min_length=1)
+    reassure: list[Rule] = Field(min_length=1)
+    minimise: list[Rule] = Field(min_length=1)
+    move_on: list[Rule] = Field(min_length=1)
     distress: list[Rule] = Field(min_length=1)
     min_content_words: int = Field(default=3, ge=1, le=20)
-    calm_turns_to_leave: int = Field(default=2, ge=1, le=10)
+
+
+class ConcernAnswers(BaseModel):
+    """How the answer to the concern question is read: ``yes`` (or unsure) and ``no``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    yes: list[Rule] = Field(min_length=1)
+    no: list[Rule] = Field(min_length=1)
 
 
 class SafetyRules(BaseModel):
@@ -319,8 +392,11 @@ class SafetyRules(BaseModel):
     negations: list[Rule] = Field(default_factory=list)
     third_party: list[Rule] = Field(min_length=1)
     co_crisis: list[Rule] = Field(default_factory=list)
+    emergency: list[EmergencyRule] = Field(min_length=1)
     crisis: list[Rule] = Field(min_length=1)
     pairs: list[PairRule] = Field(default_factory=list)
+    concern: list[Rule] = Field(default_factory=list)
+    concern_answers: ConcernAnswers
     speak_up: list[Rule] = Field(min_length=1)
     redirect_clinical: list[Rule] = Field(min_length=1)
     redirect_legal: list[Rule] = Field(min_length=1)
@@ -334,8 +410,12 @@ class SafetyRules(BaseModel):
             value = getattr(self, name)
             if isinstance(value, list):
                 found[name] = value
-        found["checkin.safe"] = self.checkin.safe
-        found["checkin.distress"] = self.checkin.distress
+        for name in type(self.checkin).model_fields:
+            value = getattr(self.checkin, name)
+            if isinstance(value, list):
+                found[f"checkin.{name}"] = value
+        found["concern_answers.yes"] = self.concern_answers.yes
+        found["concern_answers.no"] = self.concern_answers.no
         return found
 
 
@@ -538,8 +618,19 @@ def load_safety_content(prompts_dir: Path) -> SafetyContent:
     def shown(name: str) -> str:
         return _display(folder / name, prompts_dir)
 
+    signposts = load_signposts(folder / SIGNPOSTS_FILE, shown(SIGNPOSTS_FILE))
+    rules = load_rules(folder / RULES_FILE, shown(RULES_FILE))
+    unknown = sorted(set(signposts.replies.concern_heard) - {"default"} - concern_ids(rules))
+    if unknown:
+        raise ContentError(
+            shown(SIGNPOSTS_FILE), "replies.concern_heard", f"no concern rule has id {unknown}"
+        )
     return SafetyContent(
-        signposts=load_signposts(folder / SIGNPOSTS_FILE, shown(SIGNPOSTS_FILE)),
-        rules=load_rules(folder / RULES_FILE, shown(RULES_FILE)),
+        signposts=signposts,
+        rules=rules,
         lexicon=load_lexicon(folder / LEXICON_FILE, shown(LEXICON_FILE)),
     )
+
+
+def concern_ids(rules: SafetyRules) -> set[str]:
+    return {rule.id for rule in rules.concern}

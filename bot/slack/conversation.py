@@ -14,6 +14,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.coach.engine import with_note
 from bot.models import Reply
 from bot.slack import blocks
 from bot.slack.services import SlackServices
@@ -237,7 +238,7 @@ async def handle_incoming(
                 reply = await services.work.run(services.coach.guidance, who, text, key)
             if msg.files:
                 note = services.texts.conversation.files_unread
-                reply.reply = f"_{note}_\n\n{reply.reply}"
+                reply.reply = with_note(reply, f"_{note}_")
             log.info(
                 "reply in %s conversation (%d chars)",
                 "dm" if msg.private else "channel",

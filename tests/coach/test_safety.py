@@ -632,8 +632,8 @@ def test_there_are_enough_development_examples() -> None:
 @pytest.mark.parametrize("text", CRISIS)
 def test_crisis_gets_urgent_signposting_and_no_coaching(gate: SafetyGate, text: str) -> None:
     outcome = fresh(gate, text)
-    assert outcome.info.level == SafetyLevel.CRISIS, text
-    assert outcome.info.category == "crisis"
+    assert outcome.info.level.at_least(SafetyLevel.CRISIS), text
+    assert outcome.info.category in ("crisis", "emergency_self", "emergency_threat"), text
     assert outcome.proceed is False
     assert outcome.reply is not None and "116 123" in outcome.reply
     assert outcome.state.mode == "checkin"
@@ -644,7 +644,7 @@ def test_every_family_of_crisis_phrasing_is_caught(
     gate: SafetyGate, family: str, text: str
 ) -> None:
     outcome = fresh(gate, text)
-    assert outcome.info.category == "crisis", f"{family}: {text!r}"
+    assert outcome.info.level.at_least(SafetyLevel.CRISIS), f"{family}: {text!r}"
     assert outcome.proceed is False
 
 
@@ -658,8 +658,7 @@ def test_exclusions_keep_ordinary_talk_out_of_crisis(
     gate: SafetyGate, exclusion: str, text: str
 ) -> None:
     outcome = fresh(gate, text)
-    assert outcome.info.level != SafetyLevel.CRISIS, f"{exclusion}: {text!r}"
-    assert outcome.proceed is True
+    assert not outcome.info.level.at_least(SafetyLevel.CRISIS), f"{exclusion}: {text!r}"
 
 
 @pytest.mark.parametrize(
@@ -667,10 +666,8 @@ def test_exclusions_keep_ordinary_talk_out_of_crisis(
 )
 def test_idioms_stress_topics_and_others_are_not_crises(gate: SafetyGate, text: str) -> None:
     outcome = fresh(gate, text)
-    assert outcome.info.level != SafetyLevel.CRISIS, text
-    assert outcome.proceed is True
-    assert outcome.reply is None
-    assert outcome.state.mode == "normal"
+    assert not outcome.info.level.at_least(SafetyLevel.CRISIS), text
+    assert outcome.state.mode != "checkin"
 
 
 def test_crisis_reply_has_every_signpost_and_asks_if_they_are_safe(gate: SafetyGate) -> None:
@@ -750,19 +747,20 @@ def test_a_clear_move_on_leaves_check_in_with_a_gentle_preface(gate: SafetyGate)
     assert after.info.category == "none" and after.preface is None
 
 
-def test_two_calm_messages_on_another_topic_leave_check_in(gate: SafetyGate) -> None:
-    _, first, second = run(
+def test_calm_messages_alone_never_end_the_check_in(gate: SafetyGate) -> None:
+    """The trial: the check-in ended on the third message without the person ever saying
+    they were safe. Calm, substantive messages keep asking, however many there are."""
+    outcomes = run(
         gate,
         [
             "i dont want to be here anymore",
             "Can we look at my board paper for Thursday?",
             "I need to restructure the options section and tighten the finance part",
+            "The finance director wants the savings profile by Friday as well",
         ],
     )
-    assert first.state.mode == "checkin" and first.proceed is False
-    assert "safe" in (first.reply or "").lower()
-    assert second.state.mode == "normal" and second.proceed is True
-    assert second.preface is not None
+    assert all(o.state.mode == "checkin" and o.proceed is False for o in outcomes)
+    assert all("safe" in (o.reply or "").lower() for o in outcomes[1:])
 
 
 def test_a_denial_between_calm_messages_starts_the_count_again(gate: SafetyGate) -> None:
@@ -904,9 +902,10 @@ def _rule_examples() -> list[tuple[str, str, str]]:
     for group, rules in data.items():
         if group == "macros":
             continue
-        if group == "checkin":
-            for sub in ("safe", "distress"):
-                found += _examples(f"checkin.{sub}", rules[sub])
+        if isinstance(rules, dict):
+            for sub, inner in rules.items():
+                if isinstance(inner, list):
+                    found += _examples(f"{group}.{sub}", inner)
         else:
             found += _examples(group, rules)
     return found
@@ -926,13 +925,21 @@ def test_every_rule_example_behaves_as_its_group_says(
     outcome = fresh(gate, example)
     reading = gate.detector.read(example)
     expected = {
-        "crisis": lambda: outcome.info.category == "crisis",
-        "co_crisis": lambda: outcome.info.category == "crisis",
-        "pairs": lambda: outcome.info.category == "crisis",
-        "relapse": lambda: outcome.info.category == "crisis",
-        "masks": lambda: outcome.info.level != SafetyLevel.CRISIS,
-        "negations": lambda: outcome.info.level != SafetyLevel.CRISIS,
-        "past": lambda: outcome.info.level != SafetyLevel.CRISIS,
+        "emergency": lambda: outcome.info.level == SafetyLevel.EMERGENCY,
+        "concern": lambda: outcome.info.category == "concern",
+        "concern_answers.yes": lambda: reading.says_yes,
+        "concern_answers.no": lambda: reading.says_no,
+        "checkin.reassure": lambda: reading.reassure,
+        "checkin.minimise": lambda: reading.minimise,
+        "checkin.move_on": lambda: reading.move_on,
+        # a crisis rule's example may also be an emergency (danger now), never less
+        "crisis": lambda: outcome.info.level.at_least(SafetyLevel.CRISIS),
+        "co_crisis": lambda: outcome.info.level.at_least(SafetyLevel.CRISIS),
+        "pairs": lambda: outcome.info.level.at_least(SafetyLevel.CRISIS),
+        "relapse": lambda: outcome.info.level.at_least(SafetyLevel.CRISIS),
+        "masks": lambda: not outcome.info.level.at_least(SafetyLevel.CRISIS),
+        "negations": lambda: not outcome.info.level.at_least(SafetyLevel.CRISIS),
+        "past": lambda: not outcome.info.level.at_least(SafetyLevel.CRISIS),
         "third_party": lambda: outcome.info.category == "supporting_someone",
         "speak_up": lambda: outcome.info.category == "speak_up",
         "redirect_clinical": lambda: outcome.info.category == "redirect_clinical",
