@@ -113,7 +113,7 @@ def open_question(text: str) -> bool:
 
 def score_turn(conversation: str, message: str, reply: Reply) -> TurnScore | None:
     """Problems with one coaching turn; None for turns that are not coaching (safety, summaries)."""
-    if reply.safety.level == SafetyLevel.CRISIS:
+    if reply.safety.level.at_least(SafetyLevel.CRISIS):
         return None
     finished = reply.flow is not None and reply.flow.finished
     text = body(reply)

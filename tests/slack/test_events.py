@@ -262,3 +262,48 @@ def test_a_dm_with_a_file_is_answered_from_its_words_and_says_the_file_was_not_r
     assert "not the attached file" in answered.args["text"]
     [declined] = threaded(rig.fake, "1700000800.000100")
     assert "can't open files" in declined.args["text"] and "blocks" not in declined.args
+
+
+# --- issue 11: the graded safety response over Slack -------------------------------------------
+
+
+def test_an_emergency_dm_puts_the_999_step_on_the_first_line(rig: Rig) -> None:
+    ts = "1700001100.000100"
+    files = [{"id": "F2", "name": "rota.pdf"}]
+    dm(rig, "U11", "my colleague has taken an overdose", ts, subtype="file_share", files=files)
+    assert rig.fake.wait_for(lambda: threaded(rig.fake, ts), 20)
+    settle(rig)
+    reply = threaded(rig.fake, ts)[0].args
+    step = "Call 999 now and stay with them"
+    assert reply["text"].splitlines()[0].startswith(step)  # the notification
+    first = reply["blocks"][0]
+    assert first["type"] == "section" and first["text"]["text"].splitlines()[0].startswith(step)
+    assert reply["text"].rstrip().endswith("_")  # the files note comes last, not first
+
+
+def test_a_concern_question_routes_its_answer_in_the_thread(rig: Rig) -> None:
+    asked = "thoughts of harming yourself or of ending your life?"
+    yes_ts, no_ts = "1700001200.000100", "1700001300.000100"
+    dm(rig, "U12", "part of me hopes a bus hits me on the way in", yes_ts)
+    dm(
+        rig,
+        "U13",
+        "I'm so exhausted, nothing is ever going to change. How do I get the ICB to listen?",
+        no_ts,
+    )
+    assert rig.fake.wait_for(lambda: threaded(rig.fake, yes_ts) and threaded(rig.fake, no_ts), 20)
+    settle(rig)
+    assert asked in threaded(rig.fake, yes_ts)[0].args["text"]
+    assert asked in threaded(rig.fake, no_ts)[0].args["text"]
+    dm(rig, "U12", "yes, sometimes", "1700001200.000200", thread_ts=yes_ts)
+    dm(rig, "U13", "No, not at all", "1700001300.000200", thread_ts=no_ts)
+    assert rig.fake.wait_for(
+        lambda: len(threaded(rig.fake, yes_ts)) == 2 and len(threaded(rig.fake, no_ts)) == 2, 20
+    )
+    settle(rig)
+    crisis = threaded(rig.fake, yes_ts)[1].args
+    assert "116 123" in crisis["text"] and "are you safe right now?" in crisis["text"].lower()
+    assert "sources" not in block_ids(crisis["blocks"])
+    onwards = threaded(rig.fake, no_ts)[1].args
+    assert onwards["text"].startswith(tuple(rig.services.coach.gate.replies.concern_no))
+    assert "sources" in block_ids(onwards["blocks"])  # the coaching answer to the first message
