@@ -470,18 +470,45 @@ def privacy_scrub() -> None:
 def safety_train() -> None:
     """Retrain the safety gate's risk model.
 
-    Trains on prompts/safety/training and saves the model beside the rules.
+    Trains on prompts/safety/training (one head per level) and saves it beside the rules.
     """
     from bot.coach.risk import shipped_model_path, train_from_examples
     from bot.coach.safety import SafetyGate
 
     cfg = settings()
     gate = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line, learned=False)
-    with err.status("Training the safety risk model (cross-validated; under a minute)..."):
-        model = train_from_examples(cfg.prompts_dir, gate.detector.own_text)
+    detector = gate.detector
+    with err.status("Training the safety risk model (cross-validated; about a minute)..."):
+        model = train_from_examples(
+            cfg.prompts_dir,
+            detector.own_text,
+            lambda raw: detector.crisis_text(detector.normalise(raw)),
+        )
     path = shipped_model_path(cfg.prompts_dir)
     model.save(path)
-    out.print(f"Saved {path} (threshold {model.threshold:.3f}, examples digest {model.digest}).")
+    shown = ", ".join(f"{level} {value:.3f}" for level, value in model.thresholds().items())
+    out.print(f"Saved {path} (thresholds {shown}; examples digest {model.digest}).")
+
+
+@safety_app.command("explain")
+def safety_explain(
+    text: Annotated[str, typer.Argument(help="The message to explain (never logged).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show which safety signals fire on a message, and why.
+
+    The gate's level, matching rules, learned scores and thresholds, top n-grams, nearest examples.
+    """
+    from bot.coach.explain import explain
+    from bot.coach.safety import SafetyGate
+
+    cfg = settings()
+    gate = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line, cache_dir=cfg.index_dir / "models")
+    found = explain(gate, text, cfg.prompts_dir)
+    if as_json:
+        out.print(json.dumps(found.as_dict(), indent=2, ensure_ascii=False), markup=False)
+    else:
+        out.print("\n".join(found.lines()), markup=False, highlight=False)
 
 
 @eval_app.command("retrieval")

@@ -1,15 +1,28 @@
-"""A learned second opinion for the safety gate: how likely a message is the writer's own crisis.
+"""A learned second opinion for the safety gate: how likely a message is a risk, level by level.
 
-Rules catch the phrasings we know; this model generalises to ones we don't. It is a logistic
-regression over word and character n-grams (TF-IDF) of the gate's normalised, masked text,
-trained with scikit-learn on prompts/safety/training. Its threshold is chosen by
-cross-validation on the training data alone (the lowest that keeps out-of-fold false alarms
-within a target), never on the evaluation sets.
+Rules catch the phrasings we know; this model generalises to ones we don't. It has one head per
+level of the gate, each a logistic regression over word and character n-grams (TF-IDF):
+
+- **emergency**: danger to life now, to the writer or to someone they are with;
+- **crisis**: the writer's own crisis (or an emergency): crisis or above;
+- **concern**: any risk at all, ambiguous signs included: concern or above.
+
+Each head reads the gate's normalised text with idioms, topics, negations and past recovery
+blanked out. The crisis and concern heads read the writer's own words only (other people's
+crises blanked too, the "own" view); the emergency head also sees other people (the "whole"
+view), since a colleague's overdose is an emergency. Thresholds are chosen by cross-validation
+on the training data alone (the lowest that keeps out-of-fold false alarms on non_crisis
+examples within a target per level), never on the evaluation sets.
+
+Candidates compared by leave-one-writer-out evaluation (train on every writer but one, test on
+the one left out) were this model, WordLlama sentence vectors with a linear head, and both
+combined; the sentence vectors did not improve recall at equal false alarms, so the shipped
+model is TF-IDF only and needs no embedder (see `anchor safety explain`).
 
 Training needs scikit-learn and takes seconds, so it happens only when the examples change; the
-result is exported to plain arrays (vocabularies, idf weights, coefficients) cached in the data
-folder, and scoring a message needs only numpy. A test checks the export scores exactly as
-scikit-learn does.
+result is exported to plain arrays (vocabularies, idf weights, coefficients) shipped beside the
+rules or cached in the data folder, and scoring a message needs only numpy. A test checks the
+export scores exactly as scikit-learn does.
 """
 
 from __future__ import annotations
@@ -20,22 +33,40 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.content.training import load_training, training_digest, training_files
+from bot.content.training import Example, load_training, training_digest, training_files
 
 log = logging.getLogger(__name__)
-TARGET_FALSE_ALARMS = 0.05
+
+Level = Literal["emergency", "crisis", "concern"]
+View = Literal["own", "whole"]
+Kind = Literal["word", "char"]
+LEVELS: tuple[Level, ...] = ("emergency", "crisis", "concern")
+# the training labels each level's head counts as positive (levels are nested)
+POSITIVE: dict[Level, frozenset[str]] = {
+    "emergency": frozenset({"emergency"}),
+    "crisis": frozenset({"emergency", "crisis"}),
+    "concern": frozenset({"emergency", "crisis", "concern"}),
+}
+VIEWS: dict[Level, View] = {"emergency": "whole", "crisis": "own", "concern": "own"}
+# out-of-fold false alarms allowed on non_crisis training examples, per level
+TARGETS: dict[Level, float] = {"emergency": 0.01, "crisis": 0.02, "concern": 0.06}
+TARGET_FALSE_ALARMS = TARGETS["crisis"]
+FORMAT = 2
 MIN_WORDS = 3
 FOLDS = 5
+C = 4.0
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 SPACES = re.compile(r"\s\s+")
+NEVER = 1.0 + 1e-9
 _MEMO: dict[str, RiskModel] = {}
 
 
@@ -61,118 +92,294 @@ def char_grams(text: str) -> list[str]:
     return grams
 
 
+ANALYSERS: dict[Kind, Callable[[str], list[str]]] = {"word": word_grams, "char": char_grams}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message as the heads read it: the writer's own words, and the whole message."""
+
+    own: str
+    whole: str
+
+    def view(self, view: View) -> str:
+        return self.own if view == "own" else self.whole
+
+
+@dataclass(frozen=True)
+class RiskScores:
+    """The probability of each level (or above) for one message."""
+
+    emergency: float
+    crisis: float
+    concern: float
+
+    def get(self, level: Level) -> float:
+        return float(getattr(self, level))
+
+
+@dataclass(frozen=True)
+class LearnedLevels:
+    """Which levels the model flags; nested: an emergency is also a crisis and a concern."""
+
+    emergency: bool
+    crisis: bool
+    concern: bool
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One n-gram's push on a head's score (log-odds)."""
+
+    gram: str
+    kind: Kind
+    weight: float
+
+
 class Vectoriser:
-    """One TF-IDF block (sublinear tf, idf, l2 norm) with its slice of the coefficients."""
+    """One TF-IDF block (sublinear tf, idf, l2 norm) over one view of the message."""
 
     def __init__(
         self,
         vocabulary: dict[str, int],
         idf: npt.NDArray[np.float64],
-        coef: npt.NDArray[np.float64],
-        analyse: Callable[[str], list[str]],
+        kind: Kind,
+        view: View,
     ) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
-        self.coef = coef
-        self.analyse = analyse
+        self.kind: Kind = kind
+        self.view: View = view
+        self.analyse = ANALYSERS[kind]
+        self._grams: list[str] | None = None
 
-    def score(self, text: str) -> float:
+    def vector(self, text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The non-zero entries of the text's normalised TF-IDF vector."""
         counts = Counter(g for g in self.analyse(text) if g in self.vocabulary)
         if not counts:
-            return 0.0
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         index = np.fromiter((self.vocabulary[g] for g in counts), dtype=np.int64)
         weights = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
         weights *= self.idf[index]
         norm = float(np.linalg.norm(weights))
-        return float(weights @ self.coef[index]) / norm if norm else 0.0
+        return index, (weights / norm if norm else weights)
+
+    def gram(self, index: int) -> str:
+        if self._grams is None:
+            grams = [""] * len(self.vocabulary)
+            for gram, i in self.vocabulary.items():
+                grams[i] = gram
+            self._grams = grams
+        return self._grams[index]
+
+
+@dataclass
+class Head:
+    """One level's logistic regression over some of the blocks."""
+
+    blocks: tuple[int, ...]
+    coef: list[npt.NDArray[np.float64]]
+    intercept: float
+    threshold: float
+    trained: bool = True  # False: no examples of this level; it never fires
+
+    def logit(
+        self, vectors: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
+    ) -> float:
+        z = self.intercept
+        for block, coef in zip(self.blocks, self.coef, strict=True):
+            index, weights = vectors[block]
+            if len(index):
+                z += float(weights @ coef[index])
+        return z
+
+
+def sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 class RiskModel:
-    """Scores text with exported arrays; flags it at or above the chosen threshold."""
+    """Scores text with exported arrays; flags each level at or above its threshold."""
 
     def __init__(
-        self, blocks: Sequence[Vectoriser], intercept: float, threshold: float, digest: str = ""
+        self, blocks: Sequence[Vectoriser], heads: dict[Level, Head], digest: str = ""
     ) -> None:
         self.blocks = list(blocks)
-        self.intercept = intercept
-        self.threshold = threshold
+        self.heads = heads
         self.digest = digest
 
+    # --- scoring ------------------------------------------------------------------------
+
+    @property
+    def threshold(self) -> float:
+        """The crisis head's threshold (kept for callers of the single-level model)."""
+        return self.heads["crisis"].threshold
+
+    def thresholds(self) -> dict[Level, float]:
+        return {level: head.threshold for level, head in self.heads.items()}
+
+    def _vectors(
+        self, prepared: Prepared
+    ) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+        return [block.vector(prepared.view(block.view)) for block in self.blocks]
+
+    def scores(self, prepared: Prepared | str) -> RiskScores:
+        """Each level's probability. A plain string is read as both views (the own text)."""
+        if isinstance(prepared, str):
+            prepared = Prepared(prepared, prepared)
+        if not (prepared.own.strip() or prepared.whole.strip()):
+            return RiskScores(0.0, 0.0, 0.0)
+        vectors = self._vectors(prepared)
+        found = {
+            level: sigmoid(head.logit(vectors)) if head.trained else 0.0
+            for level, head in self.heads.items()
+        }
+        return RiskScores(found["emergency"], found["crisis"], found["concern"])
+
+    def levels(self, prepared: Prepared | str) -> LearnedLevels:
+        """Which levels fire. Too few words carry too little evidence: short messages are left
+        to the rules. Nested: emergency implies crisis implies concern."""
+        if isinstance(prepared, str):
+            prepared = Prepared(prepared, prepared)
+        if len(TOKEN.findall(prepared.whole)) < MIN_WORDS:
+            return LearnedLevels(False, False, False)
+        scores = self.scores(prepared)
+        emergency = scores.emergency >= self.heads["emergency"].threshold
+        crisis = emergency or scores.crisis >= self.heads["crisis"].threshold
+        concern = crisis or scores.concern >= self.heads["concern"].threshold
+        return LearnedLevels(emergency, crisis, concern)
+
     def probability(self, text: str) -> float:
-        if not text.strip():
-            return 0.0
-        z = self.intercept + sum(block.score(text) for block in self.blocks)
-        return 1.0 / (1.0 + math.exp(-z))
+        """The crisis head's probability for the writer's own (masked) text."""
+        return self.scores(text).crisis
 
     def flags(self, text: str) -> bool:
-        """Too few words carry too little evidence: short messages are left to the rules."""
-        if len(TOKEN.findall(text)) < MIN_WORDS:
-            return False
-        return self.probability(text) >= self.threshold
+        """Crisis or above, for the writer's own (masked) text: what the Detector asks."""
+        return self.levels(text).crisis
 
-    # --- training (scikit-learn) and export -------------------------------------------------
+    def contributions(
+        self, prepared: Prepared | str, level: Level, top: int = 8
+    ) -> list[Contribution]:
+        """The n-grams pushing this head's score most, either way, largest first."""
+        if isinstance(prepared, str):
+            prepared = Prepared(prepared, prepared)
+        head = self.heads[level]
+        vectors = self._vectors(prepared)
+        found: list[Contribution] = []
+        for block_index, coef in zip(head.blocks, head.coef, strict=True):
+            block = self.blocks[block_index]
+            index, weights = vectors[block_index]
+            for i, w in zip(index.tolist(), (weights * coef[index]).tolist(), strict=True):
+                found.append(Contribution(block.gram(i), block.kind, w))
+        found.sort(key=lambda c: abs(c.weight), reverse=True)
+        return found[:top]
+
+    # --- training (scikit-learn) and export -----------------------------------------------
 
     @staticmethod
-    def pipeline() -> Any:
+    def vectorisers() -> dict[Kind, Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline, make_union
 
-        features = make_union(
-            TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True),
-            TfidfVectorizer(
+        return {
+            "word": TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True),
+            "char": TfidfVectorizer(
                 analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=2
             ),
-        )
-        return make_pipeline(
-            features, LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
-        )
+        }
 
     @classmethod
     def train(
-        cls, texts: Sequence[str], labels: Sequence[bool], digest: str = ""
-    ) -> tuple[RiskModel, Any]:
-        """The exported model and the fitted scikit-learn pipeline it came from."""
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        cls,
+        texts: Sequence[str | Prepared],
+        labels: Sequence[str | bool],
+        digest: str = "",
+    ) -> tuple[RiskModel, Fitted]:
+        """The exported model and the fitted scikit-learn models it came from. Labels are
+        emergency | crisis | concern | non_crisis (True/False mean crisis/non_crisis)."""
+        from sklearn.model_selection import StratifiedKFold
 
-        y = np.asarray(labels, dtype=bool)
+        prepared = [t if isinstance(t, Prepared) else Prepared(t, t) for t in texts]
+        names = np.array([_label(label) for label in labels])
+        calm = names == "non_crisis"
+        stratify = np.unique(names, return_inverse=True)[1]
+        out_of_fold = {level: np.zeros(len(prepared)) for level in LEVELS}
         folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
-        out_of_fold = cross_val_predict(
-            cls.pipeline(), list(texts), y, cv=folds, method="predict_proba"
-        )[:, 1]
-        threshold = choose_threshold(out_of_fold, y, TARGET_FALSE_ALARMS)
-        fitted = cls.pipeline().fit(list(texts), y)
-        return cls.export(fitted, threshold, digest), fitted
+        for train_idx, test_idx in folds.split(prepared, stratify):
+            fitted = Fitted.fit([prepared[i] for i in train_idx], names[train_idx])
+            scored = fitted.predict([prepared[i] for i in test_idx])
+            for level in LEVELS:
+                out_of_fold[level][test_idx] = scored[level]
+        fitted = Fitted.fit(prepared, names)
+        thresholds = {
+            level: choose_threshold(
+                out_of_fold[level][positive | calm], positive[positive | calm], TARGETS[level]
+            )
+            if fitted.trained[level]
+            else NEVER
+            for level in LEVELS
+            for positive in [np.isin(names, list(POSITIVE[level]))]
+        }
+        return cls.export(fitted, thresholds, digest), fitted
 
     @classmethod
-    def export(cls, fitted: Any, threshold: float, digest: str) -> RiskModel:
-        union, regression = fitted.steps[0][1], fitted.steps[-1][1]
-        coef = regression.coef_[0].astype(np.float64)
+    def export(cls, fitted: Fitted, thresholds: dict[Level, float], digest: str) -> RiskModel:
         blocks: list[Vectoriser] = []
-        offset = 0
-        for (_, vectoriser), analyse in zip(
-            union.transformer_list, (word_grams, char_grams), strict=True
-        ):
-            size = len(vectoriser.vocabulary_)
+        where: dict[tuple[View, Kind], int] = {}
+        for (view, kind), vectoriser in fitted.vectorisers.items():
+            where[(view, kind)] = len(blocks)
             blocks.append(
                 Vectoriser(
                     {k: int(v) for k, v in vectoriser.vocabulary_.items()},
                     vectoriser.idf_.astype(np.float64),
-                    coef[offset : offset + size],
-                    analyse,
+                    kind,
+                    view,
                 )
             )
-            offset += size
-        return cls(blocks, float(regression.intercept_[0]), threshold, digest)
+        heads: dict[Level, Head] = {}
+        for level in LEVELS:
+            view = VIEWS[level]
+            order = (where[(view, "word")], where[(view, "char")])
+            regression = fitted.regressions[level]
+            if regression is None:
+                heads[level] = Head(
+                    order,
+                    [np.zeros(len(blocks[i].vocabulary)) for i in order],
+                    -30.0,
+                    NEVER,
+                    trained=False,
+                )
+                continue
+            coef = regression.coef_[0].astype(np.float64)
+            sizes = [len(blocks[i].vocabulary) for i in order]
+            heads[level] = Head(
+                order,
+                [coef[: sizes[0]], coef[sizes[0] :]],
+                float(regression.intercept_[0]),
+                thresholds[level],
+            )
+        return cls(blocks, heads, digest)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, Any] = {f"idf{i}": b.idf for i, b in enumerate(self.blocks)}
-        arrays |= {f"coef{i}": b.coef for i, b in enumerate(self.blocks)}
+        for level, head in self.heads.items():
+            arrays |= {f"{level}{j}": coef for j, coef in enumerate(head.coef)}
         meta = {
+            "format": FORMAT,
             "digest": self.digest,
-            "intercept": self.intercept,
-            "threshold": self.threshold,
+            "blocks": [{"kind": b.kind, "view": b.view} for b in self.blocks],
+            "heads": {
+                level: {
+                    "blocks": list(head.blocks),
+                    "intercept": head.intercept,
+                    "threshold": head.threshold,
+                    "trained": head.trained,
+                }
+                for level, head in self.heads.items()
+            },
             "vocabularies": [b.vocabulary for b in self.blocks],
         }
         tmp = path.with_suffix(".tmp.npz")
@@ -187,12 +394,83 @@ class RiskModel:
             meta = json.loads(str(data["meta"]))
             if meta.get("digest") != digest:
                 raise StaleModel(f"{path.name} was trained on other examples")
-            analysers = (word_grams, char_grams)
+            if meta.get("format") != FORMAT:
+                raise StaleModel(f"{path.name} is in an older format")
             blocks = [
-                Vectoriser(vocab, data[f"idf{i}"], data[f"coef{i}"], analysers[i])
-                for i, vocab in enumerate(meta["vocabularies"])
+                Vectoriser(vocab, data[f"idf{i}"], spec["kind"], spec["view"])
+                for i, (vocab, spec) in enumerate(
+                    zip(meta["vocabularies"], meta["blocks"], strict=True)
+                )
             ]
-        return cls(blocks, float(meta["intercept"]), float(meta["threshold"]), digest)
+            heads: dict[Level, Head] = {}
+            for level in LEVELS:
+                spec = meta["heads"][level]
+                heads[level] = Head(
+                    tuple(spec["blocks"]),
+                    [data[f"{level}{j}"] for j in range(len(spec["blocks"]))],
+                    float(spec["intercept"]),
+                    float(spec["threshold"]),
+                    bool(spec["trained"]),
+                )
+        return cls(blocks, heads, digest)
+
+
+def _label(label: str | bool) -> str:
+    if isinstance(label, bool):
+        return "crisis" if label else "non_crisis"
+    return label
+
+
+class Fitted:
+    """The scikit-learn side: one TF-IDF vectoriser per (view, kind), one regression per level."""
+
+    def __init__(
+        self, vectorisers: dict[tuple[View, Kind], Any], regressions: dict[Level, Any]
+    ) -> None:
+        self.vectorisers = vectorisers
+        self.regressions = regressions
+        self.trained = {level: regressions[level] is not None for level in LEVELS}
+
+    @classmethod
+    def fit(cls, prepared: Sequence[Prepared], names: npt.NDArray[Any]) -> Fitted:
+        from sklearn.linear_model import LogisticRegression
+
+        views = sorted(set(VIEWS.values()))
+        vectorisers: dict[tuple[View, Kind], Any] = {}
+        for view in views:
+            docs = [p.view(view) for p in prepared]
+            for kind, vectoriser in RiskModel.vectorisers().items():
+                vectorisers[(view, kind)] = vectoriser.fit(docs)
+        fitted = cls(vectorisers, dict.fromkeys(LEVELS))
+        for level in LEVELS:
+            y = np.isin(names, list(POSITIVE[level]))
+            if y.all() or not y.any():
+                continue
+            regression = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+            fitted.regressions[level] = regression.fit(fitted.features(prepared, level), y)
+        fitted.trained = {level: fitted.regressions[level] is not None for level in LEVELS}
+        return fitted
+
+    def features(self, prepared: Sequence[Prepared], level: Level) -> Any:
+        import scipy.sparse as sparse
+
+        view = VIEWS[level]
+        docs = [p.view(view) for p in prepared]
+        return sparse.hstack(
+            [self.vectorisers[(view, kind)].transform(docs) for kind in ("word", "char")]
+        ).tocsr()
+
+    def predict(self, prepared: Sequence[Prepared]) -> dict[Level, npt.NDArray[np.float64]]:
+        """Each level's probabilities (zeros for a level without examples)."""
+        found: dict[Level, npt.NDArray[np.float64]] = {}
+        for level in LEVELS:
+            regression = self.regressions[level]
+            found[level] = (
+                regression.predict_proba(self.features(prepared, level))[:, 1]
+                if regression is not None
+                else np.zeros(len(prepared))
+            )
+        return found
 
 
 class StaleModel(Exception):
@@ -203,30 +481,54 @@ def shipped_model_path(prompts_dir: Path) -> Path:
     return prompts_dir / "safety" / "risk-model.npz"
 
 
-def train_from_examples(prompts_dir: Path, prepare: Callable[[str], str]) -> RiskModel:
+def preparer(
+    own: Callable[[str], str], whole: Callable[[str], str] | None = None
+) -> Callable[[str], Prepared]:
+    """Raw text to both views; without `whole`, the own text stands for both."""
+    if whole is None:
+        return lambda raw: Prepared(text := own(raw), text)
+    return lambda raw: Prepared(own(raw), whole(raw))
+
+
+def training_set(
+    prompts_dir: Path,
+    prepare: Callable[[str], str],
+    whole: Callable[[str], str] | None = None,
+) -> tuple[list[Example], list[Prepared]]:
     examples = load_training(prompts_dir)
-    model, _ = RiskModel.train(
-        [prepare(e.text) for e in examples],
-        [e.label == "crisis" for e in examples],
-        training_digest(prompts_dir),
-    )
+    both = preparer(prepare, whole)
+    return examples, [both(e.text) for e in examples]
+
+
+def train_from_examples(
+    prompts_dir: Path,
+    prepare: Callable[[str], str],
+    whole: Callable[[str], str] | None = None,
+) -> RiskModel:
+    examples, prepared = training_set(prompts_dir, prepare, whole)
+    model, _ = RiskModel.train(prepared, [e.label for e in examples], training_digest(prompts_dir))
     return model
 
 
 def choose_threshold(
     probabilities: npt.NDArray[np.float64], labels: npt.NDArray[np.bool_], target: float
 ) -> float:
-    """The lowest threshold whose false-alarm rate on non-crisis examples stays within target."""
+    """The lowest threshold whose false-alarm rate on negative examples stays within target."""
     calm = np.sort(probabilities[~labels])[::-1]
     allowed = int(np.floor(target * len(calm)))
     return float(calm[allowed]) + 1e-9 if allowed < len(calm) else 0.5
 
 
 def load_risk_model(
-    prompts_dir: Path, prepare: Callable[[str], str], cache_dir: Path | None = None
+    prompts_dir: Path,
+    prepare: Callable[[str], str],
+    cache_dir: Path | None = None,
+    whole: Callable[[str], str] | None = None,
 ) -> RiskModel | None:
     """The model for the current examples: the one shipped in prompts/safety when it is current,
-    else one cached in `cache_dir`, else trained now (and cached). None without examples."""
+    else one cached in `cache_dir`, else trained now (and cached). None without examples.
+    `prepare` gives the writer's own masked text; `whole`, the masked text with other people
+    kept (what the emergency head reads); without it the own text stands for both."""
     if not training_files(prompts_dir):
         return None
     digest = training_digest(prompts_dir)
@@ -246,8 +548,8 @@ def load_risk_model(
             except Exception as exc:  # a damaged file: ignore it
                 log.warning("risk model %s unusable (%s)", path, type(exc).__name__)
     if model is None:
-        log.warning("training the safety risk model now (a few seconds)")
-        model = train_from_examples(prompts_dir, prepare)
+        log.warning("training the safety risk model now (under a minute)")
+        model = train_from_examples(prompts_dir, prepare, whole)
         if cache_dir is not None:
             model.save(cache_dir / f"risk-{digest}.npz")
     _MEMO[digest] = model
