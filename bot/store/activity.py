@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import Base, FlowEventRow
+from bot.store.schema import ensure_schema
+from bot.store.tables import FlowEventRow
 
 FlowEvent = Literal["started", "finished"]
 
@@ -25,7 +26,7 @@ class RecentFlow(BaseModel):
 class ActivityStore:
     def __init__(self, engine: Engine) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def record(self, user_id: int, kind: str, ref: str, event: FlowEvent) -> None:
         with self.sessions() as session:

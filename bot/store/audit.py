@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import AuditRow, Base
+from bot.store.schema import ensure_schema
+from bot.store.tables import AuditRow
 
 
 class AuditEntry(BaseModel):
@@ -25,7 +26,7 @@ class AuditEntry(BaseModel):
 class AuditLog:
     def __init__(self, engine: Engine) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def write(self, actor: str, action: str, detail: dict[str, Any], outcome: str) -> AuditEntry:
         row = AuditRow(

@@ -13,7 +13,8 @@ import time
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import Base, ClaimRow, insert_once
+from bot.store.schema import ensure_schema
+from bot.store.tables import ClaimRow, insert_once
 
 KEEP_SECONDS = 24 * 3600  # Slack stops retrying an event within the hour
 
@@ -21,7 +22,7 @@ KEEP_SECONDS = 24 * 3600  # Slack stops retrying an event within the hour
 class ClaimStore:
     def __init__(self, engine: Engine) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def claim(self, key: str, owner: str = "", now: float | None = None) -> bool:
         """True for the first caller with this key, False for every later one."""

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import Base, ConsentRow, insert_once
+from bot.store.schema import ensure_schema
+from bot.store.tables import ConsentRow, insert_once
 
 Choice = Literal["coaching", "themes"]
 CHOICES: tuple[Choice, ...] = ("coaching", "themes")
@@ -35,7 +36,7 @@ class Consent(BaseModel):
 class ConsentStore:
     def __init__(self, engine: Engine) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     @staticmethod
     def _model(row: ConsentRow) -> Consent:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.crypto import Cipher
 from bot.store.locks import NamedLocks
-from bot.store.tables import Base, ConversationRow, TurnRow, UserRow
+from bot.store.schema import ensure_schema
+from bot.store.tables import ConversationRow, TurnRow, UserRow
 
 Role = Literal["user", "coach"]
 
@@ -70,7 +71,7 @@ class ConversationStore:
         self.cipher = cipher
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.locks = NamedLocks(engine)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def exclusive(self, external_id: str, key: str) -> AbstractContextManager[None]:
         """Hold while handling one message of a conversation, so that two messages in it are

@@ -8,7 +8,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import Base, FeedbackRow
+from bot.store.schema import ensure_schema
+from bot.store.tables import FeedbackRow
 
 
 class Feedback(BaseModel):
@@ -21,7 +22,7 @@ class Feedback(BaseModel):
 class FeedbackStore:
     def __init__(self, engine: Engine) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     @staticmethod
     def _model(row: FeedbackRow) -> Feedback:

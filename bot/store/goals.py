@@ -11,7 +11,8 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.store.crypto import Cipher
-from bot.store.tables import Base, GoalRow, UserRow
+from bot.store.schema import ensure_schema
+from bot.store.tables import GoalRow, UserRow
 
 Status = Literal["open", "done", "dropped"]
 
@@ -35,7 +36,7 @@ class GoalStore:
     def __init__(self, engine: Engine, cipher: Cipher) -> None:
         self.cipher = cipher
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def _model(self, row: GoalRow) -> Goal:
         return Goal(

@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Engine, delete, func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.store.crypto import Cipher
-from bot.store.tables import Base, ConsentRow, ThemeNoteRow, UserRow
+from bot.store.schema import ensure_schema
+from bot.store.tables import ConsentRow, ThemeNoteRow, UserRow
 
 
 class Note(BaseModel):
@@ -28,7 +29,7 @@ class NoteStore:
     def __init__(self, engine: Engine, cipher: Cipher) -> None:
         self.cipher = cipher
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def add(self, user_id: int, scrubbed: str, at: datetime | None = None) -> None:
         with self.sessions() as session:

@@ -20,6 +20,7 @@ from bot.store.notes import NoteStore
 from bot.store.ratelimit import RateLimiter
 from bot.store.retention import Retention
 from bot.store.rights import DataRights
+from bot.store.schema import ensure_schema
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def open_stores(settings: Settings) -> Stores:
     engine = make_engine(
         settings.resolved_database_url, max_connections=2 * settings.slack_workers + 8
     )
+    ensure_schema(engine)  # upgrade to the head revision before any store uses a table
     cipher = Cipher(key)
     claims = ClaimStore(engine)
     return Stores(

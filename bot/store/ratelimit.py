@@ -13,7 +13,8 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.tables import Base, RateRow
+from bot.store.schema import ensure_schema
+from bot.store.tables import RateRow
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class RateLimiter:
         self.limit = limit
         self.window_seconds = window_seconds
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def hit(self, owner: str, now: float | None = None) -> Verdict:
         """Count one message from `owner` and say whether it is within the limit."""

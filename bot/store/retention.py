@@ -10,7 +10,8 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.store.claims import ClaimStore
-from bot.store.tables import Base, ConversationRow, FlowEventRow, RateRow, ThemeNoteRow, TurnRow
+from bot.store.schema import ensure_schema
+from bot.store.tables import ConversationRow, FlowEventRow, RateRow, ThemeNoteRow, TurnRow
 
 
 class Purged(BaseModel):
@@ -26,7 +27,7 @@ class Retention:
     def __init__(self, engine: Engine, claims: ClaimStore) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.claims = claims
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def purge(self, now: datetime, *, conversation_days: int, theme_days: int) -> Purged:
         """Delete conversations idle for `conversation_days` (with their turns) and their flow

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.crypto import Cipher
+from bot.store.schema import ensure_schema
 from bot.store.tables import (
     Base,
     ClaimRow,
@@ -35,7 +36,7 @@ class DataRights:
         self.cipher = cipher
         self.workshops = WorkshopStore(engine, cipher)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     def export_user_data(self, external_id: str) -> dict[str, Any]:
         """Everything stored about this person, decrypted, as plain JSON-ready data."""

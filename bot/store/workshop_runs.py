@@ -50,6 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from bot.store.crypto import Cipher
+from bot.store.schema import ensure_schema
 from bot.store.tables import Base, insert_once
 
 RunStatus = Literal["running", "paused", "ended"]
@@ -260,7 +261,7 @@ class WorkshopStore:
         self.cipher = cipher
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._secrets: dict[int, bytes] = {}
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
 
     # ---- runs ----------------------------------------------------------------------------------
 

@@ -1,0 +1,2 @@
+"""Alembic migrations for Anchor's database (run by `bot.store.schema`; see the README's
+"Upgrades")."""
