@@ -180,6 +180,11 @@ class Settings(BaseSettings):
     slack_shutdown_timeout: float = Field(
         default=25, ge=0, description="Seconds to finish work in hand when the server stops."
     )
+    slack_max_body_bytes: int = Field(
+        default=512 * 1024,
+        ge=1024,
+        description="Largest request body /slack/events accepts (HTTP mode); larger gets 413.",
+    )
 
     @field_validator("llm")
     @classmethod

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -21,6 +22,7 @@ from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
+BOLT_VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
 
 
 class SlackConfigError(Exception):
@@ -43,6 +45,14 @@ def bot_token(settings: Settings) -> str:
     if not token.startswith("xoxb-"):
         raise SlackConfigError("SLACK_BOT_TOKEN should be a bot token starting with xoxb-.")
     return token
+
+
+def signing_secret(settings: Settings) -> str:
+    return require(
+        settings.slack_signing_secret,
+        "SLACK_SIGNING_SECRET",
+        "Copy the Signing Secret from your app's Basic Information page.",
+    )
 
 
 def make_client(settings: Settings) -> AsyncWebClient:
@@ -84,6 +94,18 @@ class OneWorkspace:
         return authorize
 
 
+def unhandled(body: dict[str, Any]) -> str:
+    """What an unhandled request was, by its ids alone (never what anyone wrote)."""
+    kind = event_kind(body)
+    actions = body.get("actions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        return f"{kind} {actions[0].get('action_id')}"
+    view = body.get("view")
+    if isinstance(view, dict):
+        return f"{kind} {view.get('callback_id')}"
+    return kind
+
+
 def event_kind(body: dict[str, Any]) -> str:
     kind = str(body.get("type") or "unknown")
     if kind == "event_callback":
@@ -103,13 +125,7 @@ def build_app(
 ) -> AsyncApp:
     """The Bolt app. HTTP mode verifies every request with SLACK_SIGNING_SECRET; Socket Mode
     needs no signing secret (Slack's connection is authenticated by SLACK_APP_TOKEN)."""
-    signing_secret = None
-    if not socket_mode:
-        signing_secret = require(
-            settings.slack_signing_secret,
-            "SLACK_SIGNING_SECRET",
-            "Copy the Signing Secret from your app's Basic Information page.",
-        )
+    secret = None if socket_mode else signing_secret(settings)
     api = client or make_client(settings)
     # Bolt gives each request its own client with the token from `authorize`; this one only
     # lends it the base URL, retry handlers and (once the server starts) the HTTP session
@@ -119,11 +135,17 @@ def build_app(
     app = AsyncApp(
         client=requests_client,
         authorize=(authorize or OneWorkspace(api)).function(),
-        signing_secret=signing_secret,
+        signing_secret=secret,
         request_verification_enabled=not socket_mode,
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),
+        # an event, action or view no listener takes goes to `on_error` (acknowledged there)
+        # rather than Bolt's 404, which Slack counts as a failure and retries
+        raise_error_for_unhandled_request=True,
     )
+    # Bolt's verification logs the whole body of a request it refuses, at INFO; the server has
+    # already verified every request (and logs only why), so Bolt's check never speaks
+    logging.getLogger(BOLT_VERIFICATION_LOGGER).setLevel(logging.WARNING)
 
     async def count(
         body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
@@ -131,9 +153,13 @@ def build_app(
         services.metrics.inc("events", kind=event_kind(body))
         return await next()
 
-    async def on_error(error: Exception, request: AsyncBoltRequest) -> None:
+    async def on_error(error: Exception, request: AsyncBoltRequest) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            log.debug("acknowledged a request no listener takes: %s", unhandled(request.body))
+            return BoltResponse(status=200, body="")
         services.metrics.inc("errors")
         log.error("listener failed (%s)", type(error).__name__, exc_info=error)
+        return None
 
     app.middleware(count)
     app.error(on_error)

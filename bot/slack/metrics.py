@@ -1,84 +1,85 @@
-"""Process metrics in the Prometheus text format (counters and one latency histogram).
+"""Process metrics for /metrics, kept by prometheus_client on a registry of this app's own.
 
-Each replica reports its own numbers; Prometheus adds them up across replicas.
+Each app instance (and so each test) has its own `CollectorRegistry`, never the library's global
+one. Each replica is one process and reports its own numbers; Prometheus adds them up across
+replicas (prometheus_client's multiprocess mode is not used: `anchor serve` runs one process).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.metrics import disable_created_metrics
 
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0, 10.0)
+PREFIX = "anchor_slack_"
 
-COUNTERS = {
-    "events": "Slack requests received and verified, by kind.",
-    "replies": "Messages Anchor posted in reply.",
-    "duplicates": "Deliveries ignored because another delivery of them was handled.",
-    "rate_limited": "Messages refused by the per-person rate limit.",
-    "errors": "Turns that failed (the person got an apology instead of a reply).",
-    "followups": "Goal follow-up nudges sent.",
+# name -> (help, label names); each is exposed as anchor_slack_<name>_total
+COUNTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "events": ("Slack requests received and verified, by kind.", ("kind",)),
+    "replies": ("Messages Anchor posted in reply.", ()),
+    "duplicates": ("Deliveries ignored because another delivery of them was handled.", ()),
+    "rate_limited": ("Messages refused by the per-person rate limit.", ()),
+    "errors": ("Turns that failed (the person got an apology instead of a reply).", ()),
+    "followups": ("Goal follow-up nudges sent.", ()),
+    "delivery_retries": ("Deliveries to Slack tried again after a failure.", ()),
+    "rejected": ("Requests to /slack/events refused before the app saw them.", ("status",)),
 }
 
-
-def _labels(labels: tuple[tuple[str, str], ...]) -> str:
-    if not labels:
-        return ""
-    inner = ",".join(
-        f'{k}="{v.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
-        for k, v in labels
-    )
-    return "{" + inner + "}"
+# the `<name>_created` series say when each counter started; Prometheus does not need them
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 class Metrics:
-    """Thread-safe counters plus the histogram of how long Slack waited for our HTTP answer."""
+    """Counters, a gauge of the outbox backlog, and the histogram of how long Slack waited for
+    our HTTP answer. prometheus_client's metrics are thread-safe."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: dict[str, dict[tuple[tuple[str, str], ...], float]] = defaultdict(
-            lambda: defaultdict(float)
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._counters = {
+            name: Counter(PREFIX + name, text, labels, registry=self.registry)
+            for name, (text, labels) in COUNTERS.items()
+        }
+        self._ack = Histogram(
+            PREFIX + "ack_seconds",
+            "Time from receiving a Slack request to answering it.",
+            buckets=ACK_BUCKETS,
+            registry=self.registry,
         )
-        self._buckets = [0] * len(ACK_BUCKETS)
-        self._ack_sum = 0.0
-        self._ack_count = 0
+        self.outbox_backlog = Gauge(
+            PREFIX + "outbox_backlog",
+            "Messages owed to people and not yet delivered to Slack.",
+            registry=self.registry,
+        )
 
     def inc(self, name: str, amount: float = 1, **labels: str) -> None:
-        if name not in COUNTERS:
-            raise KeyError(name)
-        with self._lock:
-            self._counts[name][tuple(sorted(labels.items()))] += amount
+        counter = self._counters[name]
+        (counter.labels(**labels) if labels else counter).inc(amount)
 
     def value(self, name: str, **labels: str) -> float:
-        with self._lock:
-            if labels:
-                return self._counts[name].get(tuple(sorted(labels.items())), 0.0)
-            return sum(self._counts[name].values())
+        """A counter's value: of the series with these labels, or summed over all series."""
+        self._counters[name]  # unknown names are a KeyError, as in `inc`
+        total = 0.0
+        for metric in self.registry.collect():
+            if metric.name != PREFIX + name:
+                continue
+            for sample in metric.samples:
+                if sample.name.endswith("_total") and all(
+                    sample.labels.get(k) == v for k, v in labels.items()
+                ):
+                    total += sample.value
+        return total
 
     def observe_ack(self, seconds: float) -> None:
-        with self._lock:
-            self._ack_sum += seconds
-            self._ack_count += 1
-            for i, bound in enumerate(ACK_BUCKETS):
-                if seconds <= bound:
-                    self._buckets[i] += 1
+        self._ack.observe(seconds)
 
-    def render(self) -> str:
-        lines: list[str] = []
-        with self._lock:
-            for name, help_text in COUNTERS.items():
-                metric = f"anchor_slack_{name}_total"
-                lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} counter"]
-                series = self._counts.get(name) or {(): 0.0}
-                for labels, count in sorted(series.items()):
-                    lines.append(f"{metric}{_labels(labels)} {count:g}")
-            metric = "anchor_slack_ack_seconds"
-            lines += [
-                f"# HELP {metric} Time from receiving a Slack request to answering it.",
-                f"# TYPE {metric} histogram",
-            ]
-            for bound, count in zip(ACK_BUCKETS, self._buckets, strict=True):
-                lines.append(f'{metric}_bucket{{le="{bound:g}"}} {count}')
-            lines.append(f'{metric}_bucket{{le="+Inf"}} {self._ack_count}')
-            lines.append(f"{metric}_sum {self._ack_sum:.6f}")
-            lines.append(f"{metric}_count {self._ack_count}")
-        return "\n".join(lines) + "\n"
+    def track_outbox_backlog(self, count: Callable[[], float]) -> None:
+        """Read the backlog from `count()` at every scrape (for the outbox, once it exists)."""
+        self.outbox_backlog.set_function(count)
+
+    def render(self, accept: str = "") -> tuple[bytes, str]:
+        """The exposition for a scrape with this Accept header, and its content type."""
+        encoder, content_type = choose_encoder(accept)
+        return encoder(self.registry), content_type

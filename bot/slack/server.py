@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,8 +22,15 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
-from bot.slack import housekeeping
-from bot.slack.app import OneWorkspace, SlackConfigError, build_app, make_client, require
+from bot.slack import housekeeping, inbound
+from bot.slack.app import (
+    OneWorkspace,
+    SlackConfigError,
+    build_app,
+    make_client,
+    require,
+    signing_secret,
+)
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -99,11 +106,34 @@ def create_http_app(settings: Settings, services: SlackServices | None = None) -
     api = make_client(settings)
     authorize = OneWorkspace(api)
     bolt = build_app(settings, services, client=api, authorize=authorize)
-    handler = AsyncSlackRequestHandler(bolt)
+    verifier = inbound.Verifier(signing_secret(settings))
+    limit = settings.slack_max_body_bytes
 
     async def events(request: Request) -> Response:
+        """Read (capped), verify, parse and check the request here, then hand it to Bolt."""
         started = time.perf_counter()
-        response = await handler.handle(request)
+        signed = False
+        try:
+            inbound.check_headers(request.headers)
+            raw = await inbound.read_body(request, limit)
+            verifier.check(request.headers, raw)
+            signed = True
+            text, payload = inbound.parse(raw, request.headers.get("content-type", ""))
+            inbound.check(payload)
+            bolt_request = inbound.bolt_request(request, text, payload)
+        except inbound.Rejected as refusal:
+            # one line, the reason only; refusals of unsigned requests are not worth a warning
+            # (anyone can send them) and never count as errors
+            log.log(
+                logging.WARNING if signed else logging.INFO,
+                "refused a request (%s): %s (HTTP %d)",
+                "signed" if signed else "not verified",
+                refusal.reason,
+                refusal.status,
+            )
+            services.metrics.inc("rejected", status=str(refusal.status))
+            return PlainTextResponse(refusal.reason, status_code=refusal.status)
+        response = to_starlette_response(await bolt.async_dispatch(bolt_request))
         services.work.acked()
         services.metrics.observe_ack(time.perf_counter() - started)
         return response
@@ -116,10 +146,9 @@ def create_http_app(settings: Settings, services: SlackServices | None = None) -
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
-    async def metrics(_: Request) -> Response:
-        return PlainTextResponse(
-            services.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
-        )
+    async def metrics(request: Request) -> Response:
+        body, content_type = services.metrics.render(request.headers.get("accept", ""))
+        return Response(body, media_type=content_type)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
