@@ -1,5 +1,6 @@
-"""`anchor kb check` and review dates, run as a real process (cards dated long ago, so the
-outcome does not depend on today's date)."""
+"""`anchor kb check` and review dates, run as a real process. The process reads the real clock,
+so cards are dated long ago or today, never on a fixed recent day: the outcome does not depend
+on when the tests run."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def kb_check(knowledge: Path, tmp_path: Path, **settings: str) -> subprocess.Com
 
 
 def test_an_old_review_warns_but_passes(tmp_path: Path) -> None:
-    write_card(tmp_path, "fresh-card")
+    write_card(tmp_path, "fresh-card", reviewed=date.today())
     write_card(tmp_path, "old-card", reviewed=LONG_AGO)
     result = kb_check(tmp_path, tmp_path)
     assert result.returncode == 0, result.stderr
