@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.coach.risk import RiskModel, load_risk_model
+from bot.coach.risk import Prepared, RiskModel, load_risk_model
 from bot.content.safety import (
     Fuzzy,
     Lexicon,
@@ -506,12 +506,12 @@ class Detector:
 
     def learned(self, own: str, whole: str) -> Learned:
         """The learned model's opinion on a message, as `own` and `whole` views (see own_text
-        and whole_text). THE ONE PLACE the model's per-level scores plug in: today the model
-        offers a single crisis decision on the writer's own words."""
+        and whole_text). THE ONE PLACE the model's per-level scores plug in: each level's head
+        against its threshold (the emergency head reads `whole`, the others `own`)."""
         if self.risk is None:
             return Learned()
-        del whole  # read by the per-level model's emergency head
-        return Learned(crisis=self.risk.flags(own))
+        levels = self.risk.levels(Prepared(own, whole))
+        return Learned(emergency=levels.emergency, crisis=levels.crisis, concern=levels.concern)
 
     def third_party(self, masked: str) -> bool:
         return self._third_party.search(masked)
@@ -628,14 +628,16 @@ class Reading:
         return bool(self.learned.crisis)
 
     @cached_property
+    def concern_rule(self) -> str | None:
+        """The concern rule that matched, if any."""
+        return self._detector.concern(self.own) if self.text else None
+
+    @cached_property
     def concern(self) -> str | None:
         """The concern rule that matched (or the default wording for the learned model)."""
-        if not self.text:
-            return None
-        found = self._detector.concern(self.own)
-        if found is None and self.learned.concern:
-            found = DEFAULT_HEARD
-        return found
+        if self.concern_rule is not None:
+            return self.concern_rule
+        return DEFAULT_HEARD if self.text and self.learned.concern else None
 
     @property
     def level(self) -> SafetyLevel:
@@ -810,7 +812,10 @@ class SafetyGate:
         prompts/safety/training (cached in `cache_dir`) backs up the rules."""
         gate = cls(load_safety_content(prompts_dir), eap_line)
         if learned:
-            gate.detector.risk = load_risk_model(prompts_dir, gate.detector.own_text, cache_dir)
+            detector = gate.detector
+            detector.risk = load_risk_model(
+                prompts_dir, detector.own_text, cache_dir, detector.whole_text
+            )
         return gate
 
     def assess(self, text: str, state: SafetyState, *, free_text: bool = True) -> SafetyOutcome:
@@ -875,8 +880,9 @@ class SafetyGate:
         """The answer to the concern question. Yes, unsure, or anything risky: the crisis
         reply. No: a kind word, then coaching on what they first wrote (or on this message,
         if it brings something new). Neither: asked once more; after that, coaching carries
-        on with the door left open."""
-        if reading.says_yes or reading.concern is not None:
+        on with the door left open. (An emergency or crisis in the answer was met before this;
+        the learned model's concern alone does not overrule a plain "no".)"""
+        if reading.says_yes or reading.concern_rule is not None:
             return self._crisis(state)
         after = SafetyState(crises=state.crises)
         if reading.says_no:

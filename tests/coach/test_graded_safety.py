@@ -345,7 +345,6 @@ def test_the_trial_false_alarms_never_reach_crisis_through_the_whole_gate(
     retraining scored "decided" and "stopped taking" as crisis words)."""
     outcome = whole_gate.assess(text, SafetyState())
     assert not outcome.info.level.at_least(SafetyLevel.CRISIS), text
-    assert outcome.proceed is True
 
 
 # --------------------------------------------------------------------------- through the coach
