@@ -12,13 +12,20 @@ How it reads a message:
    merger is killing me", "suicide prevention strategy"), negations ("I'm not going to hurt
    myself"), past-tense recovery unless it has come back, and someone else's crisis, which is
    remembered as "supporting someone".
-3. **Match** the crisis rules on what is left, and the pair rules (two signals that are a crisis
-   only together, such as a means and a plan, or despair and a decision); then Freedom to Speak
-   Up worries and clinical, HR and legal questions on the whole message.
+3. **Match**, most urgent first: the emergency rules (danger to life now: to the writer, to
+   someone they are with, or a threat on site), the crisis rules on what is left and the pair
+   rules (two signals that are a crisis only together, such as a means and a plan, or despair
+   and a decision), then the concern rules (ambiguous signs); the learned model adds its own
+   per-level opinion (:meth:`Detector.learned`). Then Freedom to Speak Up worries and clinical,
+   HR and legal questions on the whole message.
 
-Crisis replies put the conversation in check-in mode, which a bare "I'm fine" does not end: it
-ends when the person says they are safe and moves to another topic, or after two calm,
-substantive messages in a row.
+The response is graded. An emergency's reply opens with the step to take now (999). A crisis
+gets signposting and puts the conversation in check-in mode, which ends only on an explicit
+statement of safety, or an explicit move on to something else after a reassurance in an
+earlier message; calm messages alone never end it, and minimising ("ignore me") gets its own
+gentle reply. A concern gets a direct question about thoughts of self-harm or suicide, held in
+the safety state until answered: yes (or unsure, or anything risky) gives the crisis reply, no
+goes back to coaching on what they first wrote, anything else is asked once more.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Three YAML files, each validated by a pydantic model:
 
 - ``signposts.yaml``: the signpost lines (999, Samaritans, NHS 111, NHS Practitioner Health, the
   local employee assistance programme, Freedom to Speak Up) and every reply the safety gate gives.
-- ``rules.yaml``: regular expressions over normalised text, grouped by what they detect. A rule's
+- ``rules.yaml``: regular expressions over normalised text, grouped by what they detect (emergency,
+  crisis and concern levels, exclusions, the concern question's answers, check-in signals). A rule's
   regex may use ``{name}`` macros from the file's ``macros`` table; a pair rule has two regexes
   that must both match close together. Every regex is expanded and compiled once, here, at load
   time.
