@@ -49,6 +49,16 @@ def test_every_crisis_signpost_starts_its_own_line(width: int) -> None:
     assert "116 123" in flat(lines) and "999" in flat(lines)
 
 
+@pytest.mark.parametrize("width", [80, 130])
+def test_an_emergency_shows_the_999_step_on_the_first_line(width: int) -> None:
+    gate = SafetyGate.from_dir(PROMPTS, "", learned=False)
+    for text in ("I've just taken 40 co-codamol", "my colleague has taken an overdose"):
+        outcome = gate.assess(text, SafetyState())
+        assert outcome.info.level == "emergency" and outcome.reply
+        lines = [line for line in screen(outcome.reply, width) if line.strip()]
+        assert "999 now" in lines[0], lines[0]
+
+
 @pytest.mark.parametrize("width", [80, 120])
 def test_help_shows_one_thing_a_line_with_an_example(width: int) -> None:
     help_words = load_flow_words(PROMPTS).help

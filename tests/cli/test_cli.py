@@ -62,6 +62,15 @@ def test_ask_in_crisis_gives_signposting(env: dict[str, str]) -> None:
     assert "116 123" in reply["reply"] and "999" in reply["reply"]
 
 
+def test_ask_in_an_emergency_puts_the_999_step_first(env: dict[str, str]) -> None:
+    result = run(["ask", "my colleague has taken an overdose", "--json"], env)
+    reply = json.loads(result.stdout)
+    assert reply["safety"]["level"] == "emergency"
+    assert reply["safety"]["category"] == "emergency_other"
+    assert reply["reply"].splitlines()[0].startswith("Call 999 now")
+    assert reply["safety"]["signposts"][0] == reply["reply"].splitlines()[0]
+
+
 def test_ask_plain_text_shows_sources(env: dict[str, str]) -> None:
     result = run(["ask", "what does compassionate leadership look like in practice?"], env)
     assert result.returncode == 0, result.stderr
