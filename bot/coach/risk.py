@@ -55,11 +55,16 @@ POSITIVE: dict[Level, frozenset[str]] = {
     "concern": frozenset({"emergency", "crisis", "concern"}),
 }
 VIEWS: dict[Level, View] = {"emergency": "whole", "crisis": "own", "concern": "own"}
-# out-of-fold false alarms allowed on non_crisis training examples, per level
-TARGETS: dict[Level, float] = {"emergency": 0.01, "crisis": 0.02, "concern": 0.06}
+# out-of-fold false alarms allowed on non_crisis training examples, per level. Concern is a
+# direct question, not a script, but still costs a leader's trust: leave-one-writer-out runs at
+# 6% gave 4-15% concern false alarms on the held-out writer's non_crisis messages, so 3%.
+TARGETS: dict[Level, float] = {"emergency": 0.01, "crisis": 0.02, "concern": 0.03}
 TARGET_FALSE_ALARMS = TARGETS["crisis"]
 FORMAT = 2
 MIN_WORDS = 3
+# the concern head is the least sure: it needs more words ("no, not at all" answering the
+# concern question is not a new concern)
+MIN_WORDS_CONCERN = 6
 FOLDS = 5
 C = 4.0
 WORD_NGRAMS = (1, 2)
@@ -241,15 +246,19 @@ class RiskModel:
 
     def levels(self, prepared: Prepared | str) -> LearnedLevels:
         """Which levels fire. Too few words carry too little evidence: short messages are left
-        to the rules. Nested: emergency implies crisis implies concern."""
+        to the rules (and a concern needs a few more). Nested: emergency implies crisis implies
+        concern."""
         if isinstance(prepared, str):
             prepared = Prepared(prepared, prepared)
-        if len(TOKEN.findall(prepared.whole)) < MIN_WORDS:
+        words = len(TOKEN.findall(prepared.whole))
+        if words < MIN_WORDS:
             return LearnedLevels(False, False, False)
         scores = self.scores(prepared)
         emergency = scores.emergency >= self.heads["emergency"].threshold
         crisis = emergency or scores.crisis >= self.heads["crisis"].threshold
-        concern = crisis or scores.concern >= self.heads["concern"].threshold
+        concern = crisis or (
+            words >= MIN_WORDS_CONCERN and scores.concern >= self.heads["concern"].threshold
+        )
         return LearnedLevels(emergency, crisis, concern)
 
     def probability(self, text: str) -> float:
