@@ -158,9 +158,14 @@ class Vectoriser:
         self.analyse = ANALYSERS[kind]
         self._grams: list[str] | None = None
 
-    def vector(self, text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """The non-zero entries of the text's normalised TF-IDF vector."""
-        counts = Counter(g for g in self.analyse(text) if g in self.vocabulary)
+    def vector(
+        self, text: str, grams: list[str] | None = None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The non-zero entries of the text's normalised TF-IDF vector (`grams`: the text's
+        n-grams of this block's kind, when already worked out)."""
+        if grams is None:
+            grams = self.analyse(text)
+        counts = Counter(g for g in grams if g in self.vocabulary)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         index = np.fromiter((self.vocabulary[g] for g in counts), dtype=np.int64)
@@ -229,7 +234,16 @@ class RiskModel:
     def _vectors(
         self, prepared: Prepared
     ) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
-        return [block.vector(prepared.view(block.view)) for block in self.blocks]
+        # the views are usually the same text: its n-grams are worked out once per kind
+        grams: dict[tuple[Kind, str], list[str]] = {}
+        found = []
+        for block in self.blocks:
+            text = prepared.view(block.view)
+            key = (block.kind, text)
+            if key not in grams:
+                grams[key] = block.analyse(text)
+            found.append(block.vector(text, grams[key]))
+        return found
 
     def scores(self, prepared: Prepared | str) -> RiskScores:
         """Each level's probability. A plain string is read as both views (the own text)."""
