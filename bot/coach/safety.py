@@ -432,9 +432,11 @@ DEFAULT_HEARD = "default"
 
 @dataclass(frozen=True)
 class Learned:
-    """What the learned model says about a message, level by level; None where it offers no
-    opinion (today it gives one crisis decision; per-level scores plug in at
-    :meth:`Detector.learned`)."""
+    """What the learned model says about a message, head by head; None where it offers no
+    opinion (see :meth:`Detector.learned`). Read on their own, not nested: ``crisis`` is the
+    crisis head's decision, not implied by ``emergency``. The gate trusts a learned emergency
+    only as a second opinion on urgency, for a message already seen as a risk (by a rule or the
+    crisis head): never to take everyday talk from nothing to "call 999"."""
 
     emergency: bool | None = None
     crisis: bool | None = None
@@ -517,8 +519,16 @@ class Detector:
         against its threshold (the emergency head reads `whole`, the others `own`)."""
         if self.risk is None:
             return Learned()
-        levels = self.risk.levels(Prepared(own, whole))
-        return Learned(emergency=levels.emergency, crisis=levels.crisis, concern=levels.concern)
+        prepared = Prepared(own, whole)
+        if not self.risk.levels(prepared).concern:  # nested: nothing fires (or too few words)
+            return Learned(emergency=False, crisis=False, concern=False)
+        scores, bars = self.risk.scores(prepared), self.risk.thresholds()
+        crisis = scores.crisis >= bars["crisis"]
+        return Learned(
+            emergency=scores.emergency >= bars["emergency"],
+            crisis=crisis,
+            concern=crisis or scores.concern >= bars["concern"],
+        )
 
     def third_party(self, masked: str) -> bool:
         return self._third_party.search(masked)
@@ -622,9 +632,21 @@ class Reading:
         if not self.text:
             return None
         found = self._detector.emergency(self.text, self.masked, self.own)
-        if found is None and self.learned.emergency:
+        if found is None and self.learned.emergency and self._risky_otherwise:
             found = "other" if self.third_party and not self.co_crisis else "self"
         return found
+
+    @property
+    def _risky_otherwise(self) -> bool:
+        """Seen as a risk without the emergency head: a crisis, concern or someone else's
+        crisis by the rules, or the learned crisis head."""
+        return (
+            self.third_party
+            or self.concern_rule is not None
+            or self.co_crisis
+            or self._detector.crisis(self.own, self.text)
+            or bool(self.learned.crisis)
+        )
 
     @cached_property
     def crisis(self) -> bool:
