@@ -57,6 +57,8 @@ maintenance_app = typer.Typer(help="Housekeeping: retention.", no_args_is_help=T
 app.add_typer(maintenance_app, name="maintenance")
 workshops_app = typer.Typer(help="Facilitators' workshop plans.", no_args_is_help=True)
 app.add_typer(workshops_app, name="workshops")
+db_app = typer.Typer(help="The database: schema upgrades.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -550,11 +552,30 @@ def eval_facts(
 def eval_safety(
     as_json: JsonOption = False,
     data: Annotated[Path | None, typer.Option(help="A safety set (YAML).")] = None,
+    sealed: Annotated[
+        Path | None,
+        typer.Option(
+            "--sealed",
+            help="A sealed set's folder (evals/sealed/NAME): figures only, never a message;"
+            " the measurement is added to evals/sealed/log.jsonl.",
+        ),
+    ] = None,
+    note: Annotated[
+        str, typer.Option(help="With --sealed: the change of design being measured.")
+    ] = "",
 ) -> None:
     """Crisis recall and false-positive rate of the safety gate."""
-    from bot.evals.safety import DEFAULT_SET, run_safety_eval
+    from bot.coach.safety import SafetyGate
+    from bot.evals.safety import DEFAULT_SET, grade, run_safety_eval
+    from bot.evals.sealed import measure, record
 
     cfg = settings()
+    if sealed is not None:
+        gate = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line)
+        found = measure(sealed, lambda text: grade(gate, text))
+        record(found, note)
+        out.print(json.dumps(found.figures(), indent=2) if as_json else found.table())
+        return
     result = run_safety_eval(cfg, data or DEFAULT_SET)
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
 
@@ -686,6 +707,7 @@ def serve(
     use_socket = socket or (not http and cfg.slack_app_token is not None)
     try:
         bot_token(cfg)
+        err.print(upgrade_database(cfg))
         if use_socket:
             asyncio.run(run_socket_mode(cfg))
             return
@@ -709,6 +731,51 @@ def serve(
         log_level=cfg.log_level.lower(),
         timeout_graceful_shutdown=int(cfg.slack_shutdown_timeout) + 5,
     )
+
+
+def upgrade_database(cfg: Settings) -> str:
+    """Upgrade the database to this release's schema (under a lock: replicas take turns)."""
+    from bot.store.conversations import make_engine
+    from bot.store.schema import upgrade
+
+    engine = make_engine(cfg.resolved_database_url)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        return f"Database schema: at revision {after} (head)."
+    return f"Database schema: upgraded from {before or 'no revision'} to {after} (head)."
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Upgrade the database schema to this release's newest revision.
+
+    Back up the database first.
+
+    `anchor serve` does this at start; replicas starting at once take turns.
+    """
+    out.print(upgrade_database(settings()))
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and this release's newest.
+
+    A database made before migrations shows no revision until its first upgrade.
+    """
+    from bot.store.conversations import make_engine
+    from bot.store.schema import current_revision, head_revision
+
+    engine = make_engine(settings().resolved_database_url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    head = head_revision()
+    state = "head" if current == head else f"this release's newest is {head}"
+    out.print(f"{current or 'no revision'} ({state})")
 
 
 @slack_app.command("manifest")
@@ -984,6 +1051,7 @@ def friendly(call: Callable[[], T]) -> T:
     from bot.content.errors import ContentError
     from bot.knowledge.cards import CardError
     from bot.store.crypto import CryptoError
+    from bot.store.schema import SchemaError
 
     try:
         return call()
@@ -992,7 +1060,7 @@ def friendly(call: Callable[[], T]) -> T:
             err.print(str(problem), markup=False)
         err.print("Fix the card(s) above, then run `anchor index` again.")
         raise SystemExit(1) from None
-    except (ContentError, CryptoError, UserError) as exc:
+    except (ContentError, CryptoError, SchemaError, UserError) as exc:
         err.print(f"Error: {exc}", markup=False)
         raise SystemExit(1) from None
     except SQLAlchemyError as exc:

@@ -260,6 +260,25 @@ def test_sqlite_batch_copies_keep_rows_that_refer_to_the_copied_table(
     assert_kept(before, snapshot(engine))
 
 
+def test_anchor_db_current_and_upgrade(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    env = {"ANCHOR_DATA_DIR": str(tmp_path / "data")}
+    head = head_revision()
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, ["db", *args], env=env)
+        assert result.exit_code == 0, result.output
+        return result.output.strip()
+
+    assert run("current") == f"no revision (this release's newest is {head})"
+    assert run("upgrade") == f"Database schema: upgraded from no revision to {head} (head)."
+    assert run("upgrade") == f"Database schema: at revision {head} (head)."
+    assert run("current") == f"{head} (head)"
+
+
 # ---- several replicas at once -------------------------------------------------------------------
 
 
