@@ -10,6 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import Engine, select
 
+from bot.coach.safety import SafetyGate, SafetyOutcome, SafetyState
 from bot.store.tables import Base
 
 # Parameters for tests that run on both databases. The PostgreSQL case carries the `postgres`
@@ -87,3 +88,22 @@ def rows_mentioning(
                 if values.get("conversation_id") in conversations:
                     found.append(f"{table.name} (conversation): {values}")
     return found
+
+
+# False alarms a new user met in a trial (issue 11): none may reach level crisis.
+TRIAL_FALSE_ALARMS = [
+    "they decide everything beforehand and then ask primary care to sign up",
+    "he decided everything",
+    "I've stopped taking my annual leave because there is never a good week to be away",
+]
+
+
+def run_gate(gate: SafetyGate, messages: list[str]) -> list[SafetyOutcome]:
+    """Each message through the gate in turn, as one conversation."""
+    state = SafetyState()
+    outcomes = []
+    for message in messages:
+        outcome = gate.assess(message, state)
+        outcomes.append(outcome)
+        state = outcome.state
+    return outcomes

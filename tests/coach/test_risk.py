@@ -18,14 +18,9 @@ from bot.config import PROJECT_ROOT
 from bot.content.training import Example, load_training, training_digest
 from bot.datafiles import ContentError
 from bot.models import SafetyLevel
+from tests.helpers import TRIAL_FALSE_ALARMS
 
 PROMPTS = PROJECT_ROOT / "prompts"
-# false alarms a new user met in a trial (issue 11): none may reach level crisis
-TRIAL_FALSE_ALARMS = [
-    "they decide everything beforehand and then ask primary care to sign up",
-    "he decided everything",
-    "I've stopped taking my annual leave because there is never a good week to be away",
-]
 
 
 @pytest.fixture(scope="module")

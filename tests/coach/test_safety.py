@@ -15,6 +15,7 @@ from bot.coach.safety import SafetyGate, SafetyOutcome, SafetyState, _maybe, edi
 from bot.config import PROJECT_ROOT
 from bot.evals.bench import LONG_MESSAGE_UNITS, long_message
 from bot.models import SafetyLevel
+from tests.helpers import run_gate
 
 PROMPTS = PROJECT_ROOT / "prompts"
 EAP = "Vita Health EAP, 0800 123 4567 (24 hours)"
@@ -611,16 +612,6 @@ def fresh(gate: SafetyGate, text: str) -> SafetyOutcome:
     return gate.assess(text, SafetyState())
 
 
-def run(gate: SafetyGate, messages: list[str]) -> list[SafetyOutcome]:
-    state = SafetyState()
-    outcomes = []
-    for message in messages:
-        outcome = gate.assess(message, state)
-        outcomes.append(outcome)
-        state = outcome.state
-    return outcomes
-
-
 # --------------------------------------------------------------------------- crisis
 
 
@@ -704,7 +695,7 @@ def test_eap_line_setting_is_used_and_an_empty_one_falls_back(gate: SafetyGate) 
 
 
 def test_one_im_fine_does_not_end_the_check_in(gate: SafetyGate) -> None:
-    crisis, fine = run(gate, ["I want to kill myself", "I'm fine"])
+    crisis, fine = run_gate(gate, ["I want to kill myself", "I'm fine"])
     assert crisis.state.mode == "checkin"
     assert fine.state.mode == "checkin"
     assert fine.proceed is False
@@ -714,12 +705,12 @@ def test_one_im_fine_does_not_end_the_check_in(gate: SafetyGate) -> None:
 
 @pytest.mark.parametrize("denial", ["I'm fine", "ok", "nothing", "I'm ok really", "honestly fine"])
 def test_bare_denials_keep_the_check_in_going(gate: SafetyGate, denial: str) -> None:
-    outcomes = run(gate, ["i dont want to be here anymore", denial, denial, denial])
+    outcomes = run_gate(gate, ["i dont want to be here anymore", denial, denial, denial])
     assert all(o.state.mode == "checkin" and not o.proceed for o in outcomes)
 
 
 def test_check_in_messages_vary_and_carry_the_key_numbers_on_one_line(gate: SafetyGate) -> None:
-    outcomes = run(gate, ["kms", "I'm fine", "ok", "nothing", "I'm ok really"])
+    outcomes = run_gate(gate, ["kms", "I'm fine", "ok", "nothing", "I'm ok really"])
     replies = [o.reply or "" for o in outcomes[1:]]
     assert len(set(replies)) == len(replies)
     for reply in replies:
@@ -729,7 +720,7 @@ def test_check_in_messages_vary_and_carry_the_key_numbers_on_one_line(gate: Safe
 
 
 def test_a_clear_move_on_leaves_check_in_with_a_gentle_preface(gate: SafetyGate) -> None:
-    outcomes = run(
+    outcomes = run_gate(
         gate,
         [
             "I want to kill myself",
@@ -750,7 +741,7 @@ def test_a_clear_move_on_leaves_check_in_with_a_gentle_preface(gate: SafetyGate)
 def test_calm_messages_alone_never_end_the_check_in(gate: SafetyGate) -> None:
     """The trial: the check-in ended on the third message without the person ever saying
     they were safe. Calm, substantive messages keep asking, however many there are."""
-    outcomes = run(
+    outcomes = run_gate(
         gate,
         [
             "i dont want to be here anymore",
@@ -764,7 +755,7 @@ def test_calm_messages_alone_never_end_the_check_in(gate: SafetyGate) -> None:
 
 
 def test_a_denial_between_calm_messages_starts_the_count_again(gate: SafetyGate) -> None:
-    outcomes = run(
+    outcomes = run_gate(
         gate,
         [
             "kms",
@@ -777,7 +768,7 @@ def test_a_denial_between_calm_messages_starts_the_count_again(gate: SafetyGate)
 
 
 def test_saying_they_are_safe_then_moving_on_leaves_check_in(gate: SafetyGate) -> None:
-    outcomes = run(
+    outcomes = run_gate(
         gate,
         [
             "i want to die",
@@ -791,7 +782,7 @@ def test_saying_they_are_safe_then_moving_on_leaves_check_in(gate: SafetyGate) -
 
 
 def test_distress_keeps_check_in_going(gate: SafetyGate) -> None:
-    outcomes = run(
+    outcomes = run_gate(
         gate,
         [
             "i want to die",
@@ -803,7 +794,7 @@ def test_distress_keeps_check_in_going(gate: SafetyGate) -> None:
 
 
 def test_a_new_crisis_signal_in_check_in_gives_the_crisis_reply_again(gate: SafetyGate) -> None:
-    outcomes = run(gate, ["kms", "i'm fine", "actually i still want to die"])
+    outcomes = run_gate(gate, ["kms", "i'm fine", "actually i still want to die"])
     assert outcomes[-1].info.category == "crisis"
     assert outcomes[-1].reply == outcomes[0].reply
     assert outcomes[-1].state.mode == "checkin"
