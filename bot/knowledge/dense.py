@@ -38,6 +38,26 @@ def make_client(path: Path | None, url: str | None) -> ClientAPI:
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def forget_client(path: Path) -> None:
+    """Drop Chroma's process-wide cached store for `path` (call after deleting its files).
+
+    Chroma keeps one store per folder for the whole process; a client made after the folder was
+    deleted would otherwise reuse the old store, whose database no longer has its tables
+    ("no such table: collections")."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    counts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+    system = systems.pop(str(path), None) if isinstance(systems, dict) else None
+    if isinstance(counts, dict):
+        counts.pop(str(path), None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception as exc:  # a store whose files are gone may not stop cleanly
+            log.debug("stopping a deleted Chroma store: %s", type(exc).__name__)
+
+
 class LangChainEmbeddings(Embeddings):
     """Adapter so langchain-chroma can use any Embedder."""
 

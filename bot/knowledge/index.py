@@ -6,6 +6,7 @@ re-embeds chunks whose text changed. A corrupt index is wiped and rebuilt.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -173,8 +174,17 @@ class KnowledgeIndex:
             client = make_client(None, self.chroma_url)
             if any(c.name == "anchor_cards" for c in client.list_collections()):
                 client.delete_collection("anchor_cards")
+        if not self.chroma_url:
+            # Chroma shares one store per folder across the process and releases it when the
+            # last client is collected: collect unreferenced clients now, not at some later
+            # moment when they would release the store built next in the same folder.
+            gc.collect()
         if self.index_dir.exists():
             shutil.rmtree(self.index_dir, ignore_errors=True)
+        if not self.chroma_url:
+            from bot.knowledge.dense import forget_client
+
+            forget_client(self.index_dir / "chroma")
 
     def open(
         self, progress: Progress | None = None

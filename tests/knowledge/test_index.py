@@ -87,3 +87,16 @@ def test_a_malformed_card_stops_the_build_naming_file_and_field(
     assert any(
         p.path.endswith("bad-card.md") and p.field == "sources" for p in caught.value.problems
     )
+
+
+def test_a_forced_rebuild_works_while_another_index_has_the_store_open(
+    small_kb: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    first = KnowledgeIndex(small_kb, tmp_path / "idx", embedder=embedder)
+    first.build()
+    assert first.dense().count() > 0  # this process now holds Chroma's store for the folder
+    second = KnowledgeIndex(small_kb, tmp_path / "idx", embedder=embedder)
+    second.build(force=True)  # deletes the folder and builds it again
+    assert second.dense().count() > 0
+    retriever = Retriever.open(KnowledgeIndex(small_kb, tmp_path / "idx", embedder=embedder))
+    assert retriever.search("trust between partners", k=3)

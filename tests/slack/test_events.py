@@ -153,12 +153,14 @@ def test_bots_our_own_messages_edits_and_deletions_get_no_reply(rig: Rig) -> Non
 
 
 def test_the_rate_limit_replies_kindly_once_then_stays_quiet(
-    slack_settings: object, fake_slack: object
+    slack_settings: object, fake_slack: object, time_machine: TimeMachineFixture
 ) -> None:
     from bot.config import Settings
     from bot.slack.loopback import FakeSlack
 
     assert isinstance(slack_settings, Settings) and isinstance(fake_slack, FakeSlack)
+    # limits count per clock minute: start just after one begins, so all five fall in it
+    time_machine.move_to(TODAY.replace(second=1), tick=True)
     rig = make_rig(slack_config(slack_settings, fake_slack, slack_rate_limit=2), fake_slack)
     with rig.served:
         for n in range(5):
