@@ -10,7 +10,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import write_card
+
+pytestmark = pytest.mark.slow  # `anchor kb check` as a process
 
 LONG_AGO = date(2001, 1, 1)
 

@@ -18,6 +18,9 @@ from bot.content.llm_prompts import load_llm_prompts
 from bot.evals.style import run_flow
 from tests.helpers import BACKENDS
 
+# every exercise and scenario end to end, offline and with a fake model: an eval-sized sweep
+pytestmark = pytest.mark.slow
+
 PROMPTS = PROJECT_ROOT / "prompts"
 EXERCISES = sorted(load_exercises(PROMPTS))
 SCENARIOS = sorted(load_scenarios(PROMPTS))

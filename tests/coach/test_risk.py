@@ -43,6 +43,7 @@ def views(gate: SafetyGate, text: str) -> risk.Prepared:
     return risk.Prepared(detector.own_text(text), detector.crisis_text(detector.normalise(text)))
 
 
+@pytest.mark.slow  # trains every head
 def test_the_exported_model_scores_exactly_as_scikit_learn_does(gate: SafetyGate) -> None:
     """Every level's head, on a sample with every label the examples use."""
     examples = load_training(PROMPTS)
@@ -59,6 +60,7 @@ def test_the_exported_model_scores_exactly_as_scikit_learn_does(gate: SafetyGate
         assert np.allclose(ours, theirs[level], atol=1e-9), level
 
 
+@pytest.mark.slow  # trains a model
 def test_old_style_labels_still_train_a_crisis_model(gate: SafetyGate) -> None:
     """True/False (crisis/non_crisis) alone: the emergency head never fires, concern is the
     crisis head at a looser threshold."""

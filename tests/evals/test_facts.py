@@ -98,6 +98,7 @@ def test_a_planted_error_fails_the_eval_naming_its_check(
     assert "Traceback" not in cli.stderr
 
 
+@pytest.mark.slow  # `anchor` as a process
 def test_the_cli_passes_on_the_real_cards(tmp_path: Path) -> None:
     cli = run_cli(KNOWLEDGE, tmp_path)
     assert cli.returncode == 0, cli.stdout + cli.stderr

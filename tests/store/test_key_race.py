@@ -22,6 +22,7 @@ def _replica(folder: str, start: Any, keys: Any) -> None:
     keys.put(load_or_create_key(None, Path(folder)))
 
 
+@pytest.mark.slow  # starts processes
 def test_processes_starting_together_share_one_key(tmp_path: Path) -> None:
     folder = tmp_path / "new" / "data"  # not there yet: every replica tries to make it too
     context = multiprocessing.get_context("spawn")
