@@ -584,6 +584,17 @@ def eval_safety(
 def eval_pii(
     as_json: JsonOption = False,
     data: Annotated[Path | None, typer.Option(help="A labelled PII set (YAML).")] = None,
+    sealed: Annotated[
+        Path | None,
+        typer.Option(
+            "--sealed",
+            help="A sealed names set's folder (evals/sealed/NAME): recall by word and clean"
+            " texts changed, figures only; the measurement is added to evals/sealed/log.jsonl.",
+        ),
+    ] = None,
+    note: Annotated[
+        str, typer.Option(help="With --sealed: the change of design being measured.")
+    ] = "",
 ) -> None:
     """Recall and precision per entity type of Anchor's scrubber.
 
@@ -591,6 +602,17 @@ def eval_pii(
     """
     from bot.evals.pii import DEFAULT_SET, format_pii_report, run_pii_eval
 
+    if sealed is not None:
+        from bot.evals.pii_sealed import SealedSetError, measure_pii, record_pii
+
+        try:
+            found = measure_pii(sealed, settings().data_dir)
+        except (SealedSetError, FileNotFoundError) as exc:
+            out.print(f"Cannot measure the sealed set: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        record_pii(found, note)
+        out.print(json.dumps(found.figures(), indent=2) if as_json else found.table(), markup=False)
+        return
     report = run_pii_eval(data or DEFAULT_SET, settings().data_dir)
     out.print(report.model_dump_json(indent=2) if as_json else format_pii_report(report))
 
