@@ -172,3 +172,39 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[str] = mapped_column(String(4000), default="{}")
     outcome: Mapped[str] = mapped_column(String(200), default="shown")
+
+
+class OutboxRow(Base):
+    """One Slack call the app owes a person (a reply, a notice, a nudge, a workshop post, an
+    upload), kept until Slack says ok or it is given up. Times are milliseconds since the epoch.
+
+    `stream` orders delivery (a channel and thread: a row is not sent before every earlier row
+    of its stream is delivered or given up); `lease_owner`/`lease_until` say which worker holds
+    it, taken with one conditional UPDATE so that replicas never both hold it; `ts_from` names an
+    earlier row whose message this one changes (its Slack `ts`, known once that one is sent)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "due_at"),
+        Index("ix_outbox_stream_id", "stream", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    owner: Mapped[str] = mapped_column(String(200), default="", index=True)
+    stream: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(40))
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    due_at: Mapped[int] = mapped_column(BigInteger)
+    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    first_failure_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    sent_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    result_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    result_ts: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ts_from: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
