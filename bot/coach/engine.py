@@ -32,6 +32,7 @@ from bot.store.activity import ActivityStore
 from bot.store.conversations import ConversationStore
 from bot.store.goals import GoalStore
 from bot.store.open import Stores, open_stores
+from bot.workshops.scrubbing import TextScrubber, default_scrubber
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,13 @@ class Coach:
     def directory_names(self) -> frozenset[str]:
         """The people's names the scrubbers know from the directory (never shown anywhere)."""
         return self.collector.names if self.collector is not None else frozenset()
+
+    def scrubber(self) -> TextScrubber:
+        """The scrubber that knows the directory's names (built on first use), for workshop
+        free text too."""
+        if self.collector is not None:
+            return self.collector.scrubber
+        return default_scrubber()
 
     def add_directory_names(self, names: list[str]) -> None:
         """People's names (e.g. the Slack directory) for every scrubber the coach uses."""

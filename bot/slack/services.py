@@ -126,6 +126,8 @@ class SlackServices:
             summariser=functools.partial(
                 EngineSummariser, coach.retriever.embedder, deny=coach.directory_names
             ),
+            scrubber=coach.scrubber,
+            deny=coach.directory_names,
         )
         programme = open_programme(
             settings, stores, coach.retriever, roles, deny=coach.directory_names

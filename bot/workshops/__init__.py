@@ -5,7 +5,7 @@ Slack handlers call `Workshops` (see service.py) and show `WorkshopError.message
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -43,6 +43,7 @@ from bot.workshops.models import (
     Tally,
     Transition,
 )
+from bot.workshops.scrubbing import TextScrubber, default_scrubber
 from bot.workshops.service import DEFAULT_MIN_PEOPLE, Workshops
 from bot.workshops.summarise import FreeTextSummariser, WordCountSummariser
 from bot.workshops.texts import load_texts, texts_path
@@ -56,8 +57,11 @@ def open_workshops(
     *,
     min_people: int = DEFAULT_MIN_PEOPLE,
     summariser: Callable[[WordCountSummariser], FreeTextSummariser] | None = None,
+    scrubber: Callable[[], TextScrubber] = default_scrubber,
+    deny: Callable[[], Iterable[str]] = tuple,
 ) -> Workshops:
-    """The service over the plans in `prompts_dir` (messages from there too, if it has them)."""
+    """The service over the plans in `prompts_dir` (messages from there too, if it has them).
+    Free text is scrubbed by `scrubber` and no keyword holds a name from `deny`."""
     texts = load_texts(prompts_dir if texts_path(prompts_dir).exists() else None)
     words = WordCountSummariser(texts.stop_words)
     return Workshops(
@@ -67,6 +71,8 @@ def open_workshops(
         texts=texts,
         min_people=min_people,
         summariser=summariser(words) if summariser is not None else words,
+        scrubber=scrubber,
+        deny=deny,
     )
 
 

@@ -14,8 +14,12 @@ The rule, for a threshold of k people (the workshop's ``min_people``, default 3)
 4. A scale's average is shown only when the hidden cells hold nobody (it would otherwise
    give away something about them).
 
-Live tallies follow the same rule for anonymous steps (and show nothing but the number who
-answered until k have); named steps show their live counts as they are.
+Live tallies follow the same rule for anonymous steps, and show nothing but the number who
+answered ("waiting for more answers") until k have answered *and* the answers hold at least
+``MIN_DISTINCT`` (2) different values: a tally of "4: 3 people" at three answers tells everyone
+watching what each of the three chose, whatever k is (l-diversity, with l = 2). Two is the
+least that leaves every answerer a doubt; more would keep a two-option question (yes / no) hidden
+for good whenever the room leans one way. Named steps show their live counts as they are.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bot.workshops.models import AnswerValue, Cell, StepSummary, Tally, TallyCou
 from bot.workshops.summarise import FreeTextSummariser
 
 MAX_KEYWORD_CHARS = 40
+MIN_DISTINCT = 2  # l-diversity for live tallies: different answers needed before any is shown
 MAX_KEYWORD_WORDS = 3
 
 
@@ -74,12 +79,19 @@ def is_partition(step: WorkshopStep) -> bool:
     return step.answer.type in {"single_choice", "scale"}
 
 
+def distinct_answers(values: Sequence[AnswerValue]) -> int:
+    """How many different answers there are (a multiple choice answer is its set of options)."""
+    return len({frozenset(v) if isinstance(v, list) else v for v in values})
+
+
 def live_tally(
     run_id: int, step: WorkshopStep, values: Sequence[AnswerValue], min_people: int
 ) -> Tally:
     rows = raw_counts(step, values)
     respondents = len(values)
-    hidden = step.anonymous and respondents < min_people
+    hidden = step.anonymous and (
+        respondents < min_people or (bool(rows) and distinct_answers(values) < MIN_DISTINCT)
+    )
     counts: list[int | None] = [count for _, _, count in rows]
     if hidden:
         counts = [None] * len(rows)

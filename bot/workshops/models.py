@@ -89,7 +89,7 @@ class Tally(Frozen):
     answer_type: AnswerType
     anonymous: bool
     respondents: int
-    hidden: bool  # anonymous and fewer than the threshold answered: no distribution yet
+    hidden: bool  # anonymous, and too few answered or all alike: no distribution yet
     counts: list[TallyCount]
 
 

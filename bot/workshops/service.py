@@ -23,7 +23,7 @@ not register anyone, because that would link a person to the anonymous answer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.content.workshops import WorkshopPlan, WorkshopStep
@@ -69,6 +69,7 @@ from bot.workshops.models import (
     Tally,
     Transition,
 )
+from bot.workshops.scrubbing import ScrubbingSummariser, TextScrubber, default_scrubber
 from bot.workshops.summarise import FreeTextSummariser, WordCountSummariser
 from bot.workshops.texts import Texts, load_texts
 from bot.workshops.validate import check_answer
@@ -133,7 +134,12 @@ class Workshops:
         texts: Texts | None = None,
         summariser: FreeTextSummariser | None = None,
         min_people: int = DEFAULT_MIN_PEOPLE,
+        scrubber: Callable[[], TextScrubber] = default_scrubber,
+        deny: Callable[[], Iterable[str]] = tuple,
     ) -> None:
+        """`scrubber`: the PII scrubber free text goes through before any keyword is counted
+        (the deployment's, knowing the directory); `deny`: people's names (the Slack
+        directory, as read now) that no keyword may contain, in any case."""
         if min_people < 2:
             raise ValueError("min_people must be at least 2")
         self.store = store
@@ -141,7 +147,9 @@ class Workshops:
         self.is_facilitator = is_facilitator
         self.texts = texts or load_texts()
         self.errors = self.texts.errors
-        self.summariser = summariser or WordCountSummariser(self.texts.stop_words)
+        self.summariser: FreeTextSummariser = ScrubbingSummariser(
+            summariser or WordCountSummariser(self.texts.stop_words), scrubber, deny
+        )
         self.min_people = min_people
 
     # ---- lookups -------------------------------------------------------------------------------

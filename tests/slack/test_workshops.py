@@ -304,7 +304,7 @@ def test_a_facilitator_runs_a_live_workshop_and_nobody_is_traced(rig: Rig) -> No
     submit(rig, "UPAT", scale, radio(4))
     answer(rig, "UBEN", three, radio(2))
     settle(rig)
-    assert "Totals appear here once 3 people have answered" in latest(rig, three["ts"])
+    assert "Waiting for more answers: totals appear once at least 3" in latest(rig, three["ts"])
     assert "*2 answered so far.*" in latest(rig, three["ts"])
 
     # back, and on again: step 3 is posted afresh when it reopens
