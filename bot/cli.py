@@ -729,6 +729,7 @@ def serve(
     use_socket = socket or (not http and cfg.slack_app_token is not None)
     try:
         bot_token(cfg)
+        require_served_key(cfg)
         err.print(upgrade_database(cfg))
         if use_socket:
             asyncio.run(run_socket_mode(cfg))
@@ -753,6 +754,14 @@ def serve(
         log_level=cfg.log_level.lower(),
         timeout_graceful_shutdown=int(cfg.slack_shutdown_timeout) + 5,
     )
+
+
+def require_served_key(cfg: Settings) -> None:
+    """`anchor serve` starts only with a key kept apart from the data (CryptoError otherwise,
+    shown as one paragraph saying how to provide one)."""
+    from bot.store.open import settings_key
+
+    settings_key(cfg, local=False)
 
 
 def upgrade_database(cfg: Settings) -> str:

@@ -68,7 +68,15 @@ class Settings(BaseSettings):
     )
     encryption_key: SecretStr | None = Field(
         default=None,
-        description="Fernet key for conversation text at rest; generated into the data folder.",
+        description="Fernet key for everything encrypted at rest (`anchor keygen` makes one). "
+        "`anchor serve` needs it here or in ANCHOR_ENCRYPTION_KEY_FILE; only the terminal "
+        "commands fall back to a key generated into the data folder.",
+    )
+    encryption_key_file: Path | None = Field(
+        default=None,
+        description="A file holding the encryption key, outside the data folder: a file "
+        "readable only by Anchor, or a secret mounted by Docker, Kubernetes or a secrets "
+        "manager (e.g. `/run/secrets/anchor-key`).",
     )
     eap_line: str = Field(
         default="your organisation's employee assistance programme (EAP) or occupational health",

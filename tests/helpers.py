@@ -107,3 +107,14 @@ def run_gate(gate: SafetyGate, messages: list[str]) -> list[SafetyOutcome]:
         outcomes.append(outcome)
         state = outcome.state
     return outcomes
+
+
+def key_file(folder: Path) -> Path:
+    """A new encryption key in `folder`/anchor.key (0600), as a mounted secret would hold it."""
+    from cryptography.fernet import Fernet
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "anchor.key"
+    path.write_bytes(Fernet.generate_key())
+    path.chmod(0o600)
+    return path

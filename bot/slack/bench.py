@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from cryptography.fernet import Fernet
 from pydantic import BaseModel, SecretStr
 
 from bot.config import Settings
@@ -302,7 +303,7 @@ def run_slack_bench(
                 "data_dir": folder / "data",
                 "index_dir_override": settings.index_dir.resolve(),
                 "database_url": database_url,
-                "encryption_key": None,
+                "encryption_key": Fernet.generate_key().decode("ascii"),  # serve needs one
                 "slack_bot_token": "xoxb-bench",
                 "slack_signing_secret": secret,
                 "slack_app_token": None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.store.crypto import Cipher
+from bot.store.crypto import Cipher, private_folder
 from bot.store.locks import NamedLocks
 from bot.store.schema import ensure_schema
 from bot.store.tables import ConversationRow, TurnRow, UserRow
@@ -36,6 +37,19 @@ class Conversation(BaseModel):
     state: dict[str, Any]
 
 
+def private_database_file(path: Path) -> None:
+    """Create a new SQLite file readable by this user only (0600; SQLite gives its -wal and
+    -shm files the same mode), in a folder made 0700 if it is new. An existing file is left
+    as it is (`anchor doctor` reports a wider one)."""
+    private_folder(path.parent)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.fchmod(descriptor, 0o600)  # whatever the umask
+    os.close(descriptor)
+
+
 def make_engine(url: str, max_connections: int = 20) -> Engine:
     """An engine for `url`; SQLite gets foreign keys and a busy timeout for concurrent writers.
 
@@ -43,8 +57,8 @@ def make_engine(url: str, max_connections: int = 20) -> Engine:
     conversation lock and borrows another for its queries, so allow two per worker thread."""
     if url.startswith("sqlite"):
         database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_database_file(Path(database))
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

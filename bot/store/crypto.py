@@ -18,23 +18,91 @@ class CryptoError(Exception):
     """The key is missing, malformed, or does not match the stored data."""
 
 
+class KeyNotProvided(CryptoError):
+    """`anchor serve` was started without a key kept apart from the data."""
+
+
+NO_KEY_FOR_SERVE = (
+    "Anchor will not serve without an encryption key kept apart from its data: a key in the "
+    "data folder ({data_dir}) would open every conversation to anyone who can read that "
+    "folder or its backups. Make a key with `anchor keygen` and provide it in one of three "
+    "ways: set ANCHOR_ENCRYPTION_KEY in the environment; or save it in a file outside the "
+    "data folder (readable only by Anchor, chmod 600) and set ANCHOR_ENCRYPTION_KEY_FILE to "
+    "its path; or mount it from your secrets manager (a Docker or Kubernetes secret, say "
+    "/run/secrets/anchor-key) and set ANCHOR_ENCRYPTION_KEY_FILE to that path. An existing "
+    "deployment keeps its data by moving its current key, {data_dir}/{key_file}, out of the "
+    "data folder the same way. `anchor doctor` checks the result."
+)
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or anywhere under it (links resolved)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def load_key(
+    configured: str | None,
+    key_file: Path | None,
+    data_dir: Path,
+    *,
+    local: bool = True,
+) -> bytes:
+    """The key from the environment (`configured`), else from `key_file` (a file outside the
+    data folder or a mounted secret), else, only where `local` allows it (the terminal, one
+    person), the key in the data folder, generated once with 0600 permissions.
+    KeyNotProvided where `local` is off and no key is provided, or the file sits in the data
+    folder; CryptoError for a key that is missing, unreadable or malformed."""
+    if configured:
+        return _valid(configured.strip().encode("ascii"), "ANCHOR_ENCRYPTION_KEY")
+    if key_file is not None:
+        if not local and inside(key_file, data_dir):
+            raise KeyNotProvided(
+                f"ANCHOR_ENCRYPTION_KEY_FILE ({key_file}) is inside the data folder. "
+                + NO_KEY_FOR_SERVE.format(data_dir=data_dir, key_file=KEY_FILE)
+            )
+        try:
+            key = key_file.read_bytes().strip()
+        except OSError as exc:
+            raise CryptoError(
+                f"ANCHOR_ENCRYPTION_KEY_FILE ({key_file}) cannot be read: "
+                f"{exc.strerror or type(exc).__name__}"
+            ) from None
+        return _valid(key, f"the key in {key_file}")
+    if not local:
+        raise KeyNotProvided(NO_KEY_FOR_SERVE.format(data_dir=data_dir, key_file=KEY_FILE))
+    path = data_dir / KEY_FILE
+    if not path.exists():
+        _create_key_file(path)
+    return _valid(read_key(path), f"the key in {path}")
+
+
 def load_or_create_key(configured: str | None, data_dir: Path) -> bytes:
     """The configured key, else the key in the data folder, generated once with 0600 permissions."""
-    if configured:
-        key = configured.strip().encode("ascii")
-    else:
-        path = data_dir / KEY_FILE
-        if not path.exists():
-            _create_key_file(path)
-        key = read_key(path)
+    return load_key(configured, None, data_dir)
+
+
+def _valid(key: bytes, source: str) -> bytes:
     try:
         Fernet(key)
     except (ValueError, TypeError) as exc:
         raise CryptoError(
-            "ANCHOR_ENCRYPTION_KEY is not a valid Fernet key "
+            f"{source} is not a valid Fernet key "
             "(32 url-safe base64-encoded bytes; make one with `anchor keygen`)"
         ) from exc
     return key
+
+
+def private_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) readable by this user only (0700) if it is missing;
+    an existing folder is left as it is (`anchor doctor` reports a wider one)."""
+    if folder.exists():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask; this is not
 
 
 def _create_key_file(path: Path) -> None:
@@ -42,7 +110,7 @@ def _create_key_file(path: Path) -> None:
     full to a temporary file beside it, then hard-linked into place: the link either creates
     `path` with the whole key or fails because it exists, so of several replicas starting at
     once on a new data folder exactly one key wins, and nobody ever reads a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     fd, temporary = tempfile.mkstemp(prefix=".encryption.key.", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "wb") as handle:

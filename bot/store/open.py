@@ -12,12 +12,13 @@ from bot.store.audit import AuditLog
 from bot.store.claims import ClaimStore
 from bot.store.consent import ConsentStore
 from bot.store.conversations import ConversationStore, make_engine
-from bot.store.crypto import Cipher, load_or_create_key
+from bot.store.crypto import Cipher, load_key, private_folder
 from bot.store.engagement import EngagementStore
 from bot.store.feedback import FeedbackStore
 from bot.store.goals import GoalStore
 from bot.store.notes import NoteStore
 from bot.store.ratelimit import RateLimiter
+from bot.store.releases import ReleaseLedger
 from bot.store.retention import Retention
 from bot.store.rights import DataRights
 from bot.store.schema import ensure_schema
@@ -35,17 +36,27 @@ class Stores:
     activity: ActivityStore
     notes: NoteStore
     audit: AuditLog
+    releases: ReleaseLedger
     engagement: EngagementStore
     retention: Retention
     cipher: Cipher
     engine: Engine
 
 
-def open_stores(settings: Settings) -> Stores:
-    key = load_or_create_key(
+def settings_key(settings: Settings, *, local: bool = True) -> bytes:
+    """The deployment's key (see `load_key`); `local=False` for `anchor serve`, which never
+    falls back to a key in the data folder."""
+    return load_key(
         settings.encryption_key.get_secret_value() if settings.encryption_key else None,
+        settings.encryption_key_file,
         settings.data_dir,
+        local=local,
     )
+
+
+def open_stores(settings: Settings, *, local_key: bool = True) -> Stores:
+    private_folder(settings.data_dir)
+    key = settings_key(settings, local=local_key)
     engine = make_engine(
         settings.resolved_database_url, max_connections=2 * settings.slack_workers + 8
     )
@@ -63,6 +74,7 @@ def open_stores(settings: Settings) -> Stores:
         activity=ActivityStore(engine),
         notes=NoteStore(engine, cipher),
         audit=AuditLog(engine),
+        releases=ReleaseLedger(engine, cipher),
         engagement=EngagementStore(engine, cipher),
         retention=Retention(engine, claims),
         cipher=cipher,

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.slack.app import SlackConfigError, make_client
 from bot.slack.loopback import Behaviour, FakeSlack
 from bot.slack.server import check_token
+from tests.helpers import key_file
 from tests.slack.conftest import (
     TOKEN,
     Rig,
@@ -194,7 +195,12 @@ def anchor(
 @pytest.fixture
 def env(tmp_path: Path, index_dir: Path) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("ANCHOR_", "SLACK_"))}
-    return {**clean, "ANCHOR_DATA_DIR": str(tmp_path / "data"), "ANCHOR_INDEX_DIR": str(index_dir)}
+    return {
+        **clean,
+        "ANCHOR_DATA_DIR": str(tmp_path / "data"),
+        "ANCHOR_INDEX_DIR": str(index_dir),
+        "ANCHOR_ENCRYPTION_KEY_FILE": str(key_file(tmp_path / "secrets")),  # apart from the data
+    }
 
 
 def test_serve_explains_missing_variables_and_rejected_tokens(
@@ -289,7 +295,12 @@ def test_feedback_export_prints_verdicts_without_identity(env: dict[str, str]) -
     from bot.coach.leaders import Leaders
     from bot.store.open import open_stores
 
-    stores = open_stores(Settings(data_dir=Path(env["ANCHOR_DATA_DIR"])))
+    stores = open_stores(
+        Settings(
+            data_dir=Path(env["ANCHOR_DATA_DIR"]),
+            encryption_key_file=Path(env["ANCHOR_ENCRYPTION_KEY_FILE"]),
+        )
+    )
     Leaders(stores).record_feedback("slack:U9", helpful=False, card_ids=["a", "b"], reply_ref="r")
     stores.engine.dispose()
     result = anchor(["feedback", "export"], env)
