@@ -47,6 +47,7 @@ NOISE = "noise"
 SEED = 20240611
 WINDOW_START = datetime(2025, 1, 6, tzinfo=UTC)
 WINDOW_DAYS = 28
+EVAL_EPSILON = 10.0  # the default ANCHOR_PRIVACY_EPSILON, for the rendered reports
 # How a theme message is put together: chances of an opener, a second core sentence of the same
 # theme, a follow-on fragment and a closer.
 OPENER_RATE = 0.3
@@ -353,26 +354,42 @@ def leaks(report: ThemeReport, planted: Sequence[str], text: str | None = None) 
 
 def rendered(report: ThemeReport, prompts_dir: Path) -> dict[str, str]:
     """The report as the programme team receives it: JSON, CSV and HTML (bot/programme)."""
+    from bot.programme.figures import release_figures
     from bot.programme.report import render
-    from bot.programme.service import Engagement, ProgrammeReport
+    from bot.programme.service import Privacy, ProgrammeReport
     from bot.programme.texts import load_programme_texts
     from bot.programme.windows import Window
+    from bot.store.engagement import EngagementData
 
     start = report.window_start or WINDOW_START
     end = report.window_end or start + timedelta(days=WINDOW_DAYS)
-    window = Window(start=start, end=end, days=max(1, (end - start).days))
-    empty = Engagement(
-        window_start=start,
-        window_end=end,
-        cohort=report.cohort,
-        min_people=report.min_people,
-        active_by_week=[],
-        flows=[],
-        most_used=[],
-        cards=[],
+    window = Window(start=start, end=end, days=max(7, (end - start).days // 7 * 7))
+    nothing = EngagementData(
+        active_by_week={},
+        flows_started={},
+        flows_finished={},
+        flow_use={},
+        card_helpful={},
+        card_unhelpful={},
     )
-    full = ProgrammeReport(window=window, themes=report, engagement=empty)
-    words = load_programme_texts(prompts_dir).report
+    released = release_figures(
+        report, nothing, window, report.min_people, lambda tally: tally.release(EVAL_EPSILON, 0)
+    )
+    texts = load_programme_texts(prompts_dir)
+    privacy = Privacy(  # one release, as if it were the month's only one
+        statement=texts.report.privacy,
+        epsilon=released.noise.epsilon,
+        noise_scale=released.noise.scale,
+        budget=EVAL_EPSILON,
+        spent=released.noise.epsilon,
+        period=f"{end:%Y-%m}",
+        renews=end.date(),
+        released_at=end,
+    )
+    full = ProgrammeReport(
+        window=window, themes=released.themes, engagement=released.engagement, privacy=privacy
+    )
+    words = texts.report
     return {fmt: render(full, fmt, words, {}, prompts_dir, end) for fmt in ("json", "csv", "html")}
 
 
@@ -573,13 +590,13 @@ def format_themes_report(result: ThemesEvalReport) -> str:
         f"{'yes' if t.absent_faded_when_reversed else 'NO'}",
         f"engine time                             {result.seconds:.2f} s",
         "",
-        f"{'people':>6} {'msgs':>5}  keywords  [cards]",
+        f"{'people':>6}  keywords  [cards]",
     ]
     for theme in result.themes.themes:
         cards = f"  [{', '.join(theme.card_ids)}]" if theme.card_ids else ""
-        lines.append(f"{theme.people:>6} {theme.messages:>5}  {', '.join(theme.keywords)}{cards}")
+        lines.append(f"{theme.people:>6}  {', '.join(theme.keywords)}{cards}")
     if result.themes.other_people:
-        lines.append(f"{result.themes.other_people:>6}        (other, small themes pooled)")
+        lines.append(f"{result.themes.other_people:>6}  (other, small themes pooled)")
     if result.pii_leaks:
         lines.append(f"LEAKED: {result.pii_leaks}")
     return "\n".join(lines)

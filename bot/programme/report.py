@@ -46,6 +46,7 @@ def render(
 
 
 def render_json(report: ProgrammeReport) -> str:
+    """The released report; its `privacy` object states the model in one sentence."""
     return report.model_dump_json(indent=2)
 
 
@@ -54,6 +55,7 @@ def render_csv(report: ProgrammeReport, card_titles: Mapping[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "name", "people", "share", "trend", "previous_people", "cards"])
+    writer.writerow(["about", report.privacy.statement, "", "", "", "", ""])
     themes = report.themes
     for theme in themes.themes:
         writer.writerow(
@@ -106,6 +108,7 @@ def render_html(
     body = [
         f"<h1>{escape(words.title)}</h1>",
         f'<p class="lede">{escape(words.intro.format(k=k))}</p>',
+        f'<p class="lede">{escape(report.privacy.statement)}</p>',
         _facts(report, words),
         *_themes(report, words, card_titles),
         *_engagement(report.engagement, words, card_titles),
@@ -125,10 +128,17 @@ def _facts(report: ProgrammeReport, words: ReportWords) -> str:
         (words.period, report.window.label),
         (words.cohort, themes.cohort or words.whole_programme),
         (words.people, str(themes.total_people)),
-        (words.messages, str(themes.total_messages)),
     ]
     items = "".join(f"<dt>{escape(a)}</dt><dd>{escape(b)}</dd>" for a, b in rows)
-    return f'<dl class="facts">{items}</dl>'
+    privacy = report.privacy
+    note = words.privacy_figures.format(
+        epsilon=privacy.epsilon,
+        budget=privacy.budget,
+        spent=privacy.spent,
+        renews=f"{privacy.renews:%d %b %Y}",
+        scale=privacy.noise_scale,
+    )
+    return f'<dl class="facts">{items}</dl>\n<p class="note">{escape(note)}</p>'
 
 
 def _table(caption: str, head: list[str], rows: list[list[str]], numeric: set[int]) -> str:

@@ -1,26 +1,36 @@
 """The programme team's service: themes and engagement figures, with every rule that keeps
 leaders anonymous enforced here, whatever surface (terminal, Slack) asked.
 
-The rules (k = ANCHOR_MIN_COHORT, default 5):
+The rules (k = ANCHOR_MIN_COHORT, default 5; epsilon and the budget from ANCHOR_PRIVACY_*):
 1. Only programme team members (or the server's operator at the terminal) may ask.
 2. Only scrubbed copies from leaders who chose to contribute are read; no text is ever output.
-3. Counts are of distinct people, never messages; a theme or figure behind fewer than k people
-   is merged into "other" or withheld.
-4. A report's population (the distinct leaders it describes) must be at least k, or it is
-   refused; so must a cohort's.
-5. No subtraction below k: before a report is released, its population is compared with the
-   population of every report released in the last 90 days (from the audit log, recomputed
-   now) and with the whole population of the same window. If one contains the other and they
-   differ by fewer than k people, the report is refused: subtracting one from the other would
-   describe a group smaller than k. Windows are whole UTC days, so there are no minute-by-minute
-   windows to difference.
-6. Every view, export and refusal is written to the audit log.
+3. One population for every figure: a report describes the leaders with at least one scrubbed
+   copy kept for themes in its window (and cohort). Engagement figures count only those
+   leaders, so someone whose every message was too short or safety-flagged (no copy is kept)
+   changes no figure at all.
+4. Counts are of distinct people, never messages. Every count gets discrete Laplace noise from
+   OpenDP, calibrated so the whole report spends ANCHOR_PRIVACY_EPSILON (bot/programme/
+   privacy.py); a theme or figure whose noisy count is below k is merged, withheld or left out.
+5. Windows are whole completed weeks (bot/programme/windows.py).
+6. A report's population must be at least k, or it is refused.
+7. Each new report is written to the privacy ledger (bot/store/releases.py) and spends epsilon
+   from its calendar month's budget; when the month's budget is spent, new reports are refused
+   until it renews. An identical request (same cohort members, weeks and population) replays
+   the stored report: same figures, nothing spent, so asking again and averaging gains nothing.
+8. No two reports differ by fewer than k people: before a new report, its population is compared
+   with the population of every report in the ledger (all of them, recomputed now) and with the
+   whole programme in the same weeks; if the two differ by between 1 and k - 1 people (one inside
+   the other, or a cohort with some members swapped), it is refused. Refusals are never written
+   to the ledger, so no number of them can crowd a release out.
+9. Every view, export and refusal is written to the audit log (a record, not a rule's input).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
@@ -32,19 +42,30 @@ from bot.config import Settings
 from bot.knowledge.embed import Embedder
 from bot.knowledge.retrieve import Retriever
 from bot.programme.cohorts import Cohorts
+from bot.programme.figures import (
+    CardFeedback,
+    Engagement,
+    Figure,
+    FlowFigure,
+    release_figures,
+    within,
+)
 from bot.programme.labels import ThemeLabeller, make_labeller
+from bot.programme.privacy import EPSILON_SLACK, Noisy, Tally
 from bot.programme.texts import ProgrammeTexts, load_programme_texts
 from bot.programme.windows import Window, WindowError, parse_since
 from bot.roles import Roles
-from bot.store.engagement import EngagementData, People
 from bot.store.open import Stores
+from bot.store.releases import Release, period_of
 from bot.themes.cards import CardMatcher, RetrieverCardMatcher
 from bot.themes.engine import ThemeConfig, ThemeEngine
-from bot.themes.models import ThemeMessage, ThemeReport
+from bot.themes.models import Theme, ThemeMessage, ThemeReport
+
+__all__ = ["CardFeedback", "Engagement", "Figure", "FlowFigure", "Programme", "Refused"]
 
 Purpose = Literal["view", "export"]
-LOOKBACK = timedelta(days=90)
-MOST_USED = 10
+LABEL_MIN_KEYWORDS = 2  # a theme with fewer key words is named by its knowledge cards
+LABEL_CARDS = 2
 STEPS = 3
 Progress = Callable[[str, int, int], None]
 
@@ -62,89 +83,32 @@ class Refused(Exception):
         self.reason = reason
 
 
-class Figure(BaseModel):
-    label: str
-    people: int | None  # None: fewer than k people, withheld
+class Privacy(BaseModel):
+    """How a report was protected, for the report itself and its JSON and CSV."""
 
-
-class FlowFigure(BaseModel):
-    kind: str
-    started: int | None
-    finished: int | None
-
-
-class CardFeedback(BaseModel):
-    card_id: str
-    helpful: int
-    not_helpful: int
-
-    @property
-    def rate(self) -> float:
-        return self.helpful / max(1, self.helpful + self.not_helpful)
-
-
-class Engagement(BaseModel):
-    window_start: datetime
-    window_end: datetime
-    cohort: str | None
-    min_people: int
-    active_by_week: list[Figure]
-    flows: list[FlowFigure]
-    most_used: list[Figure]
-    cards: list[CardFeedback]
+    statement: str
+    epsilon: float  # spent by this report when it was first made
+    noise_scale: float  # of the discrete Laplace noise on each count
+    budget: float  # for its calendar month
+    spent: float  # in that month, this report included
+    period: str  # "2026-12"
+    renews: date
+    released_at: datetime
 
 
 class ProgrammeReport(BaseModel):
     window: Window
     themes: ThemeReport
     engagement: Engagement
+    privacy: Privacy
 
 
-def shown(people: People, k: int) -> int | None:
-    return len(people) if len(people) >= k else None
+class Budget(BaseModel):
+    """Differential privacy settings: epsilon per new report and per calendar month."""
 
-
-def engagement_figures(
-    data: EngagementData, window: Window, cohort: str | None, k: int
-) -> Engagement:
-    """Counts of people, each withheld (None) or left out when fewer than k."""
-    kinds = sorted(set(data.flows_started) | set(data.flows_finished))
-    used = sorted(data.flow_use.items(), key=lambda item: (-len(item[1]), item[0]))
-    cards = sorted(set(data.card_helpful) | set(data.card_unhelpful))
-    feedback = []
-    for card in cards:
-        helpful = data.card_helpful.get(card, frozenset())
-        unhelpful = data.card_unhelpful.get(card, frozenset())
-        if (
-            len(helpful | unhelpful) >= k
-            and (not helpful or len(helpful) >= k)
-            and (not unhelpful or len(unhelpful) >= k)
-        ):
-            feedback.append(
-                CardFeedback(card_id=card, helpful=len(helpful), not_helpful=len(unhelpful))
-            )
-    return Engagement(
-        window_start=window.start,
-        window_end=window.end,
-        cohort=cohort,
-        min_people=k,
-        active_by_week=[
-            Figure(label=week, people=shown(people, k))
-            for week, people in sorted(data.active_by_week.items())
-        ],
-        flows=[
-            FlowFigure(
-                kind=kind,
-                started=shown(data.flows_started.get(kind, frozenset()), k),
-                finished=shown(data.flows_finished.get(kind, frozenset()), k),
-            )
-            for kind in kinds
-        ],
-        most_used=[
-            Figure(label=name, people=len(people)) for name, people in used if len(people) >= k
-        ][:MOST_USED],
-        cards=sorted(feedback, key=lambda c: (c.rate, c.card_id)),
-    )
+    epsilon: float
+    per_month: float
+    seed: int | None = None  # tests only
 
 
 class Programme:
@@ -157,7 +121,9 @@ class Programme:
         min_people: int,
         texts: ProgrammeTexts,
         *,
+        budget: Budget | None = None,
         cards: CardMatcher | None = None,
+        card_titles: Mapping[str, str] | None = None,
         deny: Callable[[], Iterable[str]] = lambda: (),
         labeller: ThemeLabeller | None = None,
     ) -> None:
@@ -167,7 +133,9 @@ class Programme:
         self.cohorts = cohorts
         self.k = min_people
         self.texts = texts
+        self.budget = budget or Budget(epsilon=10.0, per_month=40.0)
         self.cards = cards
+        self.card_titles = dict(card_titles or {})
         self.deny = deny
         self.labeller = labeller
 
@@ -188,9 +156,18 @@ class Programme:
         action = f"themes.{purpose}"
         params: dict[str, str] = {"since": since, "cohort": cohort or "", **(detail or {})}
         try:
-            window, members = self._allowed(actor, since, cohort, now)
+            window, members, people = self._allowed(actor, since, cohort, now)
             params.update(start=window.start.isoformat(), end=window.end.isoformat())
-            report = self._build(window, cohort, members, progress or _quiet)
+            key = self._key(window, members, people)
+            earlier = self.stores.releases.find(key)
+            if earlier is not None:
+                params["release"] = "replayed"
+                report = ProgrammeReport.model_validate(earlier.report)
+            else:
+                params["release"] = "new"
+                self._no_subtraction(window, cohort, people)
+                self._affordable(now)
+                report = self._release(window, cohort, members, people, key, now, progress)
         except Refused as refusal:
             self.stores.audit.write(actor, action, params, f"refused: {refusal.reason}")
             raise
@@ -201,7 +178,7 @@ class Programme:
 
     def _allowed(
         self, actor: str, since: str, cohort: str | None, now: datetime
-    ) -> tuple[Window, frozenset[str] | None]:
+    ) -> tuple[Window, frozenset[str] | None, frozenset[str]]:
         words = self.texts.refusals
         if not self.roles.is_programme(actor):
             raise Refused(words.not_allowed, "not in the programme team")
@@ -214,47 +191,47 @@ class Programme:
             members = self.cohorts.members(cohort)
             if members is None:
                 raise Refused(words.unknown_cohort.format(cohort=cohort), "unknown cohort")
-        people = self.stores.notes.people(window.start, window.end, members)
+        people = frozenset(self.stores.notes.people(window.start, window.end, members))
         if len(people) < self.k:
             raise Refused(words.too_few.format(k=self.k), "population below k")
-        self._no_subtraction(window, cohort, people, now)
-        return window, members
+        return window, members, people
 
-    def _no_subtraction(
-        self, window: Window, cohort: str | None, people: set[str], now: datetime
-    ) -> None:
-        """Rule 5: no released report may differ from this one by fewer than k people."""
-        others: set[tuple[datetime, datetime, str]] = {(window.start, window.end, "")}
-        for entry in self.stores.audit.entries(limit=1000):
-            if entry.outcome != "shown" or not entry.action.startswith("themes."):
-                continue
-            if entry.at.replace(tzinfo=entry.at.tzinfo or UTC) < now - LOOKBACK:
-                continue
-            try:
-                start = datetime.fromisoformat(str(entry.detail["start"]))
-                end = datetime.fromisoformat(str(entry.detail["end"]))
-            except (KeyError, ValueError):
-                continue
-            others.add((start, end, str(entry.detail.get("cohort") or "")))
-        for start, end, other_cohort in others:
-            if (start, end, other_cohort) == (window.start, window.end, cohort or ""):
-                continue
-            members = self.cohorts.members(other_cohort) if other_cohort else None
-            if other_cohort and members is None:
-                continue  # a cohort since removed from the settings
+    def _key(self, window: Window, members: frozenset[str] | None, people: frozenset[str]) -> str:
+        """What makes two requests identical: the cohort's members, the weeks, the population
+        and k (a digest; the pseudonyms themselves are not kept in the ledger's key)."""
+        what = {
+            "members": None if members is None else sorted(members),
+            "start": window.start.isoformat(),
+            "end": window.end.isoformat(),
+            "people": sorted(people),
+            "k": self.k,
+        }
+        return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+    def _no_subtraction(self, window: Window, cohort: str | None, people: frozenset[str]) -> None:
+        """Rule 8: no two reports may differ by between 1 and k - 1 people (every release in
+        the ledger, and the whole programme in the same weeks)."""
+        others: set[tuple[datetime, datetime, frozenset[str] | None]] = {
+            (window.start, window.end, None)
+        }
+        for release in self.stores.releases.releases():
+            others.add(_scope(release))
+        for start, end, members in others:
             theirs = self.stores.notes.people(start, end, members)
-            nested = people <= theirs or theirs <= people
             difference = len(people ^ theirs)
-            if nested and 0 < difference < self.k:
+            if 0 < difference < self.k:
                 raise Refused(
                     self.texts.refusals.overlap.format(k=self.k), "would differ by fewer than k"
                 )
 
-    @staticmethod
-    def _labelled(report: ThemeReport, labeller: ThemeLabeller) -> ThemeReport:
-        """Each shown theme with an LLM label from its key words (none where that fails)."""
-        themes = [t.model_copy(update={"label": labeller.label(t.keywords)}) for t in report.themes]
-        return report.model_copy(update={"themes": themes})
+    def _affordable(self, now: datetime) -> None:
+        """Rule 7: this month's budget must still hold one more report's epsilon."""
+        spent = self.stores.releases.spent(period_of(now))
+        if spent + self.budget.epsilon > self.budget.per_month + EPSILON_SLACK:
+            renews = f"{_renewal(now):%d %B %Y}"
+            raise Refused(
+                self.texts.refusals.budget_spent.format(renews=renews), "privacy budget spent"
+            )
 
     # --- building -------------------------------------------------------------------------------
 
@@ -264,22 +241,42 @@ class Programme:
         notes = self.stores.notes.window(window.start, window.end, members)
         return [ThemeMessage(leader=n.leader, at=n.at, text=n.text, cohort=cohort) for n in notes]
 
-    def _build(
+    def _named(self, report: ThemeReport) -> ThemeReport:
+        """Labels: from the LLM (key words only), and for a theme with too few key words to
+        name it (a small cohort: few words are used by k leaders), the titles of the knowledge
+        cards it maps to, which are the knowledge base's words, not anyone's."""
+        themes: list[Theme] = []
+        for theme in report.themes:
+            label = theme.label
+            if label is None and self.labeller is not None and theme.keywords:
+                label = self.labeller.label(theme.keywords)
+            if label is None and len(theme.keywords) < LABEL_MIN_KEYWORDS:
+                titles = [self.card_titles[c] for c in theme.card_ids if c in self.card_titles]
+                label = " / ".join(titles[:LABEL_CARDS]) or None
+            themes.append(theme.model_copy(update={"label": label}))
+        return report.model_copy(update={"themes": themes})
+
+    def _release(
         self,
         window: Window,
         cohort: str | None,
         members: frozenset[str] | None,
-        progress: Progress,
+        people: frozenset[str],
+        key: str,
+        now: datetime,
+        progress: Progress | None,
     ) -> ProgrammeReport:
+        progress = progress or _quiet
         step = "Building the report"
         progress(step, 0, STEPS)
         current = self._messages(window, cohort, members)
         previous = self._messages(window.previous, cohort, members)
         progress(step, 1, STEPS)
+        config = ThemeConfig(min_people=self.k)
         engine = ThemeEngine(
             self.embedder,
             cards=self.cards,
-            config=ThemeConfig(min_people=self.k),
+            config=config,
             deny=self.deny(),  # people's names from the directory never become labels
         )
         themes = engine.report(
@@ -289,16 +286,56 @@ class Programme:
             window_end=window.end,
             cohort=cohort,
         )
-        if self.labeller is not None:
-            themes = self._labelled(themes, self.labeller)
+        themes = self._named(themes)
         progress(step, 2, STEPS)
-        data = self.stores.engagement.collect(window.start, window.end, members)
-        progress(step, STEPS, STEPS)
-        return ProgrammeReport(
-            window=window,
-            themes=themes,
-            engagement=engagement_figures(data, window, cohort, self.k),
+        data = within(self.stores.engagement.collect(window.start, window.end, members), people)
+        released = release_figures(
+            themes, data, window, self.k, self._noise, trend_change=config.trend_change
         )
+        privacy = self._privacy(released.noise, now)
+        report = ProgrammeReport(
+            window=window, themes=released.themes, engagement=released.engagement, privacy=privacy
+        )
+        window_bounds = (window.start, window.end)
+        member_list = None if members is None else sorted(members)
+        stored = report.model_dump(mode="json")
+        if not self.stores.releases.record(
+            key, now, cohort, member_list, window_bounds, privacy.epsilon, stored
+        ):
+            earlier = self.stores.releases.find(key)  # another process released it first
+            if earlier is not None:
+                report = ProgrammeReport.model_validate(earlier.report)
+        progress(step, STEPS, STEPS)
+        return report
+
+    def _noise(self, tally: Tally) -> Noisy:
+        return tally.release(self.budget.epsilon, self.budget.seed)
+
+    def _privacy(self, noise: Noisy, now: datetime) -> Privacy:
+        period = period_of(now)
+        spent = self.stores.releases.spent(period) + noise.epsilon
+        renews = _renewal(now)
+        return Privacy(
+            statement=self.texts.report.privacy.format(k=self.k),
+            epsilon=round(noise.epsilon, 6),
+            noise_scale=round(noise.scale, 6),
+            budget=self.budget.per_month,
+            spent=round(spent, 6),
+            period=period,
+            renews=renews,
+            released_at=now,
+        )
+
+
+def _scope(release: Release) -> tuple[datetime, datetime, frozenset[str] | None]:
+    members = None if release.members is None else frozenset(release.members)
+    return release.window_start, release.window_end, members
+
+
+def _renewal(now: datetime) -> date:
+    """The first day of the next calendar month (UTC), when the budget renews."""
+    today = now.astimezone(UTC).date()
+    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
 
 
 def open_programme(
@@ -317,7 +354,13 @@ def open_programme(
         Cohorts.load(settings.cohorts_file),
         settings.min_cohort,
         load_programme_texts(settings.prompts_dir),
+        budget=Budget(
+            epsilon=settings.privacy_epsilon,
+            per_month=settings.privacy_budget,
+            seed=settings.privacy_noise_seed,
+        ),
         cards=RetrieverCardMatcher(retriever),
+        card_titles={card_id: card.meta.title for card_id, card in retriever.cards.items()},
         deny=deny,
         labeller=make_labeller(settings, _scrubber_changes(settings)),
     )

@@ -20,6 +20,7 @@ class Refusals(Strict):
     unknown_cohort: str
     too_few: str
     overlap: str
+    budget_spent: str
 
 
 class Trends(Strict):
@@ -32,11 +33,12 @@ class Trends(Strict):
 class ReportWords(Strict):
     title: str
     intro: str
+    privacy: str
+    privacy_figures: str
     period: str
     cohort: str
     whole_programme: str
     people: str
-    messages: str
     themes_heading: str
     no_themes: str
     theme_column: str

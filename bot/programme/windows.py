@@ -1,8 +1,11 @@
-"""Report windows: whole UTC days, ending at the end of today, so two requests on one day
-describe exactly the same people (no sliding-by-the-minute windows to subtract)."""
+"""Report windows: whole weeks (Monday 00:00 UTC to Monday 00:00 UTC), ending at the start of
+the current week, so every request describes completed weeks only. A period in days is rounded
+up to whole weeks (57 and 58 days are both 9 weeks), so two requests a day apart describe
+exactly the same people and cannot be subtracted to expose one day's activity."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +13,7 @@ from pydantic import BaseModel
 
 SPAN = re.compile(r"^\s*(\d{1,4})\s*([dw])\s*$", re.IGNORECASE)
 MAX_DAYS = 3660
+WEEK = timedelta(days=7)
 
 
 class WindowError(ValueError):
@@ -22,6 +26,10 @@ class Window(BaseModel):
     days: int
 
     @property
+    def weeks(self) -> int:
+        return self.days // 7
+
+    @property
     def previous(self) -> Window:
         """The window of the same length just before this one (for trends)."""
         return Window(start=self.start - (self.end - self.start), end=self.start, days=self.days)
@@ -32,18 +40,20 @@ class Window(BaseModel):
         return f"{self.start:%d %b %Y} to {last:%d %b %Y}"
 
 
+def week_start(moment: datetime) -> datetime:
+    """Monday 00:00 UTC of the ISO week holding `moment`."""
+    day = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=day.weekday())
+
+
 def parse_since(since: str, now: datetime | None = None) -> Window:
-    """'30d' or '4w': that many whole days up to and including today (UTC)."""
+    """'30d' or '4w': that many days, rounded up to whole weeks, ending where this week began."""
     match = SPAN.match(since)
     if not match:
         raise WindowError(f"'{since}' is not a period: use days or weeks, e.g. 30d or 4w")
     days = int(match.group(1)) * (7 if match.group(2).lower() == "w" else 1)
     if not 1 <= days <= MAX_DAYS:
         raise WindowError(f"the period must be between 1 and {MAX_DAYS} days")
-    today = (
-        (now or datetime.now(UTC))
-        .astimezone(UTC)
-        .replace(hour=0, minute=0, second=0, microsecond=0)
-    )
-    end = today + timedelta(days=1)
-    return Window(start=end - timedelta(days=days), end=end, days=days)
+    weeks = math.ceil(days / 7)
+    end = week_start(now or datetime.now(UTC))
+    return Window(start=end - weeks * WEEK, end=end, days=weeks * 7)

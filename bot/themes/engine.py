@@ -205,7 +205,6 @@ class ThemeEngine:
                     id=_unique(_slug(words, f"theme-{i + 1}"), taken),
                     keywords=words,
                     people=cluster.people,
-                    messages=cluster.messages,
                     share=round(cluster.people / total_people, 4) if total_people else 0.0,
                     card_ids=self._cards(analysis, cluster),
                     trend=classify_trend(cluster.people, previous_people, cfg.trend_change),
@@ -224,7 +223,6 @@ class ThemeEngine:
                         id=_unique(_slug(words, f"faded-{j + 1}"), taken),
                         keywords=words,
                         people=0,
-                        messages=0,
                         share=0.0,
                         card_ids=self._cards(before, old),
                         trend="fading",
@@ -240,7 +238,6 @@ class ThemeEngine:
             other_people=analysis.threshold.other_people,
             suppressed_count=analysis.threshold.suppressed_count,
             total_people=total_people,
-            total_messages=len(current),
             min_people=cfg.min_people,
             faded=faded,
         )

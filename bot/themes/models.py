@@ -36,7 +36,6 @@ class Theme(BaseModel):
         default=None, description="a readable name from an LLM (optional; from key words only)"
     )
     people: int = Field(ge=0, description="distinct leaders who contributed (never messages)")
-    messages: int = Field(ge=0)
     share: float = Field(ge=0.0, le=1.0, description="people / the report's total_people")
     card_ids: list[str] = Field(default_factory=list, max_length=3)
     trend: Trend = "new"
@@ -63,7 +62,6 @@ class ThemeReport(BaseModel):
         default=0, ge=0, description="small clusters withheld entirely (their union was below k)"
     )
     total_people: int = Field(default=0, ge=0)
-    total_messages: int = Field(default=0, ge=0)
     min_people: int = Field(default=5, ge=1)
     faded: list[Theme] = Field(
         default_factory=list,
