@@ -95,6 +95,24 @@ class Settings(BaseSettings):
         le=100,
         description="Fewest distinct leaders behind any theme, count or cohort that is shown.",
     )
+    privacy_epsilon: float = Field(
+        default=10.0,
+        gt=0,
+        le=100,
+        description="Differential privacy: the epsilon one new programme report spends, shared "
+        "across its counts (smaller: noisier counts).",
+    )
+    privacy_budget: float = Field(
+        default=40.0,
+        gt=0,
+        description="Differential privacy: the epsilon all new programme reports may spend in "
+        "one calendar month (UTC); an identical request replays its report and spends nothing.",
+    )
+    privacy_noise_seed: int | None = Field(
+        default=None,
+        description="Tests only: draw the reports' noise from this seed instead of OpenDP's "
+        "secure sampler, so figures repeat. Never set it in a deployment.",
+    )
     programme_team: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated Slack user IDs (U...) or user-group IDs (S...) who may see "
