@@ -1,4 +1,5 @@
-"""Engagement figures: people, not messages; anything behind fewer than k people withheld."""
+"""Engagement figures: people, not messages, of the report's population only; anything whose
+(noisy) count is below k withheld. Here the noise is left out to check the counting itself."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 from time_machine import TimeMachineFixture
 
 from bot.config import Settings
-from bot.programme.service import engagement_figures
+from bot.programme.figures import release_figures, within
+from bot.programme.privacy import Noisy, Tally
 from bot.programme.windows import parse_since
 from bot.store.open import Stores, open_stores
+from bot.themes.models import ThemeReport
 
-NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
+NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)  # a Friday: its week is not in a report yet
+NEXT_WEEK = NOW + timedelta(days=7)
 
 
 def leader(stores: Stores, n: int, choice: str = "themes") -> int:
@@ -20,12 +24,19 @@ def leader(stores: Stores, n: int, choice: str = "themes") -> int:
     return user_id
 
 
+def exact(tally: Tally) -> Noisy:
+    """No noise: the true counts, to check what is counted and what is withheld."""
+    tally.noisy = list(tally.truth)
+    return Noisy(tally.noisy, 0.0, 0.0)
+
+
 def test_engagement_counts_people_and_withholds_small_groups(
     settings: Settings, time_machine: TimeMachineFixture
 ) -> None:
-    time_machine.move_to(NOW, tick=False)  # the records' stamps and the window agree
+    time_machine.move_to(NOW, tick=False)  # the records' stamps
     stores = open_stores(settings)
-    window = parse_since("30d", NOW)
+    window = parse_since("30d", NEXT_WEEK)  # five whole weeks, the last ending on 30 November
+    assert window.weeks == 5 and window.start <= NOW < window.end
     for n in range(7):
         user_id = leader(stores, n)
         conversation = stores.conversations.current(user_id, "dm:1")
@@ -43,16 +54,22 @@ def test_engagement_counts_people_and_withholds_small_groups(
     stores.activity.record(outsider, "exercise", "abc-check", "started")
 
     data = stores.engagement.collect(window.start, window.end)
-    figures = engagement_figures(data, window, None, 5)
-    [week] = figures.active_by_week
-    assert week.people == 7  # 21 messages, 7 people
+    everyone = frozenset().union(*data.active_by_week.values())
+    themes = ThemeReport(window_start=window.start, window_end=window.end, total_people=7)
+    figures = release_figures(themes, data, window, 5, exact).engagement
+    weeks = {f.label: f.people for f in figures.active_by_week}
+    assert len(weeks) == 5  # every week of the window, active or not
+    assert weeks["2026-W48"] == 7  # 21 messages, 7 people
+    assert [weeks[w] for w in sorted(weeks)][:4] == [None] * 4  # nobody: withheld, not 0
     flows = {f.kind: f for f in figures.flows}
     assert (flows["exercise"].started, flows["exercise"].finished) == (7, 5)
     assert flows["scenario"].started is None  # 2 people: withheld
     assert [f.label for f in figures.most_used] == ["exercise:abc-check"]
     assert figures.cards == []  # 5 found it helpful, but only 2 did not: withheld whole
+    assert "messages" not in figures.model_dump_json()
 
-    later = engagement_figures(
-        stores.engagement.collect(window.start + timedelta(days=40), window.end), window, None, 5
-    )
-    assert later.active_by_week == [] and later.flows == []
+    # the report's population only: four of the seven are not in it, so the week is withheld
+    some = frozenset(sorted(everyone)[:3])
+    narrowed = release_figures(themes, within(data, some), window, 5, exact).engagement
+    assert all(f.people is None for f in narrowed.active_by_week)
+    assert narrowed.most_used == [] and narrowed.flows[0].started is None
