@@ -8,11 +8,10 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.content.training import load_training
-from bot.evals.pii_sealed import is_pii_set
 from bot.evals.sealed import SEALED_DIR, load_sealed, set_files
 
-# Safety sets only: a names set (bot/evals/pii_sealed.py) has its own format.
-SETS = sorted(p for p in SEALED_DIR.iterdir() if p.is_dir() and not is_pii_set(p))
+# Safety sets only (safety-*): names and coaching sets have their own formats and runners.
+SETS = sorted(p for p in SEALED_DIR.glob("safety-*") if p.is_dir())
 
 
 def normal(text: str) -> str:
