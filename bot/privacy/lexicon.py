@@ -126,13 +126,14 @@ class OrganisationShapes(_Section):
     place_after: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
     prefixes: list[str] = Field(default_factory=list)
+    offices: list[str] = Field(default_factory=list)
 
     @field_validator("endings", "role_endings", "place_after", "prefixes")
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         return _phrases(values)
 
-    @field_validator("generic_words", "lead_words", "role_words")
+    @field_validator("generic_words", "lead_words", "role_words", "offices")
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:
         return _folded(values)
@@ -151,12 +152,36 @@ class OrganisationShapes(_Section):
         return self
 
 
+class Context(_Section):
+    """Where the words around a word say it is a name (see ``context_names.py``)."""
+
+    cues: list[str] = Field(default_factory=list)
+    strong_cues: list[str] = Field(default_factory=list)
+    greetings: list[str] = Field(default_factory=list)
+    sign_offs: list[str] = Field(default_factory=list)
+    not_names: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list)
+    person_verbs: list[str] = Field(default_factory=list)
+    name_then: list[str] = Field(default_factory=list)
+
+    @field_validator("cues", "strong_cues", "greetings", "sign_offs")
+    @classmethod
+    def _phrases(cls, values: list[str]) -> list[str]:
+        return [value.casefold() for value in _phrases(values)]
+
+    @field_validator("not_names", "places", "person_verbs", "name_then")
+    @classmethod
+    def _single_words(cls, values: list[str]) -> list[str]:
+        return _folded(values)
+
+
 class Lexicon(_Section):
     honorifics: Honorifics
     names: Names
     urls: Urls
     registration: Registration
     organisations: OrganisationShapes
+    context: Context = Field(default_factory=Context)
 
 
 def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:

@@ -12,7 +12,9 @@ Rules:
 - Parts of a multi-word name may be joined by spaces or a hyphen ("Smith-Jones").
 - At the start of a sentence such an ordinary-word part is a name only when the next word is
   not a function word: "Will we ...", "Hope you're well", "Mark the date" are ordinary, "Hope
-  has agreed" and "Grace, can you ..." are names. ``function_words`` says which words.
+  has agreed" and "Grace, can you ..." are names. ``function_words`` says which words. Parts
+  that are rarely names (``rarely_names``: months, seasons) open a sentence as a name only
+  before a verb of ``name_verbs``: "Summer said", not "Summer pressures".
 - The index is replaced whole when names are added (build a new one, then swap), so ``find``
   can run in other threads meanwhile and always sees either the old or the new index.
 """
@@ -72,9 +74,15 @@ class NameIndex:
         particles: Collection[str] = (),
         titles: Collection[str] = (),
         function_words: Collection[str] = (),
+        rarely_names: Collection[str] = (),
+        name_verbs: Collection[str] = (),
     ) -> None:
+        """``rarely_names``: ordinary words that open a sentence as a name only before one of
+        ``name_verbs`` ("Summer said", but "Summer pressures", "May we")."""
         self._ambiguous = frozenset(name_key(word) for word in ambiguous)
         self._function_words = frozenset(name_key(word) for word in function_words)
+        self._rarely_names = frozenset(name_key(word) for word in rarely_names)
+        self._name_verbs = frozenset(name_key(word) for word in name_verbs)
         self._particles = frozenset(name_key(word) for word in particles)
         self._titles = frozenset(name_key(word) for word in titles)
         self._by_first: dict[str, tuple[_Entry, ...]] = {}
@@ -82,6 +90,10 @@ class NameIndex:
 
     def __len__(self) -> int:
         return sum(len(entries) for entries in self._by_first.values())
+
+    def knows(self, key: str) -> bool:
+        """Whether ``key`` (a ``name_key``) is, on its own, a part of a known name."""
+        return any(entry.keys == (key,) for entry in self._by_first.get(key, ()))
 
     def add(self, names: Iterable[str]) -> None:
         """Add names; cost grows with the names added, plus one copy of the index's table."""
@@ -122,7 +134,10 @@ class NameIndex:
         after = tokens[index + 1]
         if text[tokens[index].end : after.start].strip():
             return False  # "Grace, can you ...": punctuation in between, so a name
-        if after.key.split("'")[0] not in self._function_words:
+        strict = tokens[index].key in self._rarely_names
+        if strict and after.key in self._name_verbs:
+            return False  # "Summer said ..."
+        if not strict and after.key.split("'")[0] not in self._function_words:
             return False
         start = tokens[index - 1].end if index else 0
         return SENTENCE_START.search(text, start, tokens[index].start) is not None

@@ -11,7 +11,9 @@
   must be specific: "the County Council", "Day Surgery" and "Best Practice" are not names.
   After "Practice" or "Surgery" a role word ("Practice Manager") means no name; after
   "Hospital" one more place word belongs to it ("Queen Elizabeth Hospital Birmingham"). A
-  prefix such as "London Borough of" takes the capitalised words after it.
+  prefix such as "London Borough of" takes the capitalised words after it. An office before
+  "of" is a title, not part of the name: "the Leader of the Council" is kept, and in "the Chair
+  of Kirklees Council" only "Kirklees Council" is an organisation.
 - Names on ``not_organisations`` (national bodies, charities) are never reported.
 """
 
@@ -34,6 +36,7 @@ DEFAULT_ORGANISATIONS = PROJECT_ROOT / "prompts" / "privacy" / "organisations.ya
 
 PLACEHOLDER = "{}"
 AND = "and"
+OF = "of"
 MAX_NAME_WORDS = 8
 LOOK_BACK = 120  # characters before an ending searched for the words of a name
 
@@ -219,6 +222,7 @@ class ShapeFinder:
         self._role_endings = frozenset(shapes.role_endings)
         self._role_words = frozenset(shapes.role_words)
         self._place_after = frozenset(shapes.place_after)
+        self._offices = frozenset(shapes.offices)
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -266,10 +270,23 @@ class ShapeFinder:
                 break
             name.insert(0, word)
             following = word.start
-        while name and (name[0].key in self._joiners or name[0].key in self._leading):
-            name.pop(0)
+        name = self._without_office(self._without_leading(name))
         if not any(word.key not in self._generic and word.capitalised for word in name):
             return []
+        return name
+
+    def _without_leading(self, name: list[_Word]) -> list[_Word]:
+        while name and (name[0].key in self._joiners or name[0].key in self._leading):
+            name = name[1:]
+        return name
+
+    def _without_office(self, name: list[_Word]) -> list[_Word]:
+        """Drop a title before "of": "Leader of the Council", "Chair of Kirklees Council"."""
+        for index, word in enumerate(name):
+            if word.key == OF and index:
+                return self._without_leading(name[index + 1 :])
+            if word.key not in self._offices and word.key not in self._leading:
+                return name
         return name
 
     def _prefix(self, text: str, match: re.Match[str]) -> Iterator[Span]:

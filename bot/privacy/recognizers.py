@@ -21,6 +21,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from bot.privacy import patterns
+from bot.privacy.context_names import ContextNameFinder
 from bot.privacy.given_names import GivenNameFinder
 from bot.privacy.lexicon import Honorifics, Registration
 from bot.privacy.names import NameIndex
@@ -297,6 +298,28 @@ class GivenNameRecognizer(SpanRecognizer):
 
     def spans(self, text: str) -> Iterable[Span]:
         return self._finder.find(text)
+
+
+class ContextNameRecognizer(SpanRecognizer):
+    """Names found by the words around them ("met with Hope", "hi dawn,", "Joy Adeyemi");
+    see ``context_names.py``. Names found by the list and given-name recognizers are passed in,
+    so that a name listed beside them is found too ("Priya and Tolu")."""
+
+    ENTITY = PERSON
+    SCORE = 0.8
+
+    def __init__(
+        self, finder: ContextNameFinder, index: NameIndex, given_names: GivenNameFinder
+    ) -> None:
+        super().__init__()
+        self._finder = finder
+        self._index = index
+        self._given_names = given_names
+
+    def spans(self, text: str) -> Iterable[Span]:
+        known = [(span.start, span.end) for span in self._index.find(text)]
+        known.extend(self._given_names.find(text))
+        return self._finder.find(text, known)
 
 
 class HonorificRecognizer(SpanRecognizer):

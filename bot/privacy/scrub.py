@@ -44,11 +44,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from bot.privacy import recognizers as rec
+from bot.privacy.context_names import DEFAULT_SURNAMES, ContextNameFinder
 from bot.privacy.given_names import DEFAULT_GIVEN_NAMES, GivenNameFinder, load_given_names
 from bot.privacy.lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
-from bot.privacy.names import NameIndex
+from bot.privacy.names import NameIndex, name_key
 from bot.privacy.nlp import LANGUAGE, NER_SCORE, OfflineSpacyNlpEngine, build_pipeline
-from bot.privacy.organisations import DEFAULT_ORGANISATIONS, OrganisationFinder, load_organisations
+from bot.privacy.organisations import (
+    DEFAULT_ORGANISATIONS,
+    OrganisationFinder,
+    OrganisationList,
+    load_organisations,
+)
+from bot.privacy.patterns import NAME_WORD
 
 MIN_SCORE = 0.5
 
@@ -93,18 +100,26 @@ class Scrubber:
         lexicon_path: Path = DEFAULT_LEXICON,
         organisations_path: Path | None = None,
         given_names_path: Path | None = None,
+        surnames_path: Path = DEFAULT_SURNAMES,
     ) -> None:
         """``organisations_path``: a deployment's own organisation list (the same format as
         ``prompts/privacy/organisations.yaml``), used instead of the default list."""
         lexicon = load_lexicon(lexicon_path)
         self._names = _name_index(lexicon)
         self._names.add(names)
-        organisations = _organisation_finder(lexicon, organisations_path or DEFAULT_ORGANISATIONS)
-        given_names = _given_name_finder(lexicon, given_names_path or DEFAULT_GIVEN_NAMES)
+        organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
+        organisations = OrganisationFinder(
+            organisation_list, lexicon.organisations, stop_words=STOP_WORDS
+        )
+        given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
+        given_names = _given_name_finder(lexicon, given)
+        in_context = _context_finder(
+            lexicon, self._names, given, load_given_names(surnames_path).all(), organisation_list
+        )
         nlp_engine = OfflineSpacyNlpEngine(build_pipeline(data_dir, use_ner=use_ner))
         self.uses_ner: bool = nlp_engine.has_ner
         recognizers = _recognizers(
-            lexicon, self._names, organisations, given_names, with_ner=self.uses_ner
+            lexicon, self._names, organisations, given_names, in_context, with_ner=self.uses_ner
         )
         self._entities = sorted({e for r in recognizers for e in r.supported_entities})
         self._analyzer = AnalyzerEngine(
@@ -207,19 +222,15 @@ def _name_index(lexicon: Lexicon) -> NameIndex:
         particles=lexicon.names.particles,
         titles=lexicon.honorifics.spellings(),
         function_words=STOP_WORDS - set(lexicon.names.words_after_a_name),
+        rarely_names=[*lexicon.organisations.lead_words, *lexicon.context.not_names],
+        name_verbs=[*lexicon.names.words_after_a_name, *lexicon.context.person_verbs],
     )
 
 
-def _organisation_finder(lexicon: Lexicon, path: Path) -> OrganisationFinder:
-    return OrganisationFinder(
-        load_organisations(path), lexicon.organisations, stop_words=STOP_WORDS
-    )
-
-
-def _given_name_finder(lexicon: Lexicon, path: Path) -> GivenNameFinder:
+def _given_name_finder(lexicon: Lexicon, given: list[str]) -> GivenNameFinder:
     shapes = lexicon.organisations
     return GivenNameFinder(
-        load_given_names(path).all(),
+        given,
         ordinary=[
             *lexicon.names.common_words,
             *STOP_WORDS,
@@ -232,11 +243,49 @@ def _given_name_finder(lexicon: Lexicon, path: Path) -> GivenNameFinder:
     )
 
 
+def _context_finder(
+    lexicon: Lexicon,
+    names: NameIndex,
+    given: list[str],
+    surnames: list[str],
+    organisations: OrganisationList,
+) -> ContextNameFinder:
+    shapes = lexicon.organisations
+    word_names = lexicon.names.common_words
+    known = {name_key(word) for word in [*given, *surnames, *word_names]}
+    places = {
+        key
+        for name in organisations.all_names()
+        for key in (name_key(m.group()) for m in NAME_WORD.finditer(name))
+        if key not in known
+    }
+    return ContextNameFinder(
+        lexicon.context,
+        given_names=given,
+        ordinary_words=word_names,
+        surnames=surnames,
+        never_names=[
+            *places,
+            *(STOP_WORDS - set(word_names)),
+            *shapes.lead_words,
+            *shapes.generic_words,
+            *shapes.role_words,
+            *shapes.offices,
+            *lexicon.names.not_after,
+            *lexicon.honorifics.spellings(),
+        ],
+        particles=lexicon.names.particles,
+        function_words=STOP_WORDS - set(lexicon.context.name_then),
+        in_directory=names.knows,
+    )
+
+
 def _recognizers(
     lexicon: Lexicon,
     names: NameIndex,
     organisations: OrganisationFinder,
     given_names: GivenNameFinder,
+    in_context: ContextNameFinder,
     *,
     with_ner: bool,
 ) -> list[EntityRecognizer]:
@@ -253,6 +302,7 @@ def _recognizers(
         rec.OrganisationShapeRecognizer(organisations),
         rec.NameListRecognizer(names),
         rec.GivenNameRecognizer(given_names),
+        rec.ContextNameRecognizer(in_context, names, given_names),
         rec.HonorificRecognizer(lexicon.honorifics, lexicon.names.particles),
     ]
     if with_ner:

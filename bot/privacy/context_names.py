@@ -1,0 +1,339 @@
+"""Names found by their context, whatever the word: "met with Hope", "hi dawn,", "Joy Adeyemi".
+
+A word list cannot tell "Grace" the colleague from "a grace period", nor know every name. The
+words around it can. The cues are data (``prompts/privacy/lexicon.yaml``, section ``context``,
+and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name when:
+
+- **a surname follows it**: a known given name (also one that is an ordinary word, "Joy",
+  "Will", "Virtue") or a directory name, capitalised, then a capitalised word that is a known
+  surname or not an ordinary word ("Joy Adeyemi", "Will Turner"); any capitalised word before
+  a known surname ("Comfort Asante"); in lower case, a given name then a known surname
+  ("grace okafor").
+- **a cue comes right before it**: "with", "to", "from", "told", "asked", "cc", "thanks",
+  "spoke to", "met with"... then a capitalised word ("handed over to Tolu"). In lower case
+  only a given name that is not an ordinary word or a directory name; after a strong cue
+  ("told", "cc", "thanks") any known given or directory name, unless a function word follows
+  ("thanks will do").
+- **it is greeted**: at the start of a line, "hi", "morning", "dear"... then a capitalised
+  word ("Morning Grace"), or up to three words and a comma, dash, "!" or the end of the line
+  ("hi dawn,", "hey mei ling!").
+- **it signs off**: "cheers", "thanks", "best", "kind regards"... then a comma, dash, colon
+  or line break, and up to three words to the end of the line ("cheers, mark", "thanks -
+  Will").
+- **it is listed with a name**: "Dawn and Hope", "Kemi, Tolu and Wale".
+- **a verb only a person does follows it**: a known given or directory name in any case
+  ("joy said", "Virtue reckons"), or a capitalised word inside a sentence ("and Ebunoluwa
+  said").
+
+A name found so runs on through capitalised words that are not ordinary words, known
+surnames and surname particles: "Mei Ling Wong", "Siobhán Ní Bhriain", "Oluwaseun
+Adebayo-Smith". Words that are never names by context (``not_names``: "everyone", "Teams",
+"Finance", "Summer", months and days, titles and offices, organisation words, places and the
+words of the organisation list) stop every rule unless a workspace member is called so, so
+"the will to change", "hope is not a strategy", "a frank conversation", "mark my words" and
+"moved to Leeds" stay as written. After a strong cue or in a list, an ordinary word followed
+by a function word is not a name ("thanks will do"), except the few that often follow a name
+(``name_then``: "cc dawn on this").
+
+Presidio's context enhancer is not used for this: it raises the score of a finding that a
+recognizer already made, when a context word is within a few words of it. Here the context
+decides whether a word is a finding at all, and only the next word counts ("the will to
+change" has "to" five characters away from "will").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+
+from bot.config import PROJECT_ROOT
+from bot.privacy.lexicon import Context
+from bot.privacy.names import name_key
+from bot.privacy.patterns import NAME_WORD, POSSESSIVE_ENDINGS, SENTENCE_START
+
+DEFAULT_SURNAMES = PROJECT_ROOT / "prompts" / "privacy" / "surnames.yaml"
+
+Span = tuple[int, int]
+MAX_NAME_WORDS = 4
+MAX_GREETED_WORDS = 3
+_BETWEEN_NAME_WORDS = re.compile(r"[ \t\u00a0]{1,2}")
+_AFTER_GREETED = re.compile(r"[ \t]*(?:[,!.:;?)]|[-–—]|\n|$)")
+_TO_LINE_END = re.compile(r"[ \t]*[.!)x]*[ \t]*(?:\n|$)")
+_TO_TEXT_END = re.compile(r"[ \t]*[.!)x]*[ \t]*$")
+_LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int  # without a possessive ending
+    key: str
+    capitalised: bool  # "Grace", not "grace" or "GRACE"
+    lower: bool
+    possessive: bool
+
+
+def _keys(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(name_key(word) for word in words)
+
+
+def _alternatives(phrases: Iterable[str]) -> str:
+    return "|".join(
+        r"[ \t]+".join(re.escape(part) for part in phrase.split())
+        for phrase in sorted(set(phrases), key=lambda p: (-len(p), p))
+    )
+
+
+class ContextNameFinder:
+    """Finds names from the words around them; immutable, so safe across threads."""
+
+    def __init__(
+        self,
+        context: Context,
+        *,
+        given_names: Collection[str],
+        ordinary_words: Collection[str],
+        surnames: Collection[str],
+        never_names: Collection[str],
+        particles: Collection[str],
+        function_words: Collection[str],
+        in_directory: Callable[[str], bool],
+    ) -> None:
+        """``given_names``: known given names, also those that are ordinary words ("Joy");
+        ``ordinary_words``: words that are also names ("will", "green"); ``never_names``: words
+        never a name by context (besides ``context.not_names`` and ``context.places``);
+        ``in_directory``: whether a word (its ``name_key``) is part of a member's name."""
+        self._ordinary_words = _keys(ordinary_words)
+        self._word_names = _keys(given_names) & self._ordinary_words
+        self._given = _keys(given_names) - self._ordinary_words
+        self._surnames = _keys(surnames)
+        self._particles = _keys(particles)
+        self._function_words = _keys(function_words)
+        self._never = _keys([*never_names, *context.not_names, *context.places]) - self._given
+        self._in_directory = in_directory
+        self._person_verbs = _keys(context.person_verbs)
+        self._cues = self._cue_pattern(context.cues)
+        self._strong_cues = self._cue_pattern(context.strong_cues)
+        self._greetings = re.compile(
+            r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
+            rf"(?:{_alternatives(context.greetings)})(?![\w&])[ \t]*,?[ \t]*(?=\w)"
+        )
+        self._sign_offs = re.compile(
+            rf"(?i)(?<![\w&])(?:{_alternatives(context.sign_offs)})"
+            r"(?P<sep>[ \t]*[,:\-–—][ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?=\w)"
+        )
+
+    @staticmethod
+    def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+        return re.compile(rf"(?i)(?<![\w&])(?:{_alternatives(cues)})[ \t]*:?[ \t]+(?=\w)")
+
+    # ------------------------------------------------------------------ finding
+
+    def find(self, text: str, known: Iterable[Span] = ()) -> list[Span]:
+        """Names in ``text`` by context; ``known`` are names found otherwise (for lists)."""
+        tokens = [
+            self._token(text, m)
+            for m in NAME_WORD.finditer(text)
+            if not text[m.end() : m.end() + 1].isdigit()
+        ]
+        if not tokens:
+            return []
+        at = {token.start: index for index, token in enumerate(tokens)}
+        found: list[Span] = []
+        for index in range(len(tokens) - 1):
+            if self._surname_follows(text, tokens, index) or self._person_verb_follows(
+                text, tokens, index
+            ):
+                found.append(self._run_on(text, tokens, index))
+        found.extend(self._after_cues(text, tokens, at))
+        found.extend(self._greeted(text, tokens, at))
+        found.extend(self._signed(text, tokens, at))
+        found.extend(self._listed(text, tokens, at, [*known, *found]))
+        return found
+
+    def _surname_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
+        first, second = tokens[index], tokens[index + 1]
+        if first.possessive or not self._joined(text, first, second):
+            return False
+        if first.key in self._never or second.key in self._never:
+            return False
+        known_first = self._is_given(first.key)
+        plain_surname = second.key in self._surnames and not self._ordinary(second.key)
+        if first.capitalised and second.capitalised:
+            if plain_surname or (known_first and second.key in self._surnames):
+                return True  # "Comfort Asante", "Will Turner"
+            return known_first and not self._ordinary(second.key)  # "Joy Okonjo-Iweala"
+        if first.lower and second.lower:
+            return known_first and plain_surname  # "grace okafor", not "church hall"
+        return False
+
+    def _person_verb_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """A known name (any case), or a capitalised word inside a sentence, before a verb
+        only a person does: "joy said", "and Ebunoluwa reckons"."""
+        word, verb = tokens[index], tokens[index + 1]
+        if verb.key not in self._person_verbs or not self._joined(text, word, verb):
+            return False
+        if self._never_here(word.key) or word.possessive or not (word.capitalised or word.lower):
+            return False
+        if self._is_given(word.key):
+            return True
+        start = tokens[index - 1].end if index else 0
+        return word.capitalised and SENTENCE_START.search(text, start, word.start) is None
+
+    def _after_cues(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
+        strong = {m.end() for m in self._strong_cues.finditer(text)}
+        found: list[Span] = []
+        for match in self._cues.finditer(text):
+            index = at.get(match.end())
+            if index is not None and self._fits_cue(tokens, index, match.end() in strong):
+                found.append(self._run_on(text, tokens, index))
+        for end in strong:
+            index = at.get(end)
+            if index is not None and self._fits_cue(tokens, index, True):
+                found.append(self._run_on(text, tokens, index))
+        return found
+
+    def _fits_cue(self, tokens: list[_Token], index: int, strong: bool) -> bool:
+        token = tokens[index]
+        if self._never_here(token.key) or token.end - token.start < 2:
+            return False
+        if token.capitalised:
+            return True
+        if not token.lower:
+            return False
+        plain_directory_name = self._in_directory(token.key) and not self._ordinary(token.key)
+        if token.key in self._given or plain_directory_name:
+            return True
+        known = self._is_given(token.key) or self._in_directory(token.key)
+        return strong and known and not self._function_word_after(tokens, index)
+
+    def _greeted(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
+        found: list[Span] = []
+        for match in self._greetings.finditer(text):
+            index = at.get(match.end())
+            if index is None or self._never_here(tokens[index].key):
+                continue
+            words = self._words_to(text, tokens, index, _AFTER_GREETED)
+            if words:
+                found.append((tokens[index].start, tokens[index + words - 1].end))
+            elif tokens[index].capitalised or self._fits_cue(tokens, index, False):
+                found.append(self._run_on(text, tokens, index))
+        return found
+
+    def _signed(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
+        found: list[Span] = []
+        for match in self._sign_offs.finditer(text):
+            index = at.get(match.end())
+            if index is None:
+                continue
+            spaces_only = not match.group("sep").strip(" \t")
+            words = self._words_to(
+                text, tokens, index, _TO_TEXT_END if spaces_only else _TO_LINE_END
+            )
+            if words:
+                found.append((tokens[index].start, tokens[index + words - 1].end))
+        return found
+
+    def _words_to(self, text: str, tokens: list[_Token], index: int, end: re.Pattern[str]) -> int:
+        """How many words from ``index`` (at most three, none a never-name) reach ``end``."""
+        for count in range(1, MAX_GREETED_WORDS + 1):
+            last = tokens[index + count - 1]
+            if self._never_here(last.key) or self._is_function_word(last.key):
+                return 0
+            if count > 1 and not (last.capitalised or self._name_part(last.key)):
+                return 0  # "Morning, hope you're well": only the first word may be any word
+            if end.match(text, last.end + (2 if last.possessive else 0)):
+                return count
+            if index + count >= len(tokens) or not self._joined(text, last, tokens[index + count]):
+                return 0
+        return 0
+
+    def _listed(
+        self, text: str, tokens: list[_Token], at: dict[int, int], names: list[Span]
+    ) -> list[Span]:
+        """Names listed with a name: "Dawn and Hope", "Kemi, Tolu and Wale"."""
+        found: list[Span] = []
+        queue = sorted(names)
+        while queue:
+            _, end = queue.pop(0)
+            join = _LIST_JOIN.match(text, end)
+            index = at.get(join.end()) if join else None
+            if index is None:
+                continue
+            token = tokens[index]
+            if self._never_here(token.key) or not token.capitalised:
+                continue
+            if self._ordinary(token.key) and self._function_word_after(tokens, index):
+                continue  # "Dawn, Hope you're well"
+            span = self._run_on(text, tokens, index)
+            if span not in found:
+                found.append(span)
+                queue.append(span)
+        return found
+
+    # ------------------------------------------------------------------ helpers
+
+    def _run_on(self, text: str, tokens: list[_Token], index: int) -> Span:
+        """The name from ``index``, through surnames, particles and name-like words."""
+        first = tokens[index]
+        last = first
+        position = index + 1
+        count = 1
+        while position < len(tokens) and count < MAX_NAME_WORDS and not last.possessive:
+            word = tokens[position]
+            if not self._joined(text, last, word):
+                break
+            if word.key in self._particles and position + 1 < len(tokens):
+                after = tokens[position + 1]
+                if after.capitalised and self._joined(text, word, after):
+                    last, position, count = after, position + 2, count + 2
+                    continue
+                break
+            if not self._runs_on(first, word):
+                break
+            last, position, count = word, position + 1, count + 1
+        return first.start, last.end
+
+    def _runs_on(self, first: _Token, word: _Token) -> bool:
+        if word.key in self._never:
+            return False
+        if word.key in self._surnames:
+            return word.capitalised or first.lower
+        if word.capitalised:
+            return not self._ordinary(word.key)
+        return first.lower and word.lower and word.key in self._given
+
+    def _never_here(self, key: str) -> bool:
+        """Never a name by context, unless a workspace member is called so ("hey summer -")."""
+        return key in self._never and not self._in_directory(key)
+
+    def _is_given(self, key: str) -> bool:
+        return key in self._given or key in self._word_names or self._in_directory(key)
+
+    def _ordinary(self, key: str) -> bool:
+        return key in self._ordinary_words or key in self._function_words
+
+    def _name_part(self, key: str) -> bool:
+        return self._is_given(key) or key in self._surnames
+
+    def _is_function_word(self, key: str) -> bool:
+        """A function word, also with a contraction ("you're", "that's")."""
+        return key in self._function_words or key.split("'")[0] in self._function_words
+
+    def _function_word_after(self, tokens: list[_Token], index: int) -> bool:
+        return index + 1 < len(tokens) and self._is_function_word(tokens[index + 1].key)
+
+    @staticmethod
+    def _joined(text: str, left: _Token, right: _Token) -> bool:
+        return bool(_BETWEEN_NAME_WORDS.fullmatch(text, left.end, right.start))
+
+    @staticmethod
+    def _token(text: str, match: re.Match[str]) -> _Token:
+        word = match.group()
+        cut = next((len(e) for e in POSSESSIVE_ENDINGS if word.endswith(e) and len(word) > 3), 0)
+        base = word[: len(word) - cut] if cut else word
+        capitalised = base[:1].isupper() and (len(base) == 1 or not base.isupper())
+        return _Token(
+            match.start(), match.end() - cut, name_key(base), capitalised, base.islower(), cut > 0
+        )
