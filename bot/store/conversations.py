@@ -97,18 +97,18 @@ class ConversationStore:
         with self.sessions() as session:
             return self._user_id(session, external_id)
 
-    @staticmethod
-    def _user_id(session: Session, external_id: str) -> int:
-        found = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
+    def _user_id(self, session: Session, external_id: str) -> int:
+        key = self.cipher.user_key(external_id)
+        found = session.scalar(select(UserRow.id).where(UserRow.external_id == key))
         if found is not None:
             return found
-        row = UserRow(external_id=external_id)
+        row = UserRow(external_id=key)
         session.add(row)
         try:
             session.commit()
         except IntegrityError:  # another process created it first
             session.rollback()
-            again = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
+            again = session.scalar(select(UserRow.id).where(UserRow.external_id == key))
             assert again is not None
             return again
         return row.id

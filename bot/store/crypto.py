@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -9,9 +10,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_FILE = "encryption.key"
+USER_KEY_PREFIX = "u1:"  # a users.external_id that is encrypted (Cipher.user_key), not plain
 
 
 class CryptoError(Exception):
@@ -170,6 +176,29 @@ class Cipher:
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)
         self._pseudonym_key = hmac.new(key, b"anchor pseudonyms v1", hashlib.sha256).digest()
+        self._ids = AESSIV(
+            HKDF(algorithm=SHA256(), length=64, salt=None, info=b"anchor user ids v1").derive(key)
+        )
+
+    def user_key(self, external_id: str) -> str:
+        """What the users table holds instead of a Slack user id: the id encrypted with
+        AES-SIV (RFC 5297) under a key derived from the main key. SIV is deterministic, so the
+        same id gives the same value and a person is found again, and it is authenticated
+        encryption, so with the key the id can be read back (to send a goal follow-up);
+        without the key nobody can tell whose row it is."""
+        token = self._ids.encrypt(external_id.encode("utf-8"), None)
+        return USER_KEY_PREFIX + base64.urlsafe_b64encode(token).decode("ascii").rstrip("=")
+
+    def user_id(self, user_key: str) -> str:
+        """The id behind a `user_key` value (CryptoError if it is not one, or another key's)."""
+        if not user_key.startswith(USER_KEY_PREFIX):
+            raise CryptoError("not an encrypted user id")
+        token = user_key.removeprefix(USER_KEY_PREFIX)
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            return self._ids.decrypt(raw, None).decode("utf-8")
+        except (ValueError, InvalidTag) as exc:
+            raise CryptoError("a stored user id cannot be decrypted with this key") from exc
 
     def pseudonym(self, value: str, length: int = 16) -> str:
         """A stable, keyed, one-way stand-in for `value` (the same value, the same stand-in;

@@ -45,9 +45,10 @@ class EngagementStore:
     def _who(self, user_id: int) -> str:
         return self.cipher.pseudonym(f"leader:{user_id}")
 
-    @staticmethod
-    def _members(members: Collection[str] | None) -> list[ColumnElement[bool]]:
-        return [] if members is None else [UserRow.external_id.in_(list(members))]
+    def _members(self, members: Collection[str] | None) -> list[ColumnElement[bool]]:
+        if members is None:
+            return []
+        return [UserRow.external_id.in_([self.cipher.user_key(m) for m in members])]
 
     def collect(
         self, start: datetime, end: datetime, members: Collection[str] | None = None

@@ -121,7 +121,7 @@ class GoalStore:
                 )
                 .order_by(GoalRow.due, GoalRow.id)
             ).all()
-            return [(external_id, self._model(row)) for external_id, row in rows]
+            return [(self.cipher.user_id(stored), self._model(row)) for stored, row in rows]
 
     def mark_followed_up(self, goal_id: int) -> bool:
         """Mark one goal followed up. True only for the caller that changed it, so a nudge is

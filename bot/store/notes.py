@@ -39,9 +39,8 @@ class NoteStore:
             session.add(row)
             session.commit()
 
-    @staticmethod
     def _where(
-        start: datetime, end: datetime, members: Collection[str] | None
+        self, start: datetime, end: datetime, members: Collection[str] | None
     ) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [
             ThemeNoteRow.created_at >= start,
@@ -49,7 +48,7 @@ class NoteStore:
             ConsentRow.choice == "themes",
         ]
         if members is not None:
-            conditions.append(UserRow.external_id.in_(list(members)))
+            conditions.append(UserRow.external_id.in_([self.cipher.user_key(m) for m in members]))
         return conditions
 
     def window(

@@ -41,7 +41,9 @@ class DataRights:
     def export_user_data(self, external_id: str) -> dict[str, Any]:
         """Everything stored about this person, decrypted, as plain JSON-ready data."""
         with self.sessions() as session:
-            user = session.scalar(select(UserRow).where(UserRow.external_id == external_id))
+            user = session.scalar(
+                select(UserRow).where(UserRow.external_id == self.cipher.user_key(external_id))
+            )
             data: dict[str, Any] = {
                 "exported_at": datetime.now(UTC).isoformat(),
                 "user": None,
@@ -61,7 +63,7 @@ class DataRights:
             ]
             if user is None:
                 return data
-            data["user"] = {"id": user.external_id, "created_at": _iso(user.created_at)}
+            data["user"] = {"id": external_id, "created_at": _iso(user.created_at)}
             consent = session.scalar(select(ConsentRow).where(ConsentRow.user_id == user.id))
             if consent is not None:
                 data["consent"] = {
@@ -157,7 +159,9 @@ class DataRights:
         """Delete every row about this person (one transaction for their own rows, one for
         their workshop answers); how many of each went."""
         with self.sessions() as session:
-            user_id = session.scalar(select(UserRow.id).where(UserRow.external_id == external_id))
+            user_id = session.scalar(
+                select(UserRow.id).where(UserRow.external_id == self.cipher.user_key(external_id))
+            )
             deleted: dict[str, int] = {}
             if user_id is not None:
                 conversations = select(ConversationRow.id).where(ConversationRow.user_id == user_id)

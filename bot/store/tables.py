@@ -33,6 +33,8 @@ class UserRow(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # the person's id encrypted deterministically (Cipher.user_key): found again by the same
+    # value, read back only with the key; never plain text beside safety levels or consent
     external_id: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
