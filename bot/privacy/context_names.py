@@ -98,6 +98,7 @@ class ContextNameFinder:
         never_names: Collection[str],
         particles: Collection[str],
         function_words: Collection[str],
+        verbs_after_a_name: Collection[str],
         in_directory: Callable[[str], bool],
     ) -> None:
         """``given_names``: known given names, also those that are ordinary words ("Joy");
@@ -113,6 +114,7 @@ class ContextNameFinder:
         self._never = _keys([*never_names, *context.not_names, *context.places]) - self._given
         self._in_directory = in_directory
         self._person_verbs = _keys(context.person_verbs)
+        self._verbs_after_a_name = _keys(verbs_after_a_name) | self._person_verbs
         self._cues = self._cue_pattern(context.cues)
         self._strong_cues = self._cue_pattern(context.strong_cues)
         self._greetings = re.compile(
@@ -264,8 +266,13 @@ class ContextNameFinder:
             token = tokens[index]
             if self._never_here(token.key) or not token.capitalised:
                 continue
-            if self._ordinary(token.key) and self._function_word_after(tokens, index):
-                continue  # "Dawn, Hope you're well"
+            following = tokens[index + 1].key if index + 1 < len(tokens) else ""
+            if (
+                self._ordinary(token.key)
+                and self._function_word_after(tokens, index)
+                and following not in self._verbs_after_a_name
+            ):
+                continue  # "Dawn, Hope you're well", but "Dawn and Hope are on leave"
             span = self._run_on(text, tokens, index)
             if span not in found:
                 found.append(span)

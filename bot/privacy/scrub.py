@@ -276,6 +276,7 @@ def _context_finder(
         ],
         particles=lexicon.names.particles,
         function_words=STOP_WORDS - set(lexicon.context.name_then),
+        verbs_after_a_name=lexicon.names.words_after_a_name,
         in_directory=names.knows,
     )
 

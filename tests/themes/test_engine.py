@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.evals.themes import WINDOW_DAYS, WINDOW_START, synthetic_corpus
+from bot.evals.themes import WINDOW_DAYS, WINDOW_START, PlantedMessage, synthetic_corpus
 from bot.knowledge.embed import Embedder, Vectors
 from bot.knowledge.retrieve import Retriever
 from bot.themes import (
@@ -162,3 +164,29 @@ def test_retriever_cards_for_a_theme(retriever: Retriever) -> None:
     assert "engaging-clinicians" in cards
     assert set(cards) <= set(retriever.cards)
     assert np.isfinite(centroid).all()
+
+
+def test_names_found_by_context_never_reach_a_theme(engine: ThemeEngine, tmp_path: Path) -> None:
+    # Every message of one planted theme carries names only their context gives away: in a
+    # greeting, after a cue, an English word before a surname, a sign-off. Unscrubbed they are
+    # that theme's most distinctive words; scrubbed as Anchor stores messages, none is left.
+    from bot.privacy.scrub import Scrubber
+
+    planted = synthetic_corpus(720, 36, seed=7, tagged=True)
+    busiest = Counter(p.label for p in planted if p.label != "noise").most_common(1)[0][0]
+    names = {"dawn", "grace", "okafor", "virtue", "okonkwo", "mark"}
+
+    def signed(p: PlantedMessage) -> ThemeMessage:
+        if p.label != busiest:
+            return p.message
+        text = f"hi dawn, {p.message.text} spoke with grace okafor and Virtue Okonkwo. cheers, mark"
+        return p.message.model_copy(update={"text": text})
+
+    def words(report: ThemeReport) -> set[str]:
+        return {w.lower() for t in report.themes for w in [*t.keywords, t.id, t.label or ""]}
+
+    raw = [signed(p) for p in planted]
+    assert names & words(engine.report(raw))
+    scrubber = Scrubber(data_dir=tmp_path, names=["Dawn Hargreaves", "Mark Ellison"])
+    scrubbed = [m.model_copy(update={"text": scrubber.scrub(m.text)}) for m in raw]
+    assert not names & {part for w in words(engine.report(scrubbed)) for part in re.split(r"\W", w)}

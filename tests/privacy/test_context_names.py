@@ -1,0 +1,153 @@
+"""Names found by context, whatever the word; the words where the same context is no name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.privacy.given_names import load_given_names
+from bot.privacy.lexicon import DEFAULT_LEXICON, load_lexicon
+from bot.privacy.scrub import Scrubber
+
+DIRECTORY = ["Dawn Hargreaves", "Will Okoro", "Summer Rahman", "Bronagh McAteer", "Joy Kaur"]
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("context"), names=DIRECTORY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an English word as a first name, then a surname
+        ("Joy Adeyemi has the discharge data", "<NAME> has the discharge data"),
+        ("Virtue Okonkwo runs the hub", "<NAME> runs the hub"),
+        ("ask Comfort Asante first", "ask <NAME> first"),
+        ("I think grace okafor is off", "I think <NAME> is off"),
+        # after a cue
+        ("I handed the rota over to Tolu", "I handed the rota over to <NAME>"),
+        ("met with Hope on Friday", "met with <NAME> on Friday"),
+        ("told Frank I would think about it", "told <NAME> I would think about it"),
+        ("cc dawn on the reply", "cc <NAME> on the reply"),
+        ("thanks Favour for covering", "thanks <NAME> for covering"),
+        # in a greeting or a sign-off
+        ("hi dawn, can you send the deck?", "hi <NAME>, can you send the deck?"),
+        ("Morning Grace, hope the visit went ok", "Morning <NAME>, hope the visit went ok"),
+        ("hey summer - any news?", "hey <NAME> - any news?"),
+        ("that's all for now. cheers, mark", "that's all for now. cheers, <NAME>"),
+        ("See you Tuesday. Thanks - Will", "See you Tuesday. Thanks - <NAME>"),
+        ("Let me know.\n\nBest,\nHope", "Let me know.\n\nBest,\n<NAME>"),
+        # listed with a name, and before a verb only a person does
+        ("Dawn and Hope are on leave", "<NAME> and <NAME> are on leave"),
+        ("joy said she would take it", "<NAME> said she would take it"),
+        ("bronagh is off today", "<NAME> is off today"),
+        # multi-part and non-English names, at a sentence start and after "to"
+        ("Mei Ling Wong chaired it well", "<NAME> chaired it well"),
+        ("Siobhán Ní Bhriain from the trust joined", "<NAME> from the trust joined"),
+        ("Oluwaseun Adebayo-Smith is leading", "<NAME> is leading"),
+        ("I sent it to Chiamaka Eze and Wei Zhang", "I sent it to <NAME> and <NAME>"),
+        ("I've passed it to Xiao Hui Chen", "I've passed it to <NAME>"),
+        ("Gurpreet Kaur Sandhu is our PCN lead", "<NAME> is our PCN lead"),
+    ],
+)
+def test_a_name_is_found_when_its_context_says_so(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the will to change is there",
+        "hope is not a strategy",
+        "we have a grace period of two weeks",
+        "a frank conversation with the chair",
+        "mark my words, it will come back",
+        "Summer pressures are starting early",  # Summer is in the directory
+        "Will we get there by June?",
+        "May I ask about the August rota?",
+        "Hope you're well, quick one",
+        "thanks, will do",
+        "Thanks, that's really helpful!",
+        "Hi all, the agenda is attached",
+        "cheers, everyone",
+        "Thanks, brilliant!",
+        "I moved to Leeds and report to Board in March",
+        "handled it with grace",
+        "take it to Finance and Estates first",
+        "the Freedom to Speak Up guardian",
+        "we need the savings by Q4",
+        "the church hall is booked",
+        "the Long Term Plan and the White Paper",
+    ],
+)
+def test_the_same_words_without_such_context_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Leader of the Council agreed", "the Leader of the Council agreed"),
+        ("the Director of Public Health is on board", "the Director of Public Health is on board"),
+        ("I asked the Chair to sign it off", "I asked the Chair to sign it off"),
+        ("the Chair of Kirklees Council agreed", "the Chair of <ORG> agreed"),
+    ],
+)
+def test_titles_without_a_name_are_kept(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Betsi Cadwaladr University Health Board are joining", "<ORG> are joining"),
+        ("notes from Swansea Bay University Health Board", "notes from <ORG>"),
+        ("Hywel Dda are further ahead", "<ORG> are further ahead"),
+        ("NHS Greater Glasgow and Clyde has a model", "<ORG> has a model"),
+        ("the Belfast Health and Social Care Trust", "the <ORG>"),
+        ("the Southern HSCT pilot", "the <ORG> pilot"),
+        ("the Calder Valley GP Federation will host", "the <ORG> will host"),
+        ("Holme Valley Care Group are recruiting", "<ORG> are recruiting"),
+    ],
+)
+def test_nhs_bodies_of_the_four_nations_and_gp_groups_are_organisations(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_the_directory_decides_lower_case_ordinary_names(tmp_path: Path) -> None:
+    bare = Scrubber(data_dir=tmp_path)
+    assert bare.scrub("hey summer - any news?") == "hey summer - any news?"  # a season
+    assert bare.scrub("to summer and beyond") == "to summer and beyond"
+    with_directory = Scrubber(data_dir=tmp_path, names=DIRECTORY)
+    assert with_directory.scrub("hey summer - any news?") == "hey <NAME> - any news?"
+    assert with_directory.scrub("Summer said yes") == "<NAME> said yes"
+
+
+def test_names_that_are_words_are_never_names_on_their_own(tmp_path: Path) -> None:
+    # each given name that is an English word is ordinary in the lexicon, so only context counts
+    lexicon = load_lexicon()
+    ordinary = set(lexicon.names.common_words)
+    words = {"virtue", "blessing", "comfort", "favour", "precious", "patience", "joy"}
+    given = {name.casefold() for name in load_given_names().all()}
+    assert words <= given and words <= ordinary
+    bare = Scrubber(data_dir=tmp_path)
+    assert bare.scrub("Virtue signalling aside, Comfort food and Patience help") == (
+        "Virtue signalling aside, Comfort food and Patience help"
+    )
+
+
+def test_a_lexicon_without_a_context_section_still_loads(tmp_path: Path) -> None:
+    data = yaml.safe_load(DEFAULT_LEXICON.read_text(encoding="utf-8"))
+    del data["context"]
+    own = tmp_path / "lexicon.yaml"
+    own.write_text(yaml.safe_dump(data), encoding="utf-8")
+    scrubber = Scrubber(data_dir=tmp_path, lexicon_path=own)
+    assert scrubber.scrub("Joy Adeyemi emailed") == "<NAME> emailed"  # surnames still count
+    assert scrubber.scrub("met with Hope") == "met with Hope"  # no cues without the section
