@@ -195,7 +195,7 @@ def _maybe(tally: Tally, count: int | None) -> int | None:
 
 def unique_slug(theme: Theme, taken: set[str]) -> str:
     """A readable id from the theme's key words (or its label), unique in the report."""
-    source = "-".join(theme.keywords[:2]) or (theme.label or "") or "theme"
+    source = " ".join(theme.keywords[:2]) or " ".join((theme.label or "").split()[:4])
     slug = _SLUG.sub("-", source.lower()).strip("-") or "theme"
     candidate, n = slug, 2
     while candidate in taken:

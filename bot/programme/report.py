@@ -22,8 +22,11 @@ STYLE = Path("programme") / "report.css"
 
 
 def theme_name(theme: Theme) -> str:
-    words = ", ".join(theme.keywords) or theme.id
-    return f"{theme.label} ({words})" if theme.label else words
+    """The label and key words: "Label (word, word)", or either alone."""
+    words = ", ".join(theme.keywords)
+    if theme.label:
+        return f"{theme.label} ({words})" if words else theme.label
+    return words or theme.id
 
 
 def render(

@@ -65,7 +65,6 @@ __all__ = ["CardFeedback", "Engagement", "Figure", "FlowFigure", "Programme", "R
 
 Purpose = Literal["view", "export"]
 LABEL_MIN_KEYWORDS = 2  # a theme with fewer key words is named by its knowledge cards
-LABEL_CARDS = 2
 STEPS = 3
 Progress = Callable[[str, int, int], None]
 
@@ -243,8 +242,8 @@ class Programme:
 
     def _named(self, report: ThemeReport) -> ThemeReport:
         """Labels: from the LLM (key words only), and for a theme with too few key words to
-        name it (a small cohort: few words are used by k leaders), the titles of the knowledge
-        cards it maps to, which are the knowledge base's words, not anyone's."""
+        name it (a small cohort: few words are used by k leaders), the title of the closest
+        knowledge card it maps to: the knowledge base's words, never anyone's."""
         themes: list[Theme] = []
         for theme in report.themes:
             label = theme.label
@@ -252,7 +251,7 @@ class Programme:
                 label = self.labeller.label(theme.keywords)
             if label is None and len(theme.keywords) < LABEL_MIN_KEYWORDS:
                 titles = [self.card_titles[c] for c in theme.card_ids if c in self.card_titles]
-                label = " / ".join(titles[:LABEL_CARDS]) or None
+                label = titles[0] if titles else None
             themes.append(theme.model_copy(update={"label": label}))
         return report.model_copy(update={"themes": themes})
 
