@@ -211,6 +211,32 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body /slack/events accepts (HTTP mode); larger gets 413.",
     )
+    outbox_give_up_failures: int = Field(
+        default=10,
+        ge=1,
+        description="A Slack message in the outbox is given up after this many failed tries...",
+    )
+    outbox_give_up_minutes: float = Field(
+        default=30,
+        ge=0,
+        description="...and only once this many minutes have passed since its first failure.",
+    )
+    outbox_backoff: float = Field(
+        default=0.5,
+        gt=0,
+        le=60,
+        description="Seconds before the first retry of a failed Slack call; doubles each try.",
+    )
+    outbox_backoff_max: float = Field(
+        default=300,
+        gt=0,
+        description="Longest wait between two tries of one message (Retry-After may ask more).",
+    )
+    outbox_lease_seconds: float = Field(
+        default=120,
+        ge=5,
+        description="How long a worker holds a message it is sending before another may take it.",
+    )
 
     @field_validator("llm")
     @classmethod

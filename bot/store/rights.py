@@ -19,6 +19,7 @@ from bot.store.tables import (
     FeedbackRow,
     FlowEventRow,
     GoalRow,
+    OutboxRow,
     RateRow,
     ThemeNoteRow,
     TurnRow,
@@ -182,6 +183,7 @@ class DataRights:
             for label, owned, owner in (
                 ("delivery_records", ClaimRow, ClaimRow.owner),
                 ("rate_limit_windows", RateRow, RateRow.owner),
+                ("messages_queued", OutboxRow, OutboxRow.owner),
             ):
                 deleted[label] = _count(session, owned, owner == external_id)
                 session.execute(delete(owned).where(owner == external_id))

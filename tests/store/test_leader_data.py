@@ -15,6 +15,7 @@ from bot.coach.engine import Coach
 from bot.coach.leaders import Leaders, sensible_time
 from bot.config import Settings
 from bot.store.open import Stores, open_stores
+from bot.store.outbox import OutboxStore
 from bot.store.tables import ConversationRow
 from tests.helpers import rows_mentioning
 
@@ -144,6 +145,9 @@ def test_forget_leaves_no_row_behind_and_spares_others(
             conn.scalars(select(ConversationRow.id).where(ConversationRow.user_id == uid))
         )
     assert len(conversations) == 2
+    outbox = OutboxStore(stores.engine, stores.cipher)
+    for who in (user, other):  # a reply still owed to each
+        outbox.add("chat.postMessage", {"channel": "D1", "text": "owed"}, stream="D1", owner=who)
     summary = leaders.forget_user(user)
     assert summary == {
         "turns": 6,
@@ -155,14 +159,17 @@ def test_forget_leaves_no_row_behind_and_spares_others(
         "consent": 1,
         "delivery_records": 1,
         "rate_limit_windows": 1,
+        "messages_queued": 1,
         "user": 1,
         "workshop_answers": 0,
     }
     assert rows_mentioning(stores.engine, uid, user, conversations) == []
     assert leaders.export_user_data(other)["conversations"]  # someone else's data is intact
+    assert [e.owner for e in outbox.entries()] == [other]
     assert leaders.forget_user(user) == {
         "delivery_records": 0,
         "rate_limit_windows": 0,
+        "messages_queued": 0,
         "user": 0,
         "workshop_answers": 0,
     }
