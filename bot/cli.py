@@ -245,13 +245,16 @@ def chat(user: UserOption = None) -> None:
 
     Also reads one message a line from piped input. Type /help inside for what Anchor can do.
     """
-    coach = open_coach(settings())
+    cfg = settings()
+    coach = open_coach(cfg)
     who = default_user(user)
     interactive = sys.stdin.isatty()
+    help_words = coach.flows.words.help
+    notice = help_words.terminal.privacy_notice(cfg.retention_days, cfg.theme_retention_days)
     if interactive:
         out.print("[bold]Anchor[/bold]: a coach for leaders of health and care partnerships.")
+        out.print(notice, style="dim", markup=False, highlight=False)
         out.print("[dim]Type /help for what I can do, /quit to leave.[/dim]\n")
-    help_words = coach.flows.words.help
     last: Reply | None = None
     for line in _lines(interactive):
         message = line.strip()
@@ -266,6 +269,8 @@ def chat(user: UserOption = None) -> None:
             out.print("[dim]Started a fresh conversation.[/dim]")
         elif command == "/sources":
             _print_sources(last)
+        elif command == "/privacy":
+            out.print(notice, markup=False, highlight=False)
         elif command.startswith("/"):
             unknown = help_words.terminal.unknown.format(command=message.split()[0])
             render_text(f"{unknown}\n\n{help_words.terminal.text()}", out)
@@ -490,6 +495,31 @@ def safety_train() -> None:
     model.save(path)
     shown = ", ".join(f"{level} {value:.3f}" for level, value in model.thresholds().items())
     out.print(f"Saved {path} (thresholds {shown}; examples digest {model.digest}).")
+
+
+@safety_app.command("cv")
+def safety_cv(
+    add: Annotated[
+        list[Path] | None,
+        typer.Option(help="A new writer's examples (YAML), graded as a writer of its own."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Leave one writer out: each writer's examples graded by a gate trained on the others.
+
+    The in-house figure to compare designs by (a few seconds of training per writer).
+    """
+    from bot.coach.safety import SafetyGate
+    from bot.evals.writers import cross_validate, load_by_writer
+
+    cfg = settings()
+    gate = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line, learned=False)
+    written = load_by_writer(cfg.prompts_dir, add or [])
+    with err.status("Training one model per writer left out...") as status:
+        result = cross_validate(
+            gate, written, lambda writer: status.update(f"Leaving out writer {writer}...")
+        )
+    out.print(result.model_dump_json(indent=2) if as_json else result.table(), markup=False)
 
 
 @safety_app.command("explain")
