@@ -18,10 +18,11 @@ The rules (k = ANCHOR_MIN_COHORT, default 5; epsilon and the budget from ANCHOR_
    until it renews. An identical request (same cohort members, weeks and population) replays
    the stored report: same figures, nothing spent, so asking again and averaging gains nothing.
 8. No two reports differ by fewer than k people: before a new report, its population is compared
-   with the population of every report in the ledger (all of them, recomputed now) and with the
-   whole programme in the same weeks; if the two differ by between 1 and k - 1 people (one inside
-   the other, or a cohort with some members swapped), it is refused. Refusals are never written
-   to the ledger, so no number of them can crowd a release out.
+   with the population of every report in the ledger (all of them, recomputed now from the
+   cohort's name and weeks) and with the whole programme in the same weeks; if the two differ
+   by between 1 and k - 1 people (one inside the other, or a cohort with some members swapped),
+   it is refused. Refusals are never written to the ledger, so no number of them can crowd a
+   release out.
 9. Every view, export and refusal is written to the audit log (a record, not a rule's input).
 """
 
@@ -56,7 +57,7 @@ from bot.programme.texts import ProgrammeTexts, load_programme_texts
 from bot.programme.windows import Window, WindowError, parse_since
 from bot.roles import Roles
 from bot.store.open import Stores
-from bot.store.releases import Release, period_of
+from bot.store.releases import period_of
 from bot.themes.cards import CardMatcher, RetrieverCardMatcher
 from bot.themes.engine import ThemeConfig, ThemeEngine
 from bot.themes.models import Theme, ThemeMessage, ThemeReport
@@ -214,7 +215,10 @@ class Programme:
             (window.start, window.end, None)
         }
         for release in self.stores.releases.releases():
-            others.add(_scope(release))
+            members = self.cohorts.members(release.cohort) if release.cohort else None
+            if release.cohort and members is None:
+                continue  # a cohort since removed from the settings
+            others.add((release.window_start, release.window_end, members))
         for start, end, members in others:
             theirs = self.stores.notes.people(start, end, members)
             difference = len(people ^ theirs)
@@ -295,11 +299,9 @@ class Programme:
         report = ProgrammeReport(
             window=window, themes=released.themes, engagement=released.engagement, privacy=privacy
         )
-        window_bounds = (window.start, window.end)
-        member_list = None if members is None else sorted(members)
         stored = report.model_dump(mode="json")
         if not self.stores.releases.record(
-            key, now, cohort, member_list, window_bounds, privacy.epsilon, stored
+            key, now, cohort, (window.start, window.end), privacy.epsilon, stored
         ):
             earlier = self.stores.releases.find(key)  # another process released it first
             if earlier is not None:
@@ -324,11 +326,6 @@ class Programme:
             renews=renews,
             released_at=now,
         )
-
-
-def _scope(release: Release) -> tuple[datetime, datetime, frozenset[str] | None]:
-    members = None if release.members is None else frozenset(release.members)
-    return release.window_start, release.window_end, members
 
 
 def _renewal(now: datetime) -> date:

@@ -1,8 +1,9 @@
 """The privacy ledger: programme reports released with differential privacy.
 
 One row per release: its key (a digest of what was asked and of whom it would describe), the
-calendar month it was released in, the epsilon it spent, and the released report with the
-cohort's members at the time (encrypted). An identical request replays its row and spends
+calendar month it was released in, the epsilon it spent, the cohort's name and weeks, and the
+released report (encrypted: counts and key words only). Nothing here names or identifies a
+leader. An identical request replays its row and spends
 nothing; the month's spending is the sum of its rows. Refusals are never written here, so no
 number of refused requests can crowd a release out (the audit log is a separate record).
 """
@@ -41,8 +42,7 @@ class ReleaseRow(Base):
 class Release(BaseModel):
     key: str
     period: str
-    cohort: str
-    members: list[str] | None  # the cohort's external ids when released; None: everyone
+    cohort: str  # "" for the whole programme
     window_start: datetime
     window_end: datetime
     epsilon: float
@@ -84,13 +84,12 @@ class ReleaseLedger:
         key: str,
         at: datetime,
         cohort: str | None,
-        members: list[str] | None,
         window: tuple[datetime, datetime],
         epsilon: float,
         report: dict[str, Any],
     ) -> bool:
         """Write a release; False if one with this key was written first (by another process)."""
-        payload = json.dumps({"members": members, "report": report}, sort_keys=True, default=str)
+        payload = json.dumps(report, sort_keys=True, default=str)
         row = ReleaseRow(
             key=key,
             period=period_of(at),
@@ -105,17 +104,15 @@ class ReleaseLedger:
             return insert_once(session, row)
 
     def _release(self, row: ReleaseRow) -> Release:
-        payload = json.loads(self.cipher.decrypt(row.payload_enc))
         return Release(
             key=row.key,
             period=row.period,
             cohort=row.cohort,
-            members=payload["members"],
             window_start=_utc(row.window_start),
             window_end=_utc(row.window_end),
             epsilon=row.epsilon,
             released_at=_utc(row.released_at),
-            report=payload["report"],
+            report=json.loads(self.cipher.decrypt(row.payload_enc)),
         )
 
 

@@ -38,12 +38,12 @@ def test_the_ledger_keeps_every_release_and_sums_each_month(settings: Settings) 
     stores = open_stores(settings)
     ledger = stores.releases
     window = (datetime(2026, 10, 26, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
-    assert ledger.record("a", DECEMBER, None, None, window, 10.0, {"figures": [1]})
-    assert ledger.record("b", DECEMBER, "north", ["slack:U1"], window, 10.0, {"figures": [2]})
-    assert not ledger.record("a", DECEMBER, None, None, window, 10.0, {"figures": [3]})
+    assert ledger.record("a", DECEMBER, None, window, 10.0, {"figures": [1]})
+    assert ledger.record("b", DECEMBER, "north", window, 10.0, {"figures": [2]})
+    assert not ledger.record("a", DECEMBER, None, window, 10.0, {"figures": [3]})
     assert ledger.spent("2026-12") == 20.0 and ledger.spent("2027-01") == 0.0
     found = ledger.find("b")
-    assert found is not None and found.members == ["slack:U1"] and found.report == {"figures": [2]}
+    assert found is not None and found.report == {"figures": [2]}
     assert (found.window_start, found.window_end) == window and found.cohort == "north"
     assert ledger.find("c") is None and [r.key for r in ledger.releases()] == ["a", "b"]
     assert period_of(datetime(2026, 12, 31, 23, 59, tzinfo=UTC)) == "2026-12"
