@@ -20,7 +20,8 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
 - **it signs off**: "cheers", "thanks", "best", "kind regards"... then a comma, dash, colon
   or line break, and up to three words to the end of the line ("cheers, mark", "thanks -
   Will").
-- **it is listed with a name**: "Dawn and Hope", "Kemi, Tolu and Wale".
+- **it is listed with a name**: "Dawn and Hope", "Kemi, Tolu and Wale", "Priyanka Venkatesan
+  and Olumide"; two workspace members in lower case ("faith and ivy").
 - **a verb only a person does follows it**: a known given or directory name in any case
   ("joy said", "Virtue reckons"), or a capitalised word inside a sentence ("and Ebunoluwa
   said").
@@ -43,6 +44,7 @@ change" has "to" five characters away from "will").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -62,6 +64,7 @@ _AFTER_GREETED = re.compile(r"[ \t]*(?:[,!.:;?)]|[-–—]|\n|$)")
 _TO_LINE_END = re.compile(r"[ \t]*[.!)x]*[ \t]*(?:\n|$)")
 _TO_TEXT_END = re.compile(r"[ \t]*[.!)x]*[ \t]*$")
 _LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
+_LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,9 @@ class ContextNameFinder:
         found.extend(self._after_cues(text, tokens, at))
         found.extend(self._greeted(text, tokens, at))
         found.extend(self._signed(text, tokens, at))
+        found.extend(self._directory_pairs(text, tokens))
         found.extend(self._listed(text, tokens, at, [*known, *found]))
+        found.extend(self._listed_before(text, tokens, [*known, *found]))
         return found
 
     def _surname_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
@@ -264,7 +269,9 @@ class ContextNameFinder:
             if index is None:
                 continue
             token = tokens[index]
-            if self._never_here(token.key) or not token.capitalised:
+            if self._never_here(token.key) or not (
+                token.capitalised or (token.lower and self._plain_name(token.key))
+            ):
                 continue
             following = tokens[index + 1].key if index + 1 < len(tokens) else ""
             if (
@@ -278,6 +285,42 @@ class ContextNameFinder:
                 found.append(span)
                 queue.append(span)
         return found
+
+    def _listed_before(self, text: str, tokens: list[_Token], names: list[Span]) -> list[Span]:
+        """Capitalised words listed before a name: "Priyanka Venkatesan and Olumide"."""
+        ends = {token.end: index for index, token in enumerate(tokens)}
+        found: list[Span] = []
+        for start, _ in names:
+            join = _LIST_JOIN_BEFORE.search(text, max(0, start - 8), start)
+            last = ends.get(join.start()) if join else None
+            if last is None:
+                continue
+            first = last
+            while (
+                first >= 0
+                and last - first < MAX_NAME_WORDS - 1
+                and tokens[first].capitalised
+                and not self._never_here(tokens[first].key)
+                and (first == last or self._joined(text, tokens[first], tokens[first + 1]))
+            ):
+                first -= 1
+            if first < last:
+                found.append((tokens[first + 1].start, tokens[last].end))
+        return found
+
+    def _directory_pairs(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """Two workspace members in lower case, listed: "faith and ivy both said no"."""
+        found: list[Span] = []
+        pairs = [*itertools.pairwise(tokens), *zip(tokens, tokens[2:], strict=False)]
+        for left, right in pairs:
+            join = _LIST_JOIN.fullmatch(text, left.end, right.start)
+            if join and all(t.lower and self._plain_name(t.key) for t in (left, right)):
+                found.extend([(left.start, left.end), (right.start, right.end)])
+        return found
+
+    def _plain_name(self, key: str) -> bool:
+        """A given name that is no ordinary word, or a workspace member's name."""
+        return key in self._given or self._in_directory(key)
 
     # ------------------------------------------------------------------ helpers
 

@@ -10,11 +10,10 @@ Rules:
 - A part that is also an ordinary English word ("Will", "Hope", "Green") or has two letters
   ("Li") counts on its own only when capitalised; the full name matches in any case.
 - Parts of a multi-word name may be joined by spaces or a hyphen ("Smith-Jones").
-- At the start of a sentence such an ordinary-word part is a name only when the next word is
-  not a function word: "Will we ...", "Hope you're well", "Mark the date" are ordinary, "Hope
-  has agreed" and "Grace, can you ..." are names. ``function_words`` says which words. Parts
-  that are rarely names (``rarely_names``: months, seasons) open a sentence as a name only
-  before a verb of ``name_verbs``: "Summer said", not "Summer pressures".
+- At the start of a sentence such an ordinary-word part is a name only when a verb of a
+  person (``name_verbs``), a capitalised word, punctuation or a possessive follows: "Hope has
+  agreed", "Grace said", "Grace, can you ...", "Grace's team" are names; "Will we ...", "Hope
+  you're well", "Mark the date", "Summer pressures", "Precious little time" are ordinary.
 - The index is replaced whole when names are added (build a new one, then swap), so ``find``
   can run in other threads meanwhile and always sees either the old or the new index.
 """
@@ -74,14 +73,12 @@ class NameIndex:
         particles: Collection[str] = (),
         titles: Collection[str] = (),
         function_words: Collection[str] = (),
-        rarely_names: Collection[str] = (),
         name_verbs: Collection[str] = (),
     ) -> None:
-        """``rarely_names``: ordinary words that open a sentence as a name only before one of
-        ``name_verbs`` ("Summer said", but "Summer pressures", "May we")."""
+        """``name_verbs``: after one of these an ordinary word opening a sentence is a name
+        ("Hope said", but "Hope you're well", "Summer pressures")."""
         self._ambiguous = frozenset(name_key(word) for word in ambiguous)
         self._function_words = frozenset(name_key(word) for word in function_words)
-        self._rarely_names = frozenset(name_key(word) for word in rarely_names)
         self._name_verbs = frozenset(name_key(word) for word in name_verbs)
         self._particles = frozenset(name_key(word) for word in particles)
         self._titles = frozenset(name_key(word) for word in titles)
@@ -128,17 +125,14 @@ class NameIndex:
         return spans
 
     def _ordinary_here(self, text: str, tokens: list[_Token], index: int) -> bool:
-        """An ordinary-word name opening a sentence, followed by a function word."""
+        """An ordinary-word name opening a sentence, not followed by a verb of a person."""
         if index + 1 >= len(tokens):
             return False
         after = tokens[index + 1]
         if text[tokens[index].end : after.start].strip():
             return False  # "Grace, can you ...": punctuation in between, so a name
-        strict = tokens[index].key in self._rarely_names
-        if strict and after.key in self._name_verbs:
-            return False  # "Summer said ..."
-        if not strict and after.key.split("'")[0] not in self._function_words:
-            return False
+        if tokens[index].base is not None or after.capitalised or after.key in self._name_verbs:
+            return False  # "Grace's team", "Grace Okafor", "Grace said ..."
         start = tokens[index - 1].end if index else 0
         return SENTENCE_START.search(text, start, tokens[index].start) is not None
 

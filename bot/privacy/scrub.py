@@ -222,7 +222,6 @@ def _name_index(lexicon: Lexicon) -> NameIndex:
         particles=lexicon.names.particles,
         titles=lexicon.honorifics.spellings(),
         function_words=STOP_WORDS - set(lexicon.names.words_after_a_name),
-        rarely_names=[*lexicon.organisations.lead_words, *lexicon.context.not_names],
         name_verbs=[*lexicon.names.words_after_a_name, *lexicon.context.person_verbs],
     )
 
