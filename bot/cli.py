@@ -1092,6 +1092,25 @@ def audit(
 
 
 @app.command()
+def doctor(as_json: JsonOption = False) -> None:
+    """Check this deployment keeps people's data safe at rest, with what to do.
+
+    The key apart from the data, file modes, the schema, no plain ids beside safety levels,
+    the retention periods and Slack's settings. Exits 1 if any check fails.
+    """
+    from bot.doctor import diagnose
+
+    report = diagnose(settings())
+    if as_json:
+        out.print(report.model_dump_json(indent=2))
+    else:
+        for line in report.lines():
+            out.print(line, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
 def keygen() -> None:
     """Print a new encryption key for ANCHOR_ENCRYPTION_KEY."""
     from cryptography.fernet import Fernet

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -67,10 +68,26 @@ class TerminalHelp(BaseModel):
     commands: list[SlashCommand] = Field(min_length=1)
     close: str
     unknown: str
+    privacy: str  # {days}: ANCHOR_RETENTION_DAYS, {theme_days}: ANCHOR_THEME_RETENTION_DAYS
+
+    @field_validator("privacy")
+    @classmethod
+    def _periods_only(cls, value: str) -> str:
+        extra = {name for _, name, _, _ in string.Formatter().parse(value) if name} - {
+            "days",
+            "theme_days",
+        }
+        if extra:
+            raise ValueError(f"unknown placeholder(s) {sorted(extra)}; allowed: days, theme_days")
+        return value
 
     def text(self) -> str:
         lines = [self.command.format(command=c.command, what=c.what) for c in self.commands]
         return "\n".join([self.heading, *lines, "", self.close])
+
+    def privacy_notice(self, days: int, theme_days: int) -> str:
+        """What is kept and for how long, with the periods from the settings."""
+        return self.privacy.format(days=days, theme_days=theme_days)
 
 
 class HelpWords(BaseModel):

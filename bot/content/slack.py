@@ -47,7 +47,7 @@ class Strict(BaseModel):
 
 
 class PrivacyTexts(Strict):
-    notice: Plain
+    notice: Annotated[Text, only("days", "theme_days")]
     choose: Plain
     coaching_button: Annotated[Button, only()]
     themes_button: Annotated[Button, only()]
@@ -214,6 +214,13 @@ class SlackTexts(Strict):
     followup: FollowupTexts
     assistant: AssistantTexts
     programme: ProgrammeSlackTexts
+
+    def with_retention(self, days: int, theme_days: int) -> SlackTexts:
+        """The texts with the privacy notice's periods filled in from the settings
+        (ANCHOR_RETENTION_DAYS, ANCHOR_THEME_RETENTION_DAYS)."""
+        notice = self.privacy.notice.format(days=days, theme_days=theme_days)
+        privacy = self.privacy.model_copy(update={"notice": notice})
+        return self.model_copy(update={"privacy": privacy})
 
 
 def load_slack_texts(prompts_dir: Path) -> SlackTexts:

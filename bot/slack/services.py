@@ -137,7 +137,9 @@ class SlackServices:
             coach=coach,
             leaders=Leaders(stores),
             stores=stores,
-            texts=load_slack_texts(settings.prompts_dir),
+            texts=load_slack_texts(settings.prompts_dir).with_retention(
+                settings.retention_days, settings.theme_retention_days
+            ),
             work=Work(settings.slack_workers),
             roles=roles,
             workshops=workshops,
