@@ -159,3 +159,16 @@ def test_scrub_rate_is_measured_in_messages_per_second(tmp_path: Path) -> None:
     assert rate == pytest.approx(len(texts) * 2 / 2.5)  # the speed itself is `anchor bench`'s
     with pytest.raises(ValueError):
         pii.measure_scrub_rate(scrubber, [], repeat=1)
+
+
+def test_names_by_context_hold_their_bars(tmp_path: Path) -> None:
+    # evals/data/pii_context.yaml: names only their context gives away, beside look-alikes
+    from bot.evals.pii_sealed import measure_pii
+
+    folder = tmp_path / "context"
+    folder.mkdir()
+    (folder / "set.yaml").write_bytes((pii.DEFAULT_SET.parent / "pii_context.yaml").read_bytes())
+    figures = measure_pii(folder, tmp_path).figures()
+    assert figures["names_recall_by_word"] >= PERSON_RECALL_BAR
+    assert figures["overall_recall_by_word"] >= RECALL_BAR
+    assert figures["clean_texts_changed"] <= 1 / 20

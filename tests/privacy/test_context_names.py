@@ -43,6 +43,10 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # listed with a name, and before a verb only a person does
         ("Dawn and Hope are on leave", "<NAME> and <NAME> are on leave"),
         ("joy said she would take it", "<NAME> said she would take it"),
+        ("Priyanka Venkatesan and Olumide agreed", "<NAME> and <NAME> agreed"),
+        ("bronagh and joy are both off", "<NAME> and <NAME> are both off"),
+        ("Joy took the minutes", "<NAME> took the minutes"),
+        ("Joy's team are short", "<NAME>'s team are short"),
         ("bronagh is off today", "<NAME> is off today"),
         # multi-part and non-English names, at a sentence start and after "to"
         ("Mei Ling Wong chaired it well", "<NAME> chaired it well"),
@@ -68,6 +72,8 @@ def test_a_name_is_found_when_its_context_says_so(
         "a frank conversation with the chair",
         "mark my words, it will come back",
         "Summer pressures are starting early",  # Summer is in the directory
+        "Joy of joys, the case was approved",  # and so is Joy
+        "Will power is not a plan",
         "Will we get there by June?",
         "May I ask about the August rota?",
         "Hope you're well, quick one",
