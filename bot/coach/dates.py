@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -31,9 +31,36 @@ MONTH_DAY = re.compile(
 IN_N = re.compile(
     r"\bin\s+(\d+|a|an|one|two|three|four|five|six|couple|few)\s+(?:of\s+)?(day|week|month)s?\b"
 )
+ORDINAL_DAY = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b")
+CLOCK = re.compile(
+    r"\b(?:at\s+)?(\d{1,2})(?::[0-5]\d)?\s*(am|pm)\b|\b(?:at\s+)?([01]?\d|2[0-3]):[0-5]\d\b"
+)
+NOW = re.compile(
+    r"\b(today|tonight|right now|right away|straight away|immediately"
+    r"|this (morning|afternoon|evening))\b"
+)
 WEEKDAY = re.compile(
     r"\b(?:(next|this)\s+|by\s+|on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
+
+
+def today() -> date:
+    """Today's date (UTC), the day relative dates are counted from."""
+    return datetime.now(UTC).date()
+
+
+def _next_day_of_month(day: int, today: date) -> date | None:
+    """The next date that is the `day`th of a month ("the 12th"), today included."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found >= today:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
 
 
 def _future(day: int, month: int, year: int, today: date) -> date | None:
@@ -70,10 +97,14 @@ def parse_due(text: str, today: date) -> date | None:
         year = int(m.group(3)) if m.group(3) else today.year
         year = year + 2000 if year < 100 else year
         return _future(int(m.group(1)), int(m.group(2)), year, today)
+    if m := ORDINAL_DAY.search(t):
+        return _next_day_of_month(int(m.group(1)), today)
     if "tomorrow" in t:
         return today + timedelta(days=1)
-    if re.search(r"\b(today|tonight|this evening|this afternoon)\b", t):
+    if NOW.search(t):
         return today
+    if re.search(r"\bin a fortnight\b", t):
+        return today + timedelta(days=14)
     if m := IN_N.search(t):
         n = int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1)]
         return today + timedelta(days=n * {"day": 1, "week": 7, "month": 30}[m.group(2)])
@@ -87,4 +118,6 @@ def parse_due(text: str, today: date) -> date | None:
         return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     if re.search(r"\bend of (the |this )?month\b", t):
         return (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    if CLOCK.search(t):
+        return today  # a time of day with no day named: today
     return None

@@ -255,6 +255,10 @@ class Coach:
         if not turn.text:
             return Reply(reply=self.templates.empty, safety=turn.safety)
         where = route(turn.text, self.router, in_flow=state.flow is not None)
+        ended, state.ended = state.ended, None
+        if where.kind == "ask" and ended == "grow" and (after := self.flows.grow.after(turn.text)):
+            state.ended = ended  # a bare "5" or "yes" just after GROW: say it has finished
+            return Reply(reply=after, safety=turn.safety)
         if where.kind == "control":
             return self._control(turn, where.name)
         if where.kind == "start":
@@ -325,6 +329,8 @@ class Coach:
         before = state.flow
         state.flow = flow_turn.state
         finished = flow_turn.state is None
+        if finished and before is not None:
+            state.ended = before.kind
         text = flow_turn.text
         if flow_turn.commitment:
             goal = self.goals.add(

@@ -19,6 +19,9 @@ class CoachState(BaseModel):
     turns: int = 0
     flow: FlowState | None = None
     paused: FlowState | None = None
+    ended: str | None = Field(
+        default=None, description="the kind of flow that finished on the last turn"
+    )
 
     def remember(self, used: list[str], asked: str | None, cards: list[str]) -> None:
         self.used = (self.used + used)[-MEMORY:]

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.content.loader import load_yaml_model
 from bot.datafiles import check_regexes
@@ -128,43 +128,83 @@ class FlowWords(BaseModel):
     goals: dict[str, str]
 
 
-class GrowGoal(BaseModel):
+class GrowPart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GrowGoal(GrowPart):
     ask: str
     ask_with_topic: str
     too_short: str
 
 
-class GrowReality(BaseModel):
-    reflect: str
+class GrowReality(GrowPart):
+    reflect_own: str = Field(description="{goal} opened with I or we: 'So {goal}.'")
+    reflect: str = Field(description="any other goal: 'So you'd like {goal}.'")
     questions: list[str] = Field(min_length=1)
 
 
-class GrowOptions(BaseModel):
+class GrowOptions(GrowPart):
     first: str
     more: list[str] = Field(min_length=1)
+    prompts: int = Field(ge=1, description="questions asking for options, the first included")
     enough_words: list[str]
+    not_options: list[str] = Field(description="replies that are never an option")
+    not_an_option: str
+    repeated: str
     min_before_choice: int = Field(ge=1)
     max: int = Field(ge=2)
     listed: str
     choose: str
+    not_a_choice: str
+
+    @field_validator("more")
+    @classmethod
+    def _all_different(cls, value: list[str]) -> list[str]:
+        if len({v.strip().lower() for v in value}) != len(value):
+            raise ValueError("the option questions must all differ")
+        return value
+
+    @model_validator(mode="after")
+    def _enough_questions(self) -> GrowOptions:
+        if self.prompts > len(self.more) + 1:
+            raise ValueError(f"prompts is {self.prompts} but there are {len(self.more) + 1}")
+        if self.first.strip().lower() in {m.strip().lower() for m in self.more}:
+            raise ValueError("first must differ from the questions in more")
+        return self
 
 
-class GrowWill(BaseModel):
+class GrowWill(GrowPart):
     what: str
+    what_for_goal: str
+    not_a_step: str
     when: str
+    not_a_time: str
+    no_time: str
     score: str
     bad_score: str
-    low: str
+    explore: str = Field(description="a score under 7, explored: {score}")
+    revise: str
+    keep_words: list[str]
+    rescore: str
     support: str
 
 
-class GrowSummary(BaseModel):
+class GrowSummary(GrowPart):
     heading: str
     goal: str
     reality: str
     options: str
     will: str
-    close: str
+    no_date: str
+    affirm: str = Field(description="only after a commitment of 7 or more")
+    honest: str = Field(description="after a commitment under 7: {score}; no praise")
+    close: str = Field(description="when no score was given")
+
+
+class GrowAfter(GrowPart):
+    reply: str = Field(description="to a bare reply ('5', 'yes') just after GROW has finished")
+    not_for: list[str] = Field(description="bare replies that get the usual answer instead")
 
 
 class GrowWords(BaseModel):
@@ -177,6 +217,7 @@ class GrowWords(BaseModel):
     options: GrowOptions
     will: GrowWill
     summary: GrowSummary
+    after: GrowAfter
 
 
 def load_router(prompts_dir: Path) -> RouterRules:

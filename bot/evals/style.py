@@ -19,6 +19,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.models import Reply, SafetyLevel
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "style.yaml"
+GROW_SET = PROJECT_ROOT / "evals" / "data" / "grow.yaml"
 BOSSY = re.compile(r"\byou (should|must|need to|have to|ought to)\b", re.IGNORECASE)
 CLOSED_OPENERS = (
     "is ",
@@ -65,6 +66,7 @@ class StyleResult(BaseModel):
     over_length_turns: int
     missing_citations: int
     mean_reading_ease: float
+    grow_problems: int = 0
     failures: list[TurnScore] = Field(default_factory=list)
 
     def table(self) -> str:
@@ -74,6 +76,7 @@ class StyleResult(BaseModel):
             f"'you should' and similar {self.bossy_turns}",
             f"over the length limit    {self.over_length_turns}",
             f"knowledge without cites  {self.missing_citations}",
+            f"GROW problems            {self.grow_problems}",
             f"mean Flesch reading ease {self.mean_reading_ease:.1f}"
             f" (plain English is 50+; each turn needs {MIN_READING_EASE:.0f}+)",
         ]
@@ -175,6 +178,7 @@ def evaluate(coach: Coach, data: StyleSet) -> StyleResult:
                 scored = score_turn(f"{kind} {item_id}", message, reply)
                 if scored:
                     scores.append(scored)
+    scores += evaluate_grow(coach, load_grow_set())
     failures = [s for s in scores if s.problems]
     return StyleResult(
         turns=len(scores),
@@ -184,8 +188,97 @@ def evaluate(coach: Coach, data: StyleSet) -> StyleResult:
         over_length_turns=sum(any("limit" in p for p in s.problems) for s in scores),
         missing_citations=sum("used knowledge without citing it" in s.problems for s in scores),
         mean_reading_ease=statistics.fmean(s.reading_ease for s in scores),
+        grow_problems=sum(p.startswith(GROW) for s in scores for p in s.problems),
         failures=failures,
     )
+
+
+# --- GROW: options that are options, no praise for a low commitment, a clean echo ----------
+
+GROW = "GROW: "
+PRAISE = re.compile(r"\b(well done|great job|good job|excellent|brilliant|fantastic)\b", re.I)
+FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|I'll|me|my|mine|myself|we|we're|us|our|ours)\b")
+QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'(?:[^']|'(?=\w))*'(?!\w)")
+ECHOES = ("So ", "• Goal: ", "• Your commitment: ")
+# judged here, not by the flow's own rules: a number, yes/no and the like, or a command
+BARE = re.compile(
+    r"^\s*(?:/\S+|[\d\s./%-]+|yes|yeah|yep|no|nope|ok|okay|sure|fine|maybe|hmm|help|exercise"
+    r"|scenario)\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+
+
+class GrowSet(BaseModel):
+    conversations: list[Conversation]
+
+
+def load_grow_set(path: Path = GROW_SET) -> GrowSet:
+    return GrowSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def echo_problems(text: str) -> list[str]:
+    """First-person words left in the lines that say the leader's words back (quotes aside)."""
+    problems = []
+    for line in text.split("\n"):
+        if line.startswith(ECHOES):
+            if "your goal is that you" in line.lower():
+                problems.append(f"{GROW}echo 'your goal is that you...'")
+            left = FIRST_PERSON.findall(QUOTES.sub("", line))
+            if left:
+                problems.append(f"{GROW}echo keeps {', '.join(sorted(set(left)))}")
+    return problems
+
+
+def grow_problems(turns: list[tuple[str, Reply]]) -> list[list[str]]:
+    """For each turn of one conversation, what a coach would not accept in GROW: an option
+    that is a number, yes/no or a command; praise after a commitment under 7; an echo in the
+    first person; a knowledge answer to a bare reply just after GROW finished."""
+    found: list[list[str]] = []
+    low = False  # the last commitment score given was under 7
+    asked_score = finished = False
+    for message, reply in turns:
+        problems: list[str] = []
+        if asked_score and message.strip().isdigit():
+            low = int(message) < 7
+        in_grow = reply.flow is not None and reply.flow.kind == "grow"
+        if in_grow:
+            text = body(reply)
+            listed = [o.label for o in reply.options]
+            listed += [
+                piece
+                for line in text.split("\n")
+                if line.startswith("• Options you came up with: ")
+                for piece in line.split(": ", 1)[1].split("; ")
+            ]
+            problems += [f"{GROW}option {o!r} is not an option" for o in listed if BARE.match(o)]
+            if low and PRAISE.search(text):
+                problems.append(f"{GROW}praise after a commitment under 7")
+            problems += echo_problems(text)
+        elif finished and BARE.match(message) and (reply.citations or reply.flow):
+            problems.append(f"{GROW}bare {message!r} after GROW got {reply.reply[:40]!r}")
+        asked_score = in_grow and reply.flow is not None and reply.flow.answer == "scale"
+        finished = (in_grow and reply.flow is not None and reply.flow.finished) or (
+            finished and not in_grow and bool(BARE.match(message))
+        )
+        found.append(problems)
+    return found
+
+
+def evaluate_grow(coach: Coach, data: GrowSet) -> list[TurnScore]:
+    """The GROW conversations, each turn scored for style and for the GROW checks above."""
+    scores: list[TurnScore] = []
+    for n, conversation in enumerate(data.conversations):
+        turns = [(m, coach.respond(f"style:grow:{n}", m)) for m in conversation.turns]
+        for (message, reply), extra in zip(turns, grow_problems(turns), strict=True):
+            scored = score_turn(conversation.name, message, reply) or TurnScore(
+                conversation=conversation.name,
+                message=message[:80],
+                words=len(body(reply).split()),
+                reading_ease=reading_ease(body(reply)),
+            )
+            scored.problems += extra
+            scores.append(scored)
+    return scores
 
 
 def load_set(path: Path = DEFAULT_SET) -> StyleSet:

@@ -60,7 +60,6 @@ def test_next_tuesday_said_on_a_sunday_is_saved_for_two_days_later(
         "invite the federation chair to co-chair",
         "fund sessional time for two GPs",
         "move the deadline by a month",
-        "that's all",
         "1",
         "email the federation chair with a proposal",
         "next Tuesday",
@@ -70,3 +69,27 @@ def test_next_tuesday_said_on_a_sunday_is_saved_for_two_days_later(
         coach.respond(user, message)
     goals = coach.respond(user, "my goals").reply
     assert "by Tuesday 08 December" in goals, goals
+
+
+@pytest.mark.parametrize(
+    ("said", "due"),
+    [
+        ("today", SUNDAY),
+        ("this afternoon", SUNDAY),
+        ("right away", SUNDAY),
+        ("at 3pm", SUNDAY),
+        ("at 15:30", SUNDAY),
+        ("after the board on the 12th", SATURDAY),
+        ("by the 3rd", date(2027, 1, 3)),  # the 3rd has passed this month: January's
+        ("the 31st", date(2026, 12, 31)),
+        ("in a fortnight", date(2026, 12, 20)),
+        ("15 Jan", date(2027, 1, 15)),
+    ],
+)
+def test_times_and_days_of_the_month_are_dates(said: str, due: date) -> None:
+    assert parse_due(said, SUNDAY) == due
+
+
+@pytest.mark.parametrize("said", ["whenever", "soon", "when I can", "yes", "7", "not sure", "now"])
+def test_words_that_name_no_time_are_not_dates(said: str) -> None:
+    assert parse_due(said, SUNDAY) is None

@@ -81,29 +81,6 @@ def options_for(labels: list[str]) -> list[ReplyOption]:
     return [ReplyOption(value=str(n), label=label) for n, label in enumerate(labels, start=1)]
 
 
-SWAPS = {
-    "i": "you",
-    "i'm": "you're",
-    "im": "you're",
-    "i've": "you've",
-    "i'd": "you'd",
-    "i'll": "you'll",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "myself": "yourself",
-    "am": "are",
-    "we're": "you're",
-}
-
-
-def second_person(text: str) -> str:
-    """Turn the person's words round: 'I want my board to trust me' -> 'you want your board
-    to trust you'."""
-    words = text.strip().rstrip(".!").split()
-    return " ".join(SWAPS.get(w.lower(), w) for w in words)
-
-
 def shorten(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
