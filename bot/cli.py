@@ -1034,7 +1034,8 @@ def maintenance_purge(
 ) -> None:
     """Delete what the retention settings say has been kept long enough.
 
-    Conversations idle for ANCHOR_RETENTION_DAYS go, and so do spent delivery records.
+    After ANCHOR_RETENTION_DAYS: idle conversations, feedback, goals, ended workshop runs
+    with their answers, and people with nothing else left. Spent delivery records go too.
 
     Scrubbed copies kept for themes go after ANCHOR_THEME_RETENTION_DAYS.
 
