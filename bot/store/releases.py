@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, LargeBinary, String, func, select
+from sqlalchemy import Engine, Float, LargeBinary, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from bot.store.crypto import Cipher
@@ -34,7 +34,7 @@ class ReleaseRow(Base):
     cohort: Mapped[str] = mapped_column(String(64), default="")
     window_start: Mapped[datetime] = mapped_column()
     window_end: Mapped[datetime] = mapped_column()
-    epsilon: Mapped[float] = mapped_column()
+    epsilon: Mapped[float] = mapped_column(Float)
     released_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
 
