@@ -66,7 +66,7 @@ def test_help_shows_one_thing_a_line_with_an_example(width: int) -> None:
     lines = screen(text, width)
     items = [line for line in text.splitlines() if line.startswith("• ")]
     shown = [line.lstrip() for line in lines if line.lstrip().startswith("• ")]
-    assert len(shown) == len(items) == 5 + 5 + 4  # abilities, controls, slash commands
+    assert len(shown) == len(items) == 5 + 5 + 5  # abilities, controls, slash commands
     for item, line in zip(items, shown, strict=True):
         assert item.startswith(line)
     for example in [*help_words.abilities, *help_words.controls]:
