@@ -17,6 +17,7 @@ from rich.console import Console
 
 from bot import __version__
 from bot.config import Settings
+from bot.outbox_cli import outbox_app
 
 if TYPE_CHECKING:
     from bot.coach.engine import Coach
@@ -59,6 +60,7 @@ workshops_app = typer.Typer(help="Facilitators' workshop plans.", no_args_is_hel
 app.add_typer(workshops_app, name="workshops")
 db_app = typer.Typer(help="The database: schema upgrades.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(outbox_app, name="outbox")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

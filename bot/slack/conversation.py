@@ -1,22 +1,26 @@
 """The path every coaching message takes in Slack, shared by the listeners: deduplicate, rate
-limit, show the privacy notice at first contact, ask the coach off the event loop, post the
-reply in the thread. A failure in one conversation is logged and apologised for; it never
-stops any other."""
+limit, show the privacy notice at first contact, ask the coach off the event loop, and queue the
+reply in the outbox (``bot.slack.outbox``), which delivers it in the thread. The reply is
+queued on the same worker thread, right after the coach has stored the turn, with nothing in
+between (the turn and the outbox row are two commits on one database: the coach's store commits
+its own transaction). A failure in one conversation is logged and apologised for; it never stops
+any other."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach.engine import with_note
 from bot.models import Reply
 from bot.slack import blocks
+from bot.slack.outbox import Undelivered
 from bot.slack.services import SlackServices
 from bot.slack.streaming import Relay, Where, streamed
 
@@ -108,25 +112,79 @@ def sources_heading(services: SlackServices) -> str:
     return services.coach.templates.sources_heading
 
 
-async def post_reply(
+def once() -> str:
+    """An outbox key for a message nothing else could owe twice."""
+    return uuid.uuid4().hex
+
+
+def queue_reply(
     services: SlackServices,
-    client: AsyncWebClient,
     reply: Reply,
     *,
     channel: str,
     thread_ts: str | None,
+    owner: str,
+    key: str,
     offer_dm: bool = False,
-) -> None:
+) -> int | None:
+    """Queue the coach's reply in the outbox (blocking: called on the turn's worker thread)."""
     heading = sources_heading(services)
-    await client.chat_postMessage(
+    return services.outbox.add(
+        "chat.postMessage",
         channel=channel,
         thread_ts=thread_ts,
+        owner=owner,
+        key=key,
         text=blocks.fallback_text(reply, heading),
         blocks=blocks.reply_blocks(
             reply, services.texts, sources_heading=heading, offer_dm=offer_dm
         ),
     )
-    services.metrics.inc("replies")
+
+
+async def post_reply(
+    services: SlackServices,
+    reply: Reply,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    owner: str,
+    key: str,
+    offer_dm: bool = False,
+) -> None:
+    await services.work.run(
+        queue_reply,
+        services,
+        reply,
+        channel=channel,
+        thread_ts=thread_ts,
+        owner=owner,
+        key=key,
+        offer_dm=offer_dm,
+    )
+    services.outbox.poke()
+
+
+async def say(
+    services: SlackServices,
+    channel: str,
+    text: str,
+    *,
+    owner: str,
+    thread_ts: str | None = None,
+    key: str | None = None,
+    **extra: object,
+) -> None:
+    """Queue a short message from Anchor (a notice, a refusal, an apology) in the outbox."""
+    await services.outbox.queue(
+        "chat.postMessage",
+        channel=channel,
+        thread_ts=thread_ts,
+        owner=owner,
+        key=key or once(),
+        text=text,
+        **extra,
+    )
 
 
 async def notice_if_first(
@@ -136,9 +194,12 @@ async def notice_if_first(
     if not await services.work.run(services.leaders.first_contact, person(user_id)):
         return
     where = channel or await dm_channel(client, user_id)
-    await client.chat_postMessage(
-        channel=where,
-        text=services.texts.privacy.choose,
+    await say(
+        services,
+        where,
+        services.texts.privacy.choose,
+        owner=person(user_id),
+        key=f"notice:{user_id}",
         blocks=blocks.notice_blocks(services.texts),
     )
 
@@ -153,7 +214,7 @@ async def allowed(
     services.metrics.inc("rate_limited")
     if verdict.first_refusal:
         text = services.texts.conversation.rate_limited.format(limit=verdict.limit)
-        await client.chat_postMessage(channel=channel, thread_ts=thread, text=text)
+        await say(services, channel, text, owner=person(user_id), thread_ts=thread)
     return False
 
 
@@ -172,16 +233,14 @@ async def first_delivery(services: SlackServices, msg: Incoming) -> bool:
     return fresh
 
 
-async def apologise(
-    services: SlackServices, client: AsyncWebClient, channel: str, thread: str | None
-) -> None:
+async def apologise(services: SlackServices, channel: str, thread: str | None, owner: str) -> None:
     services.metrics.inc("errors")
     try:
-        await client.chat_postMessage(
-            channel=channel, thread_ts=thread, text=services.texts.conversation.error
+        await say(
+            services, channel, services.texts.conversation.error, owner=owner, thread_ts=thread
         )
-    except Exception as exc:  # Slack itself is failing: nothing more we can say
-        log.warning("could not send the apology either (%s)", type(exc).__name__)
+    except Exception as exc:  # the database is failing too: nothing more we can say
+        log.warning("could not queue the apology either (%s)", type(exc).__name__)
 
 
 async def thinking(client: AsyncWebClient, services: SlackServices, msg: Incoming) -> None:
@@ -194,8 +253,35 @@ async def thinking(client: AsyncWebClient, services: SlackServices, msg: Incomin
             thread_ts=msg.thread_ts,
             status=services.texts.conversation.thinking,
         )
-    except SlackApiError as exc:
-        log.debug("no assistant status here (%s)", exc.response.get("error"))
+    except Exception as exc:  # cosmetic: a failure here never holds up the reply
+        log.debug("no assistant status here (%s)", type(exc).__name__)
+
+
+def turn_and_queue(services: SlackServices, msg: Incoming, who: str, text: str, key: str) -> Reply:
+    """The coach's turn and its reply queued in the outbox, one after the other on this worker
+    thread (a mention is answered with guidance, a DM with coaching)."""
+    if msg.private:
+        reply = services.coach.respond(who, text, key)
+    else:
+        reply = services.coach.guidance(who, text, key)
+    if msg.files:
+        reply.reply = with_note(reply, f"_{services.texts.conversation.files_unread}_")
+    queue_reply(
+        services,
+        reply,
+        channel=msg.channel,
+        thread_ts=msg.thread,
+        owner=who,
+        key=reply_key(msg),
+        offer_dm=not msg.private,
+    )
+    return reply
+
+
+def reply_key(msg: Incoming) -> str:
+    """The outbox key of the reply to a message: one reply per message, however often the
+    message arrives."""
+    return f"reply:{msg.channel}:{msg.ts}"
 
 
 async def handle_incoming(
@@ -203,18 +289,21 @@ async def handle_incoming(
 ) -> None:
     """A DM or a mention: deduplicate, rate limit, notice, coach, reply in the thread."""
     async with services.work.tracked(), services.conversations.hold(msg.channel + msg.thread):
+        who = person(msg.user)
         try:
             if not await first_delivery(services, msg):
                 return
             if not await allowed(services, client, msg.user, msg.channel, msg.thread):
                 return
-            who = person(msg.user)
             text = without_mention(msg.text, bot_user_id)
             if msg.files and not text:
-                await client.chat_postMessage(
-                    channel=msg.channel,
+                await say(
+                    services,
+                    msg.channel,
+                    services.texts.conversation.files,
+                    owner=who,
                     thread_ts=msg.thread,
-                    text=services.texts.conversation.files,
+                    key=reply_key(msg),
                 )
                 return
             if msg.private:
@@ -225,71 +314,85 @@ async def handle_incoming(
                     relay = Relay(asyncio.get_running_loop())
                     where = Where(msg.channel, msg.thread, msg.user, msg.team)
                     turn = services.work.run(services.coach.respond, who, text, key, relay.push)
-                    unsent = await streamed(services, client, where, relay, turn)
+                    unsent = await streamed(services, client, where, relay, turn, reply_key(msg))
                     if unsent is not None:
                         await post_reply(
-                            services, client, unsent, channel=msg.channel, thread_ts=msg.thread
+                            services,
+                            unsent,
+                            channel=msg.channel,
+                            thread_ts=msg.thread,
+                            owner=who,
+                            key=reply_key(msg),
                         )
                     return
-                reply = await services.work.run(services.coach.respond, who, text, key)
             else:
                 await notice_if_first(services, client, msg.user)
                 key = f"mention:{msg.channel}:{msg.thread}"
-                reply = await services.work.run(services.coach.guidance, who, text, key)
-            if msg.files:
-                note = services.texts.conversation.files_unread
-                reply.reply = with_note(reply, f"_{note}_")
+            reply = await services.work.run(turn_and_queue, services, msg, who, text, key)
+            services.outbox.poke()
             log.info(
-                "reply in %s conversation (%d chars)",
+                "reply in %s conversation (%d chars) queued",
                 "dm" if msg.private else "channel",
                 len(reply.reply),
             )
-            await post_reply(
-                services,
-                client,
-                reply,
-                channel=msg.channel,
-                thread_ts=msg.thread,
-                offer_dm=not msg.private,
-            )
         except Exception as exc:
             log.error("turn failed (%s)", type(exc).__name__, exc_info=True)
-            await apologise(services, client, msg.channel, msg.thread)
+            await apologise(services, msg.channel, msg.thread, who)
 
 
 async def start_private(
     services: SlackServices, client: AsyncWebClient, user_id: str, text: str
 ) -> None:
     """Begin a private conversation from a command, App Home or a modal: a new DM message
-    (shown as thinking, then replaced by the reply) whose thread keeps the memory."""
+    (shown as thinking, then replaced by the reply) whose thread keeps the memory. The
+    placeholder goes through the outbox and is waited for (its `ts` names the thread)."""
     async with services.work.tracked():
         channel: str | None = None
+        who = person(user_id)
         try:
             channel = await dm_channel(client, user_id)
             if not await allowed(services, client, user_id, channel, None):
                 return
             await notice_if_first(services, client, user_id, channel)
-            placeholder = await client.chat_postMessage(
-                channel=channel, text=services.texts.conversation.thinking
-            )
-            ts = str(placeholder["ts"])
-            reply = await services.work.run(
-                services.coach.respond, person(user_id), text, dm_key(channel, ts)
-            )
-            heading = sources_heading(services)
-            await client.chat_update(
+            _, ts = await services.outbox.send(
+                "chat.postMessage",
                 channel=channel,
-                ts=ts,
-                text=blocks.fallback_text(reply, heading),
-                blocks=blocks.reply_blocks(reply, services.texts, sources_heading=heading),
+                owner=who,
+                key=f"start:{once()}",
+                text=services.texts.conversation.thinking,
             )
-            services.metrics.inc("replies")
+            await services.work.run(_start_turn, services, who, text, channel, ts)
+            services.outbox.poke()
+        except Undelivered as exc:
+            log.warning("private start: the first message was not delivered (%s)", exc)
+            services.metrics.inc("errors")
         except Exception as exc:
             log.error("private start failed (%s)", type(exc).__name__, exc_info=True)
             if channel is not None:
-                await apologise(services, client, channel, None)
+                await apologise(services, channel, None, who)
             else:
                 services.metrics.inc("errors")
+
+
+def _start_turn(services: SlackServices, who: str, text: str, channel: str, ts: str) -> None:
+    """The opening turn, and the placeholder's replacement queued right after it."""
+    reply = services.coach.respond(who, text, dm_key(channel, ts))
+    heading = sources_heading(services)
+    services.outbox.add(
+        "chat.update",
+        channel=channel,
+        owner=who,
+        key=f"update:{channel}:{ts}",
+        ts=ts,
+        text=blocks.fallback_text(reply, heading),
+        blocks=blocks.reply_blocks(reply, services.texts, sources_heading=heading),
+    )
+
+
+def _answer_turn(services: SlackServices, who: str, text: str, channel: str, thread: str) -> None:
+    reply = services.coach.respond(who, text, dm_key(channel, thread))
+    key = f"answer:{once()}"
+    queue_reply(services, reply, channel=channel, thread_ts=thread, owner=who, key=key)
 
 
 async def answer_in_thread(
@@ -302,13 +405,12 @@ async def answer_in_thread(
 ) -> None:
     """A choice clicked in a DM thread goes to the coach as that thread's next message."""
     async with services.work.tracked(), services.conversations.hold(channel + thread):
+        who = person(user_id)
         try:
             if not await allowed(services, client, user_id, channel, thread):
                 return
-            reply = await services.work.run(
-                services.coach.respond, person(user_id), text, dm_key(channel, thread)
-            )
-            await post_reply(services, client, reply, channel=channel, thread_ts=thread)
+            await services.work.run(_answer_turn, services, who, text, channel, thread)
+            services.outbox.poke()
         except Exception as exc:
             log.error("choice failed (%s)", type(exc).__name__, exc_info=True)
-            await apologise(services, client, channel, thread)
+            await apologise(services, channel, thread, who)

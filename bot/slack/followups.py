@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach.leaders import sensible_time
 from bot.slack import blocks
-from bot.slack.conversation import dm_channel, slack_user
+from bot.slack.conversation import dm_channel, say, slack_user
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ async def send_due_followups(
                 continue
             channel = await dm_channel(client, user_id)
             text = blocks.followup_text(mine, services.texts)
-            await client.chat_postMessage(channel=channel, text=text, blocks=[blocks.section(text)])
+            await say(services, channel, text, owner=external_id, blocks=[blocks.section(text)])
             services.metrics.inc("followups")
             sent += 1
         except Exception as exc:  # one person's failure never stops the others' nudges

@@ -5,7 +5,9 @@
 conversations.open, users.info, users.list (paged), usergroups.users.list, views.publish,
 views.open, the files upload steps, the streaming methods, the assistant methods, and
 response_url posts), records every call, and can be scripted per method
-to answer 429 with Retry-After, 500, an `ok: false` error, or slowly.
+to answer 429 with Retry-After, 500, an `ok: false` error, slowly, or by resetting the
+connection. It keeps the messages posted per channel (with their message metadata) and answers
+conversations.history and conversations.replies from them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hmac
 import itertools
 import json
 import socket
+import struct
 import threading
 import time
 import urllib.error
@@ -45,7 +48,7 @@ class Call:
 
 @dataclass
 class Behaviour:
-    kind: str  # "status", "error", "slow"
+    kind: str  # "status", "error", "slow", "reset" (the connection is dropped unanswered)
     value: Any = None
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -70,6 +73,7 @@ class FakeSlack:
         self.directory: list[dict[str, Any]] = []  # users.list members, two to a page
         self.groups: dict[str, list[str]] = {}  # usergroups.users.list
         self.members: dict[str, list[str]] = {}  # conversations.members, two to a page
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # posted, by channel
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -134,6 +138,7 @@ class FakeSlack:
             self.calls.clear()
             self.scripts.clear()
             self.uploads.clear()
+            self.messages.clear()
 
     def __enter__(self) -> FakeSlack:
         self.thread.start()
@@ -163,6 +168,17 @@ class FakeSlack:
             }
         if method in {"chat.postMessage", "chat.update", "chat.postEphemeral"}:
             ts = str(args.get("ts") or self._next_ts())
+            if method == "chat.postMessage":
+                self.messages[channel].append(
+                    {
+                        "type": "message",
+                        "ts": ts,
+                        "thread_ts": args.get("thread_ts"),
+                        "text": args.get("text"),
+                        "bot_id": BOT_ID,
+                        "metadata": _decode(args.get("metadata")),
+                    }
+                )
             return {
                 "ok": True,
                 "channel": channel,
@@ -201,6 +217,14 @@ class FakeSlack:
                 "members": people[start : start + 2],
                 "response_metadata": {"next_cursor": str(start + 2) if more else ""},
             }
+        if method in {"conversations.history", "conversations.replies"}:
+            thread = args.get("ts")
+            found = [
+                m
+                for m in self.messages.get(channel, [])
+                if (thread is None or m.get("thread_ts") == thread or m["ts"] == thread)
+            ]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
         if method == "users.info":
@@ -258,6 +282,15 @@ class FakeSlack:
                 with fake._lock:
                     script = fake.scripts.get(method)
                     behaviour = script.popleft() if script else None
+                if behaviour is not None and behaviour.kind == "reset":
+                    call.status = 0
+                    self._record(call)
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 if behaviour is not None and behaviour.kind == "slow":
                     time.sleep(float(behaviour.value))
                     behaviour = None

@@ -53,6 +53,11 @@ class Metrics:
             "Messages owed to people and not yet delivered to Slack.",
             registry=self.registry,
         )
+        self.outbox_given_up = Gauge(
+            PREFIX + "outbox_given_up",
+            "Messages the outbox stopped retrying (anchor outbox list shows why).",
+            registry=self.registry,
+        )
 
     def inc(self, name: str, amount: float = 1, **labels: str) -> None:
         counter = self._counters[name]
@@ -75,9 +80,13 @@ class Metrics:
     def observe_ack(self, seconds: float) -> None:
         self._ack.observe(seconds)
 
-    def track_outbox_backlog(self, count: Callable[[], float]) -> None:
-        """Read the backlog from `count()` at every scrape (for the outbox, once it exists)."""
+    def track_outbox_backlog(
+        self, count: Callable[[], float], given_up: Callable[[], float] | None = None
+    ) -> None:
+        """Read the outbox's backlog (and its given-up rows) at every scrape."""
         self.outbox_backlog.set_function(count)
+        if given_up is not None:
+            self.outbox_given_up.set_function(given_up)
 
     def render(self, accept: str = "") -> tuple[bytes, str]:
         """The exposition for a scrape with this Accept header, and its content type."""

@@ -31,6 +31,7 @@ from bot.slack.app import (
     require,
     signing_secret,
 )
+from bot.slack.outbox import delivery_client
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,9 @@ async def background(
     gc.collect()
     gc.freeze()
     tasks = housekeeping.start(services, api)
+    sender = delivery_client(services.settings, services.metrics, str(api.token))
+    sender.session = session
+    services.outbox.start(sender, services.work.run)
     try:
         yield
     finally:
@@ -88,11 +92,15 @@ async def background(
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        started = time.monotonic()
         finished = await services.work.drain(
             services.settings.slack_shutdown_timeout, quiet=QUIET_AFTER_ACK
         )
         if not finished:
             log.warning("stopped with %d turn(s) unfinished", services.work.in_hand)
+        # what is due now goes out before the session closes; the rest waits for a restart
+        left = services.settings.slack_shutdown_timeout - (time.monotonic() - started)
+        await services.outbox.stop(max(0.0, left))
         await session.close()
         if close:
             services.close()
@@ -144,7 +152,11 @@ def create_http_app(settings: Settings, services: SlackServices | None = None) -
     async def readyz(_: Request) -> Response:
         checks = await services.work.run(services.readiness)
         ready = all(value == "ok" for value in checks.values())
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+        body: dict[str, object] = {"ready": ready, "checks": checks}
+        if checks.get("database") == "ok":
+            # reported, not judged: a backlog means Slack is failing, for every replica alike
+            body["outbox"] = await services.work.run(services.backlog)
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     async def metrics(request: Request) -> Response:
         body, content_type = services.metrics.render(request.headers.get("accept", ""))

@@ -23,7 +23,9 @@ from bot.programme.service import Programme, open_programme
 from bot.programme.workshop_themes import EngineSummariser
 from bot.roles import Roles
 from bot.slack.metrics import Metrics
+from bot.slack.outbox import Outbox, give_up_rule
 from bot.store.open import Stores, open_stores
+from bot.store.outbox import OutboxStore
 from bot.workshops import Workshops, open_workshops
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,8 @@ class SlackServices:
     roles: Roles
     workshops: Workshops
     programme: Programme
-    metrics: Metrics = field(default_factory=Metrics)
+    outbox: Outbox
+    metrics: Metrics
     conversations: KeyedLocks = field(default_factory=KeyedLocks)
 
     @classmethod
@@ -132,6 +135,13 @@ class SlackServices:
         programme = open_programme(
             settings, stores, coach.retriever, roles, deny=coach.directory_names
         )
+        metrics = Metrics()
+        queued = OutboxStore(
+            stores.engine,
+            stores.cipher,
+            lease_seconds=settings.outbox_lease_seconds,
+            give_up=give_up_rule(settings),
+        )
         return cls(
             settings=settings,
             coach=coach,
@@ -144,11 +154,15 @@ class SlackServices:
             roles=roles,
             workshops=workshops,
             programme=programme,
+            outbox=Outbox(queued, settings, metrics),
+            metrics=metrics,
         )
 
     def readiness(self) -> dict[str, str]:
         """`ok` or the problem, for the database and the knowledge index (blocking)."""
         checks: dict[str, str] = {}
+        # the outbox's backlog is reported by /readyz beside these checks, never as one of them:
+        # Slack failing is not cured by sending Slack's events to another replica
         try:
             with self.stores.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
@@ -164,6 +178,11 @@ class SlackServices:
             log.warning("readiness: index unavailable (%s)", type(exc).__name__)
             checks["index"] = f"unavailable ({type(exc).__name__})"
         return checks
+
+    def backlog(self) -> dict[str, int]:
+        """Messages owed and not yet delivered, and messages given up (blocking)."""
+        found = self.outbox.store.backlog()
+        return {"pending": found.pending, "given_up": found.failed}
 
     def close(self) -> None:
         self.work.close()

@@ -1,7 +1,8 @@
 """Streamed replies (Slack's chat.startStream / appendStream / stopStream) when an LLM writes
 them: sentences appear as the model produces them; the finished message then gets its sources,
 choices and feedback buttons. If the coach does not keep the streamed answer (it failed a check
-at the end), the message is replaced by the reply it did keep."""
+at the end), the message is replaced by the reply it did keep. If Slack fails mid-stream, the
+outbox finishes the message."""
 
 from __future__ import annotations
 
@@ -49,35 +50,96 @@ async def streamed(
     where: Where,
     relay: Relay,
     turn: Awaitable[Reply],
+    key: str,
 ) -> Reply | None:
     """Stream what the relay carries while `turn` runs and finish the message with its reply
-    (None); or, when nothing was streamed (no LLM answer this time), the reply to post."""
+    (None); or, when nothing was streamed (no LLM answer this time), the reply to post.
+
+    If Slack fails mid-stream, streaming stops there (the turn goes on) and the message is
+    finished from the outbox: the stream is stopped and the message replaced by the whole reply
+    (or, if the stream never opened, the reply is posted), retried until Slack takes it."""
     task = asyncio.ensure_future(turn)
-    streamer: AsyncChatStream | None = None
-    shown = ""
+    stream = Stream(client, where)
     while True:
         getter = asyncio.ensure_future(relay.queue.get())
         done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
         if getter not in done:
             getter.cancel()
             break
-        piece = getter.result()
-        streamer = streamer or await _open(client, where)
-        await streamer.append(markdown_text=piece)
-        shown += piece
+        await stream.append(getter.result())
     relay.closed = True
     await asyncio.sleep(0)  # let text handed over just before the end arrive
     while not relay.queue.empty():
-        piece = relay.queue.get_nowait()
-        streamer = streamer or await _open(client, where)
-        await streamer.append(markdown_text=piece)
-        shown += piece
+        await stream.append(relay.queue.get_nowait())
     reply = task.result()
-    if streamer is None:
+    if stream.streamer is None and not stream.broken:
         return reply
-    await _finish(services, client, where, streamer, shown, reply)
-    services.metrics.inc("replies")
+    if not stream.broken:
+        try:
+            await _finish(services, client, where, stream.streamer, stream.shown, reply)
+            services.metrics.inc("replies")
+            return None
+        except Exception as exc:
+            log.warning("streamed reply failed at the end (%s)", type(exc).__name__)
+    await _finish_from_outbox(services, where, stream.ts, reply, key)
     return None
+
+
+class Stream:
+    """The streamed message so far; after a failure it takes no more text (`broken`)."""
+
+    def __init__(self, client: AsyncWebClient, where: Where) -> None:
+        self.client = client
+        self.where = where
+        self.streamer: AsyncChatStream | None = None
+        self.shown = ""
+        self.broken = False
+
+    @property
+    def ts(self) -> str | None:
+        return None if self.streamer is None or not self.streamer.ts else str(self.streamer.ts)
+
+    async def append(self, piece: str) -> None:
+        if self.broken:
+            return
+        try:
+            self.streamer = self.streamer or await _open(self.client, self.where)
+            await self.streamer.append(markdown_text=piece)
+            self.shown += piece
+        except Exception as exc:
+            log.warning(
+                "streaming stopped mid-reply (%s); the outbox finishes it", type(exc).__name__
+            )
+            self.broken = True
+
+
+async def _finish_from_outbox(
+    services: SlackServices, where: Where, ts: str | None, reply: Reply, key: str
+) -> None:
+    """Queue what finishes a broken stream: stop it and replace it with the whole reply, or,
+    when it never opened, post the reply in the thread."""
+    heading = services.coach.templates.sources_heading
+    message = {
+        "text": blocks.fallback_text(reply, heading),
+        "blocks": blocks.reply_blocks(reply, services.texts, sources_heading=heading),
+    }
+    owner = f"slack:{where.user}"
+    if ts is None:
+        await services.outbox.queue(
+            "chat.postMessage",
+            channel=where.channel,
+            thread_ts=where.thread,
+            owner=owner,
+            key=key,
+            **message,
+        )
+        return
+    await services.outbox.queue(
+        "chat.stopStream", channel=where.channel, owner=owner, key=f"{key}:stop", ts=ts
+    )
+    await services.outbox.queue(
+        "chat.update", channel=where.channel, owner=owner, key=f"{key}:update", ts=ts, **message
+    )
 
 
 async def _open(client: AsyncWebClient, where: Where) -> AsyncChatStream:
@@ -94,10 +156,11 @@ async def _finish(
     services: SlackServices,
     client: AsyncWebClient,
     where: Where,
-    streamer: AsyncChatStream,
+    streamer: AsyncChatStream | None,
     shown: str,
     reply: Reply,
 ) -> None:
+    assert streamer is not None
     heading = services.coach.templates.sources_heading
     body, had_sources = blocks.strip_sources(reply.reply, heading)
     if reply.mode == "llm" and body.startswith(shown):

@@ -211,13 +211,15 @@ def as_message(call: Call) -> dict[str, Any]:
 
 
 def settle(rig: Rig, quiet: float = 0.4, timeout: float = 20.0) -> None:
-    """Wait until the app has no work in hand and Slack has heard nothing for `quiet` s."""
+    """Wait until the app has no work in hand, nothing waits in its outbox and Slack has heard
+    nothing for `quiet` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         last_call = rig.fake.calls[-1].at if rig.fake.calls else 0.0
         idle = time.time() - last_call > quiet
         acked = time.monotonic() - rig.services.work.last_ack > quiet
-        if rig.services.work.in_hand == 0 and idle and acked:
+        quiet_now = rig.services.work.in_hand == 0 and idle and acked
+        if quiet_now and rig.services.outbox.store.pending_count() == 0:
             return
         time.sleep(0.05)
     raise AssertionError("the app did not settle")

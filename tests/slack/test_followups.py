@@ -33,7 +33,11 @@ def goal(services: SlackServices, who: str, text: str, due: date) -> None:
 
 def nudge(services: SlackServices, now: datetime) -> int:
     async def go() -> int:
-        return await send_due_followups(services, make_client(services.settings), now)
+        client = make_client(services.settings)
+        sent = await send_due_followups(services, client, now)
+        services.outbox.client = client  # deliver what was queued, as the server's worker would
+        await services.outbox.flush(10)
+        return sent
 
     return asyncio.run(go())
 

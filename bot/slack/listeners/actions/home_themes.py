@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.conversation import dm_channel
+from bot.slack.conversation import dm_channel, person, say
 from bot.slack.programme import send_report
 from bot.slack.services import SlackServices
 
@@ -22,6 +22,7 @@ def handler(services: SlackServices) -> Handler:
         async with services.work.tracked():
             sent, said = await send_report(services, client, user_id, "30d", None)
             if not sent:  # refused: say why, privately
-                await client.chat_postMessage(channel=await dm_channel(client, user_id), text=said)
+                channel = await dm_channel(client, user_id)
+                await say(services, channel, said, owner=person(user_id))
 
     return on_themes

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.conversation import dm_channel, notice_if_first
+from bot.slack.conversation import dm_channel, notice_if_first, person, say
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,8 @@ def handler(services: SlackServices) -> Handler:
             try:
                 channel = await dm_channel(client, user_id)
                 await notice_if_first(services, client, user_id, channel)
-                await client.chat_postMessage(
-                    channel=channel, text=services.texts.conversation.dm_opening
+                await say(
+                    services, channel, services.texts.conversation.dm_opening, owner=person(user_id)
                 )
             except Exception as exc:
                 services.metrics.inc("errors")
