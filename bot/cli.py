@@ -1036,8 +1036,9 @@ def maintenance_purge(
 ) -> None:
     """Delete what the retention settings say has been kept long enough.
 
-    After ANCHOR_RETENTION_DAYS: idle conversations, feedback, goals, ended workshop runs
-    with their answers, and people with nothing else left. Spent delivery records go too.
+    After ANCHOR_RETENTION_DAYS: idle conversations, feedback, goals and old workshop runs.
+
+    People with nothing else left go then too, and so do spent delivery records.
 
     Scrubbed copies kept for themes go after ANCHOR_THEME_RETENTION_DAYS.
 
@@ -1098,8 +1099,7 @@ def audit(
 def doctor(as_json: JsonOption = False) -> None:
     """Check this deployment keeps people's data safe at rest, with what to do.
 
-    The key apart from the data, file modes, the schema, no plain ids beside safety levels,
-    the retention periods and Slack's settings. Exits 1 if any check fails.
+    Exits 1 if any check fails. Creates and changes nothing.
     """
     from bot.doctor import diagnose
 
