@@ -1097,7 +1097,11 @@ def audit(
 
 @app.command()
 def doctor(as_json: JsonOption = False) -> None:
-    """Check this deployment keeps people's data safe at rest, with what to do.
+    """Check this deployment keeps people's data safe at rest.
+
+    The key apart from the data, file modes, the schema, no plain ids beside safety levels.
+
+    Retention periods and Slack's settings too; each failure says what to do.
 
     Exits 1 if any check fails. Creates and changes nothing.
     """
