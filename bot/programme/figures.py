@@ -3,7 +3,10 @@
 Every count of people in a report (the leaders contributing, per theme this period and the
 previous one, per week, per flow, per exercise, per card verdict) is registered in one
 :class:`Tally`, noised together by OpenDP (bot/programme/privacy.py), and only then put through
-the k-thresholds: a figure whose noisy count is below k is withheld or left out. Everything is
+the k-thresholds: a figure whose noisy count is below k is withheld or left out. Which themes,
+exercises and cards are candidates at all is decided by the k-rules on the true counts (as the
+themes engine decides its themes), so the noise is spread over figures that can be shown, not
+over every card anyone ever rated. Everything is
 counted over one population (the report's leaders), so no figure can describe anyone the others
 do not.
 """
@@ -112,9 +115,9 @@ def release_figures(
         )
         for kind in kinds
     ]
-    used = sorted(data.flow_use)
+    used = _most_used(data, k)
     used_at = [tally.add(len(data.flow_use[name])) for name in used]
-    cards = sorted(set(data.card_helpful) | set(data.card_unhelpful))
+    cards = _rated_cards(data, k)
     card_at = [
         (
             tally.add(len(data.card_helpful.get(c, frozenset()))),
@@ -127,7 +130,8 @@ def release_figures(
     def shown(index: int | None) -> int | None:
         return None if index is None or tally[index] < k else tally[index]
 
-    people = max(k, tally[total])
+    # no fewer leaders in all than in its biggest theme (post-processing spends nothing)
+    people = max(k, tally[total], *(tally[now_at] for now_at, _ in theme_at))
     kept: list[Theme] = []
     hidden = 0
     taken: set[str] = set()
@@ -163,9 +167,9 @@ def release_figures(
         }
     )
     feedback = [
-        CardFeedback(card_id=c, helpful=tally[h], not_helpful=tally[u])
+        CardFeedback(card_id=c, helpful=_side(tally[h], k), not_helpful=_side(tally[u], k))
         for c, (h, u) in zip(cards, card_at, strict=True)
-        if tally[h] >= k and tally[u] >= k
+        if _side(tally[h], k) + _side(tally[u], k) >= k
     ]
     most = sorted(
         ((name, tally[i]) for name, i in zip(used, used_at, strict=True) if tally[i] >= k),
@@ -187,6 +191,31 @@ def release_figures(
         cards=sorted(feedback, key=lambda c: (c.rate, c.card_id)),
     )
     return Released(released_themes, engagement, noisy)
+
+
+def _most_used(data: EngagementData, k: int) -> list[str]:
+    """The exercises and scenarios started by at least k leaders, the most used first: only
+    these are noised and may be shown (as themes are those k leaders share), so the noise is
+    not spread over every exercise anyone ever started."""
+    used = [(name, len(people)) for name, people in data.flow_use.items() if len(people) >= k]
+    return [name for name, _ in sorted(used, key=lambda item: (-item[1], item[0]))[:MOST_USED]]
+
+
+def _rated_cards(data: EngagementData, k: int) -> list[str]:
+    """Cards found helpful by at least k leaders and not helpful by at least k (or by none)."""
+    cards = []
+    for card in sorted(set(data.card_helpful) | set(data.card_unhelpful)):
+        helpful = len(data.card_helpful.get(card, frozenset()))
+        unhelpful = len(data.card_unhelpful.get(card, frozenset()))
+        sides = (helpful == 0 or helpful >= k) and (unhelpful == 0 or unhelpful >= k)
+        if sides and helpful + unhelpful >= k:
+            cards.append(card)
+    return cards
+
+
+def _side(noisy: int, k: int) -> int:
+    """One side of a card's verdicts: its noisy count, or 0 when that is below k."""
+    return noisy if noisy >= k else 0
 
 
 def _maybe(tally: Tally, count: int | None) -> int | None:
