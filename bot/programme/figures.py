@@ -152,6 +152,7 @@ def release_figures(
                 }
             )
         )
+    kept.sort(key=lambda theme: -theme.people)  # biggest first, by the released counts
     faded = [
         theme.model_copy(update={"id": unique_slug(theme, taken), "previous_people": tally[i]})
         for theme, i in zip(themes.faded, faded_at, strict=True)
