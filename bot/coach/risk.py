@@ -60,14 +60,19 @@ VIEWS: dict[Level, View] = {"emergency": "whole", "crisis": "own", "concern": "o
 # 6% gave 4-15% concern false alarms on the held-out writer's non_crisis messages, so 3%.
 TARGETS: dict[Level, float] = {"emergency": 0.01, "crisis": 0.02, "concern": 0.03}
 TARGET_FALSE_ALARMS = TARGETS["crisis"]
-FORMAT = 2
+FORMAT = 3
 MIN_WORDS = 3
 # the concern head is the least sure: it needs more words ("no, not at all" answering the
 # concern question is not a new concern)
 MIN_WORDS_CONCERN = 6
 FOLDS = 5
 C = 4.0
-WORD_NGRAMS = (1, 2)
+# words that carry grammar, not meaning: never a feature on their own (see word_grams)
+FUNCTION_WORDS = frozenset(
+    "i me my myself it its the a an in on at to of and or but is am are was were be been this"
+    " that for with so just have has had do does did will would can could should up out all"
+    " about as by from".split()
+)
 CHAR_NGRAMS = (3, 5)
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 SPACES = re.compile(r"\s\s+")
@@ -76,10 +81,18 @@ _MEMO: dict[str, RiskModel] = {}
 
 
 def word_grams(text: str) -> list[str]:
-    """scikit-learn's word analyzer: lower case, 2+ character tokens, 1- and 2-grams."""
+    """Lower case, 2+ character tokens (scikit-learn's token pattern); 1-grams except function
+    words, and 2-grams except pairs of function words. A lone "it", "my" or "in" says nothing
+    about risk, but writers of risk examples use them at other rates than writers of everyday
+    ones, and a model that learns that flags "will it blow up in my face" (leave-one-writer-out
+    runs: fewer false alarms on unseen writers at equal recall)."""
     tokens = TOKEN.findall(text.lower())
-    grams = list(tokens)
-    grams += [" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)]
+    grams = [t for t in tokens if t not in FUNCTION_WORDS]
+    grams += [
+        f"{a} {b}"
+        for a, b in zip(tokens, tokens[1:], strict=False)
+        if not (a in FUNCTION_WORDS and b in FUNCTION_WORDS)
+    ]
     return grams
 
 
@@ -307,7 +320,7 @@ class RiskModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         return {
-            "word": TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True),
+            "word": TfidfVectorizer(analyzer=word_grams, sublinear_tf=True),
             "char": TfidfVectorizer(
                 analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=2
             ),
