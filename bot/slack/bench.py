@@ -4,7 +4,9 @@ The app runs as its own process (`anchor serve --http`, as in production) with a
 database; a fake Slack Web API and the load generator run here. Each run sends signed
 `message.im` events at a fixed concurrency and measures every acknowledgement, then waits for
 the replies and counts duplicates (more than one reply to an event) and losses (none). The
-second run also delivers every Nth event twice, as Slack's retries do, racing the original.
+second run also delivers every Nth event twice, as Slack's retries do, racing the original; the
+third has 20% of chat.postMessage calls fail (500, 503 or 429 with Retry-After), which the outbox
+retries: it reports the failed posts and the delivery lag (event sent to reply taken).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bot.slack.loopback import RemoteFakeSlack, Sender, dm_event, signed_headers
 from bot.store.scratch import scratch_database
 
 ACK_LIMIT_S = 3.0
+FAILING_SHARE = 0.2  # the third run: this share of chat.postMessage calls fail (500, 503, 429)
 P99_BUDGET_MS = 100.0
 READY_TIMEOUT_S = 180.0
 
@@ -57,6 +60,9 @@ class RunResult(BaseModel):
     lost_replies: int
     apologies: int
     seconds_to_last_reply: float
+    failed_posts: int = 0  # chat.postMessage calls the fake Slack answered with a failure
+    lag_p50_ms: float = 0.0  # from sending the event to Slack taking its reply
+    lag_p99_ms: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -83,6 +89,7 @@ class SlackBenchResult(BaseModel):
         header = (
             f"{'run':<26}{'events':>7}{'sent':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
             f"{'max ms':>8}{'>3 s':>6}{'dup':>5}{'lost':>5}{'errors':>7}{'replies s':>10}"
+            f"{'failed posts':>13}{'lag p50 ms':>11}{'lag p99 ms':>11}"
         )
         lines.append(header)
         for run in self.runs:
@@ -91,6 +98,7 @@ class SlackBenchResult(BaseModel):
                 f"{run.ack_p95_ms:>8.1f}{run.ack_p99_ms:>8.1f}{run.ack_max_ms:>8.1f}"
                 f"{run.acks_over_3s:>6}{run.duplicate_replies:>5}{run.lost_replies:>5}"
                 f"{run.apologies + run.failed_acks:>7}{run.seconds_to_last_reply:>10.1f}"
+                f"{run.failed_posts:>13}{run.lag_p50_ms:>11.0f}{run.lag_p99_ms:>11.0f}"
             )
         verdict = "PASS" if self.ok else "FAIL"
         lines += [
@@ -173,8 +181,10 @@ async def deliver(
     secret: str,
     jobs: list[tuple[bytes, int]],
     concurrency: int,
+    sent: dict[bytes, float] | None = None,
 ) -> tuple[list[float], int]:
-    """Send every (body, retry number) with `concurrency` in flight; ack seconds and failures."""
+    """Send every (body, retry number) with `concurrency` in flight; ack seconds and failures
+    (and, in `sent`, the wall-clock time each body was first sent)."""
     timings: list[float] = []
     failures = 0
     queue: asyncio.Queue[tuple[bytes, int]] = asyncio.Queue()
@@ -189,6 +199,8 @@ async def deliver(
             if retry:
                 headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
             started = time.perf_counter()
+            if sent is not None:
+                sent.setdefault(body, time.time())
             try:
                 async with session.post(url, data=body, headers=headers) as response:
                     await response.read()
@@ -219,19 +231,23 @@ def one_run(
     texts = itertools.cycle(questions)
     jobs: list[tuple[bytes, int]] = []
     stamps: list[str] = []
+    stamp_of: dict[bytes, str] = {}
     for n in range(events):
         ts = f"{1_700_100_000 + run * 100_000 + n}.000100"
         user = f"U{run}{n % 100:04d}"
         body = sender.event_body(dm_event(user, next(texts), ts), f"Ev{run}{n:07d}")
         stamps.append(ts)
+        stamp_of[body] = ts
         jobs.append((body, 0))
         if retry_every and n % retry_every == retry_every - 1:
             jobs.append((body, 1))  # Slack's retry, racing the original delivery
 
+    sent: dict[bytes, float] = {}
+
     async def go() -> tuple[list[float], int]:
         connector = aiohttp.TCPConnector(limit=concurrency)
         async with aiohttp.ClientSession(connector=connector) as session:
-            return await deliver(session, sender.url, secret, jobs, concurrency)
+            return await deliver(session, sender.url, secret, jobs, concurrency, sent)
 
     started = time.monotonic()
     timings, failures = asyncio.run(go())
@@ -243,8 +259,28 @@ def one_run(
     fake.wait_for(lambda: len(answered()) == len(wanted), timeout=max(120.0, events * 1.0))
     last_reply = time.monotonic() - started
     time.sleep(1.0)  # any late duplicate would arrive now
-    mine = [c for c in fake.replies() if str(c["args"].get("thread_ts")) in wanted]
+    calls = fake.calls()
+    mine = [
+        c
+        for c in calls
+        if c["method"] == "chat.postMessage"
+        and c["ok"]
+        and str(c["args"].get("thread_ts")) in wanted
+    ]
     threads = Counter(str(c["args"].get("thread_ts")) for c in mine)
+    failed_posts = sum(
+        1
+        for c in calls
+        if c["method"] == "chat.postMessage"
+        and c.get("status", 200) != 200
+        and str(c["args"].get("thread_ts")) in wanted
+    )
+    first_reply: dict[str, float] = {}
+    for c in mine:
+        thread = str(c["args"].get("thread_ts"))
+        first_reply[thread] = min(first_reply.get(thread, c["at"]), c["at"])
+    sent_at = {stamp_of[body]: at for body, at in sent.items()}
+    lags = [(first_reply[ts] - sent_at[ts]) * 1000 for ts in first_reply if ts in sent_at]
     apologies = sum(1 for c in mine if c["args"].get("text") == error_text)
     ms = [t * 1000 for t in timings]
     return RunResult(
@@ -263,6 +299,9 @@ def one_run(
         lost_replies=len(wanted - set(threads)),
         apologies=apologies,
         seconds_to_last_reply=round(last_reply, 1),
+        failed_posts=failed_posts,
+        lag_p50_ms=round(percentile(lags, 0.50), 1),
+        lag_p99_ms=round(percentile(lags, 0.99), 1),
     )
 
 
@@ -335,6 +374,19 @@ def run_slack_bench(
                     **common,
                 ),
             ]
+            fake.fail("chat.postMessage", FAILING_SHARE)  # 5xx or 429, for the outbox to absorb
+            runs.append(
+                one_run(
+                    f"{FAILING_SHARE:.0%} of posts failing",
+                    app,
+                    fake,
+                    secret,
+                    run=3,
+                    retry_every=0,
+                    **common,
+                )
+            )
+            fake.fail("chat.postMessage", 0)
         finally:
             app.stop()
     setup = (

@@ -1,6 +1,7 @@
 """Work the server does on a schedule while it runs: goal follow-ups, retention, the directory
-names the scrubber removes, and the members of the user groups named in roles. Each job runs on
-its own interval; a failure is logged and counted, and the job runs again next time."""
+names the scrubber removes, the members of the user groups named in roles, and delivered outbox
+rows older than a week. Each job runs on its own interval; a failure is logged and counted, and
+the job runs again next time."""
 
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ def jobs(services: SlackServices, client: AsyncWebClient) -> list[tuple[str, flo
     async def delivery_records() -> int:
         return await services.work.run(services.stores.claims.prune)
 
+    async def sent_messages() -> int:
+        return int(await services.work.run(services.outbox.store.prune))
+
     async def directory() -> int:
         names = await directory_names(client)
         services.coach.add_directory_names(names)
@@ -73,6 +77,7 @@ def jobs(services: SlackServices, client: AsyncWebClient) -> list[tuple[str, flo
         found.append(("retention", settings.maintenance_interval, purge))
     else:
         found.append(("delivery records", DELIVERY_RECORDS_EVERY, delivery_records))
+    found.append(("delivered outbox rows", DELIVERY_RECORDS_EVERY, sent_messages))
     if settings.directory_refresh > 0:
         found.append(("directory", settings.directory_refresh, directory))
     if services.roles.groups:

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import random
 import socket
 import struct
 import threading
@@ -74,6 +75,8 @@ class FakeSlack:
         self.groups: dict[str, list[str]] = {}  # usergroups.users.list
         self.members: dict[str, list[str]] = {}  # conversations.members, two to a page
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # posted, by channel
+        self.failing: dict[str, float] = {}  # method -> share of its calls answered with a failure
+        self._chance = random.Random(7)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -99,6 +102,22 @@ class FakeSlack:
         """The next calls of `method` get these behaviours, in order, then normal answers."""
         with self._lock:
             self.scripts[method].extend(behaviours)
+
+    def fail(self, method: str, share: float) -> None:
+        """From now on, answer this share of `method`'s calls (at random, the same sequence each
+        run) with a 500, a 503 or a 429 with Retry-After: 1, in turn; 0 stops it."""
+        with self._lock:
+            if share > 0:
+                self.failing[method] = share
+            else:
+                self.failing.pop(method, None)
+
+    def _random_failure(self, method: str) -> Behaviour | None:
+        share = self.failing.get(method, 0.0)
+        if not share or self._chance.random() >= share:
+            return None
+        kind = self._chance.choice([500, 503, 429])
+        return Behaviour("status", kind, {"Retry-After": "1"} if kind == 429 else {})
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
@@ -265,6 +284,11 @@ class FakeSlack:
                     )
                     self._send(200, b"OK - 0", "text/plain")
                     return
+                if path == "/_fail":
+                    order = json.loads(raw or b"{}")
+                    fake.fail(str(order["method"]), float(order["share"]))
+                    self._send(200, b"ok", "text/plain")
+                    return
                 if path.startswith("/response/"):
                     args = json.loads(raw or b"{}")
                     self._record(Call("response_url", args, headers, time.time()))
@@ -281,7 +305,7 @@ class FakeSlack:
                 call = Call(method, args, headers, time.time())
                 with fake._lock:
                     script = fake.scripts.get(method)
-                    behaviour = script.popleft() if script else None
+                    behaviour = script.popleft() if script else fake._random_failure(method)
                 if behaviour is not None and behaviour.kind == "reset":
                     call.status = 0
                     self._record(call)
@@ -521,6 +545,13 @@ class RemoteFakeSlack:
 
     def replies(self) -> list[dict[str, Any]]:
         return [c for c in self.calls() if c["method"] == "chat.postMessage" and c["ok"]]
+
+    def fail(self, method: str, share: float) -> None:
+        """`FakeSlack.fail` in the other process."""
+        order = json.dumps({"method": method, "share": share}).encode()
+        request = urllib.request.Request(f"{self.url}/_fail", data=order, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            answer.read()
 
     def wait_for(self, check: Any, timeout: float = 10.0, every: float = 0.5) -> bool:
         deadline = time.monotonic() + timeout
