@@ -83,7 +83,8 @@ async def background(
     tasks = housekeeping.start(services, api)
     sender = delivery_client(services.settings, services.metrics, str(api.token))
     sender.session = session
-    services.outbox.start(sender, services.work.run)
+    # its own threads (the default executor), so deliveries never queue behind coaching turns
+    services.outbox.start(sender, asyncio.to_thread)
     try:
         yield
     finally:
