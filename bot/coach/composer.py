@@ -1,52 +1,61 @@
-"""The offline composer: a short, warm, cited coaching reply built from the knowledge base.
+"""The offline composer: a coaching turn planned the way a good coach works.
 
-Shape of a reply: acknowledge what the person said; offer one to three points drawn from the
-best-matching sentences of the retrieved cards, each cited; end with one open question.
+Listen, reflect, offer at most one fitting idea, ask one question. `OfflineComposer.plan`
+builds a `TurnPlan` (`bot/coach/plan.py`); `TurnPlan.render` writes it. In order:
+
+1. Out of scope (weather, code, tax, another language...): say so, say what Anchor can help
+   with, cite nothing (`bot/coach/scope.py`).
+2. Reflect: the opening turns the leader's own words to the second person inside a frame not
+   yet used in this conversation (`bot/coach/reflect.py`, frames in prompts/system/turns.yaml),
+   then names any feeling they named.
+3. A strong feeling with no request for ideas: stay with it, one question, no idea.
+4. One idea: the best-fitting quotable units of the top cards for this leader's seat (one or
+   two sentences of one card). Below the fit floor nothing is quoted: the reply says so and
+   offers what Anchor can do.
+5. One question: the card's reflection question nearest the message, never one already asked.
 """
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.coach.plan import TurnPlan
+from bot.coach.reflect import Heard, listen
+from bot.coach.scope import FRAME as SCOPE_FRAME
+from bot.coach.scope import out_of_scope, scope_reply
 from bot.coach.sentences import Candidate, SentenceBank, pick
 from bot.content.templates import OfflineTemplates
+from bot.content.turns import TurnWords
 from bot.knowledge.retrieve import Retriever
+from bot.knowledge.seats import Seat
+from bot.knowledge.units import compile_cards
 from bot.models import Card, Citation, month_year
 
-WORD = re.compile(r"[a-z']+")
-QUESTION_OPENERS = (
-    "what",
-    "how",
-    "why",
-    "who",
-    "when",
-    "where",
-    "which",
-    "is ",
-    "are ",
-    "can ",
-    "could ",
-    "should ",
-    "do ",
-    "does ",
-    "any ",
-)
-# below this cosine between the message and every candidate sentence, nothing in the cards fits
-NO_MATCH_SIMILARITY = 0.22
+# below this fit (cosine plus the share of the message's content stems) no unit suits; a
+# message with no word of work, leadership or care needs CLOSE_FIT (on the retrieval sets, 95%
+# of leaders' questions have a best unit at 0.29+, while everyday questions reach 0.42)
+FIT_FLOOR = 0.30
+CLOSE_FIT = 0.50
+# "tell me more" may go a little wider than a first answer, never below this
+MORE_FLOOR = 0.34
 CARDS_CONSIDERED = 3
 
 
 @dataclass
-class Composed:
-    text: str
-    citations: list[Citation] = field(default_factory=list)
-    used: list[str] = field(default_factory=list)
-    asked: str | None = None
-    matched: bool = True
+class TurnMemory:
+    """What the composer needs to know of the conversation (read from and kept in its state)."""
+
+    seat: Seat = field(default_factory=Seat)
+    used: set[str] = field(default_factory=set)
+    asked: set[str] = field(default_factory=set)
+    frames: set[str] = field(default_factory=set)
+    lines: set[str] = field(default_factory=set)
+    last_units: list[str] = field(default_factory=list)
+    last_cards: list[str] = field(default_factory=list)
+    seed: str = ""
 
 
 def choose(options: list[str], seed: str) -> str:
@@ -54,17 +63,10 @@ def choose(options: list[str], seed: str) -> str:
     return options[zlib.crc32(seed.encode("utf-8")) % len(options)]
 
 
-def tone(message: str, templates: OfflineTemplates, followup: bool) -> str:
-    if followup:
-        return "followup"
-    words = set(WORD.findall(message.lower()))
-    for family in ("feeling", "conflict"):
-        if words & set(templates.tone_words.get(family, [])):
-            return family
-    lowered = message.strip().lower()
-    if lowered.endswith("?") or lowered.startswith(QUESTION_OPENERS):
-        return "question"
-    return "statement"
+def fresh(options: list[str], used: set[str], seed: str) -> str:
+    """A stable choice among the options not yet used (any, once all have been)."""
+    left = [o for o in options if o not in used]
+    return choose(left or options, seed)
 
 
 def cite(cards: dict[str, Card], card_ids: list[str]) -> list[Citation]:
@@ -89,87 +91,192 @@ def citation_line(citations: list[Citation], heading: str) -> str:
     return f"{heading}: " + " ".join(parts)
 
 
-class OfflineComposer:
-    """Builds replies from retrieved passages; holds no per-conversation state itself."""
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
 
-    def __init__(self, retriever: Retriever, templates: OfflineTemplates, top_k: int = 5) -> None:
+
+class OfflineComposer:
+    """Plans and writes replies from compiled card units; holds no conversation state."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        templates: OfflineTemplates,
+        words: TurnWords,
+        top_k: int = 5,
+    ) -> None:
         self.retriever = retriever
         self.templates = templates
+        self.words = words
         self.top_k = top_k
-        self.bank = SentenceBank(retriever.embedder)
-        self.bank.warm([c for c in retriever.chunks.values() if c.kind != "phrases"])
+        units = compile_cards(list(retriever.cards.values()))
+        self.bank = SentenceBank(retriever.embedder, units)
 
-    def question_for(self, card: Card, query_vec: np.ndarray, asked: set[str], seed: str) -> str:
-        fresh = [q for q in card.meta.reflection_questions if q not in asked]
-        if not fresh:
-            fresh = [q for q in self.templates.fallback_questions if q not in asked]
-            return choose(fresh or self.templates.fallback_questions, seed)
-        vectors = self.bank.vectors(tuple(fresh))
-        return fresh[int(np.argmax(vectors @ query_vec))]
+    # --- the opening ---------------------------------------------------------------------
 
-    def compose(
-        self,
-        message: str,
-        query: str,
-        *,
-        followup: bool = False,
-        prefer_cards: list[str] | None = None,
-        used: set[str] | None = None,
-        asked: set[str] | None = None,
-        seed: str = "",
-    ) -> Composed:
-        """A reply to `message`, retrieving with `query` (which may carry earlier context)."""
-        used = used or set()
-        asked = asked or set()
-        ranked = self.retriever.rank_cards(query, k=CARDS_CONSIDERED)
-        if prefer_cards:
-            ranked.sort(key=lambda card: 0 if card in prefer_cards else 1)
-        groups = [self.retriever.card_chunks(card) for card in ranked]
-        candidates = self.bank.candidates(query, groups, exclude=used)
-        chosen = pick(candidates)
-        seed = seed + message
-        best = max((c.similarity for c in candidates), default=0.0)
-        if not chosen or best < NO_MATCH_SIMILARITY:
-            exhausted = followup and bool(used)
-            opening = self.templates.more_exhausted if exhausted else self.templates.no_match
-            question = (
-                choose(
-                    [q for q in self.templates.fallback_questions if q not in asked]
-                    or self.templates.fallback_questions,
-                    seed,
-                )
-                if exhausted
-                else self.templates.no_match_question
+    def opening(self, heard: Heard, memory: TurnMemory, seed: str) -> tuple[str, str | None]:
+        """The reflection and the frame it used ('' and None when there is nothing to say)."""
+        if not heard.clause:
+            return "", None
+        w = self.words
+        frames = {
+            "statement": w.statement_frames,
+            "question": w.question_frames,
+            "topic": w.topic_frames,
+            "quoted": w.quoted_frames,
+        }[heard.shape]
+        frame = fresh(frames, memory.frames, seed + "frame")
+        text = frame.format(
+            situation=heard.clause,
+            asking=heard.clause,
+            topic=heard.clause,
+            topic_cap=capitalised(heard.clause),
+            quote=heard.clause,
+        )
+        return capitalised(text), frame
+
+    def feeling_line(self, heard: Heard, memory: TurnMemory, seed: str) -> str | None:
+        if heard.feeling is None:
+            return None
+        return fresh(self.words.feelings[heard.feeling].lines, memory.lines, seed + "feel")
+
+    # --- the plan --------------------------------------------------------------------------
+
+    def plan(
+        self, message: str, query: str, memory: TurnMemory, *, more: bool = False, topic: str = ""
+    ) -> TurnPlan:
+        seed = memory.seed + message
+        says = out_of_scope(message, self.words)
+        if says is not None and not more:
+            body, question = scope_reply(says, self.words, again=SCOPE_FRAME in memory.frames)
+            return TurnPlan(
+                kind="out_of_scope", opening="", offer=body, question=question, frame=SCOPE_FRAME
             )
-            return Composed(text=f"{opening} {question}", asked=question, matched=False)
-        return self._render(message, query, chosen, followup, asked, seed)
-
-    def _render(
-        self,
-        message: str,
-        query: str,
-        chosen: list[Candidate],
-        followup: bool,
-        asked: set[str],
-        seed: str,
-    ) -> Composed:
-        t = self.templates
-        card_order: list[str] = []
-        for cand in chosen:
-            if cand.card_id not in card_order:
-                card_order.append(cand.card_id)
-        citations = cite(self.retriever.cards, card_order)
-        points = " ".join(f"{c.text} [{card_order.index(c.card_id) + 1}]" for c in chosen)
-        month = policy_month(self.retriever.cards, card_order)
-        if month:
-            points += " " + t.as_of.format(month=month)
-        ack = choose(t.acknowledgements[tone(message, t, followup)], seed)
-        bridge = choose(t.bridges, seed + "bridge")
+        if more:
+            return self._more(topic, query, memory, seed)
+        heard = listen(message, self.words)
+        opening, frame = self.opening(heard, memory, seed)
+        feeling = self.feeling_line(heard, memory, seed)
+        base = TurnPlan(
+            kind="idea",
+            opening=opening,
+            frame=frame,
+            feeling=heard.feeling,
+            feeling_line=feeling,
+            feeling_word=heard.feeling_word,
+        )
+        if heard.feeling and heard.strong and not heard.asks:
+            questions = [
+                q for q in self.words.feelings[heard.feeling].questions if q not in memory.asked
+            ]
+            base.kind = "feeling"
+            base.question = choose(
+                questions or self.words.feelings[heard.feeling].questions, seed + "q"
+            )
+            return base
         qvec = self.bank.embedder.embed([query])[0]
-        question = self.question_for(self.retriever.cards[card_order[0]], qvec, asked, seed)
-        text = "\n\n".join(
-            [f"{ack} {bridge}", points, question, citation_line(citations, t.sources_heading)]
+        ranked = self.retriever.rank_cards(query, k=CARDS_CONSIDERED)
+        candidates = self.bank.candidates(
+            qvec, query, ranked, exclude=memory.used, seat=memory.seat
         )
-        return Composed(
-            text=text, citations=citations, used=[c.key for c in chosen], asked=question
-        )
+        floor = FIT_FLOOR if self.words.work_pattern.search(message) else CLOSE_FIT
+        if not candidates or candidates[0].fit < floor:
+            return self._no_fit(base, memory, seed)
+        return self._idea(base, pick(candidates), qvec, memory, seed)
+
+    def _idea(
+        self,
+        base: TurnPlan,
+        chosen: list[Candidate],
+        qvec: np.ndarray,
+        memory: TurnMemory,
+        seed: str,
+    ) -> TurnPlan:
+        card_id = chosen[0].card_id
+        base.kind = "idea"
+        base.lead = choose(self.words.idea_leads, seed + "lead")
+        base.idea = [c.text for c in chosen]
+        base.idea_keys = [c.key for c in chosen]
+        base.card_ids = [card_id]
+        base.question = self.question_for(self.retriever.cards[card_id], qvec, memory, seed)
+        return base
+
+    def _no_fit(self, base: TurnPlan, memory: TurnMemory, seed: str) -> TurnPlan:
+        w = self.words
+        base.kind = "no_fit"
+        base.offer = f"{choose(w.no_fit, seed + 'nofit')} {w.offer}"
+        base.question = fresh(w.no_fit_questions, memory.asked, seed + "q")
+        return base
+
+    def _more(self, topic: str, query: str, memory: TurnMemory, seed: str) -> TurnPlan:
+        """Deeper on the same topic: the next unit of the card just used, else the best unit of
+        a related card, else a question that narrows. Never "we've covered it"."""
+        heard = listen(topic, self.words) if topic else None
+        about = ""
+        if heard is not None and heard.clause and heard.shape != "quoted":
+            about = f"how {heard.clause}" if heard.shape == "statement" else heard.clause
+        frame = fresh(self.words.more_frames, memory.frames, seed + "more") if about else None
+        opening = capitalised(frame.format(about=about)) if frame else ""
+        base = TurnPlan(kind="idea", opening=opening, frame=frame)
+        qvec = self.bank.embedder.embed([query])[0] if query else None
+        chosen = self._next_units(memory, qvec, query)
+        if not chosen and qvec is not None:
+            related = self._related(memory)
+            candidates = self.bank.candidates(
+                qvec, query, related, exclude=memory.used, seat=memory.seat
+            )
+            if candidates and candidates[0].fit >= MORE_FLOOR:
+                chosen = pick(candidates)
+        if not chosen or qvec is None:
+            base.kind = "narrow"
+            base.question = fresh(self.words.narrowing, memory.asked, seed + "narrow")
+            return base
+        return self._idea(base, chosen, qvec, memory, seed)
+
+    def _next_units(
+        self, memory: TurnMemory, qvec: np.ndarray | None, query: str
+    ) -> list[Candidate]:
+        if qvec is None:
+            return []
+        for key in reversed(memory.last_units):
+            nxt = self.bank.following(key)
+            while nxt is not None and nxt.key in memory.used:
+                nxt = self.bank.following(nxt.key)
+            if nxt is None:
+                continue
+            found = self.bank.candidates(
+                qvec, query, [nxt.card_id], exclude=memory.used, seat=memory.seat
+            )
+            after = [c for c in found if c.order >= nxt.order and c.fit >= MORE_FLOOR]
+            if after:
+                return pick(after, most=2)
+        return []
+
+    def _related(self, memory: TurnMemory) -> list[str]:
+        cards = self.retriever.cards
+        out: list[str] = []
+        for card_id in memory.last_cards:
+            if card_id in cards:
+                out += [r for r in cards[card_id].meta.related if r in cards and r not in out]
+        return out or [c for c in memory.last_cards if c in cards]
+
+    def question_for(self, card: Card, qvec: np.ndarray, memory: TurnMemory, seed: str) -> str:
+        left = [q for q in card.meta.reflection_questions if q not in memory.asked]
+        if not left:
+            return fresh(self.templates.fallback_questions, memory.asked, seed + "fallback")
+        vectors = self.bank.vectors(tuple(left))
+        return left[int(np.argmax(vectors @ qvec))]
+
+    def render(self, plan: TurnPlan, said: set[str] | None = None) -> tuple[str, list[Citation]]:
+        """The reply's text and its citations (the cards the idea uses, best first). The note
+        on how current a policy card is is said once in a conversation (`said`: lines said)."""
+        citations = cite(self.retriever.cards, plan.card_ids)
+        month = policy_month(self.retriever.cards, plan.card_ids)
+        as_of = self.templates.as_of.format(month=month) if month else ""
+        if as_of in (said or set()):
+            as_of = ""
+        plan.as_of = as_of
+        text = plan.render(as_of)
+        if citations:
+            text += "\n\n" + citation_line(citations, self.templates.sources_heading)
+        return text, citations

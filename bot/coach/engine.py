@@ -11,12 +11,15 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.coach.composer import OfflineComposer, choose, citation_line, cite
+from bot.coach.composer import OfflineComposer, TurnMemory, choose, citation_line, cite
 from bot.coach.dates import parse_due
 from bot.coach.flows.base import FlowState, FlowTurn
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.followup import resolve
+from bot.coach.memory import answer as memory_answer
+from bot.coach.memory import which as memory_question
 from bot.coach.notes import ThemeCollector, make_scrubber
+from bot.coach.plan import TurnPlan
 from bot.coach.polish import Polisher
 from bot.coach.router import Route, route
 from bot.coach.safety import SafetyGate
@@ -25,8 +28,10 @@ from bot.coach.stream import TextSink
 from bot.config import Settings
 from bot.content.coaching import RouterRules, load_router
 from bot.content.templates import OfflineTemplates, load_offline_templates
+from bot.content.turns import TurnWords, load_turn_words
 from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.retrieve import Retriever
+from bot.knowledge.seats import SeatRules, load_seat_rules
 from bot.models import FlowInfo, Reply, SafetyInfo, SafetyLevel
 from bot.store.activity import ActivityStore
 from bot.store.conversations import ConversationStore
@@ -73,6 +78,7 @@ class Turn:
     text: str
     state: CoachState
     safety: SafetyInfo
+    plan: TurnPlan | None = None
 
 
 class Coach:
@@ -89,6 +95,8 @@ class Coach:
         polisher: Polisher | None = None,
         activity: ActivityStore | None = None,
         collector: ThemeCollector | None = None,
+        words: TurnWords | None = None,
+        seats: SeatRules | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -101,7 +109,9 @@ class Coach:
         self.polisher = polisher
         self.activity = activity
         self.collector = collector
-        self.composer = OfflineComposer(retriever, templates, top_k=settings.top_k)
+        self.words = words or load_turn_words(settings.prompts_dir)
+        self.seats = seats or load_seat_rules(settings.prompts_dir)
+        self.composer = OfflineComposer(retriever, templates, self.words, top_k=settings.top_k)
 
     @classmethod
     def from_settings(
@@ -159,18 +169,25 @@ class Coach:
         return self.polisher is not None
 
     def respond(
-        self, user: str, message: str, channel: str = "cli", on_text: TextSink | None = None
+        self,
+        user: str,
+        message: str,
+        channel: str = "cli",
+        on_text: TextSink | None = None,
+        *,
+        title: str | None = None,
     ) -> Reply:
         """Reply to a message in a private conversation: flows, goals and memory included.
         With `on_text`, an LLM's reply is also streamed to it sentence by sentence; the
-        returned reply is the one to keep (it differs when the streamed answer was refused)."""
-        return self._respond(user, message, channel, private=True, on_text=on_text)
+        returned reply is the one to keep (it differs when the streamed answer was refused).
+        `title` is the leader's profile title (Slack), read for their seat until they say it."""
+        return self._respond(user, message, channel, private=True, on_text=on_text, title=title)
 
-    def guidance(self, user: str, message: str, channel: str) -> Reply:
+    def guidance(self, user: str, message: str, channel: str, *, title: str | None = None) -> Reply:
         """Reply in a shared space (a channel): the safety gate, then general, cited guidance.
         No flows start and nothing private (goals, follow-ups) is brought up; the thread keeps
         its own memory so "tell me more" works."""
-        return self._respond(user, message, channel, private=False)
+        return self._respond(user, message, channel, private=False, title=title)
 
     def _respond(
         self,
@@ -180,12 +197,20 @@ class Coach:
         *,
         private: bool,
         on_text: TextSink | None = None,
+        title: str | None = None,
     ) -> Reply:
         with self.store.exclusive(user, channel):
-            return self._turn(user, message, channel, private=private, on_text=on_text)
+            return self._turn(user, message, channel, private=private, on_text=on_text, title=title)
 
     def _turn(
-        self, user: str, message: str, channel: str, *, private: bool, on_text: TextSink | None
+        self,
+        user: str,
+        message: str,
+        channel: str,
+        *,
+        private: bool,
+        on_text: TextSink | None,
+        title: str | None = None,
     ) -> Reply:
         tidied = tidy(message or "", self.settings.max_message_chars, self.templates)
         conversation = self.store.open_conversation(user, channel)
@@ -199,6 +224,10 @@ class Coach:
         picked = self._picks_an_option(tidied.text, state)
         outcome = self.gate.assess(tidied.text, state.safety, free_text=not picked)
         state.safety = outcome.state
+        if title and state.seat.sector is None and state.seat.role is None:
+            state.seat = self.seats.from_title(title)
+        if not picked:
+            state.seat = state.seat.merged(self.seats.infer(tidied.text))
         if outcome.reply is not None:
             reply = Reply(reply=outcome.reply, safety=outcome.info)
         else:
@@ -214,7 +243,7 @@ class Coach:
                 reply = self._handle(turn)
             if self.polisher is not None and reply.citations:
                 history = self.store.turns(conversation.id, 6)
-                reply = self.polisher.polish(reply, turn, history, on_text)
+                reply = self.polisher.polish(reply, turn, history, on_text, self._seat_words(state))
             if outcome.preface:
                 reply.reply = f"{outcome.preface}\n\n{reply.reply}"
         if tidied.note:
@@ -393,27 +422,51 @@ class Coach:
 
     # --- grounded answers ---------------------------------------------------------------------
 
+    def _seat_words(self, state: CoachState) -> str:
+        return self.seats.describe(state.seat)
+
     def _ask(self, turn: Turn) -> Reply:
         text, state, templates = turn.text, turn.state, self.templates
         for name, talk in templates.small_talk.items():
             if any(p.match(text) for p in talk.compiled):
                 log.debug("small talk: %s", name)
                 return Reply(reply=choose(talk.replies, f"{state.turns}{text}"), safety=turn.safety)
+        asked_about = memory_question(text, self.words)
+        if asked_about is not None:
+            plan = memory_answer(asked_about, text, state.said, self.words)
+            if asked_about == "already":
+                state.heard(text)
+            return self._planned(turn, plan)
         query = resolve(text, state.topic, templates)
-        if not query.text:
+        more = query.kind == "more"
+        if more and not query.text:
             return Reply(reply=templates.more_without_topic, safety=turn.safety)
-        composed = self.composer.compose(
-            text,
-            query.text,
-            followup=query.kind != "new",
-            prefer_cards=state.last_cards if query.kind == "more" else None,
+        memory = TurnMemory(
+            seat=state.seat,
             used=set(state.used),
             asked=set(state.asked),
-            seed=str(state.turns),
+            frames=set(state.frames),
+            lines=set(state.lines),
+            last_units=list(state.last_units),
+            last_cards=list(state.last_cards),
+            seed=f"{turn.conversation_id}:{state.turns}:",
         )
-        if query.kind == "new" and composed.matched:
+        plan = self.composer.plan(text, query.text, memory, more=more, topic=state.topic or "")
+        if not more:
+            state.heard(text)
+        found = plan.kind in ("idea", "no_fit", "feeling")
+        if query.kind == "new" and found:
             state.topic = text
-        elif query.kind == "shift" and composed.matched and state.topic:
+        elif query.kind == "shift" and plan.kind == "idea" and state.topic:
             state.topic = f"{text} {state.topic}"
-        state.remember(composed.used, composed.asked, [c.card_id for c in composed.citations])
-        return Reply(reply=composed.text, citations=composed.citations, safety=turn.safety)
+        return self._planned(turn, plan)
+
+    def _planned(self, turn: Turn, plan: TurnPlan) -> Reply:
+        """Write the plan, and remember what it used (units, question, frame, feeling line)."""
+        state = turn.state
+        text, citations = self.composer.render(plan, set(state.lines))
+        state.remember(plan.idea_keys, plan.question or None, plan.card_ids)
+        state.opened(plan.frame, plan.feeling_line)
+        state.opened(None, plan.as_of or None)
+        turn.plan = plan
+        return Reply(reply=text, citations=citations, safety=turn.safety)

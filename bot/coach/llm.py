@@ -54,6 +54,8 @@ class LLMRequest(BaseModel):
     flow_kind: str | None = None
     flow_title: str | None = None
     voice: str = ""
+    plan: str = Field(default="", description="the turn plan the answer must follow, in words")
+    seat: str = Field(default="", description="the leader's sector and role, when known")
 
 
 class LLMAnswer(BaseModel):
@@ -72,6 +74,8 @@ def render(request: LLMRequest, prompts: LLMPrompts) -> list[tuple[str, str]]:
         "flow_kind": request.flow_kind or "",
         "flow_title": request.flow_title or "",
         "voice": request.voice,
+        "plan": request.plan or "(no plan: improve on the draft)",
+        "seat": request.seat or "not known yet",
     }
     template = prompts.flow if request.flow_kind else prompts.ask
     return [("system", prompts.system), ("human", template.format(**fields))]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.coach.composer import citation_line, cite, policy_month
 from bot.coach.flows.runner import FlowRunner
 from bot.coach.llm import CardBrief, LLMAnswer, LLMError, LLMRequest, LLMResponder
+from bot.coach.plan import TurnPlan, check_reply
 from bot.coach.stream import TextSink
 from bot.config import Settings
 from bot.content.llm_prompts import load_llm_prompts
@@ -28,6 +29,29 @@ log = logging.getLogger(__name__)
 SOURCES = "\n\nSources: "
 CARD_WORDS = 160
 AS_OF_NOTE = "That is the picture as of {month}, and it is still changing."
+
+
+def describe(plan: TurnPlan) -> str:
+    """The turn plan in plain words for the model (the same plan the offline reply follows)."""
+    lines = [f"Kind of turn: {plan.kind}."]
+    if plan.opening:
+        lines.append(
+            f"Open by reflecting the leader's own words, as the draft does: {plan.opening}"
+        )
+    if plan.feeling:
+        lines.append(
+            f"They named a feeling ({plan.feeling_word or plan.feeling}): name it back in the"
+            " opening."
+        )
+    if plan.kind == "feeling":
+        lines.append("Stay with the feeling: no idea, no card, one question.")
+    elif plan.card_ids:
+        lines.append(f"Offer one idea only, from card {plan.card_ids[0]}, and cite only it.")
+    else:
+        lines.append("Cite no card.")
+    if plan.question:
+        lines.append(f"End with exactly one open question, e.g.: {plan.question}")
+    return "\n".join(lines)
 
 
 class Polisher:
@@ -89,7 +113,9 @@ class Polisher:
             as_of=card.meta.as_of_month,
         )
 
-    def request(self, reply: Reply, turn: Turn, history: list[StoredTurn]) -> LLMRequest:
+    def request(
+        self, reply: Reply, turn: Turn, history: list[StoredTurn], seat: str = ""
+    ) -> LLMRequest:
         draft = reply.reply.split(SOURCES)[0]
         flow = turn.state.flow
         voice = ""
@@ -104,10 +130,12 @@ class Polisher:
                 ("leader" if t.role == "user" else "anchor", self._clean(t.text)) for t in history
             ],
             cards=[self._brief(c.card_id) for c in reply.citations],
-            draft=draft,
+            draft=self._clean(draft),  # the opening reflects the leader's own words
             flow_kind=flow.kind if flow is not None and flow.kind != "menu" else None,
             flow_title=flow.title if flow is not None else None,
             voice=voice,
+            plan=self._clean(describe(turn.plan)) if turn.plan is not None else "",
+            seat=seat,
         )
 
     def polish(
@@ -116,12 +144,19 @@ class Polisher:
         turn: Turn,
         history: list[StoredTurn],
         on_text: TextSink | None = None,
+        seat: str = "",
     ) -> Reply:
         """The LLM's better reply, or `reply` as it is. With `on_text`, the LLM's sentences
         are streamed to it as they arrive; the returned reply is always the one to keep."""
-        request = self.request(reply, turn, history)
+        request = self.request(reply, turn, history, seat)
         try:
             answer = self.responder.answer(request, on_text)
+            if turn.plan is not None:
+                allowed = {c.card_id for c in reply.citations}
+                cited = [c for c in answer.cited_card_ids if c in allowed]
+                problems = check_reply(turn.plan, turn.text, answer.reply, cited)
+                if problems:
+                    raise LLMError(f"answer broke the turn plan: {problems[0]}")
             return self._accept(reply, answer)
         except LLMError as exc:
             log.warning("LLM reply not used, offline reply sent instead: %s", exc)

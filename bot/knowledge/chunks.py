@@ -26,8 +26,15 @@ class Chunk(BaseModel):
 
     @property
     def search_text(self) -> str:
-        """What is indexed: the card title and section heading give each chunk its context."""
-        return f"{self.title}. {self.section}. {self.text}"
+        """What is indexed: the card title and section heading give each chunk its context, and
+        the summary chunk carries the card's tags. Only `text` is ever quoted, so a tag line or
+        heading can be searched but never reach a reply."""
+        tags = (
+            f" {', '.join(t.replace('-', ' ') for t in self.tags)}."
+            if self.kind == "summary"
+            else ""
+        )
+        return f"{self.title}. {self.section}. {self.text}{tags}"
 
 
 def _digest(*parts: str) -> str:
@@ -41,8 +48,7 @@ def chunk_card(card: Card) -> list[Chunk]:
     """A summary chunk, one chunk per section, and one for the card's search phrases."""
     meta = card.meta
     tags = tuple(meta.tags)
-    overview = f"{meta.summary} Tags: {', '.join(t.replace('-', ' ') for t in tags)}."
-    pieces: list[tuple[ChunkKind, str, str]] = [("summary", "Summary", overview)]
+    pieces: list[tuple[ChunkKind, str, str]] = [("summary", "Summary", meta.summary)]
     pieces += [("section", s.heading, s.text) for s in card.sections]
     if meta.search_phrases:
         pieces.append(
@@ -57,7 +63,7 @@ def chunk_card(card: Card) -> list[Chunk]:
             section=heading,
             text=text,
             tags=tags,
-            digest=_digest(kind, meta.title, heading, text),
+            digest=_digest(kind, meta.title, heading, text, ",".join(tags)),
         )
         for i, (kind, heading, text) in enumerate(pieces)
     ]

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.knowledge.cards import CardError, CardProblem, card_files, parse_card
+from bot.knowledge.units import compile_card, lint_units
 from bot.models import Card
 
 MIN_WORDS = 150
@@ -46,12 +47,14 @@ def lint_card(card: Card) -> list[CardProblem]:
 
 
 def lint_cards(cards: list[Card]) -> list[CardProblem]:
-    """Problems across cards: duplicate ids and broken `related` links."""
+    """Problems across cards (duplicate ids, broken `related` links) and within each card's
+    compiled sentence units (`bot/knowledge/units.py`)."""
     problems: list[CardProblem] = []
     counts = Counter(card.id for card in cards)
     known = set(counts)
     for card in cards:
         problems.extend(lint_card(card))
+        problems.extend(lint_units(card, compile_card(card)))
         if counts[card.id] > 1:
             problems.append(CardProblem(card.path, "id", f"duplicate id {card.id!r}"))
         for i, target in enumerate(card.meta.related):

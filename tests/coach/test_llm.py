@@ -26,6 +26,10 @@ PLANTED = (
 )
 
 
+# a reply that keeps the turn plan: it reflects the leader's words and asks one question
+GOOD = "So the trust chief executive keeps blocking your bed plan. What would help them agree?"
+
+
 def answer(reply: str, cards: list[str]) -> str:
     return json.dumps({"reply": reply, "cited_card_ids": cards})
 
@@ -70,7 +74,8 @@ def offline_cards(coach: Coach, user: str) -> list[str]:
 def test_a_valid_answer_is_used_with_only_the_cards_it_was_given(coach: Coach, user: str) -> None:
     given = offline_cards(coach, user)
     text = (
-        "That sounds like a stand-off. Interests sit under positions. What would help them agree?"
+        "The trust chief executive keeps blocking your shared bed plan for his own targets."
+        " Interests sit under positions. What would help them agree?"
     )
     fake = FakeListChatModel(responses=[answer(text, [given[0], "invented-card"])])
     reply = with_model(coach, fake).respond(user, BED_PLAN)
@@ -101,7 +106,7 @@ def test_a_slow_model_is_abandoned_at_the_timeout(coach: Coach, user: str) -> No
     # The same good answer is used when it comes in time and dropped when it comes too late.
     # How far past the timeout the fallback comes is measured by `anchor bench`.
     given = offline_cards(coach, user)
-    good = answer("That sounds like a stand-off. What would help them agree?", given[:1])
+    good = answer(GOOD, given[:1])
     assert with_model(coach, Sleepy(0.0, good), timeout=5.0).respond(user, BED_PLAN).mode == "llm"
     reply = with_model(coach, Sleepy(5.0, good), timeout=0.5).respond(f"{user}-late", BED_PLAN)
     assert reply.mode == "offline" and reply.citations
@@ -143,7 +148,7 @@ def openai_coach(settings: Settings, server: FakeOpenAI, monkeypatch: pytest.Mon
 
 def test_openai_success(openai_coach: Coach, server: FakeOpenAI, user: str) -> None:
     given = offline_cards(openai_coach, user)
-    server.script.append(("ok", answer("A grounded reply. What matters most to them?", given[:1])))
+    server.script.append(("ok", answer(GOOD, given[:1])))
     reply = openai_coach.respond(user, BED_PLAN)
     assert reply.mode == "llm" and reply.citations[0].card_id == given[0]
     assert server.received[-1]["model"] == "gpt-4.1-mini"
@@ -177,3 +182,33 @@ def test_no_planted_personal_detail_reaches_the_provider(
     assert server.received, "the provider was called"
     for planted in ["priya.shah@nhs.net", "07700 900123", "943 476 5919", "0161 496 0000"]:
         assert planted not in sent
+
+
+# --- the LLM follows the same turn plan as the offline composer --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Here is what the evidence suggests: interests sit under positions. What next?",
+        "Partnerships are hard and trust takes time. What would help them agree?",
+        "So the trust chief executive keeps blocking your bed plan. Why? What now?",
+    ],
+    ids=["stock-opener", "not-their-words", "two-questions"],
+)
+def test_an_answer_that_breaks_the_turn_plan_is_refused(coach: Coach, user: str, text: str) -> None:
+    given = offline_cards(coach, user)
+    reply = with_model(coach, FakeListChatModel(responses=[answer(text, given[:1])])).respond(
+        user, BED_PLAN
+    )
+    assert reply.mode == "offline" and reply.citations
+
+
+def test_the_model_is_given_the_turn_plan_and_the_leaders_seat(
+    openai_coach: Coach, server: FakeOpenAI, user: str
+) -> None:
+    openai_coach.respond(user, "I'm the director of adult social care at the county council.")
+    openai_coach.respond(user, BED_PLAN)
+    sent = server.sent_text()
+    assert "Kind of turn: idea" in sent and "cite only it" in sent
+    assert "director of adult social care in a council" in sent

@@ -1,0 +1,181 @@
+"""The free-form coaching turn as a leader meets it: listen, reflect, one fitting idea, one
+question; feeling first; who is speaking; what Anchor does not do; memory and depth."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.coach.engine import Coach
+from bot.coach.plan import STOCK_OPENERS, first_sentence, picks_up
+from bot.coach.reflect import listen, second_person
+from bot.config import Settings
+from bot.content.turns import TurnWords, load_turn_words
+from bot.knowledge.seats import Seat, fits_seat
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+
+
+@pytest.fixture(scope="module")
+def words() -> TurnWords:
+    return load_turn_words(PROMPTS)
+
+
+@pytest.fixture
+def coach(settings: Settings) -> Coach:
+    return Coach.from_settings(settings)
+
+
+def body(text: str) -> str:
+    return text.split("\n\nSources: ")[0]
+
+
+@pytest.mark.parametrize(
+    ("said", "second"),
+    [
+        ("we've let them down before", "you've let them down before"),
+        ("and I was the one who signed it off", "and you were the one who signed it off"),
+        ("our board and my deputy", "your board and your deputy"),
+    ],
+)
+def test_first_person_turns_to_second(said: str, second: str) -> None:
+    assert second_person(said) == second
+
+
+@pytest.mark.parametrize(
+    ("message", "clause"),
+    [
+        (
+            "How do I get the council to trust us when we've let them down before?",
+            "how you get the council to trust you when you've let them down before",
+        ),
+        ("Should I challenge the chair in public?", "whether to challenge the chair in public"),
+        ("Why does the ICB keep ignoring primary care?", "why the ICB keeps ignoring primary care"),
+        ("Any advice on working with elected members?", "working with elected members"),
+        (
+            "The trust chief executive keeps blocking our shared bed plan.",
+            "the trust chief executive keeps blocking your shared bed plan",
+        ),
+    ],
+)
+def test_the_leaders_words_are_reflected_grammatically(
+    message: str, clause: str, words: TurnWords
+) -> None:
+    assert listen(message, words).clause == clause
+
+
+def test_a_reply_opens_on_the_leaders_own_words_not_a_stock_phrase(coach: Coach, user: str) -> None:
+    message = "Our place board keeps deferring the decision on the joint discharge team."
+    reply = coach.respond(user, message)
+    assert picks_up(message, reply.reply)
+    assert "your place board keeps deferring" in first_sentence(reply.reply).lower()
+    assert not reply.reply.lower().startswith(STOCK_OPENERS)
+    assert body(reply.reply).count("?") == 1 and body(reply.reply).endswith("?")
+    assert len(reply.citations) == 1  # one idea, from one card
+
+
+def test_strong_feeling_is_met_before_any_idea(coach: Coach, user: str) -> None:
+    first = coach.respond(
+        user, "One of the senior midwives cried in the meeting and said we'd betrayed the town."
+    )
+    assert not first.citations
+    assert "midwives cried" in first.reply
+    assert body(first.reply).count("?") == 1
+    second = coach.respond(user, "I felt awful afterwards.")
+    assert not second.citations
+    assert "awful" in second.reply.lower()
+    assert not re.search(r"\b\d\.", second.reply)  # no numbered decision rules
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What's the weather in Leeds tomorrow?",
+        "Can you write me a Python script to merge two spreadsheets?",
+        "How do I fill in my self-assessment tax return?",
+        "Who won the football last night?",
+        "Find me cheap flights to Lisbon",
+        "Have you got a recipe for lasagne?",
+        "¿Puedes ayudarme con mi equipo de trabajo por favor?",
+        "Sut mae, dw i eisiau siarad am fy nhîm yn y gwaith",
+    ],
+)
+def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
+    coach: Coach, user: str, message: str
+) -> None:
+    reply = coach.respond(user, message)
+    assert not reply.citations
+    assert "outside what I do" in reply.reply
+    assert "English" in reply.reply and "I can help you" in reply.reply
+
+
+def test_nothing_fitting_is_said_plainly_rather_than_quoting_the_nearest_card(
+    coach: Coach, user: str
+) -> None:
+    reply = coach.respond(user, "what time does the pharmacy on the high street open")
+    assert not reply.citations
+    assert "I work in English" in reply.reply
+
+
+def test_a_council_director_never_hears_a_line_aimed_at_another_seat(
+    coach: Coach, user: str
+) -> None:
+    coach.respond(user, "I'm the director of adult social care in a county council.")
+    said: list[str] = []
+    for message in (
+        "Who actually has authority over whom in our integrated care system?",
+        "tell me more",
+        "How do I stop the NHS setting the agenda at the partnership board?",
+        "tell me more",
+    ):
+        said.append(coach.respond(user, message).reply)
+    council = Seat(sector="council", role="director_adult_social_care")
+    for units in coach.composer.bank.units.values():
+        for unit in units:
+            if not fits_seat(unit.suits, unit.not_for, council):
+                assert all(unit.text not in reply for reply in said), unit.text
+
+
+def test_the_first_thing_asked_is_remembered(coach: Coach, user: str) -> None:
+    coach.respond(user, "How do I get the council to trust us when we've let them down before?")
+    coach.respond(user, "The ICB wants savings from every partner this winter.")
+    reply = coach.respond(user, "What was the first thing I asked you about?")
+    assert "how you get the council to trust you" in reply.reply
+    assert not reply.citations
+
+
+def test_i_already_told_you_is_answered_from_the_conversation(coach: Coach, user: str) -> None:
+    coach.respond(user, "We want to offer our community beds to the shared pool.")
+    reply = coach.respond(user, "I already told you we're offering the beds, not closing them.")
+    assert "offer your community beds to the shared pool" in reply.reply
+
+
+def test_tell_me_more_goes_deeper_and_never_repeats(coach: Coach, user: str) -> None:
+    replies = [coach.respond(user, "Partners agree in the meeting and then do nothing afterwards.")]
+    replies += [coach.respond(user, "tell me more") for _ in range(3)]
+    assert replies[1].citations  # deeper after one reply, not "we've covered it"
+    sentences: list[str] = []
+    for reply in replies:
+        assert "covered the main points" not in reply.reply
+        for sentence in re.split(r"(?<=[.?!])\s+", body(reply.reply)):
+            if len(sentence.split()) > 4:
+                assert sentence not in sentences
+                sentences.append(sentence)
+
+
+def test_openings_do_not_repeat_a_frame_within_a_conversation(coach: Coach, user: str) -> None:
+    messages = [
+        "The finance director says our joint budget is not real money.",
+        "Our GP colleagues feel the acute trust always gets its way.",
+        "The council leader has gone quiet on the prevention plan.",
+        "My deputy wants to take over the system meetings.",
+        "The voluntary sector partners say they are only asked to sign things off.",
+        "Our board wants results from the place partnership within six months.",
+    ]
+    frames = []
+    for message in messages:
+        opening = first_sentence(coach.respond(user, message).reply)
+        frames.append(" ".join(opening.split()[:2]))
+    assert len(set(frames)) == len(frames), frames
