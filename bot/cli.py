@@ -682,6 +682,46 @@ def eval_style(as_json: JsonOption = False) -> None:
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
 
 
+@eval_app.command("conversations")
+def eval_conversations(as_json: JsonOption = False) -> None:
+    """Scripted multi-turn conversations: memory, tell me more, feeling, role, out of scope.
+
+    Uses evals/data/conversations.yaml; fails when any conversation breaks a rule.
+    """
+    from bot.evals.conversations import run_conversation_eval
+
+    result = run_conversation_eval(settings())
+    out.print(result.model_dump_json(indent=2) if as_json else result.table(), markup=False)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@eval_app.command("coaching")
+def eval_coaching(
+    sealed: Annotated[
+        Path,
+        typer.Option(
+            "--sealed",
+            help="A sealed coaching set's folder (questions.yaml): figures only, never a"
+            " message; the measurement is added to evals/sealed/log.jsonl.",
+        ),
+    ],
+    note: Annotated[str, typer.Option(help="The change of design being measured.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Free-form coaching on a sealed set: fitting card cited, words picked up, frames."""
+    from bot.evals.coaching import run_sealed_coaching
+    from bot.evals.sealed import record
+
+    try:
+        found = run_sealed_coaching(settings(), sealed)
+    except FileNotFoundError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+    record(found, note)
+    out.print(json.dumps(found.figures(), indent=2) if as_json else found.table(), markup=False)
+
+
 @bench_app.callback()
 def bench(
     ctx: typer.Context,

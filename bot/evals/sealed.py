@@ -16,7 +16,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -169,7 +169,15 @@ def commit_of(root: Path) -> str:
     return out.stdout.strip() or "unknown"
 
 
-def record(result: SealedResult, note: str, log: Path = LOG) -> None:
+class Measured(Protocol):
+    """Any sealed measurement: the set's name and its figures (counts and shares only)."""
+
+    set: str
+
+    def figures(self) -> dict[str, float]: ...
+
+
+def record(result: Measured, note: str, log: Path = LOG) -> None:
     """Append one measurement to the log (figures only)."""
     entry = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),

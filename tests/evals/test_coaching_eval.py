@@ -1,0 +1,68 @@
+"""The conversation eval passes on the coach, and the sealed coaching runner prints figures
+only (tried on a synthetic set in tmp_path; the real sealed sets are never opened here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from bot.coach.engine import Coach
+from bot.config import Settings
+from bot.evals.coaching import coach_asker, load_coaching_set, measure_coaching
+from bot.evals.conversations import evaluate, load_set
+from bot.evals.sealed import record
+
+
+def test_every_scripted_conversation_passes(settings: Settings) -> None:
+    result = evaluate(Coach.from_settings(settings), load_set())
+    assert result.conversations >= 20
+    assert result.ok, result.failures
+
+
+def test_the_sealed_runner_reports_figures_and_logs_them(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "synthetic"
+    folder.mkdir()
+    secret = "The trust chief executive keeps blocking our shared bed plan."
+    (folder / "questions.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "questions": [
+                    {
+                        "q": secret,
+                        "role": "Director of Strategy",
+                        "feeling": "",
+                        "cards": [
+                            "interests-not-positions",
+                            "leading-without-authority",
+                            "building-trust-between-organisations",
+                        ],
+                    },
+                    {
+                        "q": "Partners agree in the meeting and then nothing happens.",
+                        "role": "",
+                        "feeling": "frustration",
+                        "cards": ["reaching-consensus"],
+                    },
+                ],
+                "out_of_scope": [
+                    {"q": "What's the weather in Leeds?"},
+                    {"q": "Write me a Python script"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    found = measure_coaching(
+        "synthetic", load_coaching_set(folder), coach_asker(Coach.from_settings(settings))
+    )
+    assert found.questions == 2 and found.out_of_scope_handled == 1.0
+    assert found.fragments == 0 and found.opening_picks_up_words == 1.0
+    log = tmp_path / "log.jsonl"
+    record(found, "test", log)
+    entry = json.loads(log.read_text(encoding="utf-8"))
+    assert entry["set"] == "synthetic" and "cites_fitting_card" in entry
+    assert secret not in log.read_text(encoding="utf-8") and secret not in found.table()
