@@ -33,11 +33,11 @@ from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.retrieve import Retriever
 from bot.knowledge.seats import SeatRules, load_seat_rules
 from bot.models import FlowInfo, Reply, SafetyInfo, SafetyLevel
+from bot.privacy.text_scrubber import TextScrubber, default_scrubber
 from bot.store.activity import ActivityStore
 from bot.store.conversations import ConversationStore
 from bot.store.goals import GoalStore
 from bot.store.open import Stores, open_stores
-from bot.workshops.scrubbing import TextScrubber, default_scrubber
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.config import PROJECT_ROOT
-from bot.content.loader import load_yaml_model
+from bot.datafiles import load_yaml_model
 
 GENERAL = 3  # a sentence naming this many sectors is about the system, for anyone
 

@@ -52,7 +52,7 @@ class SchemaError(RuntimeError):
 
 def metadata() -> MetaData:
     """Every table the stores use (importing the modules that declare them)."""
-    import bot.store.releases  # noqa: F401  (declares the privacy ledger)
+    import bot.store.releases  # declares the privacy ledger
     import bot.store.workshop_runs  # noqa: F401  (declares the workshop tables)
     from bot.store.tables import Base
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot.content.workshops import load_workshop_plans
+from bot.privacy.text_scrubber import TextScrubber, default_scrubber
 from bot.store.crypto import Cipher
 from bot.store.workshop_runs import WorkshopStore
 from bot.workshops.errors import (
@@ -43,7 +44,6 @@ from bot.workshops.models import (
     Tally,
     Transition,
 )
-from bot.workshops.scrubbing import TextScrubber, default_scrubber
 from bot.workshops.service import DEFAULT_MIN_PEOPLE, Workshops
 from bot.workshops.summarise import FreeTextSummariser, WordCountSummariser
 from bot.workshops.texts import load_texts, texts_path

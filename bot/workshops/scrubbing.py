@@ -15,31 +15,13 @@ engine with its keyword fallback for small steps) so that every path sees only s
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
-from pathlib import Path
-from typing import Protocol
 
+from bot.privacy.text_scrubber import TextScrubber, default_scrubber
 from bot.workshops.models import ThemeCount
 from bot.workshops.summarise import WORD, FreeTextSummariser
 
 TAG = re.compile(r"<[A-Z][A-Z_]*>")
-
-
-class TextScrubber(Protocol):
-    def scrub(self, text: str) -> str:
-        """`text` with personal data replaced by tags such as <NAME>."""
-        ...
-
-
-@cache
-def default_scrubber() -> TextScrubber:
-    """The scrubber with the shipped word lists and no NER model (built once per process:
-    loading Presidio takes seconds). Deployments pass their own, with the directory's names."""
-    from bot.privacy.scrub import Scrubber
-
-    return Scrubber(data_dir=Path(tempfile.gettempdir()), use_ner=False)
 
 
 def name_words(names: Iterable[str]) -> frozenset[str]:

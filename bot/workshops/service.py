@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.content.workshops import WorkshopPlan, WorkshopStep
+from bot.privacy.text_scrubber import TextScrubber, default_scrubber
 from bot.store.workshop_runs import (
     ActiveRunExists,
     AnswerRefused,
@@ -69,7 +70,7 @@ from bot.workshops.models import (
     Tally,
     Transition,
 )
-from bot.workshops.scrubbing import ScrubbingSummariser, TextScrubber, default_scrubber
+from bot.workshops.scrubbing import ScrubbingSummariser
 from bot.workshops.summarise import FreeTextSummariser, WordCountSummariser
 from bot.workshops.texts import Texts, load_texts
 from bot.workshops.validate import check_answer
