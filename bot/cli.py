@@ -507,9 +507,9 @@ def safety_cv(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Leave one writer out: each writer's examples graded by a gate trained on the others.
+    """Leave-one-writer-out figures for the safety gate.
 
-    The in-house figure to compare designs by (a few seconds of training per writer).
+    Each writer's examples graded by the gate with a model trained on the other writers only.
     """
     from bot.coach.safety import SafetyGate
     from bot.evals.writers import cross_validate, load_by_writer
@@ -684,7 +684,7 @@ def eval_style(as_json: JsonOption = False) -> None:
 
 @eval_app.command("conversations")
 def eval_conversations(as_json: JsonOption = False) -> None:
-    """Scripted multi-turn conversations: memory, tell me more, feeling, role, out of scope.
+    """Scripted multi-turn conversations, each rule checked.
 
     Uses evals/data/conversations.yaml; fails when any conversation breaks a rule.
     """
@@ -709,7 +709,10 @@ def eval_coaching(
     note: Annotated[str, typer.Option(help="The change of design being measured.")] = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Free-form coaching on a sealed set: fitting card cited, words picked up, frames."""
+    """Coaching replies on a sealed set, figures only.
+
+    Fitting card cited, the leader's words picked up, opening frames, fragments, out of scope.
+    """
     from bot.evals.coaching import run_sealed_coaching
     from bot.evals.sealed import record
 

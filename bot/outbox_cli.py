@@ -13,7 +13,7 @@ import typer
 from bot.store.outbox import FAILED, PENDING, STATUSES, Entry, OutboxStore
 
 outbox_app = typer.Typer(
-    help="Slack messages owed to people: list them, retry the ones given up.",
+    help="Slack messages owed to people: list and retry.",
     no_args_is_help=True,
 )
 
@@ -57,8 +57,7 @@ def outbox_list(
 ) -> None:
     """List the messages waiting for Slack and those given up, oldest first.
 
-    Shows the method, the channel or thread, the tries, the failures and the last error; never
-    what a message says.
+    Method, channel or thread, tries, failures and the last error; never what a message says.
     """
     from bot.cli import err, out
 
@@ -89,7 +88,7 @@ def outbox_retry(
         bool, typer.Option("--all", help="Every given-up row (after an outage is over).")
     ] = False,
 ) -> None:
-    """Put given-up messages back in the queue with a fresh count of failures.
+    """Send given-up messages again, with a fresh count of failures.
 
     Name the rows by id (from `anchor outbox list`), or use --all.
     """

@@ -41,7 +41,13 @@ def test_the_help_covers_everything_anchor_can_do() -> None:
         "quit",
         "status",
     }
-    assert {c.command for c in HELP.terminal.commands} == {"/help", "/sources", "/new", "/quit"}
+    assert {c.command for c in HELP.terminal.commands} == {
+        "/help",
+        "/sources",
+        "/privacy",
+        "/new",
+        "/quit",
+    }
 
 
 def test_help_in_conversation_is_the_same_text_without_the_terminal_commands(
