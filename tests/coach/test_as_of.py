@@ -59,7 +59,11 @@ class Recording:
 
 
 def test_the_llm_sees_the_date_and_the_reply_keeps_it(coach: Coach, user: str) -> None:
-    text = "Forty-two systems began in 2022 and some have merged since. What matters most to you?"
+    # keeps the turn plan: picks up the leader's words first, one idea, one question
+    text = (
+        "You're asking how many ICSs there are. Forty-two systems began in 2022 and some have"
+        " merged since. What matters most to you?"
+    )
     model = Recording(text, ["health-and-care-act-2022"])
     prompts = load_llm_prompts(coach.settings.prompts_dir)
     coach.polisher = Polisher(LLMResponder(model, prompts, 2.0), coach.retriever, coach.flows, None)
@@ -74,7 +78,10 @@ def test_the_llm_sees_the_date_and_the_reply_keeps_it(coach: Coach, user: str) -
 
 def test_a_dated_llm_answer_is_not_dated_twice(coach: Coach, user: str) -> None:
     month = month_of(coach, "health-and-care-act-2022")
-    text = f"As of {month}, 42 systems began in 2022 and some have merged. What matters most?"
+    text = (
+        f"You're asking how many ICSs there are. As of {month}, 42 systems began in 2022"
+        " and some have merged. What matters most?"
+    )
     prompts = load_llm_prompts(coach.settings.prompts_dir)
     coach.polisher = Polisher(
         LLMResponder(Recording(text, ["health-and-care-act-2022"]), prompts, 2.0),
@@ -83,6 +90,7 @@ def test_a_dated_llm_answer_is_not_dated_twice(coach: Coach, user: str) -> None:
         None,
     )
     reply = coach.respond(user, HOW_MANY)
+    assert reply.mode == "llm"
     assert reply.reply.lower().count("as of") == 1
 
 

@@ -51,7 +51,11 @@ def coach(settings: Settings) -> Coach:
 
 def test_the_coach_streams_an_llm_reply_that_matches_what_it_keeps(coach: Coach, user: str) -> None:
     given = offline_cards(coach, user)
-    text = "That sounds like a stand-off. Interests sit under positions. What matters to them?"
+    # keeps the turn plan: picks up the leader's words first, one idea, one question
+    text = (
+        "The trust chief executive keeps blocking your shared bed plan."
+        " Interests sit under positions. What matters to them?"
+    )
     with_model(coach, FakeListChatModel(responses=[answer(text, given[:1])]))
     pieces: list[str] = []
     reply = coach.respond(user, BED_PLAN, on_text=pieces.append)

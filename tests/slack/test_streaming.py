@@ -16,7 +16,11 @@ from bot.slack.services import SlackServices
 from tests.coach.test_llm import BED_PLAN, Exploding, answer, with_model
 from tests.slack.conftest import Rig, block_ids, dm, make_rig, settle, texts_of, threaded
 
-GOOD = "That sounds like a stand-off. Interests sit under positions. What matters most to them?"
+# keeps the turn plan: picks up the leader's words first, one idea, one question
+GOOD = (
+    "The trust chief executive keeps blocking your shared bed plan."
+    " Interests sit under positions. What matters most to them?"
+)
 
 
 @pytest.fixture
