@@ -79,12 +79,16 @@ def test_two_replicas_send_a_nudge_once_between_them(
 
         async def both() -> list[int]:
             client = make_client(config)
-            return list(
+            sent = list(
                 await asyncio.gather(
                     send_due_followups(first, client, TUESDAY_10_UTC),
                     send_due_followups(second, client, TUESDAY_10_UTC),
                 )
             )
+            # each replica's worker delivers what is queued, as the servers' would
+            first.outbox.client = second.outbox.client = client
+            await asyncio.gather(first.outbox.flush(10), second.outbox.flush(10))
+            return sent
 
         assert sorted(asyncio.run(both())) == [0, 1]
         assert len(fake_slack.of("chat.postMessage")) == 1

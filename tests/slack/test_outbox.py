@@ -303,9 +303,11 @@ def test_a_row_posted_just_before_a_crash_is_found_in_slack_not_posted_again(
 
 # ---- streaming -------------------------------------------------------------------------------
 
+# a model's reply that keeps the turn plan (it opens with the leader's own words, asks one
+# question), long enough to stream in several pieces
 LONG = (
-    "That sounds like a stand-off. Interests sit under positions. "
-    "Ask what each side fears losing. What matters most to them?"
+    "So the trust chief executive keeps blocking your shared bed plan for his own targets. "
+    "Interests sit under positions. Ask what each side fears losing. What matters most to them?"
 )
 
 

@@ -112,7 +112,12 @@ def test_export_holds_everything_decrypted(cfg: Settings, stores: Stores, user: 
     first = data["conversations"][0]
     assert [t["role"] for t in first["turns"]] == ["user", "coach"] * 2
     assert first["turns"][0]["text"] == SECRET
-    assert first["turns"][1]["card_ids"]
+    assert "bed plan" in first["turns"][1]["text"]  # the coach's reply, decrypted
+    # the cards a reply cited (the guidance answer cites one; a reply below the coach's fit
+    # floor cites none, so which turn cites is the composer's business, not the export's)
+    asked = data["conversations"][1]["turns"]
+    assert [t["role"] for t in asked] == ["user", "coach"]
+    assert asked[1]["card_ids"] and "[1]" in asked[1]["text"]
     assert first["state"]["turns"] == 2
     assert data["goals"][0]["text"] == "Call the council director by Friday"
     assert data["goals"][0]["due"] == "2025-01-03"
