@@ -13,31 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.coach.person import SECOND_PERSON
 from bot.content.turns import TurnWords
 
 Shape = Literal["statement", "question", "topic", "quoted"]
 
-SWAP = {
-    "i": "you",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "myself": "yourself",
-    "we": "you",
-    "us": "you",
-    "our": "your",
-    "ours": "yours",
-    "ourselves": "yourselves",
-    "i'm": "you're",
-    "im": "you're",
-    "i've": "you've",
-    "i'd": "you'd",
-    "i'll": "you'll",
-    "we're": "you're",
-    "we've": "you've",
-    "we'd": "you'd",
-    "we'll": "you'll",
-}
+SWAP = SECOND_PERSON
 AFTER_I = {"am": "are", "was": "were", "wasn't": "weren't"}
 WORD = re.compile(r"[A-Za-z][A-Za-z']*|[^A-Za-z]+")
 SENTENCE = re.compile(r"(?<=[.!?])\s+")

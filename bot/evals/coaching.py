@@ -28,7 +28,6 @@ leader's profile title. The runner prints figures only, never a message, and app
 from __future__ import annotations
 
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.coach.engine import Coach
 from bot.coach.plan import first_sentence, picks_up
 from bot.config import Settings
+from bot.evals.scratch import scratch_coach
 from bot.knowledge.units import fragment_kind
 
 PRONOUNS = frozenset(
@@ -222,13 +222,5 @@ def coach_asker(coach: Coach) -> Ask:
 def run_sealed_coaching(settings: Settings, folder: Path) -> CoachingFigures:
     """Measure the coach on a sealed set in a scratch database (offline composer)."""
     data = load_coaching_set(folder)
-    with tempfile.TemporaryDirectory(prefix="anchor-coaching-") as scratch:
-        local = settings.model_copy(
-            update={
-                "data_dir": Path(scratch),
-                "database_url": None,
-                "llm": "offline",
-                "index_dir_override": settings.index_dir.resolve(),
-            }
-        )
-        return measure_coaching(folder.name, data, coach_asker(Coach.from_settings(local)))
+    with scratch_coach(settings, "coaching") as coach:
+        return measure_coaching(folder.name, data, coach_asker(coach))

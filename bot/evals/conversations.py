@@ -11,7 +11,6 @@ sealed coaching runner (`bot/evals/coaching.py`).
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -21,6 +20,7 @@ from bot.coach.engine import Coach
 from bot.coach.plan import STOCK_OPENERS, picks_up
 from bot.config import PROJECT_ROOT, Settings
 from bot.evals.coaching import body, fragments, frame, handles_out_of_scope
+from bot.evals.scratch import scratch_coach
 from bot.models import Reply
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "conversations.yaml"
@@ -154,13 +154,5 @@ def load_set(path: Path = DEFAULT_SET) -> ConversationSet:
 
 
 def run_conversation_eval(settings: Settings, path: Path = DEFAULT_SET) -> ConversationResult:
-    with tempfile.TemporaryDirectory(prefix="anchor-conversations-") as scratch:
-        local = settings.model_copy(
-            update={
-                "data_dir": Path(scratch),
-                "database_url": None,
-                "llm": "offline",
-                "index_dir_override": settings.index_dir.resolve(),
-            }
-        )
-        return evaluate(Coach.from_settings(local), load_set(path))
+    with scratch_coach(settings, "conversations") as coach:
+        return evaluate(coach, load_set(path))

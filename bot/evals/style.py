@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from bot.coach.engine import Coach
 from bot.config import PROJECT_ROOT, Settings
+from bot.evals.scratch import scratch_coach
 from bot.models import Reply, SafetyLevel
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "style.yaml"
@@ -286,13 +286,5 @@ def load_set(path: Path = DEFAULT_SET) -> StyleSet:
 
 
 def run_style_eval(settings: Settings) -> StyleResult:
-    with tempfile.TemporaryDirectory(prefix="anchor-style-") as scratch:
-        local = settings.model_copy(
-            update={
-                "data_dir": Path(scratch),
-                "database_url": None,
-                "llm": "offline",
-                "index_dir_override": settings.index_dir.resolve(),
-            }
-        )
-        return evaluate(Coach.from_settings(local), load_set())
+    with scratch_coach(settings, "style") as coach:
+        return evaluate(coach, load_set())

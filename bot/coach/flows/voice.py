@@ -9,29 +9,10 @@ from __future__ import annotations
 
 import re
 
-# first person -> second person, by the lower-cased word with a straight apostrophe
-SWAPS = {
-    "i": "you",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "myself": "yourself",
-    "we": "you",
-    "us": "you",
-    "our": "your",
-    "ours": "yours",
-    "ourselves": "yourselves",
-    "i'm": "you're",
-    "im": "you're",
-    "i've": "you've",
-    "i'd": "you'd",
-    "i'll": "you'll",
-    "we're": "you're",
-    "we've": "you've",
-    "we'd": "you'd",
-    "we'll": "you'll",
-    "am": "are",
-}
+from bot.coach.person import SECOND_PERSON
+
+# first person -> second person ("am" only ever follows "I")
+SWAPS = {**SECOND_PERSON, "am": "are"}
 # verbs that change after "I" (not after "we", which already takes the plural)
 AFTER_I = {"was": "were", "wasn't": "weren't"}
 QUOTED = re.compile(
