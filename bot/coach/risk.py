@@ -290,6 +290,23 @@ class RiskModel:
         )
         return LearnedLevels(emergency, crisis, concern)
 
+    def each_head(self, prepared: Prepared) -> LearnedLevels:
+        """Each head against its own threshold, not nested (the crisis head's decision is not
+        implied by the emergency head's), with the message scored once. All False wherever
+        :meth:`levels` fires nothing: too few words, or no head over its bar (concern also
+        needing a few more words)."""
+        words = len(TOKEN.findall(prepared.whole))
+        if words < MIN_WORDS:
+            return LearnedLevels(False, False, False)
+        scores = self.scores(prepared)
+        bars = self.thresholds()
+        emergency = scores.emergency >= bars["emergency"]
+        crisis = scores.crisis >= bars["crisis"]
+        concern = scores.concern >= bars["concern"]
+        if not (emergency or crisis or (words >= MIN_WORDS_CONCERN and concern)):
+            return LearnedLevels(False, False, False)
+        return LearnedLevels(emergency, crisis, crisis or concern)
+
     def probability(self, text: str) -> float:
         """The crisis head's probability for the writer's own (masked) text."""
         return self.scores(text).crisis

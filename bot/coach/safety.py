@@ -519,16 +519,8 @@ class Detector:
         against its threshold (the emergency head reads `whole`, the others `own`)."""
         if self.risk is None:
             return Learned()
-        prepared = Prepared(own, whole)
-        if not self.risk.levels(prepared).concern:  # nested: nothing fires (or too few words)
-            return Learned(emergency=False, crisis=False, concern=False)
-        scores, bars = self.risk.scores(prepared), self.risk.thresholds()
-        crisis = scores.crisis >= bars["crisis"]
-        return Learned(
-            emergency=scores.emergency >= bars["emergency"],
-            crisis=crisis,
-            concern=crisis or scores.concern >= bars["concern"],
-        )
+        heads = self.risk.each_head(Prepared(own, whole))  # scored once
+        return Learned(emergency=heads.emergency, crisis=heads.crisis, concern=heads.concern)
 
     def third_party(self, masked: str) -> bool:
         return self._third_party.search(masked)
