@@ -10,7 +10,9 @@ import pytest
 import yaml
 from sqlalchemy import Engine, select
 
+from bot.coach.engine import Coach
 from bot.coach.safety import SafetyGate, SafetyOutcome, SafetyState
+from bot.models import Reply
 from bot.store.tables import Base
 
 # Parameters for tests that run on both databases. The PostgreSQL case carries the `postgres`
@@ -118,3 +120,12 @@ def key_file(folder: Path) -> Path:
     path.write_bytes(Fernet.generate_key())
     path.chmod(0o600)
     return path
+
+
+def say(coach: Coach, user: str, *messages: str) -> Reply:
+    """The coach's reply to the last of `messages`, sent one after another."""
+    reply = None
+    for message in messages:
+        reply = coach.respond(user, message)
+    assert reply is not None
+    return reply

@@ -8,21 +8,14 @@ import pytest
 
 from bot.coach.engine import Coach
 from bot.config import Settings
-from bot.models import Reply, SafetyLevel
+from bot.models import SafetyLevel
 from bot.store.conversations import make_engine
+from tests.helpers import say
 
 
 @pytest.fixture
 def coach(settings: Settings) -> Coach:
     return Coach.from_settings(settings)
-
-
-def say(coach: Coach, user: str, *messages: str) -> Reply:
-    reply = None
-    for message in messages:
-        reply = coach.respond(user, message)
-    assert reply is not None
-    return reply
 
 
 def test_a_grow_session_end_to_end(coach: Coach, user: str) -> None:

@@ -15,7 +15,7 @@ from bot.coach.flows.grow import GrowFlow
 from bot.coach.flows.voice import second_person, speaks_for_self
 from bot.config import PROJECT_ROOT, Settings
 from bot.content.coaching import load_grow
-from bot.models import Reply
+from tests.helpers import say
 
 WORDS = load_grow(PROJECT_ROOT / "prompts")
 SUNDAY = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -236,14 +236,6 @@ def test_seven_or_more_is_affirmed_straight_away(flow: GrowFlow, score: str) -> 
 @pytest.fixture
 def coach(settings: Settings) -> Coach:
     return Coach.from_settings(settings)
-
-
-def say(coach: Coach, user: str, *messages: str) -> Reply:
-    reply = None
-    for message in messages:
-        reply = coach.respond(user, message)
-    assert reply is not None
-    return reply
 
 
 @time_machine.travel(SUNDAY, tick=False)
