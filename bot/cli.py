@@ -549,11 +549,34 @@ def safety_explain(
 def eval_retrieval(
     as_json: JsonOption = False,
     data: Annotated[Path | None, typer.Option(help="A retrieval set (YAML).")] = None,
+    sealed: Annotated[
+        Path | None,
+        typer.Option(
+            "--sealed",
+            help="A sealed coaching set's folder (questions.yaml): its in-scope questions'"
+            " fitting cards, figures only; the measurement is added to evals/sealed/log.jsonl.",
+        ),
+    ] = None,
+    note: Annotated[
+        str, typer.Option(help="With --sealed: the change of design being measured.")
+    ] = "",
 ) -> None:
     """Recall@1, @3 and MRR of dense, lexical and hybrid retrieval."""
     from bot.evals.retrieval import DEFAULT_SET, run_retrieval_eval
 
     cfg = settings()
+    if sealed is not None:
+        from bot.evals.retrieval_sealed import run_sealed_retrieval
+        from bot.evals.sealed import record
+
+        try:
+            found = run_sealed_retrieval(cfg, sealed)
+        except (OSError, ValueError) as exc:
+            err.print(f"Cannot measure the sealed set: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        record(found, note)
+        out.print(json.dumps(found.figures(), indent=2) if as_json else found.table(), markup=False)
+        return
     result = run_retrieval_eval(cfg, data or DEFAULT_SET)
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
 
@@ -650,7 +673,21 @@ def eval_pii(
 
 
 @eval_app.command("themes")
-def eval_themes(as_json: JsonOption = False) -> None:
+def eval_themes(
+    as_json: JsonOption = False,
+    sealed: Annotated[
+        Path | None,
+        typer.Option(
+            "--sealed",
+            help="A sealed themes set's folder (corpus.yaml): clustering, themes found, the"
+            " rare theme and leaks, figures only; the measurement is added to"
+            " evals/sealed/log.jsonl.",
+        ),
+    ] = None,
+    note: Annotated[
+        str, typer.Option(help="With --sealed: the change of design being measured.")
+    ] = "",
+) -> None:
     """How well the themes engine finds themes planted in a corpus.
 
     Reports ARI and NMI (the corpus is scrubbed first), beside a TF-IDF + KMeans baseline.
@@ -662,9 +699,26 @@ def eval_themes(as_json: JsonOption = False) -> None:
     from bot.knowledge.retrieve import Retriever
 
     cfg = settings()
+    if sealed is not None:
+        from bot.evals.sealed import record
+        from bot.evals.themes_sealed import load_corpus
+
+        try:
+            load_corpus(sealed)  # a set that does not load is refused before the slow part
+        except (OSError, ValueError) as exc:
+            err.print(f"Cannot measure the sealed set: {exc}", markup=False)
+            raise typer.Exit(2) from None
     with progress_bar(True) as update:
         index = KnowledgeIndex(cfg.knowledge_dir, cfg.index_dir, chroma_url=cfg.chroma_url)
         retriever = Retriever.open(index, update)
+    if sealed is not None:
+        from bot.evals.themes_sealed import run_sealed_themes
+
+        with err.status("Scrubbing and clustering the sealed corpus..."):
+            found = run_sealed_themes(cfg, sealed, retriever)
+        record(found, note)
+        out.print(json.dumps(found.figures(), indent=2) if as_json else found.table(), markup=False)
+        return
     with err.status("Scrubbing and clustering the planted corpus..."):
         result = run_themes_eval(cfg.data_dir, retriever, min_people=cfg.min_cohort)
     out.print(result.model_dump_json(indent=2) if as_json else format_themes_report(result))

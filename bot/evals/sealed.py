@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.config import PROJECT_ROOT
 from bot.evals.safety import RANK
@@ -189,3 +189,10 @@ def record(result: Measured, note: str, log: Path = LOG) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry) + "\n")
+
+
+def invalid_at(path: Path, exc: ValidationError) -> ValueError:
+    """A sealed file that does not validate, named by file and field places only: pydantic's
+    own message quotes the input, which would show a sealed text."""
+    places = sorted({".".join(str(p) for p in e["loc"]) or "document" for e in exc.errors()})
+    return ValueError(f"{path}: invalid at {', '.join(places[:10])}")

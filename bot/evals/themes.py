@@ -28,7 +28,7 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +41,9 @@ from bot.privacy.scrub import Scrubber
 from bot.themes.cluster import UNTHEMED
 from bot.themes.engine import ThemeConfig, ThemeEngine, WindowAnalysis
 from bot.themes.models import ThemeMessage, ThemeReport
+
+if TYPE_CHECKING:
+    from bot.programme.service import ProgrammeReport
 
 DEFAULT_CORPUS = PROJECT_ROOT / "evals" / "data" / "themes_corpus.yaml"
 NOISE = "noise"
@@ -354,8 +357,13 @@ def leaks(report: ThemeReport, planted: Sequence[str], text: str | None = None) 
 
 def rendered(report: ThemeReport, prompts_dir: Path) -> dict[str, str]:
     """The report as the programme team receives it: JSON, CSV and HTML (bot/programme)."""
+    return render_formats(released_report(report, prompts_dir), prompts_dir)
+
+
+def released_report(report: ThemeReport, prompts_dir: Path) -> ProgrammeReport:
+    """The engine's report released as the programme service releases one: counts noised
+    (seeded), themes whose noisy count falls below k withheld, no engagement figures."""
     from bot.programme.figures import release_figures
-    from bot.programme.report import render
     from bot.programme.service import Privacy, ProgrammeReport
     from bot.programme.texts import load_programme_texts
     from bot.programme.windows import Window
@@ -386,11 +394,19 @@ def rendered(report: ThemeReport, prompts_dir: Path) -> dict[str, str]:
         renews=end.date(),
         released_at=end,
     )
-    full = ProgrammeReport(
+    return ProgrammeReport(
         window=window, themes=released.themes, engagement=released.engagement, privacy=privacy
     )
-    words = texts.report
-    return {fmt: render(full, fmt, words, {}, prompts_dir, end) for fmt in ("json", "csv", "html")}
+
+
+def render_formats(full: ProgrammeReport, prompts_dir: Path) -> dict[str, str]:
+    """A released report in the three formats the programme team can ask for."""
+    from bot.programme.report import render
+    from bot.programme.texts import load_programme_texts
+
+    words = load_programme_texts(prompts_dir).report
+    made = full.window.end
+    return {fmt: render(full, fmt, words, {}, prompts_dir, made) for fmt in ("json", "csv", "html")}
 
 
 def verbatim_leaks(report: ThemeReport, texts: Sequence[str]) -> int:
