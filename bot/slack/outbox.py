@@ -52,6 +52,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.slack.metrics import Metrics
 from bot.store.outbox import FAILED, SENT, Claimed, GiveUp, OutboxStore
+from bot.store.tables import OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,16 @@ NOTHING_TO_STOP = frozenset({"message_not_in_streaming_state", "message_not_foun
 
 
 class Undelivered(Exception):
-    """A queued message was given up (or not delivered in the time allowed)."""
+    """A queued message was given up (or not delivered in the time allowed); `error` is
+    Slack's reason when it was given up."""
+
+    def __init__(self, message: str, error: str | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+# what to do once a row is delivered: (key, channel, ts)
+Delivered = Callable[[str, str | None, str | None], Awaitable[None]]
 
 
 class EqualJitter(Jitter):
@@ -156,6 +166,7 @@ class Outbox:
         self._stopping = False
         self._paused: dict[str, float] = {}  # method -> time.monotonic() it may be called again
         self._run_in_thread: Callable[..., Awaitable[Any]] | None = None
+        self._after: list[tuple[str, Delivered]] = []
         metrics.track_outbox_backlog(
             lambda: float(store.pending_count()), lambda: float(store.backlog().failed)
         )
@@ -171,16 +182,56 @@ class Outbox:
         owner: str = "",
         key: str | None = None,
         ts_from: int | None = None,
+        stream: str | None = None,
+        latest: str | None = None,
         **args: Any,
     ) -> int | None:
-        """Queue a call (blocking: on a worker thread, next to the write that produced it)."""
+        """Queue a call (blocking: on a worker thread, next to the write that produced it).
+        `stream` overrides the order it keeps (by default its channel or thread); `latest`
+        makes it replace the calls of that group still waiting (see `OutboxStore.add`)."""
+        call, where = self.arguments(method, channel, thread_ts, key, args)
+        return self.store.add(
+            method,
+            call,
+            stream=stream or where,
+            owner=owner,
+            key=key,
+            ts_from=ts_from,
+            latest=latest,
+        )
+
+    def row(
+        self,
+        method: str,
+        *,
+        channel: str,
+        thread_ts: str | None = None,
+        owner: str = "",
+        key: str,
+        hold: float = 0.0,
+        **args: Any,
+    ) -> OutboxRow:
+        """A row for a call, to be written in someone else's transaction (`OutboxStore.add_in`)."""
+        call, stream = self.arguments(method, channel, thread_ts, key, args)
+        return self.store.row(method, call, stream=stream, owner=owner, key=key, hold=hold)
+
+    @staticmethod
+    def arguments(
+        method: str, channel: str, thread_ts: str | None, key: str | None, args: dict[str, Any]
+    ) -> tuple[dict[str, Any], str]:
+        """The call's arguments as stored, and the stream it belongs to."""
         call = {"channel": channel, **args}
         if thread_ts:
             call["thread_ts"] = thread_ts
         if method == "chat.postMessage" and key:
             call["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
-        stream = stream_of(channel, thread_ts)
-        return self.store.add(method, call, stream=stream, owner=owner, key=key, ts_from=ts_from)
+        return call, stream_of(channel, thread_ts)
+
+    def on_delivered(self, prefix: str, then: Delivered) -> None:
+        """Call `then(key, channel, ts)` whenever this replica delivers a row whose key starts
+        with `prefix` (e.g. to remember the `ts` of a workshop step's message), whoever queued
+        it: a row queued before a restart is followed up all the same."""
+        self._after = [(p, t) for p, t in self._after if p != prefix] + [(prefix, then)]
 
     async def queue(self, method: str, **kwargs: Any) -> int | None:
         """Queue a call from the event loop and wake the worker."""
@@ -206,7 +257,8 @@ class Outbox:
             while True:
                 found = await self._thread(self.store.result, row_id)
                 if found is None or found[0] == FAILED:
-                    raise Undelivered(f"outbox row {row_id} was given up")
+                    error = await self._thread(self.store.last_error, row_id)
+                    raise Undelivered(f"outbox row {row_id} was given up ({error})", error)
                 if found[0] == SENT:
                     return str(found[1]), str(found[2])
                 left = deadline - loop.time()
@@ -391,6 +443,12 @@ class Outbox:
             log.warning("outbox row %d was delivered after its lease ran out", row.id)
         if row.key.startswith(REPLY_KEYS) and row.method != "chat.stopStream":
             self.metrics.inc("replies")
+        for prefix, then in self._after:
+            if row.key.startswith(prefix):
+                try:
+                    await then(row.key, channel, ts)
+                except Exception as exc:  # the message is out; only the follow-up failed
+                    log.warning("outbox row %d: follow-up failed (%s)", row.id, type(exc).__name__)
         self._resolve(row.id, channel, ts)
         self.poke()  # the next row of its stream is due now
 

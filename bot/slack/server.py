@@ -33,6 +33,7 @@ from bot.slack.app import (
 )
 from bot.slack.outbox import delivery_client
 from bot.slack.services import SlackServices
+from bot.slack.workshops import posting
 
 log = logging.getLogger(__name__)
 QUIET_AFTER_ACK = 0.5  # a listener starts within a loop tick of its ack; wait this long for it
@@ -84,6 +85,7 @@ async def background(
     sender = delivery_client(services.settings, services.metrics, str(api.token))
     sender.session = session
     # its own threads (the default executor), so deliveries never queue behind coaching turns
+    posting.follow_deliveries(services)
     services.outbox.start(sender, asyncio.to_thread)
     try:
         yield

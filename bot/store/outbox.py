@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Engine, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.store.crypto import Cipher
 from bot.store.schema import ensure_schema
@@ -42,6 +42,7 @@ PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
 STATUSES = (PENDING, SENT, FAILED)
+LATEST = "latest:"  # key prefix of rows where only the newest of a group is sent
 KEEP_SENT_MS = 7 * 24 * 3600 * 1000  # delivered rows (no text left) are kept a week, then pruned
 
 
@@ -116,7 +117,7 @@ class OutboxStore:
 
     # --- adding -------------------------------------------------------------------------------
 
-    def add(
+    def row(
         self,
         method: str,
         args: dict[str, Any],
@@ -125,12 +126,13 @@ class OutboxStore:
         owner: str = "",
         key: str | None = None,
         ts_from: int | None = None,
+        hold: float = 0.0,
         now: float | None = None,
-    ) -> int | None:
-        """Queue one Slack call; its row id, or None when a row with this `key` is already
-        there (the same message owed twice: kept once)."""
+    ) -> OutboxRow:
+        """A new row for one Slack call, not yet added to any session (`hold`: seconds before a
+        worker may take it)."""
         at = now_ms(now)
-        row = OutboxRow(
+        return OutboxRow(
             key=(key or f"anon:{uuid.uuid4().hex}")[:200],
             owner=owner[:200],
             stream=stream[:200],
@@ -140,10 +142,40 @@ class OutboxStore:
             attempts=0,
             failures=0,
             created_at=at,
-            due_at=at,
+            due_at=at + int(hold * 1000),
             ts_from=ts_from,
         )
+
+    def add(
+        self,
+        method: str,
+        args: dict[str, Any],
+        *,
+        stream: str,
+        owner: str = "",
+        key: str | None = None,
+        ts_from: int | None = None,
+        latest: str | None = None,
+        now: float | None = None,
+    ) -> int | None:
+        """Queue one Slack call; its row id, or None when a row with this `key` is already
+        there (the same message owed twice: kept once).
+
+        `latest` names a group where only the newest call matters (a person's App Home): rows of
+        the group still waiting, and not held by a worker, are dropped in the same transaction,
+        so the worker sends the newest one only."""
+        if latest is not None:
+            key = f"{LATEST}{latest}#{uuid.uuid4().hex[:12]}"
+        row = self.row(method, args, stream=stream, owner=owner, key=key, ts_from=ts_from, now=now)
         with self.sessions() as session:
+            if latest is not None:
+                session.execute(
+                    delete(OutboxRow).where(
+                        OutboxRow.key.startswith(f"{LATEST}{latest}#", autoescape=True),
+                        OutboxRow.status == PENDING,
+                        OutboxRow.lease_owner.is_(None),
+                    )
+                )
             session.add(row)
             try:
                 session.commit()
@@ -151,6 +183,33 @@ class OutboxStore:
                 session.rollback()
                 return None
             return row.id
+
+    @staticmethod
+    def add_in(session: Session, row: OutboxRow) -> bool:
+        """Add `row` to a caller's session, to be committed with the caller's own writes (one
+        transaction); False, adding nothing, when a row with its key is already there."""
+        if session.scalar(select(OutboxRow.id).where(OutboxRow.key == row.key)) is not None:
+            return False
+        session.add(row)
+        return True
+
+    def fill(self, key: str, args: dict[str, Any], now: float | None = None) -> bool:
+        """Replace the arguments of a row added on hold (`row(..., hold=...)`) and make it due
+        now; False if no worker-free, untried row has that key (it was taken after its hold ran
+        out: it goes as it was written)."""
+        with self.sessions() as session:
+            result = session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.key == key,
+                    OutboxRow.status == PENDING,
+                    OutboxRow.lease_owner.is_(None),
+                    OutboxRow.attempts == 0,
+                )
+                .values(payload_enc=self.cipher.encrypt(json.dumps(args)), due_at=now_ms(now))
+            )
+            session.commit()
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     # --- claiming -----------------------------------------------------------------------------
 
@@ -309,6 +368,10 @@ class OutboxStore:
             if row is None:
                 return None
             return row.status, row.result_channel, row.result_ts
+
+    def last_error(self, row_id: int) -> str | None:
+        with self.sessions() as session:
+            return session.scalar(select(OutboxRow.last_error).where(OutboxRow.id == row_id))
 
     def backlog(self, now: float | None = None) -> Backlog:
         with self.sessions() as session:

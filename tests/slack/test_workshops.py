@@ -27,7 +27,16 @@ from bot.store.workshop_runs import RunRecord
 from bot.workshops import RunView, load_texts
 from bot.workshops.service import step_view
 from tests.helpers import BACKENDS
-from tests.slack.conftest import TOKEN, Rig, as_message, click, make_rig, settle, slack_config
+from tests.slack.conftest import (
+    TOKEN,
+    Rig,
+    as_message,
+    click,
+    make_rig,
+    posted_ts,
+    settle,
+    slack_config,
+)
 
 CHANNEL = "CWORKSHOP"
 FAC = "UFAC"
@@ -213,15 +222,23 @@ def test_a_channel_anchor_cannot_post_in_gets_no_half_started_run(rig: Rig) -> N
     assert "has started" in seen(workshop(rig, FAC, f"start {LIVE}"))
 
 
-def test_a_failure_is_apologised_for_and_status_posts_the_missing_step(rig: Rig) -> None:
+def test_a_step_post_outlasts_a_burst_of_slack_failures_and_is_posted_once(rig: Rig) -> None:
     workshop(rig, FAC, f"start {LIVE}")
-    rig.fake.script("chat.postMessage", Behaviour("status", 500))
-    failed = workshop(rig, FAC, "next")
-    assert failed["text"] == rig.services.texts.conversation.error  # no stack trace
-    assert len(step_posts(rig)) == 1 and run_of(rig).step_index == 1
+    rig.fake.script(
+        "chat.postMessage",
+        Behaviour("status", 500),
+        Behaviour("status", 503),
+        Behaviour("reset"),
+        Behaviour("status", 429, {"Retry-After": "1"}),
+    )
+    moved = workshop(rig, FAC, "next")
+    assert "Now on step 2 of 7" in moved["text"]  # the facilitator sees the move, not an error
+    assert len(step_posts(rig)) == 2 and "Step 2 of 7" in seen(last_step(rig)["blocks"])
+    step = run_of(rig).steps[1]
+    assert step.message_ts == posted_ts(step_posts(rig)[-1])  # its ts noted for the tallies
     status = seen(workshop(rig, FAC, "status"))
     assert "open, 0 answered" in status
-    assert len(step_posts(rig)) == 2 and "Step 2 of 7" in seen(last_step(rig)["blocks"])
+    assert len(step_posts(rig)) == 2  # status found it posted: nothing twice
 
 
 # --- a live run, end to end -------------------------------------------------------------------
@@ -441,7 +458,9 @@ def test_an_async_step_opens_on_schedule_and_each_person_gets_one_reminder(rig: 
     scheduler = WorkshopScheduler(rig.services, AsyncWebClient(token=TOKEN, base_url=fake.api_url))
 
     def tick(after: timedelta) -> int:
-        return asyncio.run(scheduler.tick(now=run.started_at + after))
+        done = asyncio.run(scheduler.tick(now=run.started_at + after))
+        settle(rig)  # what the tick queued is delivered by the server's outbox worker
+        return done
 
     assert tick(timedelta(hours=1)) == 0  # nothing due yet
     assert tick(timedelta(days=1, minutes=1)) == 2  # Tuesday opens, Monday closes

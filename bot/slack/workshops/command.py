@@ -16,11 +16,11 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import Block
 from bot.slack.conversation import person
+from bot.slack.outbox import Undelivered
 from bot.slack.services import SlackServices
 from bot.slack.workshops import blocks, posting
 from bot.workshops import RunView, StepMoved, Transition, WorkshopError
@@ -187,10 +187,10 @@ async def _move(
         await posting.register_members(services, client, started.run.run_id, channel)
         try:
             await posting.apply(services, client, started)
-        except SlackApiError as exc:
-            if exc.response.get("error") not in NOT_POSTABLE:
+        except Undelivered as exc:
+            if exc.error not in NOT_POSTABLE:
                 raise
-            log.warning("cannot post in the channel (%s)", exc.response.get("error"))
+            log.warning("cannot post in the channel (%s)", exc.error)
             await services.work.run(shops.end, actor, channel)
             raise _CannotPost from exc
         run = started.run

@@ -1,6 +1,8 @@
 """What a workshop shows in Slack: steps posted to the channel and kept up to date, channel
 members registered as participants, and the deliveries at the end (the facilitator's summary
-and files, everyone's own answers). Every blocking call goes through the bounded pool.
+and files, everyone's own answers). Every blocking call goes through the bounded pool, and
+everything posted goes through the outbox (``bot.slack.outbox``), so a Slack failure delays a
+post but never loses it.
 
 Participants: when a run starts, whenever an async step opens, and when the run ends, the
 channel's members (conversations.members, at most MAX_MEMBERS, without Anchor itself) are
@@ -14,6 +16,7 @@ from an anonymous answer back to a person, by design.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -21,7 +24,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.conversation import dm_channel, person, slack_user
+from bot.slack.conversation import dm_channel, once, person, slack_user
+from bot.slack.outbox import Undelivered
 from bot.slack.services import SlackServices
 from bot.slack.workshops import blocks
 from bot.slack.workshops.texts import WorkshopTexts, load_workshop_texts
@@ -33,6 +37,8 @@ MAX_MEMBERS = 1000
 MEMBERS_PAGE = 200
 HTML_FILE = "{plan}-summary.html"
 CSV_FILE = "{plan}-summary.csv"
+STEP_KEY = "step:"  # outbox keys of step messages, whose ts is noted once delivered
+POST_WAIT = 10.0  # seconds a facilitator's move waits to learn a step's post went out
 
 # tally updates in flight, per (services, run, step): answers that arrive while a message is
 # being updated are folded into one more update with the latest count (all on the event loop)
@@ -73,47 +79,90 @@ def render(services: SlackServices, run: RunView, step: StepView) -> dict[str, A
     }
 
 
+def step_key(run_id: int, step_id: str, previous_ts: str | None) -> str:
+    """The outbox key of one posting of a step: a step opened again (Back) is a new posting
+    (its earlier message's ts differs), the same opening queued twice is one."""
+    return f"{STEP_KEY}{run_id}:{previous_ts or 'new'}:{step_id}"
+
+
+async def remember_step(
+    services: SlackServices, key: str, channel: str | None, ts: str | None
+) -> None:
+    """Once a step's message is delivered (by any replica, before or after a restart), note its
+    ts so tallies update it in place."""
+    run_id, _, step_id = key.removeprefix(STEP_KEY).split(":", 2)
+    if ts:
+        await services.work.run(services.workshops.set_message, int(run_id), step_id, ts)
+
+
+def follow_deliveries(services: SlackServices) -> None:
+    """Have the outbox note each step message's ts as it is delivered."""
+    services.outbox.on_delivered(STEP_KEY, functools.partial(remember_step, services))
+
+
 async def post_step(
     services: SlackServices, client: AsyncWebClient, run: RunView, step: StepView
-) -> str:
-    """Post a step that just opened to the channel and remember its message. A step opened
-    again (Back) is posted afresh below; its old message says so. SlackApiError if Slack
-    refuses (e.g. not_in_channel)."""
+) -> str | None:
+    """Post a step that just opened to the channel, through the outbox, and wait (a while)
+    until it is delivered: its ts, or None if Slack has not taken it yet (it stays queued and
+    its ts is noted when it goes out) or it was already queued. A step opened again (Back) is
+    posted afresh below; its old message says so. `Undelivered` with Slack's error if the post
+    is given up (e.g. not_in_channel)."""
     fresh = await services.work.run(services.workshops.view, run.run_id)
     current = next((s for s in fresh.steps if s.id == step.id), step)
     message = await services.work.run(render, services, fresh, current)
-    posted = await client.chat_postMessage(channel=run.channel, **message)
-    ts = str(posted["ts"])
-    await services.work.run(services.workshops.set_message, run.run_id, step.id, ts)
-    if step.message_ts and step.message_ts != ts:
-        try:
-            await client.chat_update(
-                channel=run.channel,
-                ts=step.message_ts,
-                text=words(services).step.reopened,
-                blocks=blocks.reopened_blocks(words(services)),
-            )
-        except SlackApiError as exc:
-            log.warning("could not mark a reopened step (%s)", exc.response.get("error"))
+    owner = fresh.facilitator
+    row_id = await services.outbox.queue(
+        "chat.postMessage",
+        channel=run.channel,
+        owner=owner,
+        key=step_key(run.run_id, step.id, step.message_ts),
+        **message,
+    )
+    if step.message_ts:
+        await services.outbox.queue(
+            "chat.update",
+            channel=run.channel,
+            owner=owner,
+            key=f"reopened:{run.run_id}:{step.message_ts}",
+            ts=step.message_ts,
+            text=words(services).step.reopened,
+            blocks=blocks.reopened_blocks(words(services)),
+        )
+    if row_id is None:
+        return None
+    try:
+        _, ts = await services.outbox.delivered(row_id, POST_WAIT)
+    except Undelivered as exc:
+        if exc.error is None:  # still queued: it goes out when Slack takes it
+            log.warning("a workshop step is still waiting for Slack")
+            return None
+        raise
     return ts
 
 
-async def _update(
-    services: SlackServices, client: AsyncWebClient, run_id: int, step_id: str
-) -> None:
+async def _update(services: SlackServices, run_id: int, step_id: str) -> None:
     run = await services.work.run(services.workshops.view, run_id)
     step = next((s for s in run.steps if s.id == step_id), None)
     if step is None or step.message_ts is None:
         return
     message = await services.work.run(render, services, run, step)
-    await client.chat_update(channel=run.channel, ts=step.message_ts, **message)
+    await services.outbox.queue(
+        "chat.update",
+        channel=run.channel,
+        owner=run.facilitator,
+        latest=f"tally:{run_id}:{step.message_ts}",
+        ts=step.message_ts,
+        **message,
+    )
 
 
 async def refresh_step(
     services: SlackServices, client: AsyncWebClient, run_id: int, step_id: str
 ) -> None:
-    """Bring a step's channel message up to date (tally, open, paused or closed). Calls that
-    arrive while an update is in flight are folded into one more update."""
+    """Bring a step's channel message up to date (tally, open, paused or closed) through the
+    outbox, where only the newest update of a message still waiting is sent. Calls that arrive
+    while one is being prepared are folded into one more."""
     key = f"{id(services)}:{run_id}:{step_id}"
     _dirty.add(key)
     if key in _busy:
@@ -122,7 +171,7 @@ async def refresh_step(
     try:
         while key in _dirty:
             _dirty.discard(key)
-            await _update(services, client, run_id, step_id)
+            await _update(services, run_id, step_id)
     finally:
         _busy.discard(key)
         _dirty.discard(key)
@@ -131,10 +180,7 @@ async def refresh_step(
 async def apply(services: SlackServices, client: AsyncWebClient, moved: Transition) -> None:
     """Show a facilitator's move: closed steps marked closed, opened steps posted."""
     for step in moved.closed:
-        try:
-            await refresh_step(services, client, moved.run.run_id, step.id)
-        except SlackApiError as exc:
-            log.warning("could not mark a step closed (%s)", exc.response.get("error"))
+        await refresh_step(services, client, moved.run.run_id, step.id)
     for step in moved.opened:
         await post_step(services, client, moved.run, step)
 
@@ -142,7 +188,7 @@ async def apply(services: SlackServices, client: AsyncWebClient, moved: Transiti
 async def show_state(services: SlackServices, client: AsyncWebClient, run: RunView) -> None:
     """After a pause or resume, or on `status`: every open step's message shows the run's
     state, and an open step that never got a message (a crash between moving and posting)
-    is posted now."""
+    is posted now (once: a posting still queued is not queued again)."""
     for step in run.open_steps:
         if step.message_ts is None:
             await post_step(services, client, run, step)
@@ -150,10 +196,19 @@ async def show_state(services: SlackServices, client: AsyncWebClient, run: RunVi
             await refresh_step(services, client, run.run_id, step.id)
 
 
-async def tell(client: AsyncWebClient, channel: str, user_id: str, text: str) -> None:
-    """A word for one person only, in the channel where they are (failures are logged)."""
+async def tell(services: SlackServices, channel: str, user_id: str, text: str) -> None:
+    """A word for one person only, in the channel where they are, through the outbox (in an
+    order of its own per person, not behind the channel's posts; failures are logged)."""
     try:
-        await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+        await services.outbox.queue(
+            "chat.postEphemeral",
+            channel=channel,
+            owner=person(user_id),
+            key=once(),
+            stream=f"{channel}:to:{user_id}",
+            user=user_id,
+            text=text,
+        )
     except Exception as exc:
         log.warning("could not tell the person (%s)", type(exc).__name__)
 
@@ -209,20 +264,27 @@ async def send_summary(
     services: SlackServices, client: AsyncWebClient, actor: str, run: RunView
 ) -> None:
     """The summary as a DM to the facilitator who ended the run, then its HTML and CSV files,
-    uploaded to that DM only."""
+    uploaded to that DM only: both queued in the outbox, in that order (the files' content is
+    encrypted while it waits and erased once uploaded)."""
     w = words(services)
     who = person(actor)
     summary = await services.work.run(services.workshops.summary, who, run.run_id)
     html = await services.work.run(services.workshops.export, who, run.run_id, "html")
     csv = await services.work.run(services.workshops.export, who, run.run_id, "csv")
     channel = await dm_channel(client, actor)
-    await client.chat_postMessage(
+    await services.outbox.queue(
+        "chat.postMessage",
         channel=channel,
+        owner=who,
+        key=f"summary:{run.run_id}",
         text=blocks.summary_fallback(summary, w),
         blocks=blocks.summary_blocks(summary, w, report(services)),
     )
-    await client.files_upload_v2(
+    await services.outbox.queue(
+        "files_upload_v2",
         channel=channel,
+        owner=who,
+        key=f"summary-files:{run.run_id}",
         initial_comment=w.summary.files,
         file_uploads=[
             {
@@ -240,8 +302,8 @@ async def send_summary(
 
 
 async def send_copies(services: SlackServices, client: AsyncWebClient, run: RunView) -> int:
-    """Each registered participant who answered anything gets their own answers in a DM (one
-    failure does not stop the others); how many were sent."""
+    """Each registered participant who answered anything gets their own answers in a DM,
+    queued in the outbox (one failure does not stop the others); how many were queued."""
     w = words(services)
     plan = services.workshops.plans.get(run.plan_id)
     people = await services.work.run(services.workshops.participants, run.run_id)
@@ -255,8 +317,11 @@ async def send_copies(services: SlackServices, client: AsyncWebClient, run: RunV
             if not copy.answers:
                 continue
             channel = await dm_channel(client, user)
-            await client.chat_postMessage(
+            await services.outbox.queue(
+                "chat.postMessage",
                 channel=channel,
+                owner=who,
+                key=f"copy:{run.run_id}:{user}",
                 text=w.copy_.heading.format(plan=run.plan_title).replace("*", ""),
                 blocks=blocks.copy_blocks(copy, plan, w),
             )
@@ -269,7 +334,10 @@ async def send_copies(services: SlackServices, client: AsyncWebClient, run: RunV
 
 async def announce_end(services: SlackServices, client: AsyncWebClient, run: RunView) -> None:
     text = blocks.ended_text(run, words(services))
-    try:
-        await client.chat_postMessage(channel=run.channel, text=text)
-    except SlackApiError as exc:
-        log.warning("could not announce the end (%s)", exc.response.get("error"))
+    await services.outbox.queue(
+        "chat.postMessage",
+        channel=run.channel,
+        owner=run.facilitator,
+        key=f"end:{run.run_id}",
+        text=text,
+    )

@@ -62,8 +62,11 @@ class WorkshopScheduler:
         words = posting.words(self.services)
         run = await self.services.work.run(self.services.workshops.view, reminder.run_id)
         channel = await dm_channel(self.client, user)
-        await self.client.chat_postMessage(
+        await self.services.outbox.queue(
+            "chat.postMessage",
             channel=channel,
+            owner=reminder.participant,
+            key=f"remind:{reminder.run_id}:{reminder.step.id}:{user}",
             text=reminder.step.title[: blocks.FALLBACK_CHARS],
             blocks=blocks.reminder_blocks(reminder, run.plan_title, words),
         )

@@ -56,11 +56,11 @@ def handler(services: SlackServices) -> Handler:
                 step = next((s for s in run.steps if s.id == step_id), None)
                 if step is None:
                     unknown = services.workshops.errors.unknown_step
-                    await tell(client, channel or run.channel, user_id, unknown)
+                    await tell(services, channel or run.channel, user_id, unknown)
                     return
                 why = refusal(services, run, step)
                 if why is not None:
-                    await tell(client, channel or run.channel, user_id, why)
+                    await tell(services, channel or run.channel, user_id, why)
                     return
                 initial = await services.work.run(earlier, services, person(user_id), run, step)
                 view = blocks.answer_modal(
@@ -68,11 +68,11 @@ def handler(services: SlackServices) -> Handler:
                 )
                 await client.views_open(trigger_id=str(body["trigger_id"]), view=view)
             except WorkshopError as exc:
-                await tell(client, channel, user_id, exc.message)
+                await tell(services, channel, user_id, exc.message)
             except Exception as exc:
                 services.metrics.inc("errors")
                 log.error("workshop answer button failed (%s)", type(exc).__name__, exc_info=True)
                 if channel:
-                    await tell(client, channel, user_id, services.texts.conversation.error)
+                    await tell(services, channel, user_id, services.texts.conversation.error)
 
     return on_answer

@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.conversation import dm_channel, person
+from bot.slack.conversation import dm_channel, person, say
 from bot.slack.services import SlackServices
 from bot.slack.workshops import blocks, posting
 from bot.slack.workshops.posting import tell
@@ -76,9 +76,10 @@ async def _refused(
     a DM if the run is gone."""
     try:
         run = await services.work.run(services.workshops.view, int(ref["r"]))
-        await tell(client, run.channel, user_id, text)
+        await tell(services, run.channel, user_id, text)
     except Exception:
         try:
-            await client.chat_postMessage(channel=await dm_channel(client, user_id), text=text)
+            channel = await dm_channel(client, user_id)
+            await say(services, channel, text, owner=person(user_id))
         except Exception as exc:
             log.warning("could not tell the person (%s)", type(exc).__name__)
