@@ -228,13 +228,17 @@ class Programme:
                 )
 
     def _affordable(self, now: datetime) -> None:
-        """Rule 7: this month's budget must still hold one more report's epsilon."""
+        """Rule 7: this month's budget must still hold one more report's epsilon (checked here
+        before building, and again, atomically with the spending, when the report is written)."""
         spent = self.stores.releases.spent(period_of(now))
         if spent + self.budget.epsilon > self.budget.per_month + EPSILON_SLACK:
-            renews = f"{_renewal(now):%d %B %Y}"
-            raise Refused(
-                self.texts.refusals.budget_spent.format(renews=renews), "privacy budget spent"
-            )
+            raise self._budget_spent(now)
+
+    def _budget_spent(self, now: datetime) -> Refused:
+        renews = f"{_renewal(now):%d %B %Y}"
+        return Refused(
+            self.texts.refusals.budget_spent.format(renews=renews), "privacy budget spent"
+        )
 
     # --- building -------------------------------------------------------------------------------
 
@@ -295,26 +299,47 @@ class Programme:
         released = release_figures(
             themes, data, window, self.k, self._noise, trend_change=config.trend_change
         )
-        privacy = self._privacy(released.noise, now)
-        report = ProgrammeReport(
-            window=window, themes=released.themes, engagement=released.engagement, privacy=privacy
+        made: list[ProgrammeReport] = []
+
+        def figures(spent: float) -> dict[str, object]:
+            privacy = self._privacy(released.noise, now, spent)
+            made.append(
+                ProgrammeReport(
+                    window=window,
+                    themes=released.themes,
+                    engagement=released.engagement,
+                    privacy=privacy,
+                )
+            )
+            return made[-1].model_dump(mode="json")
+
+        def vet() -> None:  # again, now that the month's budget is locked: rule 8
+            self._no_subtraction(window, cohort, people)
+
+        spend = self.stores.releases.spend(
+            key,
+            now,
+            cohort,
+            (window.start, window.end),
+            round(released.noise.epsilon, 6),
+            self.budget.per_month,
+            figures,
+            vet,
         )
-        stored = report.model_dump(mode="json")
-        if not self.stores.releases.record(
-            key, now, cohort, (window.start, window.end), privacy.epsilon, stored
-        ):
-            earlier = self.stores.releases.find(key)  # another process released it first
+        if spend.outcome == "over":  # another report spent the budget while this one was built
+            raise self._budget_spent(now)
+        if spend.outcome == "replayed":  # another process released it first
+            earlier = self.stores.releases.find(key)
             if earlier is not None:
-                report = ProgrammeReport.model_validate(earlier.report)
+                return ProgrammeReport.model_validate(earlier.report)
         progress(step, STEPS, STEPS)
-        return report
+        return made[-1]
 
     def _noise(self, tally: Tally) -> Noisy:
         return tally.release(self.budget.epsilon, self.budget.seed)
 
-    def _privacy(self, noise: Noisy, now: datetime) -> Privacy:
+    def _privacy(self, noise: Noisy, now: datetime, spent: float) -> Privacy:
         period = period_of(now)
-        spent = self.stores.releases.spent(period) + noise.epsilon
         renews = _renewal(now)
         return Privacy(
             statement=self.texts.report.privacy.format(k=self.k),

@@ -4,18 +4,27 @@ One row per release: its key (a digest of what was asked and of whom it would de
 calendar month it was released in, the epsilon it spent, the cohort's name and weeks, and the
 released report (encrypted: counts and key words only). Nothing here names or identifies a
 leader. An identical request replays its row and spends
-nothing; the month's spending is the sum of its rows. Refusals are never written here, so no
-number of refused requests can crowd a release out (the audit log is a separate record).
+nothing. Refusals are never written here, so no number of refused requests can crowd a release
+out (the audit log is a separate record).
+
+Each month's spending is also kept in one row of ``privacy_budgets``, and a release is written
+by ``spend``: in one transaction, a conditional UPDATE adds its epsilon to the month's row only
+if the budget still holds it, then the release row is inserted. The UPDATE locks the month's row
+(a row lock on PostgreSQL, the database's write lock on SQLite) until the commit, so two
+releases asked for at the same moment are decided one after the other: never both when the
+budget holds one. The month's row outlives ledger rows pruned by retention.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, Float, LargeBinary, String, func, select
+from sqlalchemy import Engine, Float, LargeBinary, String, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from bot.store.crypto import Cipher
@@ -37,6 +46,28 @@ class ReleaseRow(Base):
     epsilon: Mapped[float] = mapped_column(Float)
     released_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BudgetRow(Base):
+    """The epsilon spent by the releases of one calendar month: the row every release of that
+    month locks while it checks and spends, so two at once cannot overspend."""
+
+    __tablename__ = "privacy_budgets"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    spent: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+SLACK = 1e-9  # float rounding when comparing spending with the budget
+
+
+class Spend(BaseModel):
+    """What `ReleaseLedger.spend` did: `released` (written, `spent` includes it), `replayed`
+    (another process wrote this key first; nothing spent) or `over` (the month's budget could
+    not hold it; nothing written or spent)."""
+
+    outcome: Literal["released", "replayed", "over"]
+    spent: float
 
 
 class Release(BaseModel):
@@ -68,40 +99,75 @@ class ReleaseLedger:
     def spent(self, period: str) -> float:
         """Epsilon spent by the releases of one period."""
         with self.sessions() as session:
-            total = session.scalar(
-                select(func.sum(ReleaseRow.epsilon)).where(ReleaseRow.period == period)
-            )
-        return float(total or 0.0)
+            kept = session.get(BudgetRow, period)
+        return 0.0 if kept is None else float(kept.spent)
 
-    def releases(self) -> list[Release]:
-        """Every release, oldest first (all of them: nothing is ever pushed out)."""
-        with self.sessions() as session:
-            rows = session.scalars(select(ReleaseRow).order_by(ReleaseRow.id)).all()
-            return [self._release(row) for row in rows]
-
-    def record(
+    def spend(
         self,
         key: str,
         at: datetime,
         cohort: str | None,
         window: tuple[datetime, datetime],
         epsilon: float,
-        report: dict[str, Any],
-    ) -> bool:
-        """Write a release; False if one with this key was written first (by another process)."""
-        payload = json.dumps(report, sort_keys=True, default=str)
-        row = ReleaseRow(
-            key=key,
-            period=period_of(at),
-            cohort=cohort or "",
-            window_start=window[0],
-            window_end=window[1],
-            epsilon=epsilon,
-            released_at=at,
-            payload_enc=self.cipher.encrypt(payload),
-        )
+        budget: float,
+        report: Callable[[float], dict[str, Any]],
+        vet: Callable[[], None] | None = None,
+    ) -> Spend:
+        """Check the budget and spend it in one transaction: add `epsilon` to the month of `at`
+        only if the month's spending stays within `budget`, then write the release, whose
+        figures `report(spent)` gives (`spent`: the month's spending with this release). `vet`
+        runs once the month is locked and may raise to refuse (nothing is then spent); the
+        other releases of the month wait until this one is written or refused."""
+        period = period_of(at)
+        self._budget_row(period)
         with self.sessions() as session:
-            return insert_once(session, row)
+            try:
+                claimed = session.execute(
+                    update(BudgetRow)
+                    .where(
+                        BudgetRow.period == period,
+                        BudgetRow.spent + epsilon <= budget + SLACK,
+                    )
+                    .values(spent=BudgetRow.spent + epsilon)
+                )
+                if int(getattr(claimed, "rowcount", 0) or 0) != 1:
+                    session.rollback()
+                    return Spend(outcome="over", spent=self.spent(period))
+                spent = float(
+                    session.scalar(select(BudgetRow.spent).where(BudgetRow.period == period)) or 0.0
+                )
+                if vet is not None:
+                    vet()
+                payload = json.dumps(report(spent), sort_keys=True, default=str)
+                session.add(
+                    ReleaseRow(
+                        key=key,
+                        period=period,
+                        cohort=cohort or "",
+                        window_start=window[0],
+                        window_end=window[1],
+                        epsilon=epsilon,
+                        released_at=at,
+                        payload_enc=self.cipher.encrypt(payload),
+                    )
+                )
+                session.commit()
+            except IntegrityError:  # this key was written first by another process
+                session.rollback()
+                return Spend(outcome="replayed", spent=self.spent(period))
+        return Spend(outcome="released", spent=spent)
+
+    def _budget_row(self, period: str) -> None:
+        """Make sure the month has its row (a race to make it has one winner)."""
+        with self.sessions() as session:
+            if session.get(BudgetRow, period) is None:
+                insert_once(session, BudgetRow(period=period, spent=0.0))
+
+    def releases(self) -> list[Release]:
+        """Every release, oldest first (all of them: nothing is ever pushed out)."""
+        with self.sessions() as session:
+            rows = session.scalars(select(ReleaseRow).order_by(ReleaseRow.id)).all()
+            return [self._release(row) for row in rows]
 
     def _release(self, row: ReleaseRow) -> Release:
         return Release(

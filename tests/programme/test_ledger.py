@@ -4,7 +4,9 @@ nothing) until the next month; the noise is OpenDP's, calibrated to the report's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -38,15 +40,34 @@ def test_the_ledger_keeps_every_release_and_sums_each_month(settings: Settings) 
     stores = open_stores(settings)
     ledger = stores.releases
     window = (datetime(2026, 10, 26, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
-    assert ledger.record("a", DECEMBER, None, window, 10.0, {"figures": [1]})
-    assert ledger.record("b", DECEMBER, "north", window, 10.0, {"figures": [2]})
-    assert not ledger.record("a", DECEMBER, None, window, 10.0, {"figures": [3]})
+
+    def figures(n: int) -> Callable[[float], dict[str, Any]]:
+        return lambda spent: {"figures": [n], "spent": spent}
+
+    first = ledger.spend("a", DECEMBER, None, window, 10.0, 40.0, figures(1))
+    assert first.outcome == "released" and first.spent == 10.0
+    assert ledger.spend("b", DECEMBER, "north", window, 10.0, 40.0, figures(2)).spent == 20.0
+    again = ledger.spend("a", DECEMBER, None, window, 10.0, 40.0, figures(3))
+    assert again.outcome == "replayed" and again.spent == 20.0  # nothing spent twice
+    assert ledger.spend("c", DECEMBER, None, window, 25.0, 40.0, figures(4)).outcome == "over"
     assert ledger.spent("2026-12") == 20.0 and ledger.spent("2027-01") == 0.0
     found = ledger.find("b")
-    assert found is not None and found.report == {"figures": [2]}
+    assert found is not None and found.report == {"figures": [2], "spent": 20.0}
     assert (found.window_start, found.window_end) == window and found.cohort == "north"
     assert ledger.find("c") is None and [r.key for r in ledger.releases()] == ["a", "b"]
     assert period_of(datetime(2026, 12, 31, 23, 59, tzinfo=UTC)) == "2026-12"
+
+
+def test_a_release_refused_once_the_month_is_locked_spends_nothing(settings: Settings) -> None:
+    ledger = open_stores(settings).releases
+    window = (datetime(2026, 10, 26, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
+
+    def refuse() -> None:
+        raise Refused("no", "would differ by fewer than k")
+
+    with pytest.raises(Refused):
+        ledger.spend("a", DECEMBER, None, window, 10.0, 40.0, lambda _: {}, refuse)
+    assert ledger.spent("2026-12") == 0.0 and ledger.find("a") is None
 
 
 def test_a_spent_budget_refuses_new_reports_until_next_month_and_replays_are_free(
