@@ -193,6 +193,8 @@ def record(result: Measured, note: str, log: Path = LOG) -> None:
 
 def invalid_at(path: Path, exc: ValidationError) -> ValueError:
     """A sealed file that does not validate, named by file and field places only: pydantic's
-    own message quotes the input, which would show a sealed text."""
-    places = sorted({".".join(str(p) for p in e["loc"]) or "document" for e in exc.errors()})
-    return ValueError(f"{path}: invalid at {', '.join(places[:10])}")
+    own message quotes the input, which would show a sealed text. A whole-document check's
+    own message (a runner's validator, which names places only) is kept."""
+    places = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors() if e["loc"]})
+    whole = [str(e["msg"]) for e in exc.errors() if not e["loc"]]
+    return ValueError(f"{path}: invalid at {', '.join([*places[:10], *whole])}")
