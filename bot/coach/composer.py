@@ -26,7 +26,7 @@ from bot.coach.plan import TurnPlan
 from bot.coach.reflect import Heard, listen
 from bot.coach.scope import FRAME as SCOPE_FRAME
 from bot.coach.scope import out_of_scope, scope_reply
-from bot.coach.sentences import Candidate, SentenceBank, pick
+from bot.coach.sentences import Candidate, SentenceBank, best_card, pick
 from bot.content.templates import OfflineTemplates
 from bot.content.turns import TurnWords
 from bot.knowledge.retrieve import Retriever
@@ -180,9 +180,10 @@ class OfflineComposer:
             qvec, query, ranked, exclude=memory.used, seat=memory.seat
         )
         floor = FIT_FLOOR if self.words.work_pattern.search(message) else CLOSE_FIT
-        if not candidates or candidates[0].fit < floor:
+        chosen = best_card(candidates, ranked)
+        if not chosen or max(c.fit for c in candidates) < floor:
             return self._no_fit(base, memory, seed)
-        return self._idea(base, pick(candidates), qvec, memory, seed)
+        return self._idea(base, pick(chosen), qvec, memory, seed)
 
     def _idea(
         self,
