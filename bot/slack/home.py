@@ -1,4 +1,4 @@
-"""Publish a leader's App Home."""
+"""Publish a leader's App Home (through the outbox: the newest view waiting wins)."""
 
 from __future__ import annotations
 
@@ -37,4 +37,13 @@ async def publish_home(services: SlackServices, client: AsyncWebClient, user_id:
     extra = await home_section(services, user_id)
     if extra:
         view["blocks"] = (view["blocks"] + extra)[: blocks.MAX_VIEW_BLOCKS]
-    await client.views_publish(user_id=user_id, view=view)
+    # through the outbox; only the newest view still waiting for a person is published
+    await services.outbox.queue(
+        "views.publish",
+        channel=None,
+        owner=person(user_id),
+        stream=f"home:{user_id}",
+        latest=f"home:{user_id}",
+        user_id=user_id,
+        view=view,
+    )

@@ -177,7 +177,7 @@ class Outbox:
         self,
         method: str,
         *,
-        channel: str,
+        channel: str | None,
         thread_ts: str | None = None,
         owner: str = "",
         key: str | None = None,
@@ -187,13 +187,14 @@ class Outbox:
         **args: Any,
     ) -> int | None:
         """Queue a call (blocking: on a worker thread, next to the write that produced it).
-        `stream` overrides the order it keeps (by default its channel or thread); `latest`
+        `channel` None is for calls that name none (views.publish: give a `stream`); `stream`
+        overrides the order it keeps (by default its channel or thread); `latest`
         makes it replace the calls of that group still waiting (see `OutboxStore.add`)."""
         call, where = self.arguments(method, channel, thread_ts, key, args)
         return self.store.add(
             method,
             call,
-            stream=stream or where,
+            stream=stream or where or method,
             owner=owner,
             key=key,
             ts_from=ts_from,
@@ -213,19 +214,25 @@ class Outbox:
     ) -> OutboxRow:
         """A row for a call, to be written in someone else's transaction (`OutboxStore.add_in`)."""
         call, stream = self.arguments(method, channel, thread_ts, key, args)
-        return self.store.row(method, call, stream=stream, owner=owner, key=key, hold=hold)
+        return self.store.row(
+            method, call, stream=stream or method, owner=owner, key=key, hold=hold
+        )
 
     @staticmethod
     def arguments(
-        method: str, channel: str, thread_ts: str | None, key: str | None, args: dict[str, Any]
-    ) -> tuple[dict[str, Any], str]:
-        """The call's arguments as stored, and the stream it belongs to."""
-        call = {"channel": channel, **args}
+        method: str,
+        channel: str | None,
+        thread_ts: str | None,
+        key: str | None,
+        args: dict[str, Any],
+    ) -> tuple[dict[str, Any], str | None]:
+        """The call's arguments as stored, and the stream it belongs to (None: no channel)."""
+        call = {"channel": channel, **args} if channel else dict(args)
         if thread_ts:
             call["thread_ts"] = thread_ts
         if method == "chat.postMessage" and key:
             call["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
-        return call, stream_of(channel, thread_ts)
+        return call, stream_of(channel, thread_ts) if channel else None
 
     def on_delivered(self, prefix: str, then: Delivered) -> None:
         """Call `then(key, channel, ts)` whenever this replica delivers a row whose key starts

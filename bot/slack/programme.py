@@ -14,7 +14,7 @@ from bot.content.slack import ProgrammeSlackTexts
 from bot.programme.report import render, theme_name
 from bot.programme.service import ProgrammeReport, Refused
 from bot.slack import blocks
-from bot.slack.conversation import dm_channel, person
+from bot.slack.conversation import dm_channel, once, person
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,11 @@ async def send_report(
     )
     channel = await dm_channel(client, user_id)
     name = REPORT_FILE.format(since=since)
-    await client.files_upload_v2(
+    await services.outbox.queue(  # the report is encrypted while it waits
+        "files_upload_v2",
         channel=channel,
+        owner=who,
+        key=f"report:{once()}",
         content=html,
         filename=name,
         title=name,

@@ -19,7 +19,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
-from bot.slack.conversation import dm_channel, person, start_private
+from bot.slack.conversation import dm_channel, once, person, start_private
 from bot.slack.programme import send_report
 from bot.slack.services import SlackServices
 from bot.slack.workshops.command import workshop_command
@@ -111,8 +111,11 @@ def handler(services: SlackServices) -> Handler:
         else:
             data = await services.work.run(services.leaders.export_user_data, who)
             channel = await dm_channel(client, user_id)
-            await client.files_upload_v2(
+            await services.outbox.queue(  # the file is encrypted while it waits
+                "files_upload_v2",
                 channel=channel,
+                owner=who,
+                key=f"my-data:{once()}",
                 content=json.dumps(data, indent=2, ensure_ascii=False),
                 filename=EXPORT_FILE,
                 title=EXPORT_FILE,
