@@ -560,8 +560,19 @@ def eval_retrieval(
     note: Annotated[
         str, typer.Option(help="With --sealed: the change of design being measured.")
     ] = "",
+    replies: Annotated[
+        bool,
+        typer.Option(
+            "--replies",
+            help="Also ask the offline coach each question: how often its reply cites an"
+            " expected card, another card, or says nothing fits.",
+        ),
+    ] = False,
 ) -> None:
-    """Recall@1, @3 and MRR of dense, lexical and hybrid retrieval."""
+    """Recall@1, @3 and MRR of dense, lexical and hybrid retrieval.
+
+    With --replies, what the coach's replies to the same questions cite.
+    """
     from bot.evals.retrieval import DEFAULT_SET, run_retrieval_eval
 
     cfg = settings()
@@ -577,8 +588,19 @@ def eval_retrieval(
         record(found, note)
         out.print(json.dumps(found.figures(), indent=2) if as_json else found.table(), markup=False)
         return
-    result = run_retrieval_eval(cfg, data or DEFAULT_SET)
-    out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+    path = data or DEFAULT_SET
+    result = run_retrieval_eval(cfg, path)
+    if not replies:
+        out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+        return
+    from bot.evals.replies import run_replies_eval
+
+    (cited,) = run_replies_eval(cfg, [path])
+    if as_json:
+        both = {"retrieval": result.model_dump(), "replies": cited.model_dump()}
+        out.print(json.dumps(both, indent=2), markup=False)
+    else:
+        out.print(f"{result.table()}\n\n{cited.table()}", markup=False)
 
 
 @eval_app.command("facts")

@@ -1,0 +1,36 @@
+"""`anchor eval retrieval --replies`: what the coach's replies to retrieval questions cite."""
+
+from __future__ import annotations
+
+from bot.coach.engine import Coach
+from bot.config import Settings
+from bot.evals.replies import OUTCOMES, measure_replies
+from bot.evals.retrieval import RetrievalItem
+
+
+def test_each_reply_is_sorted_into_one_outcome(settings: Settings) -> None:
+    coach = Coach.from_settings(settings)
+    asked = "partners agree in the meeting and then nothing happens afterwards"
+    items = [
+        # the reply quotes retrieval's first card
+        RetrievalItem(q=asked, cards=coach.retriever.rank_cards(asked, k=1)),
+        RetrievalItem(q="what's the weather in Leeds tomorrow?", cards=["anchor-points"]),
+        RetrievalItem(
+            q="one of the senior midwives cried and said we'd betrayed the town",
+            cards=["grief-and-loss-in-service-change"],
+        ),
+    ]
+    found = measure_replies(coach, "tiny", items)
+    assert set(found.rates) == set(OUTCOMES)
+    assert abs(sum(found.rates.values()) - 1.0) < 1e-9
+    assert [m.q for m in found.misses] == [items[1].q, items[2].q]
+    assert [m.outcome for m in found.misses] == ["out_of_scope", "feeling"]
+    assert found.rates["expected"] == 1 / 3
+    assert "cites an expected card" in found.table()
+
+
+def test_a_reply_that_finds_nothing_says_so(settings: Settings) -> None:
+    coach = Coach.from_settings(settings)
+    item = RetrievalItem(q="which colour should I paint my kitchen cupboards", cards=["x"])
+    found = measure_replies(coach, "nothing", [item])
+    assert found.misses[0].outcome == "no_fit" and found.rates["no_fit"] == 1.0
