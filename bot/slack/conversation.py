@@ -1,10 +1,12 @@
 """The path every coaching message takes in Slack, shared by the listeners: deduplicate, rate
 limit, show the privacy notice at first contact, ask the coach off the event loop, and queue the
-reply in the outbox (``bot.slack.outbox``), which delivers it in the thread. The reply is
-queued on the same worker thread, right after the coach has stored the turn, with nothing in
-between (the turn and the outbox row are two commits on one database: the coach's store commits
-its own transaction). A failure in one conversation is logged and apologised for; it never stops
-any other."""
+reply in the outbox (``bot.slack.outbox``), which delivers it in the thread. The reply is owed in
+the same transaction as the turn that produced it: the coach's store writes the outbox row with
+the exchange (``bot.store.together``), held for a moment with the reply's plain text; right after
+the coach returns, the row gets its full Block Kit form and is released (`owed_with_turn`,
+`release_reply`). A crash before the turn's commit leaves neither; a crash after it, the row,
+which goes out as plain text once its hold runs out. A failure in one conversation is logged and
+apologised for; it never stops any other."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.orm import Session
 
 from bot.coach.engine import with_note
 from bot.models import Reply
@@ -23,8 +26,13 @@ from bot.slack import blocks
 from bot.slack.outbox import Undelivered
 from bot.slack.services import SlackServices
 from bot.slack.streaming import Relay, Where, streamed
+from bot.store.outbox import OutboxStore
+from bot.store.together import Exchange, TurnWrite, with_turn
 
 log = logging.getLogger(__name__)
+# seconds a reply owed with its turn waits for its full form (given microseconds after the
+# turn's commit) before a worker may send it as it was written, in plain text
+REPLY_HOLD = 30.0
 
 
 def without_mention(text: str, bot_user_id: str | None) -> str:
@@ -257,24 +265,74 @@ async def thinking(client: AsyncWebClient, services: SlackServices, msg: Incomin
         log.debug("no assistant status here (%s)", type(exc).__name__)
 
 
+def owed_with_turn(
+    services: SlackServices,
+    method: str,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    owner: str,
+    key: str,
+    **extra: Any,
+) -> TurnWrite:
+    """The write that owes a turn's reply in the turn's own transaction: an outbox row with the
+    reply's text, held `REPLY_HOLD` seconds for `release_reply` to give it its full form."""
+
+    def write(session: Session, exchange: Exchange) -> None:
+        row = services.outbox.row(
+            method,
+            channel=channel,
+            thread_ts=thread_ts,
+            owner=owner,
+            key=key,
+            hold=REPLY_HOLD,
+            text=exchange.reply,
+            **extra,
+        )
+        OutboxStore.add_in(session, row)
+
+    return write
+
+
+def release_reply(
+    services: SlackServices,
+    reply: Reply,
+    method: str,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    key: str,
+    offer_dm: bool = False,
+    **extra: Any,
+) -> bool:
+    """Give a reply owed with its turn its Block Kit form and make it due now (blocking)."""
+    heading = sources_heading(services)
+    return services.outbox.fill(
+        method,
+        channel=channel,
+        thread_ts=thread_ts,
+        key=key,
+        text=blocks.fallback_text(reply, heading),
+        blocks=blocks.reply_blocks(
+            reply, services.texts, sources_heading=heading, offer_dm=offer_dm
+        ),
+        **extra,
+    )
+
+
 def turn_and_queue(services: SlackServices, msg: Incoming, who: str, text: str, key: str) -> Reply:
-    """The coach's turn and its reply queued in the outbox, one after the other on this worker
-    thread (a mention is answered with guidance, a DM with coaching)."""
-    if msg.private:
-        reply = services.coach.respond(who, text, key)
-    else:
-        reply = services.coach.guidance(who, text, key)
+    """The coach's turn with its reply owed in the same transaction, then released with its
+    full form (a mention is answered with guidance, a DM with coaching)."""
+    where: dict[str, Any] = {"channel": msg.channel, "thread_ts": msg.thread, "key": reply_key(msg)}
+    owed = owed_with_turn(services, "chat.postMessage", owner=who, **where)
+    with with_turn(owed):
+        if msg.private:
+            reply = services.coach.respond(who, text, key)
+        else:
+            reply = services.coach.guidance(who, text, key)
     if msg.files:
         reply.reply = with_note(reply, f"_{services.texts.conversation.files_unread}_")
-    queue_reply(
-        services,
-        reply,
-        channel=msg.channel,
-        thread_ts=msg.thread,
-        owner=who,
-        key=reply_key(msg),
-        offer_dm=not msg.private,
-    )
+    release_reply(services, reply, "chat.postMessage", offer_dm=not msg.private, **where)
     return reply
 
 
@@ -375,24 +433,18 @@ async def start_private(
 
 
 def _start_turn(services: SlackServices, who: str, text: str, channel: str, ts: str) -> None:
-    """The opening turn, and the placeholder's replacement queued right after it."""
-    reply = services.coach.respond(who, text, dm_key(channel, ts))
-    heading = sources_heading(services)
-    services.outbox.add(
-        "chat.update",
-        channel=channel,
-        owner=who,
-        key=f"update:{channel}:{ts}",
-        ts=ts,
-        text=blocks.fallback_text(reply, heading),
-        blocks=blocks.reply_blocks(reply, services.texts, sources_heading=heading),
-    )
+    """The opening turn, with the placeholder's replacement owed in the same transaction."""
+    where: dict[str, Any] = {"channel": channel, "thread_ts": None, "key": f"update:{channel}:{ts}"}
+    with with_turn(owed_with_turn(services, "chat.update", owner=who, ts=ts, **where)):
+        reply = services.coach.respond(who, text, dm_key(channel, ts))
+    release_reply(services, reply, "chat.update", ts=ts, **where)
 
 
 def _answer_turn(services: SlackServices, who: str, text: str, channel: str, thread: str) -> None:
-    reply = services.coach.respond(who, text, dm_key(channel, thread))
-    key = f"answer:{once()}"
-    queue_reply(services, reply, channel=channel, thread_ts=thread, owner=who, key=key)
+    where: dict[str, Any] = {"channel": channel, "thread_ts": thread, "key": f"answer:{once()}"}
+    with with_turn(owed_with_turn(services, "chat.postMessage", owner=who, **where)):
+        reply = services.coach.respond(who, text, dm_key(channel, thread))
+    release_reply(services, reply, "chat.postMessage", **where)
 
 
 async def answer_in_thread(

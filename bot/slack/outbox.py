@@ -218,6 +218,20 @@ class Outbox:
             method, call, stream=stream or method, owner=owner, key=key, hold=hold
         )
 
+    def fill(
+        self,
+        method: str,
+        *,
+        channel: str,
+        thread_ts: str | None = None,
+        key: str,
+        **args: Any,
+    ) -> bool:
+        """Give a held row (`row(..., hold=...)`) its final arguments and make it due now
+        (blocking); False if it is not waiting any more (see `OutboxStore.fill`)."""
+        call, _ = self.arguments(method, channel, thread_ts, key, args)
+        return self.store.fill(key, call)
+
     @staticmethod
     def arguments(
         method: str,

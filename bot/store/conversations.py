@@ -18,6 +18,7 @@ from bot.store.crypto import Cipher, private_folder
 from bot.store.locks import NamedLocks
 from bot.store.schema import ensure_schema
 from bot.store.tables import ConversationRow, TurnRow, UserRow
+from bot.store.together import Exchange, write_with_turn
 
 Role = Literal["user", "coach"]
 
@@ -159,7 +160,8 @@ class ConversationStore:
         safety_level: str,
         state: dict[str, Any],
     ) -> None:
-        """Store the person's message, the reply and the new state in one transaction."""
+        """Store the person's message, the reply and the new state in one transaction, with
+        any writes registered for this turn (`bot.store.together.with_turn`)."""
         with self.sessions() as session:
             row = session.get(ConversationRow, conversation_id)
             if row is None:
@@ -181,6 +183,8 @@ class ConversationStore:
                 ]
             )
             row.state_enc = self.cipher.encrypt(json.dumps(state, sort_keys=True))
+            # what the caller owes because of this turn (bot.store.together), in this transaction
+            write_with_turn(session, Exchange(conversation_id, reply))
             session.commit()
 
     def save_state(self, conversation_id: int, state: dict[str, Any]) -> None:

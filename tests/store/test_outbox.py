@@ -7,13 +7,16 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.store.conversations import make_engine
 from bot.store.open import Stores
 from bot.store.outbox import FAILED, PENDING, SENT, GiveUp, OutboxStore
-from bot.store.tables import OutboxRow
+from bot.store.tables import OutboxRow, TurnRow
+from bot.store.together import Exchange, TurnWrite, with_turn
 
 T0 = 1_800_000_000.0  # a fixed moment; every call below passes its own `now`
 
@@ -165,3 +168,94 @@ def test_forgetting_and_pruning(stores: Stores) -> None:
     box.delivered(row, channel="D2", ts="1.1", now=T0)
     assert box.prune(now=T0 + 6 * 24 * 3600) == 0
     assert box.prune(now=T0 + 8 * 24 * 3600) == 1
+
+
+# ---- owed with the turn, in one transaction --------------------------------------------------
+
+
+def owe_reply(box: OutboxStore, key: str, hold: float = 30.0) -> TurnWrite:
+    """The write a front end registers: the turn's reply owed in the outbox."""
+
+    def write(session: Session, exchange: Exchange) -> None:
+        row = box.row(
+            "chat.postMessage",
+            {"channel": "D1", "text": exchange.reply},
+            stream="D1",
+            key=key,
+            hold=hold,
+            now=T0,
+        )
+        box.add_in(session, row)
+
+    return write
+
+
+def turn_count(stores: Stores) -> int:
+    with stores.engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(TurnRow)) or 0)
+
+
+def test_a_reply_owed_with_its_turn_is_written_with_it_or_not_at_all(stores: Stores) -> None:
+    box, talk = outbox(stores), stores.conversations
+    conversation = talk.open_conversation("slack:U1", "dm:D1:1")
+
+    def exchange() -> None:
+        talk.record_exchange(
+            conversation.id,
+            "what now?",
+            "a reflective answer",
+            card_ids=[],
+            safety_level="none",
+            state={},
+        )
+
+    with with_turn(owe_reply(box, "reply:D1:1")):
+        exchange()
+    assert turn_count(stores) == 2 and [e.key for e in box.entries()] == ["reply:D1:1"]
+
+    def crash(session: Session, found: Exchange) -> None:
+        raise RuntimeError("the process dies between the two writes")
+
+    with with_turn(owe_reply(box, "reply:D1:2")), with_turn(crash), pytest.raises(RuntimeError):
+        exchange()
+    assert turn_count(stores) == 2  # neither the turn...
+    assert [e.key for e in box.entries()] == ["reply:D1:1"]  # ...nor its reply
+    exchange()  # outside `with_turn` nothing else is written
+    assert turn_count(stores) == 4 and len(box.entries()) == 1
+
+
+def test_a_held_reply_waits_for_its_full_form_or_goes_plain_when_the_hold_ends(
+    stores: Stores,
+) -> None:
+    box = outbox(stores)
+    for key in ("reply:D1:1", "reply:D2:1"):
+        with stores.conversations.sessions() as session:
+            row = box.row(
+                "chat.postMessage", {"text": "plain"}, stream=key, key=key, hold=30, now=T0
+            )
+            assert box.add_in(session, row)
+            assert not box.add_in(session, row)  # one row per key
+            session.commit()
+    assert box.claim("w1", now=T0 + 1) == []  # held
+    assert box.fill("reply:D1:1", {"text": "full", "blocks": []}, now=T0 + 1)
+    [filled] = box.claim("w1", now=T0 + 1)
+    assert filled.args == {"text": "full", "blocks": []}
+    [plain] = box.claim("w1", now=T0 + 31)  # its filler crashed: sent as written
+    assert plain.key == "reply:D2:1" and plain.args == {"text": "plain"}
+    assert not box.fill("reply:D2:1", {"text": "too late"}, now=T0 + 31)  # already taken
+
+
+def test_only_the_newest_waiting_call_of_a_group_is_sent(stores: Stores) -> None:
+    box = outbox(stores)
+    for n in range(3):
+        box.add("views.publish", {"n": n}, stream="home:U1", latest="home:U1", now=T0)
+    [only] = box.claim("w1", now=T0)
+    assert only.args == {"n": 2}
+    box.add("views.publish", {"n": 3}, stream="home:U1", latest="home:U1", now=T0)
+    box.add("views.publish", {"n": 4}, stream="home:U1", latest="home:U1", now=T0)
+    assert box.result(only.id) is not None  # the one being sent is never dropped
+    box.delivered(only, channel=None, ts=None, now=T0)
+    [newest] = box.claim("w1", now=T0)
+    assert newest.args == {"n": 4}
+    box.add("views.publish", {"n": 5}, stream="home:U2", latest="home:U2", now=T0)
+    assert len(box.entries(status=PENDING)) == 2  # other people's views are their own
