@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.coach.plain import plain_words, vocabulary
 from bot.coach.plan import TurnPlan
 from bot.coach.reflect import Heard, listen
 from bot.coach.scope import FRAME as SCOPE_FRAME
@@ -111,6 +112,12 @@ class OfflineComposer:
         self.top_k = top_k
         units = compile_cards(list(retriever.cards.values()))
         self.bank = SentenceBank(retriever.embedder, units)
+        texts = [u.text for found in units.values() for u in found]
+        self.known = vocabulary([*texts, " ".join(words.english_words)])
+
+    def fit_text(self, query: str) -> str:
+        """The query as sentence fit reads it: names out, acronyms spelled out."""
+        return plain_words(query, self.known, self.words.acronyms)
 
     # --- the opening ---------------------------------------------------------------------
 
@@ -174,11 +181,10 @@ class OfflineComposer:
                 questions or self.words.feelings[heard.feeling].questions, seed + "q"
             )
             return base
-        qvec = self.bank.embedder.embed([query])[0]
+        fit = self.fit_text(query)
+        qvec = self.bank.embedder.embed([fit])[0]
         ranked = self.retriever.rank_cards(query, k=CARDS_CONSIDERED)
-        candidates = self.bank.candidates(
-            qvec, query, ranked, exclude=memory.used, seat=memory.seat
-        )
+        candidates = self.bank.candidates(qvec, fit, ranked, exclude=memory.used, seat=memory.seat)
         floor = FIT_FLOOR if self.words.work_pattern.search(message) else CLOSE_FIT
         chosen = best_card(candidates, ranked)
         if not chosen or max(c.fit for c in candidates) < floor:
@@ -219,12 +225,13 @@ class OfflineComposer:
         frame = fresh(self.words.more_frames, memory.frames, seed + "more") if about else None
         opening = capitalised(frame.format(about=about)) if frame else ""
         base = TurnPlan(kind="idea", opening=opening, frame=frame)
-        qvec = self.bank.embedder.embed([query])[0] if query else None
-        chosen = self._next_units(memory, qvec, query)
+        fit = self.fit_text(query)
+        qvec = self.bank.embedder.embed([fit])[0] if fit else None
+        chosen = self._next_units(memory, qvec, fit)
         if not chosen and qvec is not None:
             related = self._related(memory)
             candidates = self.bank.candidates(
-                qvec, query, related, exclude=memory.used, seat=memory.seat
+                qvec, fit, related, exclude=memory.used, seat=memory.seat
             )
             if candidates and candidates[0].fit >= MORE_FLOOR:
                 chosen = pick(candidates)

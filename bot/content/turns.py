@@ -127,6 +127,15 @@ class TurnWords(BaseModel):
     memory: Memory
     narrowing: list[str] = Field(min_length=1)
     work_words: list[str] = Field(min_length=20)
+    acronyms: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("acronyms")
+    @classmethod
+    def _acronyms(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [a for a in value if not re.fullmatch(r"[A-Z][A-Z&]+", a)]
+        if bad:
+            raise ValueError(f"acronyms must be written in capitals: {bad}")
+        return value
 
     @cached_property
     def work_pattern(self) -> re.Pattern[str]:
