@@ -305,7 +305,36 @@ def release_reply(
     offer_dm: bool = False,
     **extra: Any,
 ) -> bool:
-    """Give a reply owed with its turn its Block Kit form and make it due now (blocking)."""
+    """Give a reply owed with its turn its Block Kit form and make it due now (blocking). A
+    failure here is logged, not raised: the reply is owed already and goes out in plain text
+    when its hold ends (an apology as well would contradict it)."""
+    try:
+        return _fill(
+            services,
+            reply,
+            method,
+            channel=channel,
+            thread_ts=thread_ts,
+            key=key,
+            offer_dm=offer_dm,
+            **extra,
+        )
+    except Exception as exc:
+        log.error("reply owed in plain text only (%s)", type(exc).__name__, exc_info=True)
+        return False
+
+
+def _fill(
+    services: SlackServices,
+    reply: Reply,
+    method: str,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    key: str,
+    offer_dm: bool,
+    **extra: Any,
+) -> bool:
     heading = sources_heading(services)
     return services.outbox.fill(
         method,
