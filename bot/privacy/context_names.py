@@ -53,6 +53,7 @@ from bot.config import PROJECT_ROOT
 from bot.privacy.lexicon import Context
 from bot.privacy.names import name_key
 from bot.privacy.patterns import NAME_WORD, POSSESSIVE_ENDINGS, SENTENCE_START
+from bot.privacy.word_lists import WordLists
 
 DEFAULT_SURNAMES = PROJECT_ROOT / "prompts" / "privacy" / "surnames.yaml"
 
@@ -63,6 +64,10 @@ _BETWEEN_NAME_WORDS = re.compile(r"[ \t\u00a0]{1,2}")
 _AFTER_GREETED = re.compile(r"[ \t]*(?:[,!.:;?)]|[-–—]|\n|$)")
 _TO_LINE_END = re.compile(r"[ \t]*[.!)x]*[ \t]*(?:\n|$)")
 _TO_TEXT_END = re.compile(r"[ \t]*[.!)x]*[ \t]*$")
+_FROM_AT = frozenset({"from", "at"})
+# Not after a word alone: "Aberaeron are" is a place or a team.
+_NOT_ALONE = frozenset({"are", "were", "do"})
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
 _LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)$")
 
@@ -103,15 +108,21 @@ class ContextNameFinder:
         function_words: Collection[str],
         verbs_after_a_name: Collection[str],
         in_directory: Callable[[str], bool],
+        word_lists: WordLists | None = None,
+        not_after: Collection[str] = (),
     ) -> None:
         """``given_names``: known given names, also those that are ordinary words ("Joy");
         ``ordinary_words``: words that are also names ("will", "green"); ``never_names``: words
         never a name by context (besides ``context.not_names`` and ``context.places``);
-        ``in_directory``: whether a word (its ``name_key``) is part of a member's name."""
+        ``in_directory``: whether a word (its ``name_key``) is part of a member's name;
+        ``word_lists``: the broad lists (census surnames, English words), if any;
+        ``not_after``: words after which a word is part of a place ("King George")."""
         self._ordinary_words = _keys(ordinary_words)
         self._word_names = _keys(given_names) & self._ordinary_words
         self._given = _keys(given_names) - self._ordinary_words
         self._surnames = _keys(surnames)
+        self._lists = word_lists
+        self._not_after = _keys(not_after)
         self._particles = _keys(particles)
         self._function_words = _keys(function_words)
         self._never = _keys([*never_names, *context.not_names, *context.places]) - self._given
@@ -151,6 +162,7 @@ class ContextNameFinder:
                 text, tokens, index
             ):
                 found.append(self._run_on(text, tokens, index))
+        found.extend(self._name_shaped(text, tokens))
         found.extend(self._after_cues(text, tokens, at))
         found.extend(self._greeted(text, tokens, at))
         found.extend(self._signed(text, tokens, at))
@@ -166,11 +178,13 @@ class ContextNameFinder:
         if first.key in self._never or second.key in self._never:
             return False
         known_first = self._is_given(first.key)
-        plain_surname = second.key in self._surnames and not self._ordinary(second.key)
+        plain_surname = self._is_surname(second.key) and not self._ordinary(second.key)
         if first.capitalised and second.capitalised:
-            if plain_surname or (known_first and second.key in self._surnames):
+            if plain_surname or (known_first and self._is_surname(second.key)):
                 return True  # "Comfort Asante", "Will Turner"
-            return known_first and not self._ordinary(second.key)  # "Joy Okonjo-Iweala"
+            if known_first and not self._ordinary(second.key):
+                return True  # "Joy Okonjo-Iweala"
+            return self._unknown_pair(first.key, second.key)
         if first.lower and second.lower:
             return known_first and plain_surname  # "grace okafor", not "church hall"
         return False
@@ -183,10 +197,47 @@ class ContextNameFinder:
             return False
         if self._never_here(word.key) or word.possessive or not (word.capitalised or word.lower):
             return False
-        if self._is_given(word.key):
-            return True
+        if self._is_given(word.key) or (word.capitalised and self._foreign(word.key)):
+            return True  # also at a sentence start: "Mthunzi reckons"
         start = tokens[index - 1].end if index else 0
         return word.capitalised and SENTENCE_START.search(text, start, word.start) is None
+
+    def _name_shaped(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised word that is no English word, with a possessive or before a word that
+        follows a name ("Nasser's out", "Mthunzi has the figures", "Valentina's reframe"), or a
+        known given name before "from" or "at" and a team or place ("Rose from comms")."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.capitalised:
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            joined = following is not None and self._joined(text, token, following)
+            in_a_place = index > 0 and tokens[index - 1].key in self._not_after
+            verb_after = (
+                joined
+                and following is not None
+                and following.key in self._verbs_after_a_name
+                and following.key not in _NOT_ALONE
+            )
+            if self._foreign(token.key) and not in_a_place and (token.possessive or verb_after):
+                found.append(self._run_on(text, tokens, index))
+            elif (
+                joined
+                and following is not None
+                and following.key in _FROM_AT
+                and self._is_given(token.key)
+                and self._team_or_place_after(tokens, index + 2)
+            ):
+                found.append((token.start, token.end))
+        return found
+
+    def _team_or_place_after(self, tokens: list[_Token], index: int) -> bool:
+        if index < len(tokens) and tokens[index].key == "the":
+            index += 1
+        if index >= len(tokens):
+            return False
+        token = tokens[index]
+        return token.capitalised or (token.lower and token.key in self._never)
 
     def _after_cues(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
         strong = {m.end() for m in self._strong_cues.finditer(text)}
@@ -348,7 +399,7 @@ class ContextNameFinder:
     def _runs_on(self, first: _Token, word: _Token) -> bool:
         if word.key in self._never:
             return False
-        if word.key in self._surnames:
+        if self._is_surname(word.key):
             return word.capitalised or first.lower
         if word.capitalised:
             return not self._ordinary(word.key)
@@ -365,7 +416,33 @@ class ContextNameFinder:
         return key in self._ordinary_words or key in self._function_words
 
     def _name_part(self, key: str) -> bool:
-        return self._is_given(key) or key in self._surnames
+        return self._is_given(key) or self._is_surname(key)
+
+    def _is_surname(self, key: str) -> bool:
+        """A curated surname, or a census surname that is no English word ("Okafor")."""
+        if key in self._surnames:
+            return True
+        lists = self._lists
+        return lists is not None and lists.is_surname(key) and not lists.is_english(key)
+
+    def _foreign(self, key: str) -> bool:
+        """No English word, no ordinary word, never a name by context: name-like."""
+        lists = self._lists
+        return (
+            lists is not None
+            and len(key) > 2
+            and _PLAIN_WORD.fullmatch(key) is not None
+            and not lists.is_english(key)
+            and not self._ordinary(key)
+            and key not in self._never
+        )
+
+    def _unknown_pair(self, first: str, second: str) -> bool:
+        """Two capitalised words that are no English words, one of them a known name part
+        ("Zhang Wei", "Chen Xiaoling"): a name."""
+        if not (self._foreign(first) and self._foreign(second)):
+            return False
+        return self._name_part(first) or self._name_part(second)
 
     def _is_function_word(self, key: str) -> bool:
         """A function word, also with a contraction ("you're", "that's")."""

@@ -163,8 +163,9 @@ class Context(_Section):
     places: list[str] = Field(default_factory=list)
     person_verbs: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
+    kept_phrases: list[str] = Field(default_factory=list)
 
-    @field_validator("cues", "strong_cues", "greetings", "sign_offs")
+    @field_validator("cues", "strong_cues", "greetings", "sign_offs", "kept_phrases")
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         return [value.casefold() for value in _phrases(values)]

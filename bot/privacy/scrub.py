@@ -30,6 +30,7 @@ other threads call ``analyze``/``scrub``; every other part is immutable after co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -56,6 +57,7 @@ from bot.privacy.organisations import (
     load_organisations,
 )
 from bot.privacy.patterns import NAME_WORD
+from bot.privacy.word_lists import WordLists, default_word_lists
 
 MIN_SCORE = 0.5
 
@@ -105,16 +107,24 @@ class Scrubber:
         """``organisations_path``: a deployment's own organisation list (the same format as
         ``prompts/privacy/organisations.yaml``), used instead of the default list."""
         lexicon = load_lexicon(lexicon_path)
+        self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._names = _name_index(lexicon)
         self._names.add(names)
         organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
         organisations = OrganisationFinder(
             organisation_list, lexicon.organisations, stop_words=STOP_WORDS
         )
+        word_lists = default_word_lists()
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
+        given = [*given, *_census_given_names(lexicon, word_lists, organisation_list)]
         given_names = _given_name_finder(lexicon, given)
         in_context = _context_finder(
-            lexicon, self._names, given, load_given_names(surnames_path).all(), organisation_list
+            lexicon,
+            self._names,
+            given,
+            load_given_names(surnames_path).all(),
+            organisation_list,
+            word_lists,
         )
         nlp_engine = OfflineSpacyNlpEngine(build_pipeline(data_dir, use_ner=use_ner))
         self.uses_ner: bool = nlp_engine.has_ner
@@ -142,11 +152,31 @@ class Scrubber:
         if not text.strip():
             return []
         results = self._analyzer.analyze(text=text, language=LANGUAGE, entities=self._entities)
-        return merge(results)
+        return merge(self._outside_kept_phrases(text, results))
+
+    def _outside_kept_phrases(
+        self, text: str, results: list[RecognizerResult]
+    ) -> list[RecognizerResult]:
+        """Names inside a kept phrase ("rob Peter to pay Paul") are no findings."""
+        kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
+        if not kept:
+            return results
+        return [
+            r
+            for r in results
+            if r.entity_type != rec.PERSON or not any(s <= r.start and r.end <= e for s, e in kept)
+        ]
 
     def scrub(self, text: str) -> str:
         """``text`` with each finding replaced by its tag, e.g. "call <PHONE>"."""
         return redact(text, self.analyze(text))
+
+
+def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    parts = (r"\s+".join(re.escape(word) for word in p.split()) for p in phrases)
+    return re.compile(rf"(?i)(?<!\w)(?:{'|'.join(parts)})(?!\w)")
 
 
 def redact(text: str, findings: Sequence[Finding]) -> str:
@@ -242,22 +272,49 @@ def _given_name_finder(lexicon: Lexicon, given: list[str]) -> GivenNameFinder:
     )
 
 
+def _organisation_words(organisations: OrganisationList) -> set[str]:
+    return {
+        name_key(m.group()) for name in organisations.all_names() for m in NAME_WORD.finditer(name)
+    }
+
+
+def _census_given_names(
+    lexicon: Lexicon, word_lists: WordLists, organisations: OrganisationList
+) -> list[str]:
+    """The census's given names that are no English word, place, organisation word or word
+    never a name by context (months: "January")."""
+    shapes = lexicon.organisations
+    places = {
+        name_key(word)
+        for word in [
+            *lexicon.context.places,
+            *lexicon.context.not_names,
+            *shapes.lead_words,
+            *shapes.generic_words,
+            *shapes.offices,
+            *shapes.role_words,
+            *STOP_WORDS,
+        ]
+    } | _organisation_words(organisations)
+    return sorted(
+        name
+        for name in word_lists.given_names
+        if name not in places and not word_lists.is_english(name)
+    )
+
+
 def _context_finder(
     lexicon: Lexicon,
     names: NameIndex,
     given: list[str],
     surnames: list[str],
     organisations: OrganisationList,
+    word_lists: WordLists,
 ) -> ContextNameFinder:
     shapes = lexicon.organisations
     word_names = lexicon.names.common_words
     known = {name_key(word) for word in [*given, *surnames, *word_names]}
-    places = {
-        key
-        for name in organisations.all_names()
-        for key in (name_key(m.group()) for m in NAME_WORD.finditer(name))
-        if key not in known
-    }
+    places = {key for key in _organisation_words(organisations) if key not in known}
     return ContextNameFinder(
         lexicon.context,
         given_names=given,
@@ -277,6 +334,8 @@ def _context_finder(
         function_words=STOP_WORDS - set(lexicon.context.name_then),
         verbs_after_a_name=lexicon.names.words_after_a_name,
         in_directory=names.knows,
+        word_lists=word_lists,
+        not_after=lexicon.names.not_after,
     )
 
 

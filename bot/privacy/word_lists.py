@@ -1,0 +1,166 @@
+"""Broad word lists the names rules use as evidence: surnames, given names, English words.
+
+The lists are data (``prompts/privacy/*.txt.gz``, described with their sources and licences in
+``prompts/privacy/word_lists.yaml`` and built by ``scripts/build_word_lists.py``). They are
+large (about 300,000 words in all), so each is held as a sorted array of the words' hashes,
+not as Python strings: about 2 MB instead of 30, at the cost of a one-in-2^64 chance that a
+word not on a list is taken to be on it. Hashes are Python's own, computed when the lists are
+loaded, so they never leave the process.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.config import PROJECT_ROOT
+from bot.datafiles import ContentError, load_yaml_model
+
+DEFAULT_WORD_LISTS = PROJECT_ROOT / "prompts" / "privacy" / "word_lists.yaml"
+
+
+class ListSource(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(pattern=r"^[\w.-]+\.txt\.gz$")
+    words: int = Field(gt=0)
+    source: str = Field(min_length=10)
+    licence: str = Field(min_length=5)
+
+
+class ListSources(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    surnames: ListSource
+    given_names: ListSource
+    english_words: ListSource
+
+
+class WordListsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lists: ListSources
+
+
+ENGLISH = 1
+SURNAME = 2
+GIVEN_NAME = 4
+_CACHE_SIZE = 65536
+
+
+class WordLists:
+    """The three lists as one sorted array of word hashes with a bit per list.
+
+    ``kinds(key)`` answers for a lower-case word (its ``name_key``) with the bits ``ENGLISH``,
+    ``SURNAME`` and ``GIVEN_NAME``. Answers are cached (words repeat from message to message);
+    the cache is cleared when it is full. Safe across threads: a cache entry is one dict store.
+    """
+
+    def __init__(
+        self, *, english: Iterable[str], surnames: Iterable[str], given: Iterable[str]
+    ) -> None:
+        given_strings = list(given)
+        given = given_strings
+        bits: dict[int, int] = {}
+        for flag, words in ((ENGLISH, english), (SURNAME, surnames), (GIVEN_NAME, given)):
+            for word in words:
+                key = hash(word)
+                bits[key] = bits.get(key, 0) | flag
+        order = sorted(bits)
+        self._hashes = np.array(order, dtype=np.int64)
+        self._bits = np.array([bits[h] for h in order], dtype=np.uint8)
+        self._cache: dict[str, int] = {}
+        self.given_names: frozenset[str] = frozenset(h for h in given_strings)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def kinds(self, key: str) -> int:
+        found = self._cache.get(key)
+        if found is None:
+            found = self._look_up(key)
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache = {}
+            self._cache[key] = found
+        return found
+
+    def _look_up(self, key: str) -> int:
+        value = hash(key)
+        at = int(np.searchsorted(self._hashes, value))
+        if at < len(self._hashes) and int(self._hashes[at]) == value:
+            return int(self._bits[at])
+        return 0
+
+    def is_english(self, key: str) -> bool:
+        """An English word, also inflected: the dictionary lists "provider", not "providers"."""
+        if self.kinds(key) & ENGLISH:
+            return True
+        return any(
+            key.endswith(ending) and len(key) > len(ending) + 2 and self.kinds(stem) & ENGLISH
+            for ending, stem in _stems(key)
+        )
+
+    def is_surname(self, key: str) -> bool:
+        return bool(self.kinds(key) & SURNAME)
+
+    def is_given_name(self, key: str) -> bool:
+        return bool(self.kinds(key) & GIVEN_NAME)
+
+
+_ENDINGS = (
+    ("s", ""),
+    ("es", ""),
+    ("ies", "y"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("er", ""),
+    ("ers", ""),
+    ("ly", ""),
+    ("'s", ""),
+)
+
+
+def _stems(key: str) -> list[tuple[str, str]]:
+    """(ending, stem) for each ending ``key`` has: "providers" -> ("s", "provider")..."""
+    return [
+        (ending, key[: -len(ending)] + tail) for ending, tail in _ENDINGS if key.endswith(ending)
+    ]
+
+
+def _read_words(path: Path, expected: int) -> list[str]:
+    try:
+        words = gzip.decompress(path.read_bytes()).decode("ascii").split()
+    except FileNotFoundError as exc:
+        raise ContentError(path, "file", "not found") from exc
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ContentError(path, "file", f"cannot read: {exc}") from exc
+    if len(words) != expected:
+        raise ContentError(path, "words", f"{len(words)} words, the sources file says {expected}")
+    return words
+
+
+def load_word_lists(path: Path = DEFAULT_WORD_LISTS) -> WordLists:
+    """Read the sources file and the lists beside it; a problem is a ContentError."""
+    sources = load_yaml_model(path, WordListsFile).lists
+
+    def load(source: ListSource) -> list[str]:
+        return _read_words(path.parent / source.file, source.words)
+
+    return WordLists(
+        english=load(sources.english_words),
+        surnames=load(sources.surnames),
+        given=load(sources.given_names),
+    )
+
+
+@cache
+def default_word_lists() -> WordLists:
+    """The shipped lists, loaded once per process (about a quarter of a second)."""
+    return load_word_lists()
