@@ -9,7 +9,8 @@ Checks, each passed or failed with the fix:
 - modes: the data folder 0700, the SQLite files and the key file 0600 (owner only);
 - schema: the database is at this release's newest Alembic revision;
 - identities: no person's id in plain text in the users table (beside the safety levels of
-  their turns), and the key opens the ids that are there;
+  their turns) or any other column that names a person (claims, rate windows, workshops), and
+  the key opens the ids that are there;
 - retention: ANCHOR_RETENTION_DAYS and ANCHOR_THEME_RETENTION_DAYS chosen for this deployment
   and purges scheduled while serving;
 - slack: what `anchor serve` needs (the bot token, and the signing secret in HTTP mode).
@@ -173,19 +174,28 @@ def check_schema(engine: Engine | None) -> Check:
 
 
 def check_identities(engine: Engine | None, key: bytes | None) -> Check:
-    from bot.store.identity import plain_user_ids
+    from bot.store.identity import plain_owner_ids, plain_user_ids
     from bot.store.tables import UserRow
 
     if engine is None:
         return Check(name="identities", ok=False, detail="no database to check", fix="see `schema`")
+    fix = (
+        "start Anchor once with its key (`anchor serve`, or any command that opens "
+        "the data): it encrypts them"
+    )
     plain = plain_user_ids(engine)
     if plain:
         return Check(
             name="identities",
             ok=False,
             detail=f"{plain} people's ids in plain text beside their turns' safety levels",
-            fix="start Anchor once with its key (`anchor serve`, or any command that opens "
-            "the data): it encrypts them",
+            fix=fix,
+        )
+    owners = plain_owner_ids(engine)
+    if owners:
+        where = ", ".join(f"{count} in {column}" for column, count in owners.items())
+        return Check(
+            name="identities", ok=False, detail=f"people's ids in plain text: {where}", fix=fix
         )
     if key is not None:
         with engine.connect() as connection:

@@ -1,6 +1,9 @@
 """People's ids at rest: the users table holds each id encrypted deterministically
 (``Cipher.user_key``: AES-SIV under a key derived from the main key), never in plain text
-beside the turns' safety levels, their times and the consent choices.
+beside the turns' safety levels, their times and the consent choices. So do the other columns
+that name a person (``OWNER_COLUMNS``): the owners of delivery claims and rate-limit windows,
+a workshop run's facilitator, its registered participants, and the participant of a named
+workshop answer or reminder (anonymous ones hold a keyed hash, ``anon:...``).
 
 Rows written before this change hold plain ids. Converting them needs the key, which an Alembic
 migration never sees, so it is a data step run when the stores open with the key
@@ -11,15 +14,52 @@ any row still in plain text."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import ColumnElement, Engine, and_, delete, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, sessionmaker
 
 from bot.store.crypto import USER_KEY_PREFIX, Cipher
-from bot.store.tables import UserRow
+from bot.store.tables import Base, ClaimRow, RateRow, UserRow
+from bot.store.workshop_runs import (
+    ANONYMOUS_PREFIX,
+    WorkshopAnswerRow,
+    WorkshopParticipantRow,
+    WorkshopReminderRow,
+    WorkshopRunRow,
+)
 
 log = logging.getLogger("anchor.store.identity")
+
+
+@dataclass(frozen=True)
+class OwnerColumn:
+    """A column that holds a person's id, and the values in it that are not one."""
+
+    table: type[Base]
+    column: InstrumentedAttribute[str]
+    not_ids: tuple[str, ...] = ()  # prefixes of values that are not a person's id
+
+    @property
+    def name(self) -> str:
+        return f"{self.table.__tablename__}.{self.column.key}"
+
+    def plain(self) -> ColumnElement[bool]:
+        """Rows whose value is a person's id in plain text."""
+        conditions = [self.column != "", self.column.not_like(f"{USER_KEY_PREFIX}%")]
+        conditions += [self.column.not_like(f"{prefix}%") for prefix in self.not_ids]
+        return and_(*conditions)
+
+
+OWNER_COLUMNS = (
+    OwnerColumn(ClaimRow, ClaimRow.owner),
+    OwnerColumn(RateRow, RateRow.owner),
+    OwnerColumn(WorkshopRunRow, WorkshopRunRow.facilitator),
+    OwnerColumn(WorkshopParticipantRow, WorkshopParticipantRow.participant),
+    OwnerColumn(WorkshopAnswerRow, WorkshopAnswerRow.participant, (ANONYMOUS_PREFIX,)),
+    OwnerColumn(WorkshopReminderRow, WorkshopReminderRow.participant, (ANONYMOUS_PREFIX,)),
+)
 
 
 def pseudonymise_users(engine: Engine, cipher: Cipher) -> int:
@@ -59,3 +99,48 @@ def plain_user_ids(engine: Engine) -> int:
             .where(UserRow.external_id.not_like(f"{USER_KEY_PREFIX}%"))
         )
     return int(count or 0)
+
+
+def pseudonymise_owners(engine: Engine, cipher: Cipher) -> int:
+    """Encrypt every plain id in the other columns that name a person (``OWNER_COLUMNS``),
+    row by row in one transaction; how many rows changed (0 once done: one indexed query per
+    column at each start). A row whose encrypted twin already exists (an older release running
+    beside this one wrote both) is a duplicate and is deleted."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    changed = 0
+    with sessions() as session:
+        for owned in OWNER_COLUMNS:
+            keys = list(inspect(owned.table).primary_key)
+            rows = session.execute(select(*keys, owned.column).where(owned.plain())).all()
+            for row in rows:
+                *key, plain = row
+                where = [column == value for column, value in zip(keys, key, strict=True)]
+                try:
+                    with session.begin_nested():
+                        session.execute(
+                            update(owned.table)
+                            .where(*where)
+                            .values({owned.column.key: cipher.user_key(plain)})
+                        )
+                except IntegrityError:
+                    log.warning("a duplicate row under a plain id in %s removed", owned.name)
+                    session.execute(delete(owned.table).where(*where))
+                changed += 1
+        session.commit()
+    if changed:
+        log.info("encrypted %d plain people's ids in claims, rate limits and workshops", changed)
+    return changed
+
+
+def plain_owner_ids(engine: Engine) -> dict[str, int]:
+    """How many rows of each column that names a person still hold an id in plain text (only
+    the columns with any)."""
+    found: dict[str, int] = {}
+    with sessionmaker(engine)() as session:
+        for owned in OWNER_COLUMNS:
+            count = session.scalar(
+                select(func.count()).select_from(owned.table).where(owned.plain())
+            )
+            if count:
+                found[owned.name] = int(count)
+    return found

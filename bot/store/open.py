@@ -16,7 +16,7 @@ from bot.store.crypto import Cipher, load_key, private_folder
 from bot.store.engagement import EngagementStore
 from bot.store.feedback import FeedbackStore
 from bot.store.goals import GoalStore
-from bot.store.identity import pseudonymise_users
+from bot.store.identity import pseudonymise_owners, pseudonymise_users
 from bot.store.notes import NoteStore
 from bot.store.ratelimit import RateLimiter
 from bot.store.releases import ReleaseLedger
@@ -64,14 +64,15 @@ def open_stores(settings: Settings, *, local_key: bool = True) -> Stores:
     ensure_schema(engine)  # upgrade to the head revision before any store uses a table
     cipher = Cipher(key)
     pseudonymise_users(engine, cipher)  # ids stored in plain text by older releases
-    claims = ClaimStore(engine)
+    pseudonymise_owners(engine, cipher)
+    claims = ClaimStore(engine, cipher)
     return Stores(
         conversations=ConversationStore(engine, cipher),
         goals=GoalStore(engine, cipher),
         consent=ConsentStore(engine),
         feedback=FeedbackStore(engine),
         claims=claims,
-        rates=RateLimiter(engine, settings.slack_rate_limit, 60),
+        rates=RateLimiter(engine, cipher, settings.slack_rate_limit, 60),
         rights=DataRights(engine, cipher),
         activity=ActivityStore(engine),
         notes=NoteStore(engine, cipher),

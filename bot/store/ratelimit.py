@@ -1,7 +1,9 @@
 """A per-person rate limit kept in the database, so every replica counts the same messages.
 
 Fixed windows: each message adds one to the person's counter for the current window (one row
-per person and window, created by the first message, incremented atomically after that).
+per person and window, created by the first message, incremented atomically after that). The
+person is stored as their id encrypted deterministically (``Cipher.user_key``, as in ``users``),
+never in plain text.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.store.crypto import Cipher
 from bot.store.schema import ensure_schema
 from bot.store.tables import RateRow
 
@@ -30,9 +33,12 @@ class Verdict:
 
 
 class RateLimiter:
-    def __init__(self, engine: Engine, limit: int, window_seconds: int = 60) -> None:
+    def __init__(
+        self, engine: Engine, cipher: Cipher, limit: int, window_seconds: int = 60
+    ) -> None:
         if limit < 1 or window_seconds < 1:
             raise ValueError("limit and window must be at least 1")
+        self.cipher = cipher
         self.limit = limit
         self.window_seconds = window_seconds
         self.sessions = sessionmaker(engine, expire_on_commit=False)
@@ -41,7 +47,7 @@ class RateLimiter:
     def hit(self, owner: str, now: float | None = None) -> Verdict:
         """Count one message from `owner` and say whether it is within the limit."""
         window = int((time.time() if now is None else now) // self.window_seconds)
-        owner = owner[:200]
+        owner = self.cipher.user_key(owner)
         with self.sessions() as session:
             session.add(RateRow(owner=owner, window=window, count=1))
             try:

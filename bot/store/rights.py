@@ -146,14 +146,14 @@ class DataRights:
             ],
         }
 
-    @staticmethod
-    def _claims(session: Session, external_id: str) -> list[dict[str, Any]]:
-        rows = session.scalars(select(ClaimRow).where(ClaimRow.owner == external_id))
+    def _claims(self, session: Session, external_id: str) -> list[dict[str, Any]]:
+        owner = self.cipher.user_key(external_id)
+        rows = session.scalars(select(ClaimRow).where(ClaimRow.owner == owner))
         return [{"key": row.key, "at": row.at} for row in rows]
 
-    @staticmethod
-    def _rates(session: Session, external_id: str) -> list[dict[str, int]]:
-        rows = session.scalars(select(RateRow).where(RateRow.owner == external_id))
+    def _rates(self, session: Session, external_id: str) -> list[dict[str, int]]:
+        owner = self.cipher.user_key(external_id)
+        rows = session.scalars(select(RateRow).where(RateRow.owner == owner))
         return [{"window": row.window, "count": row.count} for row in rows]
 
     def forget_user(self, external_id: str) -> dict[str, int]:
@@ -180,13 +180,14 @@ class DataRights:
                 ):
                     deleted[name] = _count(session, table, column == user_id)
                     session.execute(delete(table).where(column == user_id))
-            for label, owned, owner in (
-                ("delivery_records", ClaimRow, ClaimRow.owner),
-                ("rate_limit_windows", RateRow, RateRow.owner),
-                ("messages_queued", OutboxRow, OutboxRow.owner),
+            stored = self.cipher.user_key(external_id)
+            for label, owned, owner, value in (
+                ("delivery_records", ClaimRow, ClaimRow.owner, stored),
+                ("rate_limit_windows", RateRow, RateRow.owner, stored),
+                ("messages_queued", OutboxRow, OutboxRow.owner, external_id),
             ):
-                deleted[label] = _count(session, owned, owner == external_id)
-                session.execute(delete(owned).where(owner == external_id))
+                deleted[label] = _count(session, owned, owner == value)
+                session.execute(delete(owned).where(owner == value))
             if user_id is not None:
                 session.execute(delete(UserRow).where(UserRow.id == user_id))
             deleted["user"] = 0 if user_id is None else 1

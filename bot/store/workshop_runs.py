@@ -19,6 +19,11 @@ Everything a replica needs lives here, so a run survives restarts and works acro
   answered a *named* step; never from an anonymous answer, which would link person and answer).
 - ``workshop_reminders``: one reminder per (run, step, participant key), claimed once.
 
+People's ids are never stored in plain text: the facilitator, the registered participants and
+the participant key of a *named* answer or reminder are the id encrypted deterministically
+(``Cipher.user_key``, as in ``users``), so look-ups by id still work and the ids are read back
+with the key (to send reminders). The store takes and gives plain ids.
+
 Times are stored in UTC; SQLite hands them back naive, so every read goes through ``aware``.
 """
 
@@ -212,13 +217,13 @@ class AnswerRefused(Exception):
         self.reason: Refusal = reason
 
 
-def _run(row: WorkshopRunRow) -> RunRecord:
+def _run(row: WorkshopRunRow, cipher: Cipher) -> RunRecord:
     return RunRecord(
         id=row.id,
         plan_id=row.plan_id,
         mode=row.mode,
         channel=row.channel,
-        facilitator=row.facilitator,
+        facilitator=cipher.user_id(row.facilitator),
         status=row.status,  # type: ignore[arg-type]
         step_index=row.step_index,
         started_at=aware(row.started_at),
@@ -274,7 +279,7 @@ class WorkshopStore:
             mode=mode,
             channel=channel,
             active_channel=channel,
-            facilitator=facilitator,
+            facilitator=self.cipher.user_key(facilitator),
             status="running",
             step_index=-1,
             secret_enc=self.cipher.encrypt(secrets.token_hex(32)),
@@ -288,19 +293,19 @@ class WorkshopStore:
             except IntegrityError as exc:
                 session.rollback()
                 raise ActiveRunExists(channel) from exc
-            return _run(row)
+            return _run(row, self.cipher)
 
     def get_run(self, run_id: int) -> RunRecord | None:
         with self.sessions() as session:
             row = session.get(WorkshopRunRow, run_id)
-            return None if row is None else _run(row)
+            return None if row is None else _run(row, self.cipher)
 
     def active_run(self, channel: str) -> RunRecord | None:
         with self.sessions() as session:
             row = session.scalar(
                 select(WorkshopRunRow).where(WorkshopRunRow.active_channel == channel)
             )
-            return None if row is None else _run(row)
+            return None if row is None else _run(row, self.cipher)
 
     def latest_run(self, channel: str) -> RunRecord | None:
         """The channel's most recent run, active or ended."""
@@ -311,7 +316,7 @@ class WorkshopStore:
                 .order_by(WorkshopRunRow.id.desc())
                 .limit(1)
             )
-            return None if row is None else _run(row)
+            return None if row is None else _run(row, self.cipher)
 
     def runs(
         self, statuses: Collection[RunStatus] = ACTIVE, mode: str | None = None
@@ -320,7 +325,9 @@ class WorkshopStore:
         if mode is not None:
             query = query.where(WorkshopRunRow.mode == mode)
         with self.sessions() as session:
-            return [_run(row) for row in session.scalars(query.order_by(WorkshopRunRow.id))]
+            return [
+                _run(row, self.cipher) for row in session.scalars(query.order_by(WorkshopRunRow.id))
+            ]
 
     def move(
         self,
@@ -510,10 +517,10 @@ class WorkshopStore:
         return self._secrets[run_id]
 
     def participant_key(self, run_id: int, step_id: str, participant: str, anonymous: bool) -> str:
-        """What the answers table holds for this person on this step: their id on a named step,
-        a keyed hash of run secret, step and id on an anonymous one."""
+        """What the answers table holds for this person on this step: their id encrypted on a
+        named step, a keyed hash of run secret, step and id on an anonymous one."""
         if not anonymous:
-            return participant
+            return self.cipher.user_key(participant)
         message = f"{step_id}\n{participant}".encode()
         digest = hmac.new(self._secret(run_id), message, hashlib.sha256).hexdigest()
         return ANONYMOUS_PREFIX + digest
@@ -572,8 +579,9 @@ class WorkshopStore:
             session.commit()
             return replaced
 
-    @staticmethod
-    def _refusal(session: Session, run_id: int, step_id: str, now: datetime) -> Refusal | None:
+    def _refusal(
+        self, session: Session, run_id: int, step_id: str, now: datetime
+    ) -> Refusal | None:
         run = session.scalar(
             select(WorkshopRunRow).where(WorkshopRunRow.id == run_id).with_for_update(read=True)
         )
@@ -583,7 +591,9 @@ class WorkshopStore:
             .with_for_update(read=True)
         )
         return refusal(
-            None if run is None else _run(run), None if step is None else _step(step), now
+            None if run is None else _run(run, self.cipher),
+            None if step is None else _step(step),
+            now,
         )
 
     def _record(self, row: WorkshopAnswerRow) -> AnswerRecord:
@@ -628,6 +638,7 @@ class WorkshopStore:
 
     def join(self, run_id: int, participant: str) -> bool:
         """Register a participant for reminders; True if they were new."""
+        participant = self.cipher.user_key(participant)
         with self.sessions() as session:
             if session.get(WorkshopParticipantRow, (run_id, participant)) is not None:
                 return False
@@ -638,7 +649,8 @@ class WorkshopStore:
     def participants(self, run_id: int) -> list[str]:
         with self.sessions() as session:
             return sorted(
-                session.scalars(
+                self.cipher.user_id(stored)
+                for stored in session.scalars(
                     select(WorkshopParticipantRow.participant).where(
                         WorkshopParticipantRow.run_id == run_id
                     )
@@ -653,7 +665,7 @@ class WorkshopStore:
             for run_id, step_id in session.execute(select(table.run_id, table.step_id).distinct()):
                 steps_by_run.setdefault(run_id, set()).add(step_id)
         return {
-            run_id: {participant}
+            run_id: {self.cipher.user_key(participant)}
             | {self.participant_key(run_id, step_id, participant, True) for step_id in steps}
             for run_id, steps in steps_by_run.items()
         }
@@ -690,7 +702,7 @@ class WorkshopStore:
                     deleted += _rowcount(result)
             result = session.execute(
                 delete(WorkshopParticipantRow).where(
-                    WorkshopParticipantRow.participant == participant
+                    WorkshopParticipantRow.participant == self.cipher.user_key(participant)
                 )
             )
             deleted += _rowcount(result)

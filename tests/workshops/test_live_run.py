@@ -255,8 +255,9 @@ def check_database(store: WorkshopStore, run_id: int) -> None:
             assert participant.startswith("anon:")
             assert not any(p.removeprefix("slack:") in participant for p in PEOPLE)
             keys.setdefault(participant, set()).add(step_id)
-        else:
-            assert participant in PEOPLE
+        else:  # a named answer: the person's id encrypted, found again by it
+            assert participant.startswith("u1:")
+            assert store.cipher.user_id(participant) in PEOPLE
         if blob is not None:
             assert choice is None
             assert not any(answer.encode()[:20] in bytes(blob) for answer in FREE_TEXT)
