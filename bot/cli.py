@@ -252,7 +252,12 @@ def chat(user: UserOption = None) -> None:
     who = default_user(user)
     interactive = sys.stdin.isatty()
     help_words = coach.flows.words.help
-    notice = help_words.terminal.privacy_notice(cfg.retention_days, cfg.theme_retention_days)
+    notice = help_words.terminal.privacy_notice(
+        cfg.retention_days,
+        cfg.theme_retention_days,
+        cfg.audit_retention_days,
+        cfg.outbox_retention_days,
+    )
     if interactive:
         out.print("[bold]Anchor[/bold]: a coach for leaders of health and care partnerships.")
         out.print(notice, style="dim", markup=False, highlight=False)
@@ -750,12 +755,14 @@ def eval_themes(
 def eval_style(as_json: JsonOption = False) -> None:
     """Score the style of offline replies in every flow.
 
-    Uses the conversations in evals/data/style.yaml.
+    Uses the conversations in evals/data/style.yaml; fails on any problem.
     """
     from bot.evals.style import run_style_eval
 
     result = run_style_eval(settings())
     out.print(json.dumps(result.model_dump(), indent=2) if as_json else result.table())
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @eval_app.command("conversations")
@@ -1172,6 +1179,8 @@ def maintenance_purge(
         datetime.now(UTC),
         conversation_days=cfg.retention_days,
         theme_days=cfg.theme_retention_days,
+        audit_days=cfg.audit_retention_days,
+        outbox_days=cfg.outbox_retention_days,
     )
     if as_json:
         out.print(purged.model_dump_json(indent=2))

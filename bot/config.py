@@ -147,6 +147,17 @@ class Settings(BaseSettings):
         ge=1,
         description="Days a scrubbed copy of a message is kept for themes, then deleted.",
     )
+    audit_retention_days: int = Field(
+        default=730,
+        ge=1,
+        description="Days an entry in the audit log of programme reports is kept, then deleted.",
+    )
+    outbox_retention_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days a Slack message in the outbox is kept after it was queued (sent, "
+        "given up or still waiting), then deleted.",
+    )
     maintenance_interval: float = Field(
         default=3600,
         ge=0,

@@ -68,26 +68,32 @@ class TerminalHelp(BaseModel):
     commands: list[SlashCommand] = Field(min_length=1)
     close: str
     unknown: str
-    privacy: str  # {days}: ANCHOR_RETENTION_DAYS, {theme_days}: ANCHOR_THEME_RETENTION_DAYS
+    # {days}: ANCHOR_RETENTION_DAYS, {theme_days}: ANCHOR_THEME_RETENTION_DAYS,
+    # {audit_days}: ANCHOR_AUDIT_RETENTION_DAYS, {outbox_days}: ANCHOR_OUTBOX_RETENTION_DAYS
+    privacy: str
 
     @field_validator("privacy")
     @classmethod
     def _periods_only(cls, value: str) -> str:
-        extra = {name for _, name, _, _ in string.Formatter().parse(value) if name} - {
-            "days",
-            "theme_days",
-        }
+        allowed = {"days", "theme_days", "audit_days", "outbox_days"}
+        extra = {name for _, name, _, _ in string.Formatter().parse(value) if name} - allowed
         if extra:
-            raise ValueError(f"unknown placeholder(s) {sorted(extra)}; allowed: days, theme_days")
+            raise ValueError(
+                f"unknown placeholder(s) {sorted(extra)}; allowed: {', '.join(sorted(allowed))}"
+            )
         return value
 
     def text(self) -> str:
         lines = [self.command.format(command=c.command, what=c.what) for c in self.commands]
         return "\n".join([self.heading, *lines, "", self.close])
 
-    def privacy_notice(self, days: int, theme_days: int) -> str:
+    def privacy_notice(
+        self, days: int, theme_days: int, audit_days: int = 730, outbox_days: int = 7
+    ) -> str:
         """What is kept and for how long, with the periods from the settings."""
-        return self.privacy.format(days=days, theme_days=theme_days)
+        return self.privacy.format(
+            days=days, theme_days=theme_days, audit_days=audit_days, outbox_days=outbox_days
+        )
 
 
 class HelpWords(BaseModel):

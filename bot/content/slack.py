@@ -47,7 +47,7 @@ class Strict(BaseModel):
 
 
 class PrivacyTexts(Strict):
-    notice: Annotated[Text, only("days", "theme_days")]
+    notice: Annotated[Text, only("days", "theme_days", "audit_days", "outbox_days")]
     choose: Plain
     coaching_button: Annotated[Button, only()]
     themes_button: Annotated[Button, only()]
@@ -215,10 +215,15 @@ class SlackTexts(Strict):
     assistant: AssistantTexts
     programme: ProgrammeSlackTexts
 
-    def with_retention(self, days: int, theme_days: int) -> SlackTexts:
+    def with_retention(
+        self, days: int, theme_days: int, audit_days: int = 730, outbox_days: int = 7
+    ) -> SlackTexts:
         """The texts with the privacy notice's periods filled in from the settings
-        (ANCHOR_RETENTION_DAYS, ANCHOR_THEME_RETENTION_DAYS)."""
-        notice = self.privacy.notice.format(days=days, theme_days=theme_days)
+        (ANCHOR_RETENTION_DAYS, ANCHOR_THEME_RETENTION_DAYS, ANCHOR_AUDIT_RETENTION_DAYS,
+        ANCHOR_OUTBOX_RETENTION_DAYS)."""
+        notice = self.privacy.notice.format(
+            days=days, theme_days=theme_days, audit_days=audit_days, outbox_days=outbox_days
+        )
         privacy = self.privacy.model_copy(update={"notice": notice})
         return self.model_copy(update={"privacy": privacy})
 

@@ -48,6 +48,8 @@ def jobs(services: SlackServices, client: AsyncWebClient) -> list[tuple[str, flo
             datetime.now(UTC),
             conversation_days=settings.retention_days,
             theme_days=settings.theme_retention_days,
+            audit_days=settings.audit_retention_days,
+            outbox_days=settings.outbox_retention_days,
         )
         log.info("retention: %s", purged.model_dump())
         return purged

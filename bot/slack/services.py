@@ -148,7 +148,10 @@ class SlackServices:
             leaders=Leaders(stores),
             stores=stores,
             texts=load_slack_texts(settings.prompts_dir).with_retention(
-                settings.retention_days, settings.theme_retention_days
+                settings.retention_days,
+                settings.theme_retention_days,
+                settings.audit_retention_days,
+                settings.outbox_retention_days,
             ),
             work=Work(settings.slack_workers),
             roles=roles,

@@ -8,7 +8,13 @@ Every table that holds a person's data has a period:
   time, workshop runs that ended (or, never ended, started) that long ago with every answer,
   registration and reminder of theirs, and finally the person's own row and privacy choice once
   nothing else of theirs is left and they have not been seen for as long.
-- ``ANCHOR_THEME_RETENTION_DAYS`` (``theme_days``): scrubbed copies kept for themes.
+- ``ANCHOR_THEME_RETENTION_DAYS`` (``theme_days``): scrubbed copies kept for themes; and the
+  privacy ledger's releases (and each month's budget row), kept for their calendar month plus
+  this period. Replays of an identical request work while they are kept; after it, the copies
+  a release was made from are gone, so no request could be identical to it any more.
+- ``ANCHOR_AUDIT_RETENTION_DAYS`` (``audit_days``): the audit log of programme reports.
+- ``ANCHOR_OUTBOX_RETENTION_DAYS`` (``outbox_days``): Slack messages in the outbox, from when
+  they were queued, whether sent, given up or still waiting.
 - Delivery records and rate-limit windows: a day.
 """
 
@@ -21,13 +27,16 @@ from sqlalchemy import Engine, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.claims import ClaimStore
+from bot.store.releases import BudgetRow, ReleaseRow, period_of
 from bot.store.schema import ensure_schema
 from bot.store.tables import (
+    AuditRow,
     ConsentRow,
     ConversationRow,
     FeedbackRow,
     FlowEventRow,
     GoalRow,
+    OutboxRow,
     RateRow,
     ThemeNoteRow,
     TurnRow,
@@ -54,6 +63,9 @@ class Purged(BaseModel):
     people: int = 0
     delivery_records: int = 0
     rate_limit_windows: int = 0
+    audit_entries: int = 0
+    outbox_messages: int = 0
+    privacy_releases: int = 0
 
 
 class Retention:
@@ -62,7 +74,15 @@ class Retention:
         self.claims = claims
         ensure_schema(engine)
 
-    def purge(self, now: datetime, *, conversation_days: int, theme_days: int) -> Purged:
+    def purge(
+        self,
+        now: datetime,
+        *,
+        conversation_days: int,
+        theme_days: int,
+        audit_days: int = 730,
+        outbox_days: int = 7,
+    ) -> Purged:
         """Delete what has been kept longer than its period (see the module notes)."""
         before = now - timedelta(days=conversation_days)
         notes_before = now - timedelta(days=theme_days)
@@ -88,6 +108,19 @@ class Retention:
             people = _purge_people(session, before)
             window_now = int(now.timestamp() // 60)
             rates = session.execute(delete(RateRow).where(RateRow.window < window_now - 60 * 24))
+            audit = session.execute(
+                delete(AuditRow).where(AuditRow.at < now - timedelta(days=audit_days))
+            )
+            outbox = session.execute(
+                delete(OutboxRow).where(
+                    OutboxRow.created_at  # milliseconds since the epoch
+                    < int((now - timedelta(days=outbox_days)).timestamp() * 1000)
+                )
+            )
+            # a month's releases are kept for the month plus the theme period
+            month = period_of(now - timedelta(days=theme_days))
+            releases = session.execute(delete(ReleaseRow).where(ReleaseRow.period < month))
+            session.execute(delete(BudgetRow).where(BudgetRow.period < month))
             session.commit()
         records = self.claims.prune(now=now.timestamp())
         return Purged(
@@ -102,6 +135,9 @@ class Retention:
             people=people,
             delivery_records=records,
             rate_limit_windows=_count(rates),
+            audit_entries=_count(audit),
+            outbox_messages=_count(outbox),
+            privacy_releases=_count(releases),
         )
 
 
