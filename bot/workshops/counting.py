@@ -13,6 +13,9 @@ The rule, for a threshold of k people (the workshop's ``min_people``, default 3)
    reveal a group smaller than k. (Multiple-choice cells do not add up, so rule 2 suffices.)
 4. A scale's average is shown only when the hidden cells hold nobody (it would otherwise
    give away something about them).
+5. A choice or scale step whose answers hold fewer than ``MIN_DISTINCT`` (2) different values
+   shows no cell and no average, only the number who answered: "all 5 chose X" tells everyone
+   what each of them chose (l-diversity, as for live tallies below).
 
 Live tallies follow the same rule for anonymous steps, and show nothing but the number who
 answered ("waiting for more answers") until k have answered *and* the answers hold at least
@@ -146,6 +149,8 @@ def summarise_step(
         cells = [Cell(label=label, count=None) for label, _, _ in rows]
         return StepSummary(**base, respondents=None, cells=cells, themes=[])
     counts = suppress([c for _, _, c in rows], min_people, partition=is_partition(step))
+    if rows and distinct_answers(values) < MIN_DISTINCT:  # rule 5: everyone alike
+        counts = [None] * len(rows)
     cells = [
         Cell(label=label, count=count, share=None if count is None else count / respondents)
         for (label, _, _), count in zip(rows, counts, strict=True)

@@ -13,7 +13,7 @@ from bot.store.conversations import make_engine
 from bot.store.crypto import Cipher
 from bot.store.workshop_runs import WorkshopStore
 from bot.workshops import WordCountSummariser, Workshops
-from bot.workshops.counting import live_tally
+from bot.workshops.counting import live_tally, summarise_step
 from bot.workshops.models import ThemeCount
 from bot.workshops.scrubbing import ScrubbingSummariser
 from tests.workshops.conftest import FACILITATOR, PLANS, T0, is_facilitator
@@ -128,3 +128,16 @@ def test_the_channel_waits_for_more_answers_through_the_service(tmp_path) -> Non
     ]
     assert all(t.hidden for t in tallies)
     assert json.dumps([c.count for c in tallies[-1].counts]) == json.dumps([None] * 5)
+
+
+def test_the_final_summary_of_a_question_everyone_answered_alike_shows_no_count() -> None:
+    scale = next(s for s in PLANS[PLAN].steps if s.id == SCALE)
+    choice = next(s for s in PLANS[PLAN].steps if s.id == "what-gets-in-the-way")
+    words = WordCountSummariser(stop_words=[])
+    alike = summarise_step(0, scale, [4] * 6, 3, words)  # "4: 6 people": each chose 4
+    assert alike.respondents == 6 and {c.count for c in alike.cells} == {None}
+    assert alike.mean is None
+    both = [choice.answer.options[:2]] * 5  # the same two options from everyone
+    assert {c.count for c in summarise_step(1, choice, both, 3, words).cells} == {None}
+    mixed = summarise_step(0, scale, [4, 4, 4, 2, 2, 2], 3, words)
+    assert {c.label[:1]: c.count for c in mixed.cells}["4"] == 3 and mixed.mean == 3.0

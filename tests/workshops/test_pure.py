@@ -102,8 +102,10 @@ def test_a_step_with_too_few_people_is_hidden_whole() -> None:
     assert [c.count for c in few.cells] == [None] * 5 and few.number == 3
     enough = summarise_step(2, SCALE, [1, 1, 1, 5, 5, 5], 3, summariser)
     assert [c.count for c in enough.cells] == [3, None, None, None, 3] and enough.mean == 3.0
-    whole = summarise_step(2, SCALE, [2, 2, 2, 2], 3, summariser)
-    assert whole.mean == 2.0 and whole.cells[1].share == 1.0
+    whole = summarise_step(2, SCALE, [2, 2, 2, 3, 3, 3], 3, summariser)
+    assert whole.mean == 2.5 and whole.cells[1].share == 0.5
+    alike = summarise_step(2, SCALE, [2, 2, 2, 2], 3, summariser)  # "all 4 chose 2": hidden
+    assert alike.respondents == 4 and alike.mean is None and alike.cells[1].count is None
 
 
 def test_live_tallies_show_named_steps_and_hide_small_anonymous_ones() -> None:
