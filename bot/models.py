@@ -229,3 +229,9 @@ class Reply(BaseModel):
     options: list[ReplyOption] = Field(default_factory=list)
     flow: FlowInfo | None = None
     notes: list[str] = Field(default_factory=list)
+    turn: str | None = Field(
+        default=None,
+        exclude=True,
+        description="The kind of free-form turn the coach planned (bot/coach/plan.py), for the"
+        " evals; never serialised.",
+    )

@@ -469,4 +469,4 @@ class Coach:
         state.opened(plan.frame, plan.feeling_line)
         state.opened(None, plan.as_of or None)
         turn.plan = plan
-        return Reply(reply=text, citations=citations, safety=turn.safety)
+        return Reply(reply=text, citations=citations, safety=turn.safety, turn=plan.kind)

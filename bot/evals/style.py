@@ -1,21 +1,41 @@
 """`anchor eval style`: do offline replies read like a good coach, in every flow?
 
 Per coaching turn: at least one open question; no instructions dressed up as coaching; within
-length limits; citations when knowledge was used; plain English (Flesch reading ease).
+length limits; citations when knowledge was used; plain English (Flesch reading ease). And the
+checks of a free-form turn (definitions shared with `bot/evals/coaching.py`), over every flow:
+
+- **fragments**: in a free-form turn, no sentence of its idea is a tag line, bare list number,
+  heading, card self-reference or dangling connective; in every other reply (exercises,
+  scenarios, GROW, help, goals), no sentence is a tag line, a bare list number or a card
+  self-reference, the kinds that can only come from a card's text leaking in (their own option
+  lists and narrative may use short headings and "Then...");
+- **picks up the leader's words**: a free-form turn that reflects a new message (an idea, a
+  feeling, or nothing fits; not "tell me more" or "what about X?", which reflect the topic) opens
+  with at least two of the message's content words;
+- **opening frames**: over all free-form turns that reflect the leader, no frame opens more than
+  10% of them (`MAX_FRAME_SHARE`).
+
+The eval fails (`ok` is false) on any problem.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, Field
 
 from bot.coach.engine import Coach
+from bot.coach.followup import resolve
+from bot.coach.plan import picks_up
 from bot.config import PROJECT_ROOT, Settings
+from bot.content.templates import OfflineTemplates
+from bot.evals.coaching import SENTENCE, fragments, frame
 from bot.evals.scratch import scratch_coach
+from bot.knowledge.units import BULLET, fragment_kind
 from bot.models import Reply, SafetyLevel
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "style.yaml"
@@ -38,6 +58,9 @@ CLOSED_OPENERS = (
 ASK_WORDS, FLOW_WORDS, SUMMARY_WORDS = 190, 330, 450
 VOWELS = re.compile(r"[aeiouy]+")
 MIN_READING_EASE = 45.0
+MAX_FRAME_SHARE = 0.10
+LEAKS = frozenset({"tag line", "list number", "self-reference"})
+REFLECTING = frozenset({"idea", "feeling", "no_fit"})
 
 
 class Conversation(BaseModel):
@@ -67,7 +90,16 @@ class StyleResult(BaseModel):
     missing_citations: int
     mean_reading_ease: float
     grow_problems: int = 0
+    fragments: int = 0
+    missed_pickups: int = 0
+    reflecting_turns: int = 0
+    top_frame: str = ""
+    top_frame_share: float = 0.0
     failures: list[TurnScore] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and self.top_frame_share <= MAX_FRAME_SHARE
 
     def table(self) -> str:
         lines = [
@@ -77,6 +109,10 @@ class StyleResult(BaseModel):
             f"over the length limit    {self.over_length_turns}",
             f"knowledge without cites  {self.missing_citations}",
             f"GROW problems            {self.grow_problems}",
+            f"fragments                {self.fragments}",
+            f"openings missing words   {self.missed_pickups} of {self.reflecting_turns}",
+            f"most common frame        {self.top_frame_share:.3f} ({self.top_frame!r};"
+            f" at most {MAX_FRAME_SHARE:.2f})",
             f"mean Flesch reading ease {self.mean_reading_ease:.1f}"
             f" (plain English is 50+; each turn needs {MIN_READING_EASE:.0f}+)",
         ]
@@ -134,6 +170,7 @@ def score_turn(conversation: str, message: str, reply: Reply) -> TurnScore | Non
     ease = reading_ease(text)
     if ease < MIN_READING_EASE:
         problems.append(f"reading ease {ease:.0f}")
+    problems += [f"fragment ({kind})" for kind in turn_fragments(reply)]
     return TurnScore(
         conversation=conversation,
         message=message[:80],
@@ -141,6 +178,56 @@ def score_turn(conversation: str, message: str, reply: Reply) -> TurnScore | Non
         words=words,
         reading_ease=ease,
     )
+
+
+def turn_fragments(reply: Reply) -> list[str]:
+    """The fragments in a reply: see the module docstring."""
+    if reply.turn is not None:
+        return fragments(reply.reply)
+    found: list[str] = []
+    for paragraph in body(reply).split("\n\n"):
+        for line in paragraph.split("\n"):
+            item = BULLET.sub("", line.strip())  # "1. Attending", "• Goal: ...": its own lists
+            for sentence in SENTENCE.split(item):
+                kind = fragment_kind(sentence) if sentence else None
+                if kind in LEAKS:
+                    found.append(kind)
+    return found
+
+
+def reflects(message: str, reply: Reply, templates: OfflineTemplates) -> bool:
+    """Whether the reply should open on the leader's own words (see the module docstring)."""
+    if reply.turn not in REFLECTING:
+        return False
+    return resolve(message, "a topic", templates).kind == "new"
+
+
+class Openings:
+    """Free-form turns that reflect the leader: their words picked up, and frames counted."""
+
+    def __init__(self, templates: OfflineTemplates) -> None:
+        self.templates = templates
+        self.frames: Counter[str] = Counter()
+        self.missed = 0
+
+    def check(self, message: str, reply: Reply) -> list[str]:
+        if not reflects(message, reply, self.templates):
+            return []
+        self.frames[frame(message, reply.reply)] += 1
+        if picks_up(message, body(reply)):
+            return []
+        self.missed += 1
+        return ["opening does not pick up their words"]
+
+    @property
+    def turns(self) -> int:
+        return sum(self.frames.values())
+
+    def top(self) -> tuple[str, float]:
+        if not self.frames:
+            return "", 0.0
+        name, count = self.frames.most_common(1)[0]
+        return name, count / self.turns
 
 
 def scripted_answer(reply: Reply, answers: dict[str, str]) -> str:
@@ -164,22 +251,27 @@ def run_flow(
 
 
 def evaluate(coach: Coach, data: StyleSet) -> StyleResult:
+    openings = Openings(coach.templates)
     scores: list[TurnScore] = []
+
+    def keep(name: str, message: str, reply: Reply) -> None:
+        scored = score_turn(name, message, reply)
+        if scored:
+            scored.problems += openings.check(message, reply)
+            scores.append(scored)
+
     for n, conversation in enumerate(data.conversations):
         for message in conversation.turns:
-            scored = score_turn(conversation.name, message, coach.respond(f"style:{n}", message))
-            if scored:
-                scores.append(scored)
+            keep(conversation.name, message, coach.respond(f"style:{n}", message))
     for kind, items in (("exercise", coach.flows.exercises), ("scenario", coach.flows.scenarios)):
         for item_id, item in items.items():
             for message, reply in run_flow(
                 coach, f"style:{kind}:{item_id}", f"{kind} {item.title}", data.scripted_answers
             ):
-                scored = score_turn(f"{kind} {item_id}", message, reply)
-                if scored:
-                    scores.append(scored)
-    scores += evaluate_grow(coach, load_grow_set())
+                keep(f"{kind} {item_id}", message, reply)
+    scores += evaluate_grow(coach, load_grow_set(), openings)
     failures = [s for s in scores if s.problems]
+    top_frame, top_share = openings.top()
     return StyleResult(
         turns=len(scores),
         passed=len(scores) - len(failures),
@@ -189,6 +281,11 @@ def evaluate(coach: Coach, data: StyleSet) -> StyleResult:
         missing_citations=sum("used knowledge without citing it" in s.problems for s in scores),
         mean_reading_ease=statistics.fmean(s.reading_ease for s in scores),
         grow_problems=sum(p.startswith(GROW) for s in scores for p in s.problems),
+        fragments=sum(p.startswith("fragment") for s in scores for p in s.problems),
+        missed_pickups=openings.missed,
+        reflecting_turns=openings.turns,
+        top_frame=top_frame,
+        top_frame_share=top_share,
         failures=failures,
     )
 
@@ -264,8 +361,10 @@ def grow_problems(turns: list[tuple[str, Reply]]) -> list[list[str]]:
     return found
 
 
-def evaluate_grow(coach: Coach, data: GrowSet) -> list[TurnScore]:
-    """The GROW conversations, each turn scored for style and for the GROW checks above."""
+def evaluate_grow(coach: Coach, data: GrowSet, openings: Openings | None = None) -> list[TurnScore]:
+    """The GROW conversations, each turn scored for style and for the GROW checks above (and,
+    with `openings`, the free-form turns among them for their openings)."""
+    openings = openings or Openings(coach.templates)
     scores: list[TurnScore] = []
     for n, conversation in enumerate(data.conversations):
         turns = [(m, coach.respond(f"style:grow:{n}", m)) for m in conversation.turns]
@@ -276,7 +375,7 @@ def evaluate_grow(coach: Coach, data: GrowSet) -> list[TurnScore]:
                 words=len(body(reply).split()),
                 reading_ease=reading_ease(body(reply)),
             )
-            scored.problems += extra
+            scored.problems += extra + openings.check(message, reply)
             scores.append(scored)
     return scores
 
