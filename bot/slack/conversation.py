@@ -11,6 +11,7 @@ apologised for; it never stops any other."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import uuid
@@ -349,16 +350,24 @@ def _fill(
     )
 
 
-def turn_and_queue(services: SlackServices, msg: Incoming, who: str, text: str, key: str) -> Reply:
+def turn_and_queue(
+    services: SlackServices,
+    msg: Incoming,
+    who: str,
+    text: str,
+    key: str,
+    title: str | None = None,
+) -> Reply:
     """The coach's turn with its reply owed in the same transaction, then released with its
-    full form (a mention is answered with guidance, a DM with coaching)."""
+    full form (a mention is answered with guidance, a DM with coaching). `title` is the
+    person's Slack profile title, for their seat."""
     where: dict[str, Any] = {"channel": msg.channel, "thread_ts": msg.thread, "key": reply_key(msg)}
     owed = owed_with_turn(services, "chat.postMessage", owner=who, **where)
     with with_turn(owed):
         if msg.private:
-            reply = services.coach.respond(who, text, key)
+            reply = services.coach.respond(who, text, key, title=title)
         else:
-            reply = services.coach.guidance(who, text, key)
+            reply = services.coach.guidance(who, text, key, title=title)
     if msg.files:
         reply.reply = with_note(reply, f"_{services.texts.conversation.files_unread}_")
     release_reply(services, reply, "chat.postMessage", offer_dm=not msg.private, **where)
@@ -383,6 +392,7 @@ async def handle_incoming(
             if not await allowed(services, client, msg.user, msg.channel, msg.thread):
                 return
             text = without_mention(msg.text, bot_user_id)
+            title = await services.titles.of(client, msg.user)
             if msg.files and not text:
                 await say(
                     services,
@@ -400,7 +410,8 @@ async def handle_incoming(
                 if services.coach.streams and not msg.files:
                     relay = Relay(asyncio.get_running_loop())
                     where = Where(msg.channel, msg.thread, msg.user, msg.team)
-                    turn = services.work.run(services.coach.respond, who, text, key, relay.push)
+                    respond = functools.partial(services.coach.respond, title=title)
+                    turn = services.work.run(respond, who, text, key, relay.push)
                     unsent = await streamed(services, client, where, relay, turn, reply_key(msg))
                     if unsent is not None:
                         await post_reply(
@@ -415,7 +426,7 @@ async def handle_incoming(
             else:
                 await notice_if_first(services, client, msg.user)
                 key = f"mention:{msg.channel}:{msg.thread}"
-            reply = await services.work.run(turn_and_queue, services, msg, who, text, key)
+            reply = await services.work.run(turn_and_queue, services, msg, who, text, key, title)
             services.outbox.poke()
             log.info(
                 "reply in %s conversation (%d chars) queued",

@@ -69,6 +69,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.scripts: dict[str, deque[Behaviour]] = defaultdict(deque)
         self.timezones = timezones or {}
+        self.titles: dict[str, str] = {}  # users.info profile.title
         self.socket_url = ""  # what apps.connections.open hands out (a Socket Mode test server)
         self.uploads: dict[str, bytes] = {}
         self.directory: list[dict[str, Any]] = []  # users.list members, two to a page
@@ -249,7 +250,8 @@ class FakeSlack:
         if method == "users.info":
             user = str(args.get("user", ""))
             tz = self.timezones.get(user, "Europe/London")
-            return {"ok": True, "user": {"id": user, "tz": tz, "is_bot": False}}
+            profile = {"title": self.titles.get(user, "")}
+            return {"ok": True, "user": {"id": user, "tz": tz, "is_bot": False, "profile": profile}}
         if method in {"views.publish", "views.open", "views.update"}:
             return {"ok": True, "view": {"id": "V1", **(_decode(args.get("view")) or {})}}
         if method == "files.getUploadURLExternal":

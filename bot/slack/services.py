@@ -24,6 +24,7 @@ from bot.programme.workshop_themes import EngineSummariser
 from bot.roles import Roles
 from bot.slack.metrics import Metrics
 from bot.slack.outbox import Outbox, give_up_rule
+from bot.slack.profiles import Titles
 from bot.store.open import Stores, open_stores
 from bot.store.outbox import OutboxStore
 from bot.workshops import Workshops, open_workshops
@@ -114,6 +115,7 @@ class SlackServices:
     outbox: Outbox
     metrics: Metrics
     conversations: KeyedLocks = field(default_factory=KeyedLocks)
+    titles: Titles = field(default_factory=Titles)
 
     @classmethod
     def open(cls, settings: Settings) -> SlackServices:
