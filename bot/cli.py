@@ -677,6 +677,17 @@ def eval_pii(
     note: Annotated[
         str, typer.Option(help="With --sealed: the change of design being measured.")
     ] = "",
+    by_word: Annotated[
+        bool,
+        typer.Option(
+            "--by-word",
+            help="Recall by word (names, organisations, all types) and clean texts changed on"
+            " every in-house set (or --data), as the sealed runner scores them.",
+        ),
+    ] = False,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="With --by-word: list missed words, changed texts.")
+    ] = False,
 ) -> None:
     """Recall and precision per entity type of Anchor's scrubber.
 
@@ -684,6 +695,13 @@ def eval_pii(
     """
     from bot.evals.pii import DEFAULT_SET, format_pii_report, run_pii_eval
 
+    if by_word:
+        from bot.evals.pii_by_word import IN_HOUSE_SETS, format_by_word, measure_file
+
+        paths = [data] if data is not None else list(IN_HOUSE_SETS)
+        results = [measure_file(path, settings().data_dir) for path in paths]
+        out.print(format_by_word(results, misses=misses), markup=False, soft_wrap=True)
+        return
     if sealed is not None:
         from bot.evals.pii_sealed import SealedSetError, measure_pii, record_pii
 
