@@ -127,13 +127,14 @@ class OrganisationShapes(_Section):
     joiners: list[str] = Field(default_factory=list)
     prefixes: list[str] = Field(default_factory=list)
     offices: list[str] = Field(default_factory=list)
+    not_short_forms: list[str] = Field(default_factory=list)
 
     @field_validator("endings", "role_endings", "place_after", "prefixes")
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         return _phrases(values)
 
-    @field_validator("generic_words", "lead_words", "role_words", "offices")
+    @field_validator("generic_words", "lead_words", "role_words", "offices", "not_short_forms")
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:
         return _folded(values)

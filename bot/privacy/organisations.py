@@ -14,7 +14,11 @@
   prefix such as "London Borough of" takes the capitalised words after it. An office before
   "of" is a title, not part of the name: "the Leader of the Council" is kept, and in "the Chair
   of Kirklees Council" only "Kirklees Council" is an organisation.
-- Names on ``not_organisations`` (national bodies, charities) are never reported.
+- A shaped name's first word stands for it elsewhere in the same message, capitalised ("the
+  Calderbrook team" after "Calderbrook General Hospital"), unless it is generic or on
+  ``not_short_forms`` ("North", "Royal").
+- Names on ``not_organisations`` (national bodies, charities) are never reported, alone or
+  after a generic word; after a place they are a local body ("Willowmead Carers Trust").
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ AND = "and"
 OF = "of"
 MAX_NAME_WORDS = 8
 LOOK_BACK = 120  # characters before an ending searched for the words of a name
+MIN_SHORT_FORM = 4  # letters in a word that stands for a name found before in the message
 
 Span = tuple[int, int]
 
@@ -239,6 +244,10 @@ class ShapeFinder:
         )
         return spans
 
+    def is_generic(self, key: str) -> bool:
+        """Whether a word (its ``name_key``) names no place or body on its own."""
+        return key in self._generic or key in self._leading
+
     def _ending(self, text: str, match: re.Match[str], earliest: int) -> Iterator[Span]:
         ending = match.group()
         after = _words(text, match.end(), min(len(text), match.end() + 40))[:1]
@@ -294,8 +303,9 @@ class ShapeFinder:
         name: list[_Word] = []
         previous_end = match.end()
         for word in words:
-            if not ORG_GAP.match(text[previous_end : word.start]):
-                break
+            gap = text[previous_end : word.start]
+            if not ORG_GAP.match(gap) or (name and "," in gap):
+                break  # a comma ends it: "Mind in Tawe Valley, Age UK Leeds"
             if not word.capitalised and word.key not in self._joiners:
                 break
             name.append(word)
@@ -338,13 +348,40 @@ class OrganisationFinder:
         self.index = OrganisationIndex(organisations)
         self.shapes = ShapeFinder(shapes, stop_words=stop_words)
         self._kept = frozenset(_keys(name) for name in organisations.not_organisations)
+        self._not_short = frozenset(shapes.not_short_forms)
 
     def find_listed(self, text: str) -> list[Span]:
         return [span for span in self.index.find(text) if not self._is_kept(text, span)]
 
     def find_shaped(self, text: str) -> list[Span]:
-        return [span for span in self.shapes.find(text) if not self._is_kept(text, span)]
+        found = [span for span in self.shapes.find(text) if not self._is_kept(text, span)]
+        return [*found, *self._short_forms(text, found)]
+
+    def _short_forms(self, text: str, found: list[Span]) -> list[Span]:
+        """A shaped name's first word, capitalised, elsewhere in the message: in "Calderbrook
+        General Hospital ... the Calderbrook team", the second "Calderbrook" is the same body."""
+        heads = {
+            words[0].key
+            for words in (_words(text, *span) for span in found)
+            if words
+            and len(words[0].key) >= MIN_SHORT_FORM
+            and not self.shapes.is_generic(words[0].key)
+            and words[0].key not in self._not_short
+        }
+        if not heads:
+            return []
+        return [
+            (word.start, word.end)
+            for word in _words(text)
+            if word.capitalised
+            and word.key in heads
+            and not any(start <= word.start < end for start, end in found)
+        ]
 
     def _is_kept(self, text: str, span: Span) -> bool:
+        """A national name, alone or after one generic word ("Thanks Carers Trust"); a place
+        before it makes a local body of its own: "Willowmead Carers Trust" is found."""
         keys = tuple(word.key for word in _words(text, *span))
-        return any(keys[i:] in self._kept for i in range(min(len(keys), 2)))
+        if keys in self._kept:
+            return True
+        return len(keys) > 1 and keys[1:] in self._kept and self.shapes.is_generic(keys[0])

@@ -64,6 +64,20 @@ def test_listed_organisations_are_replaced_in_any_case(scrubber: Scrubber, name:
         "Newcastle upon Tyne Hospitals NHS Foundation Trust",
         "BSol ICB",
         "Royal Borough of Felpersham",
+        "Eastmere Mental Health Partnership",
+        "Harrowfield Community Health Services",
+        "Ashcombe District General",
+        "Calderbrook General",
+        "Morningside Dental",
+        "Fairfield & Ince GP Alliance",
+        "Gwent Valleys Hospice at Home",
+        "Holmewood Care Home",
+        "Cedar Lodge",
+        "Dyfed Mind",
+        "Mind in Tawe Valley",
+        "Age UK Calderdale",
+        "Willowmead Carers Trust",
+        "BCUHB",
     ],
 )
 def test_organisation_shaped_names_are_replaced(scrubber: Scrubber, name: str) -> None:
@@ -95,6 +109,10 @@ def test_a_possessive_stays_and_a_place_after_a_hospital_joins_it(scrubber: Scru
         "STP and ICS leaders met",
         "reading council papers all day",
         "the Health and Wellbeing Board signed off the JSNA",
+        "the Attorney General and the Secretary General",
+        "the Provider Alliance and our Place Partnership",
+        "bear it in Mind, Never Mind the cost",
+        "Thanks Carers Trust, and Age UK too",
     ],
 )
 def test_generic_and_national_bodies_are_kept(scrubber: Scrubber, text: str) -> None:
@@ -138,3 +156,16 @@ def test_the_default_list_is_big_and_valid() -> None:
     organisations = load_organisations(DEFAULT_ORGANISATIONS)
     assert len(organisations.all_names()) >= 300
     assert organisations.not_organisations
+
+
+def test_a_name_found_by_shape_is_found_again_by_its_first_word(scrubber: Scrubber) -> None:
+    text = "I start at Calderbrook General Hospital; the Calderbrook team are lovely"
+    assert scrubber.scrub(text) == "I start at <ORG>; the <ORG> team are lovely"
+    # A first word that opens many names is no short form; nor is one in lower case.
+    text = "North Felpersham Hospital said no, and the North is struggling"
+    assert scrubber.scrub(text) == "<ORG> said no, and the North is struggling"
+
+
+def test_a_prefixed_name_ends_at_a_comma(scrubber: Scrubber) -> None:
+    text = "Mind in Tawe Valley, Age UK Leeds, and others"
+    assert scrubber.scrub(text) == "<ORG>, <ORG>, and others"
