@@ -232,8 +232,8 @@ class Outbox:
         call, _ = self.arguments(method, channel, thread_ts, key, args)
         return self.store.fill(key, call)
 
-    @staticmethod
     def arguments(
+        self,
         method: str,
         channel: str | None,
         thread_ts: str | None,
@@ -244,8 +244,9 @@ class Outbox:
         call = {"channel": channel, **args} if channel else dict(args)
         if thread_ts:
             call["thread_ts"] = thread_ts
-        if method == "chat.postMessage" and key:
-            call["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
+        if method == "chat.postMessage" and key:  # the key as stored (people's ids sealed)
+            payload = {"key": self.store.sealed(key)}
+            call["metadata"] = {"event_type": METADATA_TYPE, "event_payload": payload}
         return call, stream_of(channel, thread_ts) if channel else None
 
     def on_delivered(self, prefix: str, then: Delivered) -> None:

@@ -3,7 +3,14 @@
 beside the turns' safety levels, their times and the consent choices. So do the other columns
 that name a person (``OWNER_COLUMNS``): the owners of delivery claims and rate-limit windows,
 a workshop run's facilitator, its registered participants, and the participant of a named
-workshop answer or reminder (anonymous ones hold a keyed hash, ``anon:...``).
+workshop answer or reminder (anonymous ones hold a keyed hash, ``anon:...``), the person a
+Slack call in the outbox is owed to, and the author of an audit log entry (a programme-team
+member, read back with the key by ``anchor audit``).
+
+The outbox's `key` and `stream` name people too (``notice:<user>``, ``home:<user>``,
+``<channel>:to:<user>``...): there each Slack user id is replaced by a keyed hash of it
+(`seal_ids`: only equality is needed, so the same id gives the same key and a message is
+still owed once).
 
 Rows written before this change hold plain ids. Converting them needs the key, which an Alembic
 migration never sees, so it is a data step run when the stores open with the key
@@ -14,6 +21,7 @@ any row still in plain text."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Engine, and_, delete, func, inspect, select, update
@@ -21,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, sessionmaker
 
 from bot.store.crypto import USER_KEY_PREFIX, Cipher
-from bot.store.tables import Base, ClaimRow, RateRow, UserRow
+from bot.store.tables import AuditRow, Base, ClaimRow, OutboxRow, RateRow, UserRow
 from bot.store.workshop_runs import (
     ANONYMOUS_PREFIX,
     WorkshopAnswerRow,
@@ -59,7 +67,25 @@ OWNER_COLUMNS = (
     OwnerColumn(WorkshopParticipantRow, WorkshopParticipantRow.participant),
     OwnerColumn(WorkshopAnswerRow, WorkshopAnswerRow.participant, (ANONYMOUS_PREFIX,)),
     OwnerColumn(WorkshopReminderRow, WorkshopReminderRow.participant, (ANONYMOUS_PREFIX,)),
+    OwnerColumn(OutboxRow, OutboxRow.owner),
+    OwnerColumn(AuditRow, AuditRow.actor),
 )
+
+# A Slack user id (U... or, in Enterprise Grid, W...) standing alone in an outbox key or stream
+SLACK_USER_ID = re.compile(r"(?<![A-Za-z0-9_~-])[UW][A-Z0-9]+(?![A-Za-z0-9_-])")
+SEALED_MARK = "~"  # what a sealed id starts with in a key or stream (a keyed hash follows)
+
+
+def seal_ids(text: str, cipher: Cipher) -> str:
+    """`text` (an outbox key or stream) with every Slack user id in it replaced by a keyed hash
+    of the id: the same id, the same stand-in (so keys stay unique per message and streams keep
+    their order), and nobody without the key can tell whose it is. Sealing twice changes
+    nothing."""
+    return SLACK_USER_ID.sub(lambda m: SEALED_MARK + cipher.pseudonym(m.group(0), 20), text)
+
+
+def has_plain_ids(text: str) -> bool:
+    return SLACK_USER_ID.search(text) is not None
 
 
 def pseudonymise_users(engine: Engine, cipher: Cipher) -> int:
@@ -132,6 +158,42 @@ def pseudonymise_owners(engine: Engine, cipher: Cipher) -> int:
     return changed
 
 
+def seal_outbox(engine: Engine, cipher: Cipher) -> int:
+    """Seal the Slack user ids in outbox keys and streams written by older releases (after
+    `pseudonymise_owners`, so owners are done); how many rows changed. Every outbox row is read
+    (the outbox keeps a week of rows at most), in one transaction."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    changed = 0
+    with sessions() as session:
+        rows = session.execute(select(OutboxRow.id, OutboxRow.key, OutboxRow.stream)).all()
+        for row_id, key, stream in rows:
+            if not (has_plain_ids(key) or has_plain_ids(stream)):
+                continue
+            sealed = seal_ids(key, cipher)
+            try:
+                with session.begin_nested():
+                    session.execute(
+                        update(OutboxRow)
+                        .where(OutboxRow.id == row_id)
+                        .values(key=sealed, stream=seal_ids(stream, cipher))
+                    )
+            except IntegrityError:  # the same message owed again under its sealed key
+                log.warning("a duplicate outbox row under a plain id removed")
+                session.execute(delete(OutboxRow).where(OutboxRow.id == row_id))
+            changed += 1
+        session.commit()
+    if changed:
+        log.info("sealed people's ids in %d outbox rows", changed)
+    return changed
+
+
+def plain_outbox_ids(engine: Engine) -> int:
+    """How many outbox rows name a person by a plain Slack id in their key or stream."""
+    with sessionmaker(engine)() as session:
+        rows = session.execute(select(OutboxRow.key, OutboxRow.stream)).all()
+    return sum(1 for key, stream in rows if has_plain_ids(key) or has_plain_ids(stream))
+
+
 def plain_owner_ids(engine: Engine) -> dict[str, int]:
     """How many rows of each column that names a person still hold an id in plain text (only
     the columns with any)."""
@@ -143,4 +205,7 @@ def plain_owner_ids(engine: Engine) -> dict[str, int]:
             )
             if count:
                 found[owned.name] = int(count)
+    outbox = plain_outbox_ids(engine)
+    if outbox:
+        found["outbox.key/stream"] = outbox
     return found

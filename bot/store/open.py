@@ -16,7 +16,7 @@ from bot.store.crypto import Cipher, load_key, private_folder
 from bot.store.engagement import EngagementStore
 from bot.store.feedback import FeedbackStore
 from bot.store.goals import GoalStore
-from bot.store.identity import pseudonymise_owners, pseudonymise_users
+from bot.store.identity import pseudonymise_owners, pseudonymise_users, seal_outbox
 from bot.store.notes import NoteStore
 from bot.store.ratelimit import RateLimiter
 from bot.store.releases import ReleaseLedger
@@ -65,6 +65,7 @@ def open_stores(settings: Settings, *, local_key: bool = True) -> Stores:
     cipher = Cipher(key)
     pseudonymise_users(engine, cipher)  # ids stored in plain text by older releases
     pseudonymise_owners(engine, cipher)
+    seal_outbox(engine, cipher)
     claims = ClaimStore(engine, cipher)
     return Stores(
         conversations=ConversationStore(engine, cipher),
@@ -76,7 +77,7 @@ def open_stores(settings: Settings, *, local_key: bool = True) -> Stores:
         rights=DataRights(engine, cipher),
         activity=ActivityStore(engine),
         notes=NoteStore(engine, cipher),
-        audit=AuditLog(engine),
+        audit=AuditLog(engine, cipher),
         releases=ReleaseLedger(engine, cipher),
         engagement=EngagementStore(engine, cipher),
         retention=Retention(engine, claims),

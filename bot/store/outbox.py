@@ -14,8 +14,12 @@ it (`claim`), calls Slack and records the outcome (`delivered`, `failed`). How i
   Retry-After) until it has failed `give_up_failures` times *and* `give_up_minutes` have passed
   since its first failure; an error that no retry can fix gives up at once. Given-up rows stay
   (status ``failed``, `last_error`) for an operator to see and retry (``anchor outbox``).
-- **Private.** The call's arguments (message text) are encrypted; once delivered they are
-  erased, and forgetting a person deletes their rows.
+- **Private.** The call's arguments (message text, a response_url) are encrypted; once
+  delivered they are erased, and forgetting a person deletes their rows. No Slack user id is
+  kept in plain text: `owner` holds the person's id encrypted as the users table does
+  (``Cipher.user_key``), and each user id in a `key` or `stream` is replaced by a keyed hash
+  (``bot.store.identity.seal_ids``); callers pass and look up plain values, the store seals
+  them.
 
 Times are milliseconds since the epoch (integers, compared the same way on every database).
 """
@@ -34,7 +38,8 @@ from sqlalchemy import Engine, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.store.crypto import Cipher
+from bot.store.crypto import USER_KEY_PREFIX, Cipher, CryptoError
+from bot.store.identity import seal_ids
 from bot.store.schema import ensure_schema
 from bot.store.tables import OutboxRow
 
@@ -133,9 +138,9 @@ class OutboxStore:
         worker may take it)."""
         at = now_ms(now)
         return OutboxRow(
-            key=(key or f"anon:{uuid.uuid4().hex}")[:200],
-            owner=owner[:200],
-            stream=stream[:200],
+            key=self.sealed(key or f"anon:{uuid.uuid4().hex}")[:200],
+            owner=self.owner(owner)[:200],
+            stream=self.sealed(stream)[:200],
             method=method,
             payload_enc=self.cipher.encrypt(json.dumps(args)),
             status=PENDING,
@@ -165,6 +170,7 @@ class OutboxStore:
         the group still waiting, and not held by a worker, are dropped in the same transaction,
         so the worker sends the newest one only."""
         if latest is not None:
+            latest = self.sealed(latest)
             key = f"{LATEST}{latest}#{uuid.uuid4().hex[:12]}"
         row = self.row(method, args, stream=stream, owner=owner, key=key, ts_from=ts_from, now=now)
         with self.sessions() as session:
@@ -184,6 +190,16 @@ class OutboxStore:
                 return None
             return row.id
 
+    def sealed(self, text: str) -> str:
+        """A key or stream as stored: each Slack user id in it replaced by a keyed hash."""
+        return seal_ids(text, self.cipher)
+
+    def owner(self, owner: str) -> str:
+        """An owner as stored: the person's id encrypted (found again by it), or ""."""
+        if not owner or owner.startswith(USER_KEY_PREFIX):
+            return owner
+        return self.cipher.user_key(owner)
+
     @staticmethod
     def add_in(session: Session, row: OutboxRow) -> bool:
         """Add `row` to a caller's session, to be committed with the caller's own writes (one
@@ -197,6 +213,7 @@ class OutboxStore:
         """Replace the arguments of a row added on hold (`row(..., hold=...)`) and make it due
         now; False if no worker-free, untried row has that key (it was taken after its hold ran
         out: it goes as it was written)."""
+        key = self.sealed(key)
         with self.sessions() as session:
             result = session.execute(
                 update(OutboxRow)
@@ -405,7 +422,14 @@ class OutboxStore:
         if status is not None:
             query = query.where(OutboxRow.status == status)
         with self.sessions() as session:
-            return [_entry(row) for row in session.scalars(query)]
+            return [_entry(row, self._reader(row.owner)) for row in session.scalars(query)]
+
+    def _reader(self, owner: str) -> str:
+        """An owner as an operator holding the key reads it."""
+        try:
+            return self.cipher.user_id(owner) if owner.startswith(USER_KEY_PREFIX) else owner
+        except CryptoError:
+            return owner
 
     # --- operators and housekeeping -------------------------------------------------------------
 
@@ -433,7 +457,7 @@ class OutboxStore:
     def forget(self, owner: str) -> int:
         """Delete every row owed to `owner` (forget-me)."""
         with self.sessions() as session:
-            result = session.execute(delete(OutboxRow).where(OutboxRow.owner == owner))
+            result = session.execute(delete(OutboxRow).where(OutboxRow.owner == self.owner(owner)))
             session.commit()
             return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -457,11 +481,11 @@ def _waiting() -> Any:
     return and_(OutboxRow.status == PENDING, OutboxRow.lease_until.is_(None))
 
 
-def _entry(row: OutboxRow) -> Entry:
+def _entry(row: OutboxRow, owner: str) -> Entry:
     return Entry(
         id=row.id,
         key=row.key,
-        owner=row.owner,
+        owner=owner,
         stream=row.stream,
         method=row.method,
         status=row.status,

@@ -184,7 +184,7 @@ class DataRights:
             for label, owned, owner, value in (
                 ("delivery_records", ClaimRow, ClaimRow.owner, stored),
                 ("rate_limit_windows", RateRow, RateRow.owner, stored),
-                ("messages_queued", OutboxRow, OutboxRow.owner, external_id),
+                ("messages_queued", OutboxRow, OutboxRow.owner, stored),
             ):
                 deleted[label] = _count(session, owned, owner == value)
                 session.execute(delete(owned).where(owner == value))

@@ -1,7 +1,9 @@
 """Issue 13, at rest: no person's Slack id in plain text anywhere in the database, not only in
 `users`: the owners of delivery claims and rate-limit windows, a workshop's facilitator, its
 registered participants and named answers and reminders hold the id encrypted (AES-SIV, as
-`users`), and the services still find, remind, export and forget by the plain id. Rows left in
+`users`), and so do the person a Slack call in the outbox is owed to and the author of an audit
+entry; the outbox's keys and streams hold a keyed hash of each id in them. The services still
+find, remind, export, list and forget by the plain id. Rows left in
 plain text by an older release are encrypted when the stores open; `anchor doctor` names any
 that remain."""
 
@@ -19,6 +21,8 @@ from bot.doctor import check_identities
 from bot.store.crypto import USER_KEY_PREFIX
 from bot.store.identity import OWNER_COLUMNS, plain_owner_ids, pseudonymise_owners
 from bot.store.open import Stores, open_stores
+from bot.store.outbox import OutboxStore
+from bot.store.tables import OutboxRow
 from bot.store.workshop_runs import WorkshopStore
 from bot.workshops import Workshops
 
@@ -58,7 +62,56 @@ def busy_day(stores: Stores) -> Workshops:
     service.answer(PEOPLE[0], "C0WEEK", "monday-relationship", "we met", now=T0)
     reminded = service.due_reminders(T0 + timedelta(hours=12))
     assert sorted(r.participant for r in reminded) == PEOPLE[1:]  # read back with the key
+    owe_messages(stores)
+    stores.audit.write(FACILITATOR, "themes.view", {"since": "30d"}, "shown")
     return service
+
+
+def owe_messages(stores: Stores) -> OutboxStore:
+    """Outbox rows of every shape the Slack layer writes that names a person."""
+    outbox = OutboxStore(stores.engine, stores.cipher)
+    for external in PEOPLE:
+        user = external.removeprefix("slack:")
+        outbox.add(
+            "chat.postMessage",
+            {"text": "hi"},
+            stream="D0DM",
+            owner=external,
+            key=f"notice:{user}",
+            now=T0.timestamp(),
+        )
+        outbox.add(
+            "chat.postMessage",
+            {"text": "yours"},
+            stream="D0DM",
+            owner=external,
+            key=f"copy:7:{user}",
+            now=T0.timestamp(),
+        )
+        outbox.add(
+            "chat.postMessage",
+            {"text": "due"},
+            stream="D0DM",
+            owner=external,
+            key=f"remind:7:monday:{user}",
+            now=T0.timestamp(),
+        )
+        outbox.add(
+            "views.publish",
+            {"user_id": user},
+            stream=f"home:{user}",
+            owner=external,
+            latest=f"home:{user}",
+            now=T0.timestamp(),
+        )
+        outbox.add(
+            "chat.postEphemeral",
+            {"user": user},
+            stream=f"C0LIVE:to:{user}",
+            owner=external,
+            now=T0.timestamp(),
+        )
+    return outbox
 
 
 def every_value(path: Path) -> list[tuple[str, str, str | bytes]]:
@@ -113,6 +166,17 @@ def test_no_slack_id_in_plain_text_anywhere_after_a_workshop_and_a_burst(
     gone = stores.rights.forget_user(BURSTY)
     assert gone["delivery_records"] == stores.rates.limit + 3 and gone["rate_limit_windows"] >= 1
 
+    # the outbox: owed once per key, listed to an operator by the plain id, forgotten by it
+    outbox = OutboxStore(stores.engine, stores.cipher)
+    user = PEOPLE[2].removeprefix("slack:")
+    again = outbox.add("chat.postMessage", {}, stream="D0DM", owner=PEOPLE[2], key=f"notice:{user}")
+    assert again is None
+    assert {e.owner for e in outbox.entries()} == {PEOPLE[0], PEOPLE[2], PEOPLE[3]}
+    assert outbox.forget(PEOPLE[2]) == 5
+    assert stores.rights.forget_user(PEOPLE[3])["messages_queued"] == 5
+    # the audit log: who did what, read with the key
+    assert [e.actor for e in stores.audit.entries()] == [FACILITATOR]
+
 
 def test_plain_ids_left_by_an_older_release_are_encrypted_when_the_stores_open(
     cfg: Settings,
@@ -145,3 +209,35 @@ def test_plain_ids_left_by_an_older_release_are_encrypted_when_the_stores_open(
     assert service.participants("C0WEEK") == sorted(PEOPLE)
     assert stores.rates.hit(BURSTY, now=T0.timestamp() + 5).count == stores.rates.limit + 4
     assert stores.rights.forget_user(PEOPLE[0])["workshop_answers"] >= 3
+    assert [e.actor for e in reopened.audit.entries()] == [FACILITATOR]
+
+
+def test_outbox_keys_and_streams_an_older_release_wrote_are_sealed_when_the_stores_open(
+    cfg: Settings,
+) -> None:
+    stores = open_stores(cfg)
+    with stores.engine.begin() as connection:  # as an older release wrote them
+        for user in ("U0OLDER1", "W0GRID22"):
+            connection.execute(
+                OutboxRow.__table__.insert().values(
+                    key=f"notice:{user}",
+                    owner=f"slack:{user}",
+                    stream=f"C0X:to:{user}",
+                    method="chat.postMessage",
+                    payload_enc=b"",
+                    status="pending",
+                    attempts=0,
+                    failures=0,
+                    created_at=0,
+                    due_at=0,
+                )
+            )
+    assert plain_owner_ids(stores.engine) == {"outbox.owner": 2, "outbox.key/stream": 2}
+    assert not check_identities(stores.engine, None).ok
+
+    reopened = open_stores(cfg)
+    assert plain_owner_ids(reopened.engine) == {} and check_identities(reopened.engine, None).ok
+    outbox = OutboxStore(reopened.engine, reopened.cipher)
+    # found again by the plain key: the same message is not owed twice
+    assert outbox.add("chat.postMessage", {}, stream="C0X", key="notice:U0OLDER1") is None
+    assert reopened.rights.forget_user("slack:W0GRID22")["messages_queued"] == 1
