@@ -45,6 +45,7 @@ class Call:
     status: int = 200
     body: bytes = b""
     ok: bool = False
+    path: str = ""  # for a response_url post: which URL
 
 
 @dataclass
@@ -77,6 +78,7 @@ class FakeSlack:
         self.members: dict[str, list[str]] = {}  # conversations.members, two to a page
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # posted, by channel
         self.failing: dict[str, float] = {}  # method -> share of its calls answered with a failure
+        self.response_url_uses: int | None = None  # posts one response_url takes (Slack: 5)
         self._chance = random.Random(7)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -292,9 +294,7 @@ class FakeSlack:
                     self._send(200, b"ok", "text/plain")
                     return
                 if path.startswith("/response/"):
-                    args = json.loads(raw or b"{}")
-                    self._record(Call("response_url", args, headers, time.time()))
-                    self._send(200, b"ok", "text/plain")
+                    self._response_url(path, json.loads(raw or b"{}"), headers)
                     return
                 method = path.removeprefix("/api/")
                 query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
@@ -340,6 +340,38 @@ class FakeSlack:
                 call.ok = bool(payload.get("ok"))
                 self._record(call)
                 self._send(200, call.body, "application/json")
+
+            def _response_url(self, path: str, args: dict[str, Any], headers: Any) -> None:
+                """A post to a response_url: scripted like a method (`response_url`); once
+                `response_url_uses` posts to one URL were taken, Slack's 404 `used_url`."""
+                call = Call("response_url", args, headers, time.time(), path=path)
+                with fake._lock:
+                    script = fake.scripts.get("response_url")
+                    behaviour = script.popleft() if script else None
+                    taken = sum(1 for c in fake.calls if c.ok and c.path == path)
+                if behaviour is not None and behaviour.kind == "reset":
+                    call.status = 0
+                    self._record(call)
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                limit = fake.response_url_uses
+                if behaviour is None and limit is not None and taken >= limit:
+                    behaviour = Behaviour("status", 404)
+                if behaviour is not None and behaviour.kind == "status":
+                    call.status = int(behaviour.value)
+                    call.body = {429: b"rate_limited", 404: b"used_url"}.get(
+                        call.status, b"service_unavailable"
+                    )
+                    self._record(call)
+                    self._send(call.status, call.body, "text/plain", behaviour.headers)
+                    return
+                call.ok, call.body = True, b"ok"
+                self._record(call)
+                self._send(200, b"ok", "text/plain")
 
             def do_GET(self) -> None:
                 if urllib.parse.urlparse(self.path).path == "/_calls":

@@ -21,7 +21,12 @@ message carries the row's key in its message metadata, and a row whose earlier t
 recorded an outcome is first looked for in its channel or thread (conversations.history /
 replies with include_all_metadata): found, it is marked sent, not posted again. What remains:
 the look-up itself failing (then the row is posted again), or calls that cannot carry metadata
-(chat.update and file uploads; repeating an update is harmless).
+(chat.update and file uploads; repeating an update is harmless; a reply to a response_url
+posted just before a crash is posted again).
+
+Replies to a response_url (method `RESPOND`, queued by ``bot.slack.respond``) go with slack_sdk's
+webhook client and the same in-call retry handlers; Slack honours a response_url for 30 minutes
+and 5 uses, so a row older than that, or a 6th use, is given up with that reason.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.config import Settings
 from bot.slack.metrics import Metrics
@@ -68,6 +74,24 @@ TRANSIENT_ERRORS = frozenset(
 )
 # a stream that is already stopped (or never started) needs no stopping
 NOTHING_TO_STOP = frozenset({"message_not_in_streaming_state", "message_not_found"})
+RESPOND = "response_url"  # the outbox method of a reply posted to an interaction's response_url
+RESPONSE_URL_MINUTES = 30  # Slack accepts posts to a response_url for this long...
+RESPONSE_URL_USES = 5  # ...and this many times
+
+
+class WebhookFailed(Exception):
+    """A response_url answered with something other than 200 (Slack's webhooks answer with a
+    status and a plain-text error such as `expired_url`, `used_url` or `invalid_blocks`)."""
+
+    def __init__(self, status: int, body: str, headers: Any) -> None:
+        super().__init__(f"HTTP {status} {body}")
+        self.status = status
+        self.body = body
+        self.headers = headers
+
+
+class Refused(Exception):
+    """A call that must not be made (e.g. a response_url Slack no longer honours)."""
 
 
 class Undelivered(Exception):
@@ -126,20 +150,25 @@ def stream_of(channel: str, thread_ts: str | None = None) -> str:
     return f"{channel}:{thread_ts}"
 
 
-def delivery_client(settings: Settings, metrics: Metrics, token: str) -> AsyncWebClient:
-    """The worker's Web API client: one in-call retry for a connection error or a 500/503
-    (slack_sdk's handlers), never a wait for Retry-After (the outbox schedules that)."""
+def retry_handlers(settings: Settings, metrics: Metrics) -> list[AsyncRetryHandler]:
+    """One in-call retry for a connection error or a 500/503 (slack_sdk's handlers), never a
+    wait for Retry-After (the outbox schedules that)."""
     interval = BackoffRetryIntervalCalculator(settings.outbox_backoff / 4, EqualJitter())
     handlers: list[AsyncRetryHandler] = []
     for kind in (CountedConnectionRetry, CountedServerErrorRetry):
         handler = kind(max_retry_count=1, interval_calculator=interval)
         handler.metrics = metrics
         handlers.append(handler)
+    return handlers
+
+
+def delivery_client(settings: Settings, metrics: Metrics, token: str) -> AsyncWebClient:
+    """The worker's Web API client, with `retry_handlers`."""
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=CALL_TIMEOUT,
-        retry_handlers=handlers,
+        retry_handlers=retry_handlers(settings, metrics),
     )
 
 
@@ -376,6 +405,8 @@ class Outbox:
             if wait > 0:  # Slack asked this replica to hold this method (a 429's Retry-After)
                 await self._thread(self.store.release, row, retry_in=wait)
                 return
+            if method == RESPOND:
+                await self._check_response_url(row)
             if row.uncertain and method == "chat.postMessage":
                 found = await self._already_posted(row)
                 if found is not None:
@@ -383,7 +414,11 @@ class Outbox:
                     await self._delivered(row, row.args.get("channel"), found)
                     return
             answer = await self._call(method, args)
-        except SlackApiError as exc:
+        except Refused as exc:
+            log.warning("outbox row %d given up: %s", row.id, exc)
+            await self._give_up(row, str(exc))
+            return
+        except (SlackApiError, WebhookFailed) as exc:
             await self._failed(row, exc)
             return
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
@@ -418,8 +453,31 @@ class Outbox:
         args.pop("ts", None)
         return "chat.postMessage", args
 
+    async def _check_response_url(self, row: Claimed) -> None:
+        """Refused: a response_url Slack no longer honours (too old, or used up)."""
+        issued = float(row.args.get("issued_at") or 0.0)
+        if time.time() - issued > RESPONSE_URL_MINUTES * 60:
+            raise Refused(f"response_url expired (older than {RESPONSE_URL_MINUTES} minutes)")
+        used = await self._thread(self.store.sent_in_stream, row.stream)
+        if used >= RESPONSE_URL_USES:
+            raise Refused(f"response_url used up ({RESPONSE_URL_USES} replies sent to it)")
+
+    async def _respond(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Post a reply to a response_url with slack_sdk's webhook client."""
+        client = AsyncWebhookClient(
+            url=str(args["url"]),
+            timeout=CALL_TIMEOUT,
+            retry_handlers=retry_handlers(self.settings, self.metrics),
+        )
+        answer = await client.send_dict(dict(args.get("body") or {}))
+        if answer.status_code != 200:
+            raise WebhookFailed(answer.status_code, str(answer.body or "")[:100], answer.headers)
+        return {}
+
     async def _call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         assert self.client is not None
+        if method == RESPOND:
+            return await self._respond(args)
         if method == "files_upload_v2":
             await self.client.files_upload_v2(**args)
             return {"channel": args.get("channel")}
@@ -476,7 +534,7 @@ class Outbox:
 
     async def _failed(self, row: Claimed, exc: Exception) -> None:
         error, retry_in = self.verdict(exc, row.failures)
-        if isinstance(exc, SlackApiError) and exc.response.status_code == 429 and retry_in:
+        if _status(exc) == 429 and retry_in:
             # Slack's rate limits are per method: every row of this method waits, not just one
             until = time.monotonic() + retry_in
             self._paused[row.method] = max(self._paused.get(row.method, 0.0), until)
@@ -514,6 +572,14 @@ class Outbox:
             if status == 200 and error in TRANSIENT_ERRORS:
                 return error, backoff
             return (f"HTTP {status} {error}" if status != 200 else error), None
+        if isinstance(exc, WebhookFailed):
+            error = f"HTTP {exc.status} {exc.body}".strip()
+            if exc.status == 429:
+                after = _retry_after(exc.headers)
+                return error, (backoff if after is None else after)
+            if exc.status >= 500:
+                return error, backoff
+            return error, None  # expired_url, used_url, invalid_blocks...: no retry cures it
         return type(exc).__name__, backoff
 
     def _resolve(self, row_id: int, channel: str | None, ts: str | None) -> None:
@@ -525,6 +591,15 @@ class Outbox:
         if self._run_in_thread is not None:
             return await self._run_in_thread(call, *args, **kwargs)
         return await asyncio.to_thread(call, *args, **kwargs)
+
+
+def _status(exc: Exception) -> int | None:
+    """The HTTP status of a failed call, if it had one."""
+    if isinstance(exc, SlackApiError):
+        return int(getattr(exc.response, "status_code", 200))
+    if isinstance(exc, WebhookFailed):
+        return exc.status
+    return None
 
 
 def _retry_after(headers: Any) -> float | None:

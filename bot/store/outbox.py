@@ -408,6 +408,19 @@ class OutboxStore:
             oldest_pending_ms=oldest,
         )
 
+    def sent_in_stream(self, stream: str) -> int:
+        """How many rows of a stream were delivered (e.g. replies to one response_url)."""
+        stream = self.sealed(stream)
+        with self.sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.stream == stream, OutboxRow.status == SENT)
+                )
+                or 0
+            )
+
     def pending_count(self) -> int:
         with self.sessions() as session:
             return int(

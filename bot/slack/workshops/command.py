@@ -15,12 +15,12 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import Block
 from bot.slack.conversation import person
 from bot.slack.outbox import Undelivered
+from bot.slack.respond import Respond
 from bot.slack.services import SlackServices
 from bot.slack.workshops import blocks, posting
 from bot.workshops import RunView, StepMoved, Transition, WorkshopError
@@ -36,7 +36,7 @@ NOT_POSTABLE = frozenset(
 async def workshop_command(
     services: SlackServices,
     client: AsyncWebClient,
-    respond: AsyncRespond,
+    respond: Respond,
     command: dict[str, Any],
     text: str,
 ) -> None:
@@ -68,19 +68,17 @@ async def workshop_command(
             await respond(text=services.texts.conversation.error, response_type="ephemeral")
 
 
-async def _private(
-    respond: AsyncRespond, found: list[Block], text: str = "Anchor workshops"
-) -> None:
+async def _private(respond: Respond, found: list[Block], text: str = "Anchor workshops") -> None:
     await respond(text=text, blocks=found, response_type="ephemeral")
 
 
-async def _list(services: SlackServices, respond: AsyncRespond, name: str) -> None:
+async def _list(services: SlackServices, respond: Respond, name: str) -> None:
     plans = list(services.workshops.plans.values())
     await _private(respond, blocks.plans_blocks(plans, posting.words(services), name))
 
 
 async def _preview(
-    services: SlackServices, respond: AsyncRespond, name: str, user_id: str, plan_id: str
+    services: SlackServices, respond: Respond, name: str, user_id: str, plan_id: str
 ) -> None:
     w = posting.words(services)
     if not plan_id:
@@ -109,7 +107,7 @@ def _counts(services: SlackServices, run: RunView) -> dict[str, int]:
 async def control(
     services: SlackServices,
     client: AsyncWebClient,
-    respond: AsyncRespond,
+    respond: Respond,
     user_id: str,
     channel: str,
     move: Move,

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import blocks
 from bot.slack.conversation import person
 from bot.slack.home import publish_home
+from bot.slack.respond import owed_respond
 from bot.slack.services import SlackServices
 from bot.store.consent import Choice
 
@@ -40,7 +41,8 @@ def handler(services: SlackServices) -> Handler:
                     list(message.get("blocks") or []), choice, services.texts
                 )
                 if container.get("is_ephemeral") or not message.get("ts"):
-                    await respond(blocks=updated, replace_original=True)
+                    reply = owed_respond(services, respond, person(user_id))
+                    await reply(blocks=updated, replace_original=True)
                 else:
                     await client.chat_update(
                         channel=str(body["channel"]["id"]),

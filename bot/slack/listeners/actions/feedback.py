@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.conversation import person
+from bot.slack.respond import owed_respond
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def handler(services: SlackServices) -> Handler:
                         ),
                     )
                 else:  # a shared channel: thank only the person who clicked
-                    await respond(text=thanks, response_type="ephemeral", replace_original=False)
+                    reply = owed_respond(services, respond, person(user_id))
+                    await reply(text=thanks, response_type="ephemeral", replace_original=False)
             except Exception as exc:
                 services.metrics.inc("errors")
                 log.error("feedback failed (%s)", type(exc).__name__, exc_info=True)

@@ -13,6 +13,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.conversation import person
+from bot.slack.respond import owed_respond
 from bot.slack.services import SlackServices
 from bot.slack.workshops import blocks
 from bot.slack.workshops.command import Move, control
@@ -39,13 +41,15 @@ def handler(services: SlackServices) -> Handler:
         channel = str(ref.get("c") or (body.get("channel") or {}).get("id") or "")
         from_step = str(ref.get("s") or "") or None
         move = MOVES[str(action["action_id"])]
+        user_id = str(body["user"]["id"])
+        reply = owed_respond(services, respond, person(user_id))  # through the outbox
         async with services.work.tracked():
             try:
                 await control(
                     services,
                     client,
-                    respond,
-                    str(body["user"]["id"]),
+                    reply,
+                    user_id,
                     channel,
                     move,
                     from_step=from_step if move in {"next", "back"} else None,
@@ -54,7 +58,7 @@ def handler(services: SlackServices) -> Handler:
             except Exception as exc:
                 services.metrics.inc("errors")
                 log.error("workshop %s failed (%s)", move, type(exc).__name__, exc_info=True)
-                await respond(
+                await reply(
                     text=services.texts.conversation.error,
                     response_type="ephemeral",
                     replace_original=False,

@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import blocks
 from bot.slack.conversation import dm_channel, once, person, start_private
 from bot.slack.programme import send_report
+from bot.slack.respond import Respond, owed_respond
 from bot.slack.services import SlackServices
 from bot.slack.workshops.command import workshop_command
 
@@ -51,6 +52,7 @@ def handler(services: SlackServices) -> Handler:
         word, _, rest = str(command.get("text") or "").strip().partition(" ")
         word, rest = word.lower(), rest.strip()
         user_id = str(command["user_id"])
+        reply = owed_respond(services, respond, person(user_id))  # through the outbox
         if word in {"", "help"}:
             await ack(blocks=blocks.usage_blocks(texts, name))
         elif word in {"ask", "coach", "exercise", "scenario"}:
@@ -62,27 +64,25 @@ def handler(services: SlackServices) -> Handler:
             await start_private(services, client, user_id, message)
         elif word == "workshop":
             await ack()
-            await workshop_command(services, client, respond, command, rest)
+            await workshop_command(services, client, reply, command, rest)
         elif word == "themes":
             await ack(text=texts.programme.preparing)
-            await _themes(user_id, rest, respond, client)
+            await _themes(user_id, rest, reply, client)
         elif word == "forget-me":
             await ack(blocks=blocks.forget_confirm_blocks(texts))
         elif word in {"goals", "privacy", "my-data"}:
             await ack()
             async with services.work.tracked():
                 try:
-                    await _account(word, user_id, respond, client)
+                    await _account(word, user_id, reply, client)
                 except Exception as exc:
                     services.metrics.inc("errors")
                     log.error("/anchor %s failed (%s)", word, type(exc).__name__, exc_info=True)
-                    await respond(text=texts.conversation.error)
+                    await reply(text=texts.conversation.error)
         else:
             await ack(blocks=blocks.usage_blocks(texts, name, unknown=word))
 
-    async def _themes(
-        user_id: str, rest: str, respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
+    async def _themes(user_id: str, rest: str, respond: Respond, client: AsyncWebClient) -> None:
         """For the programme team: the HTML report to their DM (the service decides)."""
         since, _, cohort = rest.partition(" ")
         async with services.work.tracked():
@@ -96,9 +96,7 @@ def handler(services: SlackServices) -> Handler:
                 said = texts.conversation.error
             await respond(text=said)
 
-    async def _account(
-        word: str, user_id: str, respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
+    async def _account(word: str, user_id: str, respond: Respond, client: AsyncWebClient) -> None:
         who = person(user_id)
         if word == "goals":
             goals = await services.work.run(services.leaders.open_goals, who)
