@@ -68,6 +68,14 @@ _FROM_AT = frozenset({"from", "at"})
 # Not after a word alone: "Aberaeron are" is a place or a team.
 _NOT_ALONE = frozenset({"are", "were", "do"})
 _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_CONTRACTION = re.compile(r"['’]s[ \t]+")
+_OPENS = re.compile(r"(?:^|[.!?:;\n—–-])[^\w]*$")
+_LINE_START = re.compile(r"(?:^|\n)[ \t>*•\-]*$")
+_INITIALS = re.compile(r"[A-Z]{2}")
+_DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
+_LONE_INITIAL = re.compile(r"[B-HJ-Z]")
+MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name ("kelechi")
+MIN_LISTED_INITIALS = 3
 _LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
 _LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)$")
 
@@ -128,6 +136,9 @@ class ContextNameFinder:
         self._never = _keys([*never_names, *context.not_names, *context.places]) - self._given
         self._in_directory = in_directory
         self._person_verbs = _keys(context.person_verbs)
+        self._after_contraction = _keys(context.after_contraction)
+        self._requests = _keys(context.requests)
+        self._not_initials = _keys(context.not_initials)
         self._verbs_after_a_name = _keys(verbs_after_a_name) | self._person_verbs
         self._cues = self._cue_pattern(context.cues)
         self._strong_cues = self._cue_pattern(context.strong_cues)
@@ -163,12 +174,19 @@ class ContextNameFinder:
             ):
                 found.append(self._run_on(text, tokens, index))
         found.extend(self._name_shaped(text, tokens))
+        found.extend(self._contracted(text, tokens))
+        found.extend(self._introduced(text, tokens))
+        found.extend(self._asked(text, tokens))
+        found.extend(self._initials(text, tokens))
+        found.extend(self._dotted_initials(text, tokens))
         found.extend(self._after_cues(text, tokens, at))
         found.extend(self._greeted(text, tokens, at))
         found.extend(self._signed(text, tokens, at))
         found.extend(self._directory_pairs(text, tokens))
         found.extend(self._listed(text, tokens, at, [*known, *found]))
         found.extend(self._listed_before(text, tokens, [*known, *found]))
+        found.extend(self._given_then_initial(text, tokens))
+        found.extend(self._continued(text, tokens, [*known, *found]))
         return found
 
     def _surname_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
@@ -184,7 +202,9 @@ class ContextNameFinder:
                 return True  # "Comfort Asante", "Will Turner"
             if known_first and not self._ordinary(second.key):
                 return True  # "Joy Okonjo-Iweala"
-            return self._unknown_pair(first.key, second.key)
+            return self._unknown_pair(first.key, second.key) or (
+                self._foreign(first.key) and self._double_barrelled(text, second)
+            )
         if first.lower and second.lower:
             return known_first and plain_surname  # "grace okafor", not "church hall"
         return False
@@ -197,6 +217,8 @@ class ContextNameFinder:
             return False
         if self._never_here(word.key) or word.possessive or not (word.capitalised or word.lower):
             return False
+        if word.lower and index and self._after_a_word(text, tokens[index - 1], word):
+            return False  # "conventional wisdom says": a noun after its adjective
         if self._is_given(word.key) or (word.capitalised and self._foreign(word.key)):
             return True  # also at a sentence start: "Mthunzi reckons"
         start = tokens[index - 1].end if index else 0
@@ -225,11 +247,174 @@ class ContextNameFinder:
                 joined
                 and following is not None
                 and following.key in _FROM_AT
-                and self._is_given(token.key)
+                and (self._is_given(token.key) or self._foreign_word(token.key))
                 and self._team_or_place_after(tokens, index + 2)
             ):
                 found.append((token.start, token.end))
         return found
+
+    def _after_a_word(self, text: str, before: _Token, word: _Token) -> bool:
+        """Whether ``word`` follows a lower-case content word in the same phrase."""
+        return (
+            before.lower
+            and self._joined(text, before, word)
+            and not self._is_function_word(before.key)
+            and before.key not in self._verbs_after_a_name
+        )
+
+    def _census_given(self, key: str) -> bool:
+        """A given name of the census or the curated list that is no ordinary word."""
+        known = key in self._given or (self._lists is not None and self._lists.is_given_name(key))
+        return known and not self._ordinary(key) and key not in self._never
+
+    def _contracted(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A given name with "'s" for "has" or "is": "Hunter's been", "Our Jordan's just"."""
+        found: list[Span] = []
+        for token, following in itertools.pairwise(tokens):
+            if not (token.capitalised and token.possessive) or not self._census_given(token.key):
+                continue
+            if following.key in self._after_contraction and _CONTRACTION.fullmatch(
+                text, token.end, following.start
+            ):
+                found.append((token.start, token.end))
+        return found
+
+    def _introduced(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """Capitalised words before "here", opening a sentence: "— Mere Tūhoe here, on ..."."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if token.key != "here" or not _AFTER_GREETED.match(text, token.end) or not index:
+                continue
+            first = index
+            while (
+                first > 0
+                and index - first < MAX_GREETED_WORDS
+                and tokens[first - 1].capitalised
+                and not self._never_here(tokens[first - 1].key)
+                and not self._is_function_word(tokens[first - 1].key)
+                and self._joined(text, tokens[first - 1], tokens[first])
+            ):
+                first -= 1
+            words = tokens[first:index]
+            opens = _OPENS.search(text, 0, words[0].start) if words else None
+            if opens and any(self._foreign(w.key) or self._name_part(w.key) for w in words):
+                found.append((words[0].start, words[-1].end))
+        return found
+
+    def _asked(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A name in lower case opening a line, before a request: "kelechi pls call me"."""
+        found: list[Span] = []
+        for token, following in itertools.pairwise(tokens):
+            if not token.lower or following.key not in self._requests:
+                continue
+            if not self._joined(text, token, following) or self._never_here(token.key):
+                continue
+            if self._ordinary(token.key):
+                continue  # "will you come?", "will do"
+            if not _LINE_START.search(text, 0, token.start):
+                continue
+            plain = token.key in self._given or self._in_directory(token.key)
+            if plain or (self._foreign(token.key) and len(token.key) >= MIN_UNKNOWN_LOWER):
+                found.append((token.start, token.end))
+        return found
+
+    def _is_initials(self, text: str, token: _Token) -> bool:
+        """Two capitals that are no known abbreviation, English word or never a name."""
+        return (
+            _INITIALS.fullmatch(text, token.start, token.end) is not None
+            and token.key not in self._not_initials
+            and token.key not in self._never
+            and not (self._lists is not None and self._lists.is_english(token.key))
+        )
+
+    def _initials(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """Initials before a person's verb ("JB said") or three or more listed ("SK, RM and
+        JT")."""
+        found: list[Span] = []
+        run: list[int] = []
+        for index, token in enumerate(tokens):
+            if not self._is_initials(text, token):
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                following is not None
+                and following.key in self._person_verbs
+                and self._joined(text, token, following)
+            ):
+                found.append((token.start, token.end))
+            if run and _LIST_JOIN.fullmatch(text, tokens[run[-1]].end, token.start):
+                run.append(index)
+            else:
+                found.extend(self._initials_listed(tokens, run))
+                run = [index]
+        found.extend(self._initials_listed(tokens, run))
+        return found
+
+    @staticmethod
+    def _initials_listed(tokens: list[_Token], run: list[int]) -> list[Span]:
+        if len(run) < MIN_LISTED_INITIALS:
+            return []
+        return [(tokens[i].start, tokens[i].end) for i in run]
+
+    def _dotted_initials(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """An initial with a full stop before a surname: "A. Rahman", "K. Liu"."""
+        found: list[Span] = []
+        for index, (token, name) in enumerate(itertools.pairwise(tokens)):
+            if not _DOTTED_INITIAL.fullmatch(text, token.start, name.start):
+                continue
+            if name.capitalised and (self._is_surname(name.key) or self._foreign(name.key)):
+                found.append((token.start, self._run_on(text, tokens, index + 1)[1]))
+        return found
+
+    def _given_then_initial(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A given name and the initial of a surname: "Jo B and Jo K sent apologies"."""
+        found: list[Span] = []
+        for token, initial in itertools.pairwise(tokens):
+            if not (token.capitalised and not token.possessive and self._census_given(token.key)):
+                continue
+            if _LONE_INITIAL.fullmatch(text, initial.start, initial.end) and self._joined(
+                text, token, initial
+            ):
+                found.append((token.start, initial.end))
+        return found
+
+    def _continued(self, text: str, tokens: list[_Token], names: list[Span]) -> list[Span]:
+        """A surname particle and a capitalised word after any name found: "Rhys ap Iorwerth"."""
+        ends = {token.end: index for index, token in enumerate(tokens)}
+        found: list[Span] = []
+        for start, end in names:
+            index = ends.get(end)
+            if index is None or index + 2 >= len(tokens) or tokens[index].possessive:
+                continue
+            particle, word = tokens[index + 1], tokens[index + 2]
+            if (
+                particle.key in self._particles
+                and particle.lower
+                and word.capitalised
+                and self._joined(text, tokens[index], particle)
+                and self._joined(text, particle, word)
+                and not self._never_here(word.key)
+            ):
+                found.append((start, self._run_on(text, tokens, index + 2)[1]))
+        return found
+
+    def _greeted_given_name(self, text: str, token: _Token) -> bool:
+        """A census given name that is never a name elsewhere, greeted and then a comma or
+        dash: "hiya Summer —" (but "Morning all,", "hi team -")."""
+        lists = self._lists
+        return (
+            token.capitalised
+            and not token.possessive
+            and lists is not None
+            and lists.is_given_name(token.key)
+            and _AFTER_GREETED.match(text, token.end) is not None
+        )
+
+    @staticmethod
+    def _double_barrelled(text: str, token: _Token) -> bool:
+        """A capitalised hyphenated word: "Adeyemi-Hart", "Khumalo-Pather"."""
+        parts = text[token.start : token.end].split("-")
+        return len(parts) > 1 and all(part[:1].isupper() and part[1:].islower() for part in parts)
 
     def _team_or_place_after(self, tokens: list[_Token], index: int) -> bool:
         if index < len(tokens) and tokens[index].key == "the":
@@ -270,7 +455,11 @@ class ContextNameFinder:
         found: list[Span] = []
         for match in self._greetings.finditer(text):
             index = at.get(match.end())
-            if index is None or self._never_here(tokens[index].key):
+            if index is None:
+                continue
+            if self._never_here(tokens[index].key):
+                if self._greeted_given_name(text, tokens[index]):
+                    found.append((tokens[index].start, tokens[index].end))  # "hiya Summer -"
                 continue
             words = self._words_to(text, tokens, index, _AFTER_GREETED)
             if words:
@@ -436,6 +625,10 @@ class ContextNameFinder:
             and not self._ordinary(key)
             and key not in self._never
         )
+
+    def _foreign_word(self, key: str) -> bool:
+        """Name-like and one word: "Ceri", not "Sign-off"."""
+        return "-" not in key and self._foreign(key)
 
     def _unknown_pair(self, first: str, second: str) -> bool:
         """Two capitalised words that are no English words, one of them a known name part

@@ -165,13 +165,27 @@ class Context(_Section):
     person_verbs: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
     kept_phrases: list[str] = Field(default_factory=list)
+    thing_phrases: list[str] = Field(default_factory=list)
+    after_contraction: list[str] = Field(default_factory=list)
+    requests: list[str] = Field(default_factory=list)
+    not_initials: list[str] = Field(default_factory=list)
 
-    @field_validator("cues", "strong_cues", "greetings", "sign_offs", "kept_phrases")
+    @field_validator(
+        "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
+    )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         return [value.casefold() for value in _phrases(values)]
 
-    @field_validator("not_names", "places", "person_verbs", "name_then")
+    @field_validator(
+        "not_names",
+        "places",
+        "person_verbs",
+        "name_then",
+        "after_contraction",
+        "requests",
+        "not_initials",
+    )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:
         return _folded(values)

@@ -108,6 +108,8 @@ class Scrubber:
         ``prompts/privacy/organisations.yaml``), used instead of the default list."""
         lexicon = load_lexicon(lexicon_path)
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
+        self._things = _thing_pattern(lexicon.context.thing_phrases)
+        self._ordinary_words = frozenset(lexicon.names.common_words)
         self._names = _name_index(lexicon)
         self._names.add(names)
         organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
@@ -115,6 +117,7 @@ class Scrubber:
             organisation_list, lexicon.organisations, stop_words=STOP_WORDS
         )
         word_lists = default_word_lists()
+        self._word_lists = word_lists
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
         given = [*given, *_census_given_names(lexicon, word_lists, organisation_list)]
         given_names = _given_name_finder(lexicon, given)
@@ -157,8 +160,10 @@ class Scrubber:
     def _outside_kept_phrases(
         self, text: str, results: list[RecognizerResult]
     ) -> list[RecognizerResult]:
-        """Names inside a kept phrase ("rob Peter to pay Paul") are no findings."""
+        """Names inside a kept phrase ("rob Peter to pay Paul") are no findings, nor an ordinary
+        word that a thing phrase makes a thing ("Joy is in short supply")."""
         kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
+        kept.extend(self._things_in(text))
         if not kept:
             return results
         return [
@@ -166,6 +171,16 @@ class Scrubber:
             for r in results
             if r.entity_type != rec.PERSON or not any(s <= r.start and r.end <= e for s, e in kept)
         ]
+
+    def _things_in(self, text: str) -> list[tuple[int, int]]:
+        if self._things is None:
+            return []
+        found: list[tuple[int, int]] = []
+        for match in self._things.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._ordinary_words or self._word_lists.is_english(key):
+                found.append(match.span("word"))
+        return found
 
     def scrub(self, text: str) -> str:
         """``text`` with each finding replaced by its tag, e.g. "call <PHONE>"."""
@@ -177,6 +192,17 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
         return None
     parts = (r"\s+".join(re.escape(word) for word in p.split()) for p in phrases)
     return re.compile(rf"(?i)(?<!\w)(?:{'|'.join(parts)})(?!\w)")
+
+
+def _thing_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    """A word, "is" or "was", and a phrase that makes the word a thing."""
+    if not phrases:
+        return None
+    parts = (r"\s+".join(re.escape(word) for word in p.split()) for p in phrases)
+    return re.compile(
+        rf"(?i)(?<![\w'’])(?P<word>[^\W\d_]+)(?:\s+(?:is|was)\s+|['’]s\s+)"
+        rf"(?:{'|'.join(parts)})(?!\w)"
+    )
 
 
 def redact(text: str, findings: Sequence[Finding]) -> str:

@@ -157,3 +157,53 @@ def test_a_lexicon_without_a_context_section_still_loads(tmp_path: Path) -> None
     scrubber = Scrubber(data_dir=tmp_path, lexicon_path=own)
     assert scrubber.scrub("Joy Adeyemi emailed") == "<NAME> emailed"  # surnames still count
     assert scrubber.scrub("met with Hope") == "met with Hope"  # no cues without the section
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("JB said the ICB want the plan", "<NAME> said the ICB want the plan"),
+        ("actions for SK, RM and JT", "actions for <NAME>, <NAME> and <NAME>"),
+        ("prepared by A. Rahman and K. Liu", "prepared by <NAME> and <NAME>"),
+        ("Jo B and Jo K both sent apologies", "<NAME> and <NAME> both sent apologies"),
+        ("hiya Summer — can you add it", "hiya <NAME> — can you add it"),
+        ("Hunter's been amazing on the rota", "<NAME>'s been amazing on the rota"),
+        ("Our Jordan's just passed his test", "Our <NAME>'s just passed his test"),
+        ("Welcome to the channel, Rhys ap Iorwerth!", "Welcome to the channel, <NAME>!"),
+        ("kelechi pls call me", "<NAME> pls call me"),
+        ("bridget can u cover my 4pm", "<NAME> can u cover my 4pm"),
+        ("Kia ora 👋 — Mere Tūhoe here, on exchange", "Kia ora 👋 — <NAME> here, on exchange"),
+        ("Ceri from Ysbyty Gwynedd says no", "<NAME> from <NAME> says no"),
+        ("Olusegun Adeyemi-Hart (Medical Director)", "<NAME> (Medical Director)"),
+        ("I keep calling Gbemisola by the wrong name", "I keep calling <NAME> by the wrong name"),
+    ],
+)
+def test_initials_particles_contractions_and_lower_case_requests_are_names(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "conventional wisdom says close the escalation beds in March",
+        "Joy is in short supply this week but we're getting there",
+        "Patience is a virtue, apparently",
+        "will you come to the away day?",
+        "will do",
+        "fyi pls read before Monday",
+        "ICB said no; CQC said yes; the MD said maybe; my FD said nothing",
+        "the HSJ called it, and the local MP called for a review",
+        "plans for MH, LD and CYP",
+        "Plan B and Vitamin D",
+        "Autumn's been busy and the hospital's been full",
+        "hi team - ok",
+        "Finance here, quick one",
+        "Sign-off from the committee is needed",
+    ],
+)
+def test_ordinary_words_and_abbreviations_in_those_places_stay(
+    scrubber: Scrubber, text: str
+) -> None:
+    assert scrubber.scrub(text) == text
