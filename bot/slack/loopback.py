@@ -458,6 +458,12 @@ class Sender:
         self.secret = secret
         self.response_url = response_url
         self._ids = itertools.count(1)
+        self._responses = itertools.count(1)
+
+    def _response_url(self) -> str:
+        """A response_url of its own for each command or interaction, as Slack gives (each
+        lives 30 minutes and takes 5 posts)."""
+        return f"{self.response_url}-{next(self._responses)}" if self.response_url else ""
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> bytes:
         envelope = {
@@ -507,7 +513,7 @@ class Sender:
                 "command": "/anchor",
                 "text": text,
                 "api_app_id": "A0ANCHOR",
-                "response_url": self.response_url,
+                "response_url": self._response_url(),
                 "trigger_id": f"trigger.{next(self._ids)}",
             }
         )
@@ -517,7 +523,7 @@ class Sender:
             "team": {"id": TEAM},
             "api_app_id": "A0ANCHOR",
             "token": "legacy",
-            "response_url": self.response_url,
+            "response_url": self._response_url(),
             "trigger_id": f"trigger.{next(self._ids)}",
             **payload,
         }
