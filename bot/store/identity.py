@@ -88,6 +88,11 @@ def has_plain_ids(text: str) -> bool:
     return SLACK_USER_ID.search(text) is not None
 
 
+def _present(engine: Engine) -> set[str]:
+    """The tables this database has (one an older schema lacks holds nothing to convert)."""
+    return set(inspect(engine).get_table_names())
+
+
 def pseudonymise_users(engine: Engine, cipher: Cipher) -> int:
     """Encrypt every plain id in the users table; how many rows changed (0 once done, and
     cheap: one indexed query at each start)."""
@@ -134,8 +139,11 @@ def pseudonymise_owners(engine: Engine, cipher: Cipher) -> int:
     beside this one wrote both) is a duplicate and is deleted."""
     sessions = sessionmaker(engine, expire_on_commit=False)
     changed = 0
+    present = _present(engine)
     with sessions() as session:
         for owned in OWNER_COLUMNS:
+            if owned.table.__tablename__ not in present:
+                continue
             keys = list(inspect(owned.table).primary_key)
             rows = session.execute(select(*keys, owned.column).where(owned.plain())).all()
             for row in rows:
@@ -162,6 +170,8 @@ def seal_outbox(engine: Engine, cipher: Cipher) -> int:
     """Seal the Slack user ids in outbox keys and streams written by older releases (after
     `pseudonymise_owners`, so owners are done); how many rows changed. Every outbox row is read
     (the outbox keeps a week of rows at most), in one transaction."""
+    if OutboxRow.__tablename__ not in _present(engine):
+        return 0
     sessions = sessionmaker(engine, expire_on_commit=False)
     changed = 0
     with sessions() as session:
@@ -189,6 +199,8 @@ def seal_outbox(engine: Engine, cipher: Cipher) -> int:
 
 def plain_outbox_ids(engine: Engine) -> int:
     """How many outbox rows name a person by a plain Slack id in their key or stream."""
+    if OutboxRow.__tablename__ not in _present(engine):
+        return 0
     with sessionmaker(engine)() as session:
         rows = session.execute(select(OutboxRow.key, OutboxRow.stream)).all()
     return sum(1 for key, stream in rows if has_plain_ids(key) or has_plain_ids(stream))
@@ -198,8 +210,11 @@ def plain_owner_ids(engine: Engine) -> dict[str, int]:
     """How many rows of each column that names a person still hold an id in plain text (only
     the columns with any)."""
     found: dict[str, int] = {}
+    present = _present(engine)
     with sessionmaker(engine)() as session:
         for owned in OWNER_COLUMNS:
+            if owned.table.__tablename__ not in present:
+                continue
             count = session.scalar(
                 select(func.count()).select_from(owned.table).where(owned.plain())
             )
