@@ -65,6 +65,7 @@ _AFTER_GREETED = re.compile(r"[ \t]*(?:[,!.:;?)]|[-–—]|\n|$)")
 _TO_LINE_END = re.compile(r"[ \t]*[.!)x]*[ \t]*(?:\n|$)")
 _TO_TEXT_END = re.compile(r"[ \t]*[.!)x]*[ \t]*$")
 _FROM_AT = frozenset({"from", "at"})
+_PLACE_BEFORE = frozenset({"in", "near", "around", "across", "throughout"})  # "in Merthyr and"
 # Not after a word alone: "Aberaeron are" is a place or a team.
 _NOT_ALONE = frozenset({"are", "were", "do"})
 _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -133,7 +134,10 @@ class ContextNameFinder:
         self._not_after = _keys(not_after)
         self._particles = _keys(particles)
         self._function_words = _keys(function_words)
-        self._never = _keys([*never_names, *context.not_names, *context.places]) - self._given
+        self._never = (
+            _keys([*never_names, *context.not_names, *context.places, *context.products])
+            - self._given
+        )
         self._in_directory = in_directory
         self._person_verbs = _keys(context.person_verbs)
         self._after_contraction = _keys(context.after_contraction)
@@ -234,7 +238,10 @@ class ContextNameFinder:
                 continue
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             joined = following is not None and self._joined(text, token, following)
-            in_a_place = index > 0 and tokens[index - 1].key in self._not_after
+            in_a_place = index > 0 and (
+                tokens[index - 1].key in self._not_after
+                or (tokens[index - 1].key in _PLACE_BEFORE and not token.possessive)
+            )
             verb_after = (
                 joined
                 and following is not None
@@ -254,9 +261,10 @@ class ContextNameFinder:
         return found
 
     def _after_a_word(self, text: str, before: _Token, word: _Token) -> bool:
-        """Whether ``word`` follows a lower-case content word in the same phrase."""
+        """Whether ``word`` follows a content word in the same phrase: a lower-case one, or a
+        capitalised English word that is no name part ("Conventional wisdom says")."""
         return (
-            before.lower
+            (before.lower or (before.capitalised and self._english_only(before.key)))
             and self._joined(text, before, word)
             and not self._is_function_word(before.key)
             and before.key not in self._verbs_after_a_name
@@ -429,20 +437,20 @@ class ContextNameFinder:
         found: list[Span] = []
         for match in self._cues.finditer(text):
             index = at.get(match.end())
-            if index is not None and self._fits_cue(tokens, index, match.end() in strong):
+            if index is not None and self._fits_cue(text, tokens, index, match.end() in strong):
                 found.append(self._run_on(text, tokens, index))
         for end in strong:
             index = at.get(end)
-            if index is not None and self._fits_cue(tokens, index, True):
+            if index is not None and self._fits_cue(text, tokens, index, True):
                 found.append(self._run_on(text, tokens, index))
         return found
 
-    def _fits_cue(self, tokens: list[_Token], index: int, strong: bool) -> bool:
+    def _fits_cue(self, text: str, tokens: list[_Token], index: int, strong: bool) -> bool:
         token = tokens[index]
         if self._never_here(token.key) or token.end - token.start < 2:
             return False
-        if token.capitalised:
-            return True
+        if token.capitalised:  # "Discharge to Assess." is no name; "from Umbrella Carers" is
+            return not self._english_only(token.key) or self._capital_follows(text, tokens, index)
         if not token.lower:
             return False
         plain_directory_name = self._in_directory(token.key) and not self._ordinary(token.key)
@@ -464,7 +472,7 @@ class ContextNameFinder:
             words = self._words_to(text, tokens, index, _AFTER_GREETED)
             if words:
                 found.append((tokens[index].start, tokens[index + words - 1].end))
-            elif tokens[index].capitalised or self._fits_cue(tokens, index, False):
+            elif tokens[index].capitalised or self._fits_cue(text, tokens, index, False):
                 found.append(self._run_on(text, tokens, index))
         return found
 
@@ -488,6 +496,8 @@ class ContextNameFinder:
             last = tokens[index + count - 1]
             if self._never_here(last.key) or self._is_function_word(last.key):
                 return 0
+            if count == 1 and last.lower and self._english_only(last.key):
+                return 0  # "thank you, genuinely"
             if count > 1 and not (last.capitalised or self._name_part(last.key)):
                 return 0  # "Morning, hope you're well": only the first word may be any word
             if end.match(text, last.end + (2 if last.possessive else 0)):
@@ -630,6 +640,18 @@ class ContextNameFinder:
         """Name-like and one word: "Ceri", not "Sign-off"."""
         return "-" not in key and self._foreign(key)
 
+    def _english_only(self, key: str) -> bool:
+        """An English word that is no known name part, ordinary name word or census name."""
+        lists = self._lists
+        return (
+            lists is not None
+            and lists.is_english(key)
+            and not lists.is_given_name(key)
+            and not lists.is_surname(key)
+            and not self._name_part(key)
+            and key not in self._ordinary_words
+        )
+
     def _unknown_pair(self, first: str, second: str) -> bool:
         """Two capitalised words that are no English words, one of them a known name part
         ("Zhang Wei", "Chen Xiaoling"): a name."""
@@ -640,6 +662,13 @@ class ContextNameFinder:
     def _is_function_word(self, key: str) -> bool:
         """A function word, also with a contraction ("you're", "that's")."""
         return key in self._function_words or key.split("'")[0] in self._function_words
+
+    def _capital_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """A capitalised word follows in the same phrase."""
+        if index + 1 >= len(tokens):
+            return False
+        following = tokens[index + 1]
+        return following.capitalised and self._joined(text, tokens[index], following)
 
     def _function_word_after(self, tokens: list[_Token], index: int) -> bool:
         return index + 1 < len(tokens) and self._is_function_word(tokens[index + 1].key)

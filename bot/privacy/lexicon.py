@@ -162,6 +162,7 @@ class Context(_Section):
     sign_offs: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
     places: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
     person_verbs: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
     kept_phrases: list[str] = Field(default_factory=list)
@@ -180,6 +181,7 @@ class Context(_Section):
     @field_validator(
         "not_names",
         "places",
+        "products",
         "person_verbs",
         "name_then",
         "after_contraction",

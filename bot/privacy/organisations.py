@@ -304,7 +304,7 @@ class ShapeFinder:
         previous_end = match.end()
         for word in words:
             gap = text[previous_end : word.start]
-            if not ORG_GAP.match(gap) or (name and "," in gap):
+            if not ORG_GAP.match(gap) or "," in gap:
                 break  # a comma ends it: "Mind in Tawe Valley, Age UK Leeds"
             if not word.capitalised and word.key not in self._joiners:
                 break

@@ -34,7 +34,10 @@ URL_TRAILING_PUNCTUATION = ".,;:!?'\")]}>’”"
 SLACK_MENTION = re.compile(
     r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!subteam\^[A-Z0-9]+)(?:\|[^>\n]*)?>", re.IGNORECASE
 )
-AT_HANDLE = re.compile(rf"(?<![\w.@<])@{_LETTER}[\w.'-]*\w")
+# Typed "@here", "@channel" and "@everyone" name nobody, like Slack's <!here>.
+AT_HANDLE = re.compile(
+    rf"(?<![\w.@<])@(?!(?i:here|channel|everyone)(?![\w.'-]*\w)){_LETTER}[\w.'-]*\w"
+)
 
 # --------------------------------------------------------------------------- NHS number
 

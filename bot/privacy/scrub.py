@@ -315,6 +315,7 @@ def _census_given_names(
         for word in [
             *lexicon.context.places,
             *lexicon.context.not_names,
+            *lexicon.context.products,
             *shapes.lead_words,
             *shapes.generic_words,
             *shapes.offices,
