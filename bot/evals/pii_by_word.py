@@ -32,6 +32,7 @@ IN_HOUSE_SETS: tuple[Path, ...] = tuple(
         "pii_context.yaml",
         "pii_context_holdout.yaml",
         "pii_dev_blind.yaml",
+        "pii_dev_blind2.yaml",
     )
 )
 
