@@ -77,6 +77,8 @@ _DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
 _LONE_INITIAL = re.compile(r"[B-HJ-Z]")
 MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name ("kelechi")
 MIN_LISTED_INITIALS = 3
+MIN_PAIRED_INITIALS = 2
+_AFTER_LISTED_INITIALS = frozenset({"have", "both", "were", "are"})  # "JB and MK have both"
 _LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
 _LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)$")
 
@@ -178,6 +180,7 @@ class ContextNameFinder:
             ):
                 found.append(self._run_on(text, tokens, index))
         found.extend(self._name_shaped(text, tokens))
+        found.extend(self._pair_from(text, tokens))
         found.extend(self._contracted(text, tokens))
         found.extend(self._introduced(text, tokens))
         found.extend(self._asked(text, tokens))
@@ -258,6 +261,32 @@ class ContextNameFinder:
                 and self._team_or_place_after(tokens, index + 2)
             ):
                 found.append((token.start, token.end))
+        return found
+
+    def _pair_from(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """Two capitalised words before "from": both name-like ("Sione Taufa from"), or a
+        census given name and a census surname ("Hunter Brookes from the alliance")."""
+        found: list[Span] = []
+        for index in range(len(tokens) - 2):
+            first, second, after = tokens[index : index + 3]
+            if after.key != "from" or not (first.capitalised and second.capitalised):
+                continue
+            if first.possessive or second.possessive:
+                continue
+            if not (self._joined(text, first, second) and self._joined(text, second, after)):
+                continue
+            if first.key in self._never or second.key in self._never:
+                continue
+            both_foreign = self._foreign_word(first.key) and self._foreign_word(second.key)
+            lists = self._lists
+            census = (
+                lists is not None
+                and lists.is_given_name(first.key)
+                and lists.is_surname(second.key)
+                and not self._ordinary(second.key)
+            )
+            if both_foreign or census:
+                found.append((first.start, second.end))
         return found
 
     def _after_a_word(self, text: str, before: _Token, word: _Token) -> bool:
@@ -353,15 +382,22 @@ class ContextNameFinder:
             if run and _LIST_JOIN.fullmatch(text, tokens[run[-1]].end, token.start):
                 run.append(index)
             else:
-                found.extend(self._initials_listed(tokens, run))
+                found.extend(self._initials_listed(text, tokens, run))
                 run = [index]
-        found.extend(self._initials_listed(tokens, run))
+        found.extend(self._initials_listed(text, tokens, run))
         return found
 
-    @staticmethod
-    def _initials_listed(tokens: list[_Token], run: list[int]) -> list[Span]:
-        if len(run) < MIN_LISTED_INITIALS:
+    def _initials_listed(self, text: str, tokens: list[_Token], run: list[int]) -> list[Span]:
+        """Three or more listed, or two before a person's verb ("JB and MK have both")."""
+        if len(run) < MIN_PAIRED_INITIALS:
             return []
+        if len(run) < MIN_LISTED_INITIALS:
+            last = run[-1]
+            following = tokens[last + 1] if last + 1 < len(tokens) else None
+            if following is None or not self._joined(text, tokens[last], following):
+                return []
+            if following.key not in self._person_verbs | _AFTER_LISTED_INITIALS:
+                return []
         return [(tokens[i].start, tokens[i].end) for i in run]
 
     def _dotted_initials(self, text: str, tokens: list[_Token]) -> list[Span]:

@@ -252,3 +252,26 @@ def test_amazing_grace_is_a_hymn_even_with_a_grace_in_the_directory(tmp_path: Pa
     text = "Amazing Grace was playing in the chapel"
     assert scrubber.scrub(text) == text
     assert scrubber.scrub("Thx Grace x") == "Thx <NAME> x"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("JB and MK have both resigned", "<NAME> and <NAME> have both resigned"),
+        ("Sione Taufa from the network is keen", "<NAME> from the network is keen"),
+        ("Hunter Brookes from the alliance joins", "<NAME> from the alliance joins"),
+        ("placed now, thank you Amara for chasing", "placed now, thank you <NAME> for chasing"),
+    ],
+)
+def test_pairs_of_initials_and_names_before_from_are_names(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ICB and CQC have both said no", "GP and OT are both short", "Bank Holiday from Friday"],
+)
+def test_abbreviation_pairs_and_word_pairs_before_from_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
