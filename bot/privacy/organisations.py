@@ -114,6 +114,9 @@ def load_organisations(path: Path = DEFAULT_ORGANISATIONS) -> OrganisationList:
 # --------------------------------------------------------------------------- words
 
 
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Word:
     start: int
@@ -286,8 +289,22 @@ class ShapeFinder:
 
     def _without_leading(self, name: list[_Word]) -> list[_Word]:
         while name and (name[0].key in self._joiners or name[0].key in self._leading):
+            if self._numbered(name):
+                break
             name = name[1:]
         return name
+
+    def _numbered(self, name: list[_Word]) -> bool:
+        """A capitalised number word before a specific word opens the name: "Three Rivers
+        PCN", "Five Valleys Surgery" (but "Three PCNs", "the three Trusts" lose it)."""
+        return (
+            len(name) > 1
+            and name[0].capitalised
+            and name[0].key in _NUMBER_WORDS
+            and name[1].capitalised
+            and name[1].key not in self._generic
+            and name[1].key not in self._leading
+        )
 
     def _without_office(self, name: list[_Word]) -> list[_Word]:
         """Drop a title before "of": "Leader of the Council", "Chair of Kirklees Council"."""

@@ -169,3 +169,21 @@ def test_a_name_found_by_shape_is_found_again_by_its_first_word(scrubber: Scrubb
 def test_a_prefixed_name_ends_at_a_comma(scrubber: Scrubber) -> None:
     text = "Mind in Tawe Valley, Age UK Leeds, and others"
     assert scrubber.scrub(text) == "<ORG>, <ORG>, and others"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Three Rivers PCN and Kingsmoor PCN merge", "<ORG> and <ORG> merge"),
+        ("the Five Valleys Surgery list", "the <ORG> list"),
+    ],
+)
+def test_a_number_word_opening_a_name_is_part_of_it(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Three PCNs have merged", "Two Trusts said no"])
+def test_a_number_before_a_generic_word_stays(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
