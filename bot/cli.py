@@ -732,6 +732,14 @@ def eval_themes(
     note: Annotated[
         str, typer.Option(help="With --sealed: the change of design being measured.")
     ] = "",
+    no_log: Annotated[
+        bool,
+        typer.Option(
+            "--no-log",
+            help="With --sealed: do not add the measurement to evals/sealed/log.jsonl (for a"
+            " development set such as evals/data/themes_dev, which is not sealed).",
+        ),
+    ] = False,
 ) -> None:
     """How well the themes engine finds themes planted in a corpus.
 
@@ -761,7 +769,8 @@ def eval_themes(
 
         with err.status("Scrubbing and clustering the sealed corpus..."):
             found = run_sealed_themes(cfg, sealed, retriever)
-        record(found, note)
+        if not no_log:
+            record(found, note)
         out.print(json.dumps(found.figures(), indent=2) if as_json else found.table(), markup=False)
         return
     with err.status("Scrubbing and clustering the planted corpus..."):
