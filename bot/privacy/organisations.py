@@ -17,6 +17,10 @@
 - A shaped name's first word stands for it elsewhere in the same message, capitalised ("the
   Calderbrook team" after "Calderbrook General Hospital"), unless it is generic or on
   ``not_short_forms`` ("North", "Royal").
+- Capitalised words that spell a public body's own domain in the same message (``.gov.uk``,
+  ``.gov.wales``, ``.gov.scot``, ``.org.uk``) are its name: "the team at Sandbeck? ...
+  brokerage@sandbeck.gov.uk", "Umbrella Carers Wirral ... umbrellacarerswirral.org.uk".
+- A capitalised number word opens a name before a specific word ("Three Rivers PCN").
 - Names on ``not_organisations`` (national bodies, charities) are never reported, alone or
   after a generic word; after a place they are a local body ("Willowmead Carers Trust").
 """
@@ -114,6 +118,13 @@ def load_organisations(path: Path = DEFAULT_ORGANISATIONS) -> OrganisationList:
 # --------------------------------------------------------------------------- words
 
 
+# A public body's own address: "sandbeck.gov.uk", "brokerage@sandbeck.gov.uk".
+_BODY_DOMAIN = re.compile(
+    r"(?<![\w-])(?P<label>[a-z][a-z-]*[a-z])\.(?:gov\.uk|gov\.wales|gov\.scot|org\.uk)\b",
+    re.IGNORECASE,
+)
+MIN_DOMAIN_LABEL = 4
+MAX_DOMAIN_WORDS = 4
 _NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 
 
@@ -245,7 +256,37 @@ class ShapeFinder:
         spans.extend(
             span for match in self._prefixes.finditer(text) for span in self._prefix(text, match)
         )
+        spans.extend(self._named_by_domain(text))
         return spans
+
+    def _named_by_domain(self, text: str) -> list[Span]:
+        """Capitalised words spelling a public body's own domain in the same message: "the
+        team at Sandbeck? ... brokerage@sandbeck.gov.uk"."""
+        labels = {
+            match.group("label").lower()
+            for match in _BODY_DOMAIN.finditer(text)
+            if len(match.group("label")) >= MIN_DOMAIN_LABEL
+        }
+        labels -= self._generic | self._leading
+        if not labels:
+            return []
+        words = _words(text)
+        found: list[Span] = []
+        for index, first in enumerate(words):
+            if not first.capitalised or first.key in self._leading:
+                continue
+            spelled = ""
+            last = first
+            for word in words[index : index + MAX_DOMAIN_WORDS]:
+                joined = word is first or ORG_GAP.fullmatch(text[last.end : word.start])
+                if not (word.capitalised and joined):
+                    break
+                spelled += word.key.replace("'", "")
+                last = word
+                if spelled in labels:
+                    found.append((first.start, word.end))
+                    break
+        return found
 
     def is_generic(self, key: str) -> bool:
         """Whether a word (its ``name_key``) names no place or body on its own."""

@@ -187,3 +187,28 @@ def test_a_number_word_opening_a_name_is_part_of_it(
 @pytest.mark.parametrize("text", ["Three PCNs have merged", "Two Trusts said no"])
 def test_a_number_before_a_generic_word_stays(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Any contact at Sandbeck? Mine was brokerage@sandbeck.gov.uk",
+            "Any contact at <ORG>? Mine was <EMAIL>",
+        ),
+        (
+            "Umbrella Carers Wirral, see umbrellacarerswirral.org.uk",
+            "<ORG>, see <URL>",
+        ),
+    ],
+)
+def test_words_spelling_a_bodys_own_domain_in_the_message_are_its_name(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_a_national_nhs_address_does_not_make_the_country_an_organisation(
+    scrubber: Scrubber,
+) -> None:
+    assert scrubber.scrub("see england.nhs.uk for England") == "see <URL> for England"
