@@ -207,8 +207,10 @@ class RegistrationNumberRecognizer(SpanRecognizer):
 
     NMC PINs ("12A3456E") on their own; GMC numbers (7 digits) and HCPC numbers ("PH123456")
     only with a context word ("GMC", "HCPC", "registration", "reg no"...) on the same line a
-    few words before or after, since bare they look like any reference number. The score is
-    above the NI number's, so "PH123456" next to "HCPC" is a registration number.
+    few words before or after, since bare they look like any reference number; an HCPC number
+    (a profession's prefix, more particular than 7 digits) also with one anywhere in the same
+    message ("check the HCPC number for the OT ... It's OT61734"). The score is above the NI
+    number's, so "PH123456" next to "HCPC" is a registration number.
     """
 
     ENTITY = REG_NUMBER
@@ -218,14 +220,20 @@ class RegistrationNumberRecognizer(SpanRecognizer):
         super().__init__()
         self._context = patterns.phrases(registration.context_words, ignore_case=True)
         self._needs_context = [patterns.GMC_NUMBER]
-        if registration.hcpc_prefixes:
-            self._needs_context.append(patterns.hcpc_number(registration.hcpc_prefixes))
+        self._hcpc = (
+            patterns.hcpc_number(registration.hcpc_prefixes) if registration.hcpc_prefixes else None
+        )
+        if self._hcpc is not None:
+            self._needs_context.append(self._hcpc)
 
     def spans(self, text: str) -> Iterable[Span]:
         yield from _all((patterns.NMC_PIN,), text)
+        in_message = self._hcpc is not None and self._context.search(text) is not None
         for start, end in _all(self._needs_context, text):
             if self._has_context(text, start, end):
                 yield start, end
+        if in_message and self._hcpc is not None:
+            yield from _all((self._hcpc,), text)
 
     def _has_context(self, text: str, start: int, end: int) -> bool:
         before = text[max(0, start - patterns.CONTEXT_BEFORE) : start]

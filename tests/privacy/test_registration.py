@@ -93,3 +93,15 @@ def test_registration_findings_use_one_entity(tmp_path: Path) -> None:
     scrubber = Scrubber(data_dir=tmp_path)
     findings = scrubber.analyze("GMC 4412876 and NMC 12A3456E")
     assert [f.entity for f in findings] == ["REG_NUMBER", "REG_NUMBER"]
+
+
+def test_an_hcpc_number_with_a_context_word_anywhere_in_the_message_is_replaced(
+    scrubber: Scrubber,
+) -> None:
+    text = (
+        "Can someone check the HCPC number for the OT we're bringing in from the agency? "
+        "It's OT61734 on the CV"
+    )
+    assert scrubber.scrub(text).endswith("It's <REG_NUMBER> on the CV")
+    far = "the GMC said a lot about rotas this year, all of it long and dull; ref 4412876"
+    assert scrubber.scrub(far) == far  # seven digits still need the context close by
