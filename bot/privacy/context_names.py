@@ -73,6 +73,7 @@ _CONTRACTION = re.compile(r"['’]s[ \t]+")
 _OPENS = re.compile(r"(?:^|[.!?:;\n—–-])[^\w]*$")
 _LINE_START = re.compile(r"(?:^|\n)[ \t>*•\-]*$")
 _INITIALS = re.compile(r"[A-Z]{2}")
+_PLURAL_ABBREVIATION = re.compile(r"[A-Z]{2,}['’]?s")  # "GPs", "MPs": never a name
 _DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
 _LONE_INITIAL = re.compile(r"[B-HJ-Z]")
 MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name ("kelechi")
@@ -194,7 +195,7 @@ class ContextNameFinder:
         found.extend(self._listed_before(text, tokens, [*known, *found]))
         found.extend(self._given_then_initial(text, tokens))
         found.extend(self._continued(text, tokens, [*known, *found]))
-        return found
+        return [span for span in found if not _PLURAL_ABBREVIATION.fullmatch(text, *span)]
 
     def _surname_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
         first, second = tokens[index], tokens[index + 1]
@@ -255,6 +256,7 @@ class ContextNameFinder:
                 found.append(self._run_on(text, tokens, index))
             elif (
                 joined
+                and not (index and self._in_a_title(text, tokens[index - 1], token))
                 and following is not None
                 and following.key in _FROM_AT
                 and (self._is_given(token.key) or self._foreign_word(token.key))
@@ -288,6 +290,18 @@ class ContextNameFinder:
             if both_foreign or census:
                 found.append((first.start, second.end))
         return found
+
+    def _in_a_title(self, text: str, before: _Token, word: _Token) -> bool:
+        """After a capitalised English word that is no name: "the People Promise at"."""
+        return (
+            before.capitalised
+            and not before.possessive
+            and self._joined(text, before, word)
+            and self._lists is not None
+            and self._lists.is_english(before.key)
+            and not self._lists.is_given_name(before.key)
+            and not self._is_given(before.key)
+        )
 
     def _after_a_word(self, text: str, before: _Token, word: _Token) -> bool:
         """Whether ``word`` follows a content word in the same phrase: a lower-case one, or a

@@ -100,6 +100,8 @@ class WordLists:
         """An English word, also inflected: the dictionary lists "provider", not "providers"."""
         if self.kinds(key) & ENGLISH:
             return True
+        if key.endswith(_ENGLISH_SUFFIXES) and len(key) >= MIN_SUFFIXED:
+            return True  # words newer than the dictionary: "sustainability", "digitisation"
         return any(
             key.endswith(ending) and len(key) > len(ending) + 2 and self.kinds(stem) & ENGLISH
             for ending, stem in _stems(key)
@@ -111,6 +113,27 @@ class WordLists:
     def is_given_name(self, key: str) -> bool:
         return bool(self.kinds(key) & GIVEN_NAME)
 
+
+# Endings only English words have (no given name or surname ends so): newer words than the
+# dictionary's ("sustainability", "personalisation", "wellness", "neurodiversity").
+_ENGLISH_SUFFIXES = (
+    "ability",
+    "ibility",
+    "isation",
+    "ization",
+    "isations",
+    "izations",
+    "ation",
+    "ations",
+    "ness",
+    "ology",
+    "ologies",
+    "ologist",
+    "ologists",
+    "iveness",
+    "ivity",
+)
+MIN_SUFFIXED = 8
 
 _ENDINGS = (
     ("s", ""),

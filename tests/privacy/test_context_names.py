@@ -275,3 +275,20 @@ def test_pairs_of_initials_and_names_before_from_are_names(
 )
 def test_abbreviation_pairs_and_word_pairs_before_from_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GPs never come to our place board",
+        "Consultants and GPs can still learn about it late",
+        "conversations with MPs and councillors",
+        "councillors are campaigning against the changes",
+        "Sustainability and transformation plans",
+        "kept the People Promise at the heart of it",
+    ],
+)
+def test_plural_abbreviations_roles_newer_words_and_titles_stay(
+    scrubber: Scrubber, text: str
+) -> None:
+    assert scrubber.scrub(text) == text

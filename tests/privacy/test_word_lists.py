@@ -8,7 +8,13 @@ import pytest
 
 from bot.datafiles import ContentError
 from bot.privacy.scrub import Scrubber
-from bot.privacy.word_lists import ENGLISH, GIVEN_NAME, SURNAME, load_word_lists
+from bot.privacy.word_lists import (
+    ENGLISH,
+    GIVEN_NAME,
+    SURNAME,
+    default_word_lists,
+    load_word_lists,
+)
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +83,10 @@ def test_names_no_list_had_are_found(scrubber: Scrubber, text: str, expected: st
 )
 def test_ordinary_text_stays_as_written(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+def test_words_newer_than_the_dictionary_are_english_by_their_ending() -> None:
+    lists = default_word_lists()
+    assert lists.is_english("sustainability")
+    assert lists.is_english("personalisation")
+    assert not lists.is_english("okonkwo")
