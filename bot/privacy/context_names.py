@@ -195,7 +195,14 @@ class ContextNameFinder:
         found.extend(self._listed_before(text, tokens, [*known, *found]))
         found.extend(self._given_then_initial(text, tokens))
         found.extend(self._continued(text, tokens, [*known, *found]))
-        return [span for span in found if not _PLURAL_ABBREVIATION.fullmatch(text, *span)]
+        return [span for span in found if not self._never_a_name(text, span)]
+
+    def _never_a_name(self, text: str, span: Span) -> bool:
+        """A plural abbreviation ("GPs") or a function word's contraction ("I've", "We'd")."""
+        if _PLURAL_ABBREVIATION.fullmatch(text, *span):
+            return True
+        word = name_key(text[span[0] : span[1]])
+        return "'" in word and self._is_function_word(word)
 
     def _surname_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
         first, second = tokens[index], tokens[index + 1]

@@ -292,3 +292,17 @@ def test_plural_abbreviations_roles_newer_words_and_titles_stay(
     scrubber: Scrubber, text: str
 ) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The merger is killing me and honestly I've thought about leaving",
+        "and honestly I’ve thought about it",
+        "and We'd said so already",
+    ],
+)
+def test_contractions_of_function_words_before_a_persons_verb_stay(
+    scrubber: Scrubber, text: str
+) -> None:
+    assert scrubber.scrub(text) == text
