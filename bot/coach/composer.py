@@ -181,10 +181,15 @@ class OfflineComposer:
                 questions or self.words.feelings[heard.feeling].questions, seed + "q"
             )
             return base
-        fit = self.fit_text(query)
-        qvec = self.bank.embedder.embed([fit])[0]
+        # the spelled-out acronyms help the word vectors only: as shared stems they made any
+        # sentence that spells the words out ("integrated care systems") outscore the one that
+        # answers the question ("how many ICSs are there?" -> "42 ICSs at launch...")
+        qvec = self.bank.embedder.embed([self.fit_text(query)])[0]
+        stems = plain_words(query, self.known, {})
         ranked = self.retriever.rank_cards(query, k=CARDS_CONSIDERED)
-        candidates = self.bank.candidates(qvec, fit, ranked, exclude=memory.used, seat=memory.seat)
+        candidates = self.bank.candidates(
+            qvec, stems, ranked, exclude=memory.used, seat=memory.seat
+        )
         floor = FIT_FLOOR if self.words.work_pattern.search(message) else CLOSE_FIT
         chosen = best_card(candidates, ranked)
         if not chosen or max(c.fit for c in candidates) < floor:
