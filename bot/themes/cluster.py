@@ -1,12 +1,8 @@
 """Group messages by meaning: spectral clustering of a k-nearest-neighbour graph.
 
-Each message is represented by its dense embedding (WordLlama by default), less the window's
-mean embedding, joined to a 100-dimension latent semantic analysis (LSA) of its stemmed words,
-fitted on this window, so both general word meaning and the words leaders share here count.
-Average-pooled embeddings of work chat all lean one way; taking the mean out lets the part that
-tells themes apart decide the neighbours. On the blind development corpus (evals/data/themes_dev,
-independent writers) the two together took ARI from 0.127 to 0.197 and themes found from 2 to
-5 of 9; the synthetic corpus went from 0.877 to 0.890. Why spectral clustering of a neighbour graph:
+Each message is represented by its dense embedding (WordLlama by default) joined to a latent
+semantic analysis (LSA) of its stemmed words, fitted on this window, so both general word
+meaning and the words leaders share here count. Why spectral clustering of a neighbour graph:
 leaders' messages on one theme are varied, so a theme is a chain of messages that are each
 close to some others rather than a round ball around one centre; KMeans on the same vectors
 splits and mixes themes (see ``anchor eval themes`` and bot/evals/themes.py). The number of
@@ -50,10 +46,9 @@ class ClusterConfig(BaseModel):
     k_min: int = Field(default=2, ge=1)
     k_max: int = Field(default=20, ge=1)
     fit_sample: int = Field(default=3000, ge=50)
-    neighbours: int = Field(default=15, ge=2)
+    neighbours: int = Field(default=10, ge=2)
     smoothing: int = Field(default=3, ge=0, description="rounds of neighbour-majority voting")
-    lsa_dims: int = Field(default=100, ge=0)
-    centre: bool = Field(default=True, description="subtract the window's mean embedding")
+    lsa_dims: int = Field(default=0, ge=0)
     min_words: int = Field(default=2, ge=0)
     batch_size: int = Field(default=4096, ge=1)
     seed: int = 0
@@ -103,11 +98,9 @@ def features(
     stem_counts: sp.csr_matrix,
     rows: npt.NDArray[np.intp],
     lsa: tuple[TfidfTransformer, TruncatedSVD] | None,
-    mean: Vectors | None = None,
 ) -> Vectors:
-    """The clustering representation of ``rows``: embedding (less ``mean``, if given) and LSA,
-    each unit length, joined."""
-    dense = vectors[rows] if mean is None else normalise(vectors[rows] - mean)
+    """The clustering representation of ``rows``: embedding and LSA, each unit length, joined."""
+    dense = vectors[rows]
     if lsa is None:
         return dense
     tfidf, svd = lsa
@@ -227,8 +220,7 @@ def cluster_labels(
     else:
         sample = usable
     lsa = _lsa(stem_counts, sample, config.lsa_dims, config.seed)
-    mean = vectors[sample].mean(axis=0) if config.centre else None
-    x_sample = features(vectors, stem_counts, sample, lsa, mean)
+    x_sample = features(vectors, stem_counts, sample, lsa)
     k_max = min(config.k_max, max(1, len(sample) // max(min_cluster, 1)))
     if len(sample) <= 2 or k_max < 2:
         labels[usable] = 0
@@ -240,7 +232,7 @@ def cluster_labels(
     assigner = train_assigner(x_sample, sample_labels) if len(rest) else None
     for start in range(0, len(rest), config.batch_size):
         rows = rest[start : start + config.batch_size]
-        labels[rows] = assign(assigner, features(vectors, stem_counts, rows, lsa, mean))
+        labels[rows] = assign(assigner, features(vectors, stem_counts, rows, lsa))
     return labels
 
 
