@@ -32,14 +32,17 @@ class RetrievalResult(BaseModel):
     misses: list[str] = Field(default_factory=list, description="hybrid misses at 3")
 
     def table(self) -> str:
-        lines = [
-            f"Retrieval eval: {self.questions} questions",
-            "",
-            f"{'method':<10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}",
-        ]
-        for name, s in self.methods.items():
-            lines.append(f"{name:<10}{s.recall_at_1:>10.3f}{s.recall_at_3:>10.3f}{s.mrr:>8.3f}")
-        return "\n".join(lines)
+        return "\n".join(
+            [f"Retrieval eval: {self.questions} questions", "", *method_rows(self.methods)]
+        )
+
+
+def method_rows(methods: dict[str, MethodScore]) -> list[str]:
+    """The header and one row per method: recall@1, recall@3 and MRR."""
+    rows = [f"{'method':<10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}"]
+    for name, s in methods.items():
+        rows.append(f"{name:<10}{s.recall_at_1:>10.3f}{s.recall_at_3:>10.3f}{s.mrr:>8.3f}")
+    return rows
 
 
 def load_items(path: Path) -> list[RetrievalItem]:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
 from bot.evals.coaching import CoachingSet, load_coaching_set
-from bot.evals.retrieval import MethodScore, RetrievalItem, evaluate
+from bot.evals.retrieval import MethodScore, RetrievalItem, evaluate, method_rows
 from bot.evals.sealed import invalid_at
 from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.retrieve import Retriever
@@ -42,10 +42,8 @@ class SealedRetrieval(BaseModel):
             f"Sealed retrieval set {self.set} (figures only; the questions stay unread)",
             f"  {self.questions} in-scope questions with fitting cards",
             "",
-            f"{'method':<10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}",
+            *method_rows(self.methods),
         ]
-        for name, s in self.methods.items():
-            lines.append(f"{name:<10}{s.recall_at_1:>10.3f}{s.recall_at_3:>10.3f}{s.mrr:>8.3f}")
         return "\n".join(lines)
 
 

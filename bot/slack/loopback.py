@@ -309,13 +309,7 @@ class FakeSlack:
                     script = fake.scripts.get(method)
                     behaviour = script.popleft() if script else fake._random_failure(method)
                 if behaviour is not None and behaviour.kind == "reset":
-                    call.status = 0
-                    self._record(call)
-                    self.connection.setsockopt(
-                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                    )
-                    self.close_connection = True
-                    self.connection.close()
+                    self._reset(call)
                     return
                 if behaviour is not None and behaviour.kind == "slow":
                     time.sleep(float(behaviour.value))
@@ -341,6 +335,16 @@ class FakeSlack:
                 self._record(call)
                 self._send(200, call.body, "application/json")
 
+            def _reset(self, call: Call) -> None:
+                """Drop the connection without an answer (an RST, as a failing proxy does)."""
+                call.status = 0
+                self._record(call)
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.close_connection = True
+                self.connection.close()
+
             def _response_url(self, path: str, args: dict[str, Any], headers: Any) -> None:
                 """A post to a response_url: scripted like a method (`response_url`); once
                 `response_url_uses` posts to one URL were taken, Slack's 404 `used_url`."""
@@ -350,13 +354,7 @@ class FakeSlack:
                     behaviour = script.popleft() if script else None
                     taken = sum(1 for c in fake.calls if c.ok and c.path == path)
                 if behaviour is not None and behaviour.kind == "reset":
-                    call.status = 0
-                    self._record(call)
-                    self.connection.setsockopt(
-                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                    )
-                    self.close_connection = True
-                    self.connection.close()
+                    self._reset(call)
                     return
                 limit = fake.response_url_uses
                 if behaviour is None and limit is not None and taken >= limit:
