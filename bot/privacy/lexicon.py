@@ -126,10 +126,11 @@ class OrganisationShapes(_Section):
     place_after: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
     prefixes: list[str] = Field(default_factory=list)
+    place_prefixes: list[str] = Field(default_factory=list)
     offices: list[str] = Field(default_factory=list)
     not_short_forms: list[str] = Field(default_factory=list)
 
-    @field_validator("endings", "role_endings", "place_after", "prefixes")
+    @field_validator("endings", "role_endings", "place_after", "prefixes", "place_prefixes")
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         return _phrases(values)

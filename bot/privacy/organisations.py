@@ -164,11 +164,12 @@ def _keys(name: str) -> tuple[str, ...]:
 class _Node:
     """One word of the trie of listed names; ``complete`` when a name ends here."""
 
-    __slots__ = ("children", "complete")
+    __slots__ = ("children", "complete", "possessive")
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
         self.complete = False
+        self.possessive = False  # the name ends in "'s": "Sheffield Children's"
 
 
 class OrganisationIndex:
@@ -185,36 +186,44 @@ class OrganisationIndex:
         self.size = 0
         for name in organisations.all_names():
             node = self._root
-            for key in _keys(name):
-                node = node.children.setdefault(key, _Node())
+            words = _words(name)
+            for word in words:
+                node = node.children.setdefault(word.key, _Node())
             if node is not self._root and not node.complete:
                 node.complete = True
                 self.size += 1
+            if words and words[-1].possessive:
+                node.possessive = True
 
     def find(self, text: str) -> list[Span]:
         words = _words(text)
         spans: list[Span] = []
         index = 0
         while index < len(words):
-            length = self._match_at(text, words, index)
+            length, possessive = self._match_at(text, words, index)
             if length:
-                spans.append((words[index].start, words[index + length - 1].end))
+                last = words[index + length - 1]
+                end = last.end + (2 if possessive and last.possessive else 0)
+                spans.append((words[index].start, end))
                 index += length
             else:
                 index += 1
         return spans
 
-    def _match_at(self, text: str, words: list[_Word], index: int) -> int:
-        """How many words from ``index`` make the longest listed name (0 if none)."""
+    def _match_at(self, text: str, words: list[_Word], index: int) -> tuple[int, bool]:
+        """How many words from ``index`` make the longest listed name (0 if none), and
+        whether that name ends in "'s" as written ("Sheffield Children's people")."""
         first = words[index]
         if first.key in self._capitalised_first and not first.capitalised:
-            return 0
+            return 0, False
         node = self._root.children.get(first.key)
         best = 0
+        possessive = False
         position = index
         while node is not None:
             if node.complete:
                 best = position - index + 1
+                possessive = node.possessive
             word = words[position]
             position += 1
             if word.possessive or position >= len(words):
@@ -222,7 +231,7 @@ class OrganisationIndex:
             if not _joined(text, word, words[position]):
                 break
             node = node.children.get(words[position].key)
-        return best
+        return best, possessive
 
 
 # --------------------------------------------------------------------------- shapes
@@ -231,9 +240,21 @@ class OrganisationIndex:
 class ShapeFinder:
     """Names that are not listed, recognised by their shape (see the module docstring)."""
 
-    def __init__(self, shapes: OrganisationShapes, *, stop_words: Collection[str]) -> None:
+    def __init__(
+        self,
+        shapes: OrganisationShapes,
+        *,
+        stop_words: Collection[str],
+        places: Collection[str] = (),
+    ) -> None:
+        """``places``: place names (``name_key`` form) that make a local body after a
+        ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham")."""
         self._endings = phrases(shapes.endings, ignore_case=False)
         self._prefixes = phrases(shapes.prefixes, ignore_case=False)
+        self._place_prefixes = (
+            phrases(shapes.place_prefixes, ignore_case=False) if shapes.place_prefixes else None
+        )
+        self._places = frozenset(places)
         stops = frozenset(name_key(word) for word in stop_words)
         self._generic = frozenset(shapes.generic_words) | stops
         self._leading = frozenset(shapes.lead_words) | stops
@@ -256,8 +277,29 @@ class ShapeFinder:
         spans.extend(
             span for match in self._prefixes.finditer(text) for span in self._prefix(text, match)
         )
+        spans.extend(self._before_places(text))
         spans.extend(self._named_by_domain(text))
         return spans
+
+    def _before_places(self, text: str) -> list[Span]:
+        """A place prefix and capitalised place words: "Carers Leeds", "Royal Oldham"."""
+        if self._place_prefixes is None:
+            return []
+        found: list[Span] = []
+        for match in self._place_prefixes.finditer(text):
+            end = match.end()
+            for word in _words(text, end, min(len(text), end + LOOK_BACK)):
+                gap = text[end : word.start]
+                if not (ORG_GAP.match(gap) and "," not in gap and word.capitalised):
+                    break
+                if word.key not in self._places:
+                    break
+                end = word.end
+                if word.possessive:
+                    break
+            if end > match.end():
+                found.append((match.start(), end))
+        return found
 
     def _named_by_domain(self, text: str) -> list[Span]:
         """Capitalised words spelling a public body's own domain in the same message: "the
@@ -319,6 +361,8 @@ class ShapeFinder:
             gap = text[word.end + (2 if word.possessive else 0) : following]
             if len(name) >= MAX_NAME_WORDS or not ORG_GAP.match(gap):
                 break
+            if "," in gap and text[word.start : word.end].isupper():
+                break  # a list of abbreviations: "ICB, LA, VCSE, PCN"
             if not word.capitalised and word.key not in self._joiners:
                 break
             name.insert(0, word)
@@ -402,9 +446,13 @@ class OrganisationFinder:
         shapes: OrganisationShapes,
         *,
         stop_words: Collection[str],
+        places: Collection[str] = (),
     ) -> None:
+        """``places``: place names besides the one-word places of the list's groups."""
         self.index = OrganisationIndex(organisations)
-        self.shapes = ShapeFinder(shapes, stop_words=stop_words)
+        self.shapes = ShapeFinder(
+            shapes, stop_words=stop_words, places=_places(organisations, places)
+        )
         self._kept = frozenset(_keys(name) for name in organisations.not_organisations)
         self._not_short = frozenset(shapes.not_short_forms)
 
@@ -439,7 +487,29 @@ class OrganisationFinder:
     def _is_kept(self, text: str, span: Span) -> bool:
         """A national name, alone or after one generic word ("Thanks Carers Trust"); a place
         before it makes a local body of its own: "Willowmead Carers Trust" is found."""
-        keys = tuple(word.key for word in _words(text, *span))
+        words = _words(text, *span)
+        keys = tuple(word.key for word in words)
         if keys in self._kept:
             return True
-        return len(keys) > 1 and keys[1:] in self._kept and self.shapes.is_generic(keys[0])
+        if len(keys) > 1 and keys[1:] in self._kept and self.shapes.is_generic(keys[0]):
+            return True
+        return self._ends_listing_kept(text, words)
+
+    def _ends_listing_kept(self, text: str, words: list[_Word]) -> bool:
+        """Bodies listed before a national one: "DHSC, NHS England and the Local Government
+        Association" names no local body."""
+        for cut in range(1, len(words)):
+            tail = words[cut + 1 :] if words[cut].key == "the" else words[cut:]
+            if tuple(word.key for word in tail) not in self._kept:
+                continue
+            before = words[cut - 1]
+            if before.key == AND or "," in text[before.end : words[cut].start]:
+                return True
+        return False
+
+
+def _places(organisations: OrganisationList, places: Collection[str]) -> frozenset[str]:
+    """Place words: ``places`` and the one-word names of the list's groups ("Oldham")."""
+    listed = (name for group in organisations.groups for name in group.names)
+    one_word = (keys[0] for keys in map(_keys, listed) if len(keys) == 1)
+    return frozenset([*(name_key(place) for place in places), *one_word])

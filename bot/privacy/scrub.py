@@ -114,7 +114,10 @@ class Scrubber:
         self._names.add(names)
         organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
         organisations = OrganisationFinder(
-            organisation_list, lexicon.organisations, stop_words=STOP_WORDS
+            organisation_list,
+            lexicon.organisations,
+            stop_words=STOP_WORDS,
+            places=lexicon.context.places,
         )
         word_lists = default_word_lists()
         self._word_lists = word_lists

@@ -212,3 +212,68 @@ def test_a_national_nhs_address_does_not_make_the_country_an_organisation(
     scrubber: Scrubber,
 ) -> None:
     assert scrubber.scrub("see england.nhs.uk for England") == "see <URL> for England"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ask Kemi from Marsdale CVS about it", "ask <NAME> from <ORG> about it"),
+        ("the frailty lead at Wigan FT said yes", "the frailty lead at <ORG> said yes"),
+        (
+            "we met the Ashby Bangladeshi Women's Association today",
+            "we met the <ORG> today",
+        ),
+        ("volunteers from the Larchmoor Recovery Project came", "volunteers from the <ORG> came"),
+        ("the Thornbury Healthy Living Network runs it", "the <ORG> runs it"),
+        ("a session at the Holmfirth Hub Centre on friday", "a session at the <ORG> on friday"),
+    ],
+)
+def test_local_associations_projects_networks_and_short_trust_names_are_found(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Housing Association wrote back",
+        "the Transformation Project is late",
+        "see you at the Civic Centre at 10",
+        "the Leadership Network meets monthly",
+        "ICB, LA, VCSE, PCN, UEC - so many acronyms",
+        "guidance from DHSC, NHS England and the Local Government Association",
+    ],
+)
+def test_kinds_of_body_abbreviation_lists_and_national_bodies_stay(
+    scrubber: Scrubber, text: str
+) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Healthwatch Wakefield asked for it", "<ORG> asked for it"),
+        ("thanks to Carers Leeds for the session", "thanks to <ORG> for the session"),
+        ("Citizens Advice Kirklees can help", "<ORG> can help"),
+        ("she was discharged from Royal Oldham.", "she was discharged from <ORG>."),
+        ("the Royal Cornwall lot do it well", "the <ORG> lot do it well"),
+    ],
+)
+def test_a_place_after_a_place_prefix_makes_a_local_body(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Carers Week is in June", "the Royal Mail strike", "Healthwatch matters to us"]
+)
+def test_a_place_prefix_before_no_place_stays(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_a_listed_name_ending_in_s_loses_its_ending_too(scrubber: Scrubber) -> None:
+    scrubbed = scrubber.scrub("the Sheffield Children's people are presenting")
+    assert scrubbed == "the <ORG> people are presenting"
