@@ -80,6 +80,19 @@ MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name 
 MIN_LISTED_INITIALS = 3
 MIN_PAIRED_INITIALS = 2
 _AFTER_LISTED_INITIALS = frozenset({"have", "both", "were", "are"})  # "JB and MK have both"
+# Not after a lower-case member's name opening a line: "hope is the key", "will do".
+_NOT_AFTER_OPENING = frozenset(
+    {"is", "was", "are", "were", "will", "would", "can", "could", "should", "might", "must"}
+    | {"may", "am", "do", "does", "and", "also", "just", "never"}
+)
+_ADDRESSED = re.compile(r"[ \t]*(?:,|[-–—][ \t])")  # "dawn - your 3pm has moved"
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that", "some", "no"})
+# Mid-message, these greet the name after them when "!" or the end follows: "..., congrats Mo!"
+_IN_MESSAGE_GREETING = re.compile(
+    r"(?i)(?:^|[,;.!?—–-][ \t]*)(?:congrats|congratulations|welcome|well done|thanks|thank you)"
+    r"[ \t]+(?=\w)"
+)
+_TO_EXCLAMATION = re.compile(r"[ \t]*(?:!|$)")
 _LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
 _LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)$")
 
@@ -194,7 +207,10 @@ class ContextNameFinder:
         found.extend(self._listed(text, tokens, at, [*known, *found]))
         found.extend(self._listed_before(text, tokens, [*known, *found]))
         found.extend(self._given_then_initial(text, tokens))
+        found.extend(self._opening_member(text, tokens))
+        found.extend(self._greeted_in_message(text, tokens, at))
         found.extend(self._continued(text, tokens, [*known, *found]))
+        found.extend(self._repeated(text, tokens, [*known, *found]))
         return [span for span in found if not self._never_a_name(text, span)]
 
     def _never_a_name(self, text: str, span: Span) -> bool:
@@ -429,6 +445,64 @@ class ContextNameFinder:
                 continue
             if name.capitalised and (self._is_surname(name.key) or self._foreign(name.key)):
                 found.append((token.start, self._run_on(text, tokens, index + 1)[1]))
+        return found
+
+    def _opening_member(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A member's name in lower case opening a line, with a possessive, addressed, or
+        before a verb that follows a name: "will's paper", "dawn - your 3pm has moved",
+        "peace has gone off sick" (but "hope is the key", "will do", "will hasn't been
+        shared")."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.lower or not self._in_directory(token.key):
+                continue
+            if self._never_here(token.key) or not _LINE_START.search(text, 0, token.start):
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            verb = (
+                following is not None
+                and self._joined(text, token, following)
+                and following.key in self._verbs_after_a_name
+                and following.key not in _NOT_AFTER_OPENING
+                and not ("'" in following.key and self._ordinary(token.key))
+            )  # "will hasn't been shared with the family": the document
+            addressed = not token.possessive and _ADDRESSED.match(text, token.end) is not None
+            if token.possessive or addressed or verb:
+                found.append((token.start, token.end))
+        return found
+
+    def _greeted_in_message(
+        self, text: str, tokens: list[_Token], at: dict[int, int]
+    ) -> list[Span]:
+        """A capitalised name greeted inside a message, then "!" or the end: "Ruth has the
+        role, congrats Mo!", "..., welcome Shosh!"."""
+        found: list[Span] = []
+        for match in _IN_MESSAGE_GREETING.finditer(text):
+            index = at.get(match.end())
+            if index is None:
+                continue
+            first = tokens[index]
+            if not first.capitalised or self._never_here(first.key):
+                continue
+            if self._english_only(first.key):
+                continue  # "welcome Back!"
+            span = self._run_on(text, tokens, index)
+            if _TO_EXCLAMATION.match(text, span[1]):
+                found.append(span)
+        return found
+
+    def _repeated(self, text: str, tokens: list[_Token], names: list[Span]) -> list[Span]:
+        """A one-word name found in the message is a name again in lower case: "Pearl's
+        spreadsheet ... yes pearl built it" (not after "the", "a": "the heath")."""
+        keys = {name_key(text[start:end]) for start, end in names}
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.lower or token.key not in keys or self._is_function_word(token.key):
+                continue
+            if index and tokens[index - 1].key in _DETERMINERS:
+                continue
+            if not any(start <= token.start < end for start, end in names):
+                found.append((token.start, token.end))
         return found
 
     def _given_then_initial(self, text: str, tokens: list[_Token]) -> list[Span]:

@@ -7,8 +7,8 @@ Rules:
 - A full name is stored whole and also by its parts, because people are mostly called by one
   name in conversation: "Priya Sharma" finds "Priya Sharma", "priya" and "Sharma". Leading
   titles are dropped ("Dr Priya Sharma"), and particles ("van", "de") are never names alone.
-- A part that is also an ordinary English word ("Will", "Hope", "Green") or has two letters
-  ("Li") counts on its own only when capitalised; the full name matches in any case.
+- A part that is also an ordinary English word ("Will", "Hope", "Green", "Heath") or has two
+  letters ("Li") counts on its own only when capitalised; the full name matches in any case.
 - Parts of a multi-word name may be joined by spaces or a hyphen ("Smith-Jones").
 - At the start of a sentence such an ordinary-word part is a name only when a verb of a
   person (``name_verbs``), a capitalised word, punctuation or a possessive follows: "Hope has
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from bot.privacy.patterns import POSSESSIVE_ENDINGS, SENTENCE_START, WORD
@@ -74,10 +74,13 @@ class NameIndex:
         titles: Collection[str] = (),
         function_words: Collection[str] = (),
         name_verbs: Collection[str] = (),
+        is_ordinary: Callable[[str], bool] | None = None,
     ) -> None:
         """``name_verbs``: after one of these an ordinary word opening a sentence is a name
-        ("Hope said", but "Hope you're well", "Summer pressures")."""
+        ("Hope said", but "Hope you're well", "Summer pressures"); ``is_ordinary``: whether a
+        word (its ``name_key``) is an English word, ambiguous like ``ambiguous`` ("heath")."""
         self._ambiguous = frozenset(name_key(word) for word in ambiguous)
+        self._is_ordinary = is_ordinary
         self._function_words = frozenset(name_key(word) for word in function_words)
         self._name_verbs = frozenset(name_key(word) for word in name_verbs)
         self._particles = frozenset(name_key(word) for word in particles)
@@ -143,7 +146,9 @@ class NameIndex:
         entries = [_Entry(tuple(keys), needs_capital=False)] if len(keys) > 1 else []
         for key in keys:
             if len(key) >= SHORT_NAME and key not in self._particles:
-                ordinary = key in self._ambiguous
+                ordinary = key in self._ambiguous or (
+                    self._is_ordinary is not None and self._is_ordinary(key)
+                )
                 needs_capital = ordinary or len(key) <= SHORT_NAME
                 entries.append(_Entry((key,), needs_capital, ordinary))
         return entries

@@ -110,7 +110,8 @@ class Scrubber:
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._things = _thing_pattern(lexicon.context.thing_phrases)
         self._ordinary_words = frozenset(lexicon.names.common_words)
-        self._names = _name_index(lexicon)
+        word_lists = default_word_lists()
+        self._names = _name_index(lexicon, word_lists)
         self._names.add(names)
         organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
         organisations = OrganisationFinder(
@@ -119,7 +120,6 @@ class Scrubber:
             stop_words=STOP_WORDS,
             places=lexicon.context.places,
         )
-        word_lists = default_word_lists()
         self._word_lists = word_lists
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
         given = [*given, *_census_given_names(lexicon, word_lists, organisation_list)]
@@ -275,8 +275,9 @@ class _NoContext(ContextAwareEnhancer):
         return raw_results
 
 
-def _name_index(lexicon: Lexicon) -> NameIndex:
+def _name_index(lexicon: Lexicon, word_lists: WordLists) -> NameIndex:
     return NameIndex(
+        is_ordinary=word_lists.is_english,
         ambiguous=[*lexicon.names.common_words, *STOP_WORDS],
         particles=lexicon.names.particles,
         titles=lexicon.honorifics.spellings(),

@@ -306,3 +306,46 @@ def test_contractions_of_function_words_before_a_persons_verb_stay(
     scrubber: Scrubber, text: str
 ) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.fixture(scope="module")
+def member_scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    members = ["Will Okoro", "Peace Mensah", "Dawn Hargreaves", "Pearl Whitfield", "Heath Ormerod"]
+    return Scrubber(data_dir=tmp_path_factory.mktemp("members"), names=members)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a member's name in lower case opening a line: possessive, addressed, or a verb
+        ("will's draft is in the drive", "<NAME>'s draft is in the drive"),
+        ("dawn - the 2pm has moved", "<NAME> - the 2pm has moved"),
+        ("peace has gone home poorly", "<NAME> has gone home poorly"),
+        ("heath's off today", "<NAME>'s off today"),
+        # a name found in the message is a name again in lower case
+        (
+            "it's Pearl's tracker and yes pearl built it",
+            "it's <NAME>'s tracker and yes <NAME> built it",
+        ),
+        # greeted inside a message, then "!" or the end
+        ("Tolu Adebayo starts monday, welcome Tolu!", "<NAME> starts monday, welcome <NAME>!"),
+        ("the bid got through, congrats Ngozi!", "the bid got through, congrats <NAME>!"),
+    ],
+)
+def test_members_in_lower_case_and_names_greeted_mid_message_are_found(
+    member_scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert member_scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will hasn't been shared with the family yet",
+        "hope is the key here, will do",
+        "we walked across the heath at lunch",
+        "great news, welcome Back!",
+    ],
+)
+def test_the_same_words_as_ordinary_words_stay(member_scrubber: Scrubber, text: str) -> None:
+    assert member_scrubber.scrub(text) == text
