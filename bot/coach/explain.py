@@ -19,10 +19,11 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel
 
-from bot.coach.risk import LEVELS, Level, Prepared, RiskModel, Vectoriser, preparer
+from bot.coach.risk import LEVELS, Level, Prepared, RiskModel, preparer
 from bot.coach.safety import SafetyGate, SafetyState
 from bot.content.safety import PairRule, Rule
 from bot.content.training import load_training, training_files
+from bot.textvectors import Vectoriser
 
 # rule groups that blank text out before the signal rules read it
 BLANKING = frozenset({"masks", "negations", "past", "relapse", "third_party", "co_crisis"})

@@ -33,11 +33,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,12 +42,18 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.content.training import Example, load_training, training_digest, training_files
+from bot.textvectors import (
+    CHAR_NGRAMS,
+    TOKEN,
+    Kind,
+    Vectoriser,
+    word_grams,
+)
 
 log = logging.getLogger(__name__)
 
 Level = Literal["emergency", "crisis", "concern"]
 View = Literal["own", "whole"]
-Kind = Literal["word", "char"]
 LEVELS: tuple[Level, ...] = ("emergency", "crisis", "concern")
 # the training labels each level's head counts as positive (levels are nested)
 POSITIVE: dict[Level, frozenset[str]] = {
@@ -71,51 +74,8 @@ MIN_WORDS = 3
 MIN_WORDS_CONCERN = 6
 FOLDS = 5
 C = 4.0
-# words that carry grammar, not meaning: never a feature on their own (see word_grams)
-FUNCTION_WORDS_TEXT = """
-i me my myself it its the a an in on at to of and or but is am are was were be been this that
-these those for with so just have has had do does did will would can could should up out all
-about as by from not no them they their he she him her his we us our you your still there here
-what which who when where how than then if into over after before very too also some any more
-most much many
-"""
-FUNCTION_WORDS = frozenset(FUNCTION_WORDS_TEXT.split())
-CHAR_NGRAMS = (3, 5)
-TOKEN = re.compile(r"(?u)\b\w\w+\b")
-SPACES = re.compile(r"\s\s+")
 NEVER = 1.0 + 1e-9
 _MEMO: dict[str, RiskModel] = {}
-
-
-def word_grams(text: str) -> list[str]:
-    """Lower case, 2+ character tokens (scikit-learn's token pattern); 1-grams except function
-    words, and 2-grams except pairs of function words. A lone "it", "my" or "in" says nothing
-    about risk, but writers of risk examples use them at other rates than writers of everyday
-    ones, and a model that learns that flags "will it blow up in my face" (leave-one-writer-out
-    runs: fewer false alarms on unseen writers at equal recall)."""
-    tokens = TOKEN.findall(text.lower())
-    grams = [t for t in tokens if t not in FUNCTION_WORDS]
-    grams += [
-        f"{a} {b}" for a, b in pairwise(tokens) if not (a in FUNCTION_WORDS and b in FUNCTION_WORDS)
-    ]
-    return grams
-
-
-def char_grams(text: str) -> list[str]:
-    """scikit-learn's `char_wb` analyzer: 3- to 5-grams inside space-padded words."""
-    grams: list[str] = []
-    low, high = CHAR_NGRAMS
-    for word in SPACES.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            if len(padded) <= n:  # a short word counts once, whole
-                grams.append(padded)
-                break
-            grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
-    return grams
-
-
-ANALYSERS: dict[Kind, Callable[[str], list[str]]] = {"word": word_grams, "char": char_grams}
 
 
 @dataclass(frozen=True)
@@ -125,7 +85,7 @@ class Prepared:
     own: str
     whole: str
 
-    def view(self, view: View) -> str:
+    def view(self, view: str) -> str:
         return self.own if view == "own" else self.whole
 
 
@@ -157,48 +117,6 @@ class Contribution:
     gram: str
     kind: Kind
     weight: float
-
-
-class Vectoriser:
-    """One TF-IDF block (sublinear tf, idf, l2 norm) over one view of the message."""
-
-    def __init__(
-        self,
-        vocabulary: dict[str, int],
-        idf: npt.NDArray[np.float64],
-        kind: Kind,
-        view: View,
-    ) -> None:
-        self.vocabulary = vocabulary
-        self.idf = idf
-        self.kind: Kind = kind
-        self.view: View = view
-        self.analyse = ANALYSERS[kind]
-        self._grams: list[str] | None = None
-
-    def vector(
-        self, text: str, grams: list[str] | None = None
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """The non-zero entries of the text's normalised TF-IDF vector (`grams`: the text's
-        n-grams of this block's kind, when already worked out)."""
-        if grams is None:
-            grams = self.analyse(text)
-        counts = Counter(g for g in grams if g in self.vocabulary)
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        index = np.fromiter((self.vocabulary[g] for g in counts), dtype=np.int64)
-        weights = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
-        weights *= self.idf[index]
-        norm = float(np.linalg.norm(weights))
-        return index, (weights / norm if norm else weights)
-
-    def gram(self, index: int) -> str:
-        if self._grams is None:
-            grams = [""] * len(self.vocabulary)
-            for gram, i in self.vocabulary.items():
-                grams[i] = gram
-            self._grams = grams
-        return self._grams[index]
 
 
 @dataclass
