@@ -75,7 +75,8 @@ _LINE_START = re.compile(r"(?:^|\n)[ \t>*•\-]*$")
 _INITIALS = re.compile(r"[A-Z]{2}")
 _PLURAL_ABBREVIATION = re.compile(r"[A-Z]{2,}['’]?s")  # "GPs", "MPs": never a name
 _DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
-_LONE_INITIAL = re.compile(r"[B-HJ-Z]")
+_BARRELLED_INITIALS = re.compile(r"[A-Z]-[A-Z]")  # "Will P-J": a given name may be a word
+_LONE_INITIAL = re.compile(rf"[B-HJ-Z]|{_BARRELLED_INITIALS.pattern}")  # "Jo B", "Will P-J"
 MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name ("kelechi")
 MIN_LISTED_INITIALS = 3
 MIN_PAIRED_INITIALS = 2
@@ -506,10 +507,20 @@ class ContextNameFinder:
         return found
 
     def _given_then_initial(self, text: str, tokens: list[_Token]) -> list[Span]:
-        """A given name and the initial of a surname: "Jo B and Jo K sent apologies"."""
+        """A given name and the initial of a surname: "Jo B and Jo K sent apologies", or of a
+        double-barrelled one: "Will P-J is on the panel"."""
         found: list[Span] = []
-        for token, initial in itertools.pairwise(tokens):
-            if not (token.capitalised and not token.possessive and self._census_given(token.key)):
+        for index, (token, initial) in enumerate(itertools.pairwise(tokens)):
+            if not token.capitalised or token.possessive:
+                continue
+            if not (
+                self._census_given(token.key)
+                or (
+                    _BARRELLED_INITIALS.fullmatch(text, initial.start, initial.end)
+                    and self._is_given(token.key)
+                    and not self._question_after(tokens, index + 1)
+                )
+            ):
                 continue
             if _LONE_INITIAL.fullmatch(text, initial.start, initial.end) and self._joined(
                 text, token, initial
@@ -800,6 +811,13 @@ class ContextNameFinder:
             return False
         following = tokens[index + 1]
         return following.capitalised and self._joined(text, tokens[index], following)
+
+    def _question_after(self, tokens: list[_Token], index: int) -> bool:
+        """A function word that is no verb after a name follows: "Will A-E be open?"."""
+        if index + 1 >= len(tokens):
+            return False
+        key = tokens[index + 1].key
+        return self._is_function_word(key) and key not in self._verbs_after_a_name
 
     def _function_word_after(self, tokens: list[_Token], index: int) -> bool:
         return index + 1 < len(tokens) and self._is_function_word(tokens[index + 1].key)

@@ -129,16 +129,32 @@ class OrganisationShapes(_Section):
     place_prefixes: list[str] = Field(default_factory=list)
     offices: list[str] = Field(default_factory=list)
     not_short_forms: list[str] = Field(default_factory=list)
+    place_run_stops: list[str] = Field(default_factory=list)
+    at_cues: list[str] = Field(default_factory=list)
+    abbreviation_endings: list[str] = Field(default_factory=list)
 
     @field_validator("endings", "role_endings", "place_after", "prefixes", "place_prefixes")
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         return _phrases(values)
 
-    @field_validator("generic_words", "lead_words", "role_words", "offices", "not_short_forms")
+    @field_validator(
+        "generic_words",
+        "lead_words",
+        "role_words",
+        "offices",
+        "not_short_forms",
+        "place_run_stops",
+        "at_cues",
+    )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:
         return _folded(values)
+
+    @field_validator("abbreviation_endings")
+    @classmethod
+    def _abbreviation_endings(cls, values: list[str]) -> list[str]:
+        return [value.upper() for value in _words(values, _PREFIX, "2 to 4 capital letters")]
 
     @field_validator("joiners")
     @classmethod

@@ -27,8 +27,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +127,16 @@ _BODY_DOMAIN = re.compile(
 MIN_DOMAIN_LABEL = 4
 MAX_DOMAIN_WORDS = 4
 _NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+# A lower-case prefix before a capitalised name is no part of it: "ex-Barts", "non-Leeds".
+_LOWER_PREFIX = re.compile(r"[a-z]+-(?=[A-Z])")
+# Between the parts of a list of bodies: "Spectrum CIC and Nova Wakefield", "A, B & C". A
+# comma alone joins only inside a list that goes on: "A, B and C", not "Lister Pharmacy, Tomasz".
+_AND_GAP = r"[ \t]*,?[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*"
+_LIST_AFTER = re.compile(rf"(?P<gap>{_AND_GAP}|(?P<comma>,[ \t]*))(?=\w)")
+_LIST_BEFORE = re.compile(rf"(?:{_AND_GAP}|(?P<comma>,[ \t]*))$")
+_LIST_GOES_ON = re.compile(rf"(?:{_AND_GAP}|,[ \t]*)(?=[A-Z])")
+MAX_LISTED_WORDS = 4
+MAX_LIST_ROUNDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +152,21 @@ def _words(text: str, start: int = 0, end: int | None = None) -> list[_Word]:
     found: list[_Word] = []
     for match in ORG_TOKEN.finditer(text, start, len(text) if end is None else end):
         word = match.group()
+        first = match.start()
+        prefix = _LOWER_PREFIX.match(word) if "-" in word else None
+        if prefix:
+            word = word[prefix.end() :]
+            first += prefix.end()
         cut = 2 if len(word) > 2 and word.endswith(POSSESSIVE_ENDINGS) else 0
         key = AND if word == AMPERSAND else name_key(word[: len(word) - cut])
-        found.append(_Word(match.start(), match.end() - cut, key, word[:1].isupper(), cut > 0))
+        found.append(_Word(first, match.end() - cut, key, word[:1].isupper(), cut > 0))
     return found
+
+
+@functools.lru_cache(maxsize=16)
+def _text_words(text: str) -> tuple[_Word, ...]:
+    """All the words of ``text``, kept for the few finders that read a message whole."""
+    return tuple(_words(text))
 
 
 def _joined(text: str, left: _Word, right: _Word) -> bool:
@@ -152,6 +174,15 @@ def _joined(text: str, left: _Word, right: _Word) -> bool:
     if left.possessive:
         gap = gap[2:]  # the "'s" ending sits between the two words
     return bool(ORG_GAP.match(gap))
+
+
+def _joined_in_item(text: str, left: _Word, right: _Word) -> bool:
+    """Two words of one item of a list: joined, with no comma between them."""
+    return (
+        not left.possessive
+        and "," not in text[left.end : right.start]
+        and _joined(text, left, right)
+    )
 
 
 def _keys(name: str) -> tuple[str, ...]:
@@ -196,7 +227,7 @@ class OrganisationIndex:
                 node.possessive = True
 
     def find(self, text: str) -> list[Span]:
-        words = _words(text)
+        words = _text_words(text)
         spans: list[Span] = []
         index = 0
         while index < len(words):
@@ -210,7 +241,7 @@ class OrganisationIndex:
                 index += 1
         return spans
 
-    def _match_at(self, text: str, words: list[_Word], index: int) -> tuple[int, bool]:
+    def _match_at(self, text: str, words: Sequence[_Word], index: int) -> tuple[int, bool]:
         """How many words from ``index`` make the longest listed name (0 if none), and
         whether that name ends in "'s" as written ("Sheffield Children's people")."""
         first = words[index]
@@ -246,15 +277,20 @@ class ShapeFinder:
         *,
         stop_words: Collection[str],
         places: Collection[str] = (),
+        not_bodies: Collection[str] = (),
     ) -> None:
         """``places``: place names (``name_key`` form) that make a local body after a
-        ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham")."""
+        ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham") or before other
+        capitalised words ("Kirklees Refugee Welcome"). ``not_bodies``: words that never
+        name a body after "at" or a place ("Christmas", "Teams")."""
         self._endings = phrases(shapes.endings, ignore_case=False)
         self._prefixes = phrases(shapes.prefixes, ignore_case=False)
         self._place_prefixes = (
             phrases(shapes.place_prefixes, ignore_case=False) if shapes.place_prefixes else None
         )
         self._places = frozenset(places)
+        # Words that only open a place ("St Helens", "North Tyneside") make no run alone.
+        self._run_places = self._places - frozenset(shapes.not_short_forms)
         stops = frozenset(name_key(word) for word in stop_words)
         self._generic = frozenset(shapes.generic_words) | stops
         self._leading = frozenset(shapes.lead_words) | stops
@@ -263,6 +299,24 @@ class ShapeFinder:
         self._role_words = frozenset(shapes.role_words)
         self._place_after = frozenset(shapes.place_after)
         self._offices = frozenset(shapes.offices)
+        # A body's own kind of word goes on a name: "Bolton Community Housing".
+        self._not_bodies = (
+            frozenset(name_key(word) for word in not_bodies) - self._generic
+        ) | stops
+        self._run_stops = frozenset(shapes.place_run_stops) | self._not_bodies | self._leading
+        self._at_cue = (
+            re.compile(
+                rf"(?i)(?<![\w'’])(?:{'|'.join(map(re.escape, shapes.at_cues))})[ \t]+at[ \t]+"
+            )
+            if shapes.at_cues
+            else None
+        )
+        abbreviation_endings = "|".join(map(re.escape, shapes.abbreviation_endings))
+        self._abbreviation = (
+            re.compile(rf"(?<![\w-])[A-Z]{{1,5}}(?:{abbreviation_endings})(?![\w-])")
+            if shapes.abbreviation_endings
+            else None
+        )
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -278,8 +332,66 @@ class ShapeFinder:
             span for match in self._prefixes.finditer(text) for span in self._prefix(text, match)
         )
         spans.extend(self._before_places(text))
+        spans.extend(self._place_runs(text))
+        spans.extend(self._after_at_cues(text))
+        spans.extend(self._abbreviations(text))
         spans.extend(self._named_by_domain(text))
         return spans
+
+    def _place_runs(self, text: str) -> list[Span]:
+        """A place and the capitalised words after it: "Kirklees Refugee Welcome", "Sheffield
+        Teaching", "Wakefield District Housing" (not "Leeds Plan" or "Leeds in March")."""
+        if not self._places:
+            return []
+        words = _text_words(text)
+        found: list[Span] = []
+        for index, place in enumerate(words):
+            if not (place.capitalised and place.key in self._run_places) or place.possessive:
+                continue
+            end = self._run_end(text, words, index + 1, place.end)
+            if end > place.end:
+                found.append((place.start, end))
+        return found
+
+    def _run_end(self, text: str, words: Sequence[_Word], index: int, end: int) -> int:
+        """The end of the capitalised words from ``words[index]`` joined to ``end``."""
+        for word in words[index : index + MAX_NAME_WORDS]:
+            gap = text[end : word.start]
+            if not (ORG_GAP.match(gap) and "," not in gap and word.capitalised):
+                break
+            if word.key in self._run_stops or word.key in self._places:
+                break
+            end = word.end
+            if word.possessive:
+                break
+        return end
+
+    def _after_at_cues(self, text: str) -> list[Span]:
+        """Capitalised words after someone "at" them: "deputy DoN at Airedale", "someone at
+        Roshni Ghar", "he's at Leeds Teaching now" (not "at Christmas")."""
+        if self._at_cue is None:
+            return []
+        found: list[Span] = []
+        for match in self._at_cue.finditer(text):
+            words = _words(text, match.end(), min(len(text), match.end() + LOOK_BACK))
+            if not words or words[0].start != match.end():
+                continue
+            first = words[0]
+            if not first.capitalised or first.key in self._run_stops or first.key in self._generic:
+                continue  # "at Christmas", "a contact at NHS Property Services"
+            end = self._run_end(text, words, 1, first.end)
+            found.append((first.start, end))
+        return found
+
+    def _abbreviations(self, text: str) -> list[Span]:
+        """A local trust's abbreviation: "MFT", "LYPFT", "LTHT"."""
+        if self._abbreviation is None:
+            return []
+        return [
+            match.span()
+            for match in self._abbreviation.finditer(text)
+            if match.group().casefold() not in self._generic
+        ]
 
     def _before_places(self, text: str) -> list[Span]:
         """A place prefix and capitalised place words: "Carers Leeds", "Royal Oldham"."""
@@ -312,7 +424,7 @@ class ShapeFinder:
         labels -= self._generic | self._leading
         if not labels:
             return []
-        words = _words(text)
+        words = _text_words(text)
         found: list[Span] = []
         for index, first in enumerate(words):
             if not first.capitalised or first.key in self._leading:
@@ -363,6 +475,8 @@ class ShapeFinder:
                 break
             if "," in gap and text[word.start : word.end].isupper():
                 break  # a list of abbreviations: "ICB, LA, VCSE, PCN"
+            if "," in gap and name and name[0].key in self._joiners:
+                break  # "Adult Social Services, the DPH and the Chair of the ICB"
             if not word.capitalised and word.key not in self._joiners:
                 break
             name.insert(0, word)
@@ -392,7 +506,11 @@ class ShapeFinder:
         )
 
     def _without_office(self, name: list[_Word]) -> list[_Word]:
-        """Drop a title before "of": "Leader of the Council", "Chair of Kirklees Council"."""
+        """Drop a title before "of": "Leader of the Council", "Chair of Kirklees Council",
+        also after other words: "DPH and the Chair of the ICB"."""
+        for index in range(len(name) - 1, 0, -1):
+            if name[index].key == OF and name[index - 1].key in self._offices:
+                return self._without_leading(name[index + 1 :])
         for index, word in enumerate(name):
             if word.key == OF and index:
                 return self._without_leading(name[index + 1 :])
@@ -447,21 +565,91 @@ class OrganisationFinder:
         *,
         stop_words: Collection[str],
         places: Collection[str] = (),
+        not_bodies: Collection[str] = (),
     ) -> None:
-        """``places``: place names besides the one-word places of the list's groups."""
+        """``places``: place names besides the one-word places of the list's groups;
+        ``not_bodies``: words that never name a body by context ("Christmas", "Teams")."""
         self.index = OrganisationIndex(organisations)
         self.shapes = ShapeFinder(
-            shapes, stop_words=stop_words, places=_places(organisations, places)
+            shapes,
+            stop_words=stop_words,
+            places=_places(organisations, places),
+            not_bodies=not_bodies,
         )
         self._kept = frozenset(_keys(name) for name in organisations.not_organisations)
         self._not_short = frozenset(shapes.not_short_forms)
+        # Both recognizers read the listed names of a message: found once, kept for the other.
+        self._listed = functools.lru_cache(maxsize=16)(self._find_listed)
 
     def find_listed(self, text: str) -> list[Span]:
-        return [span for span in self.index.find(text) if not self._is_kept(text, span)]
+        return list(self._listed(text))
+
+    def _find_listed(self, text: str) -> tuple[Span, ...]:
+        return tuple(span for span in self.index.find(text) if not self._is_kept(text, span))
 
     def find_shaped(self, text: str) -> list[Span]:
         found = [span for span in self.shapes.find(text) if not self._is_kept(text, span)]
+        listed = self._listed_with(text, [*found, *self.find_listed(text)])
+        for _ in range(MAX_LIST_ROUNDS):  # "A Council, B and C": C follows B, found by A
+            if not listed:
+                break
+            found.extend(listed)
+            listed = [span for span in self._listed_with(text, listed) if span not in found]
         return [*found, *self._short_forms(text, found)]
+
+    def _listed_with(self, text: str, bodies: list[Span]) -> list[Span]:
+        """Capitalised words listed beside a body found: in "Wakefield District Housing,
+        Spectrum CIC and Nova Wakefield", "Nova Wakefield" is a body too."""
+        if not bodies:
+            return []
+        found: list[Span] = []
+        for start, end in sorted(bodies):
+            gap = _LIST_AFTER.match(text, end)
+            if gap:
+                run = self._list_item(text, _words(text, gap.end(), gap.end() + LOOK_BACK))
+                if run and (not gap.group("comma") or _LIST_GOES_ON.match(text, run[-1].end)):
+                    found.append((run[0].start, run[-1].end))
+            item = self._list_item_before(text, start, end)
+            if item:
+                found.append(item)
+        return [span for span in found if not self._is_kept(text, span)]
+
+    def _list_item(self, text: str, words: list[_Word]) -> list[_Word]:
+        """The capitalised words opening ``words``, if they can name a body."""
+        run: list[_Word] = []
+        for word in words[:MAX_LISTED_WORDS]:
+            if run and not _joined_in_item(text, run[-1], word):
+                break
+            if not word.capitalised or (not run and self.shapes.is_generic(word.key)):
+                break
+            run.append(word)
+            if word.possessive:
+                break
+        if all(text[w.start : w.end].isupper() for w in run):
+            return []  # abbreviations: "ICB, LA, VCSE"
+        return run
+
+    def _list_item_before(self, text: str, start: int, end: int) -> Span | None:
+        """The capitalised words right before the body at ``start``-``end`` across a list
+        gap, if any."""
+        gap = _LIST_BEFORE.search(text, max(0, start - 8), start)
+        if gap is None or (gap.group("comma") and not _LIST_GOES_ON.match(text, end)):
+            return None
+        words = _words(text, max(0, gap.start() - LOOK_BACK), gap.start())
+        if not words or words[-1].end != gap.start():
+            return None
+        run: list[_Word] = []
+        for word in reversed(words[-MAX_LISTED_WORDS:]):
+            if run and not _joined_in_item(text, word, run[0]):
+                break
+            if not word.capitalised:
+                break
+            run.insert(0, word)
+        while run and self.shapes.is_generic(run[0].key):
+            run = run[1:]
+        if not run or all(text[w.start : w.end].isupper() for w in run):
+            return None
+        return run[0].start, run[-1].end
 
     def _short_forms(self, text: str, found: list[Span]) -> list[Span]:
         """A shaped name's first word, capitalised, elsewhere in the message: in "Calderbrook
@@ -478,7 +666,7 @@ class OrganisationFinder:
             return []
         return [
             (word.start, word.end)
-            for word in _words(text)
+            for word in _text_words(text)
             if word.capitalised
             and word.key in heads
             and not any(start <= word.start < end for start, end in found)

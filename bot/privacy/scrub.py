@@ -119,6 +119,7 @@ class Scrubber:
             lexicon.organisations,
             stop_words=STOP_WORDS,
             places=lexicon.context.places,
+            not_bodies=[*lexicon.context.not_names, *lexicon.context.products],
         )
         self._word_lists = word_lists
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()

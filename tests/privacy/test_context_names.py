@@ -309,6 +309,11 @@ def test_contractions_of_function_words_before_a_persons_verb_stay(
 
 
 @pytest.fixture(scope="module")
+def plain_scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("plain"))
+
+
+@pytest.fixture(scope="module")
 def member_scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
     members = ["Will Okoro", "Peace Mensah", "Dawn Hargreaves", "Pearl Whitfield", "Heath Ormerod"]
     return Scrubber(data_dir=tmp_path_factory.mktemp("members"), names=members)
@@ -349,3 +354,33 @@ def test_members_in_lower_case_and_names_greeted_mid_message_are_found(
 )
 def test_the_same_words_as_ordinary_words_stay(member_scrubber: Scrubber, text: str) -> None:
     assert member_scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # family words and "Fr" are titles
+        ("Auntie Joy is the main carer", "<NAME> is the main carer"),
+        ("Grandad Stan wants to go home", "<NAME> wants to go home"),
+        ("Fr Aidan covers on fridays", "<NAME> covers on fridays"),
+        # the initials of a double-barrelled surname, also after a name that is a word
+        ("Grace O-D is on the panel", "<NAME> is on the panel"),
+        # cues: someone looped in, what someone is called
+        ("pls loop in hope on this", "pls loop in <NAME> on this"),
+        ("everyone calls her Funmi", "everyone calls her <NAME>"),
+        # "Patient" after "from" is no name
+        ("Learning from Patient Safety Events", "Learning from Patient Safety Events"),
+    ],
+)
+def test_titles_barrelled_initials_and_cues_find_names(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Will A-E be open tomorrow?", "we loop in the comms team", "it's known as Best Practice"],
+)
+def test_initials_and_cue_look_alikes_stay(plain_scrubber: Scrubber, text: str) -> None:
+    assert plain_scrubber.scrub(text) == text

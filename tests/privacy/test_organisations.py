@@ -277,3 +277,52 @@ def test_a_place_prefix_before_no_place_stays(scrubber: Scrubber, text: str) -> 
 def test_a_listed_name_ending_in_s_loses_its_ending_too(scrubber: Scrubber) -> None:
     scrubbed = scrubber.scrub("the Sheffield Children's people are presenting")
     assert scrubbed == "the <ORG> people are presenting"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a place and the capitalised words after it
+        ("I chair Barnsley Sanctuary Kitchen now", "I chair <ORG> now"),
+        ("she moved to Oldham Teaching last year", "she moved to <ORG> last year"),
+        ("rang Bolton Community Housing about it", "rang <ORG> about it"),
+        # someone "at" capitalised words
+        ("the ward manager at Hollins Brook is great", "the ward manager at <ORG> is great"),
+        ("ask someone at Sahara Sisters Network", "ask someone at <ORG>"),
+        # a capitalised word after a lower-case prefix
+        ("she's ex-Oxleas and ex-Whipps Cross", "she's ex-<ORG> and ex-<ORG>"),
+        # endings: CIC, Pharmacy, Outreach
+        ("Bright Paths CIC runs the group", "<ORG> runs the group"),
+        ("collect it from Moorside Pharmacy", "collect it from <ORG>"),
+        ("Ferncliffe Outreach found him a bed", "<ORG> found him a bed"),
+        # a local trust's abbreviation
+        ("NLGFT and LTHT have signed it", "<ORG> and <ORG> have signed it"),
+        # words listed beside a body found
+        (
+            "Barnsley Council, Pennine Rock and Orla Arts came",
+            "<ORG>, <ORG> and <ORG> came",
+        ),
+    ],
+)
+def test_local_bodies_by_place_at_list_ending_and_abbreviation(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    # a body that also looks like a person's name may be tagged as one: it is gone either way
+    assert scrubber.scrub(text).replace("<NAME>", "<ORG>") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Leeds Plan is out",
+        "we met in Bradford in March",
+        "she was at Christmas lunch",
+        "a contact at NHS Property Services",
+        "ask the community pharmacy and the Street Outreach team",
+        "the CEO, the DPH and the Chair of the ICB were there",
+        "ring the manager at Parkside Surgery, Dr Khan, today",
+    ],
+)
+def test_places_kinds_and_titles_near_these_cues_stay(scrubber: Scrubber, text: str) -> None:
+    kept = text.replace("Parkside Surgery", "<ORG>").replace("Dr Khan", "<NAME>")
+    assert scrubber.scrub(text) == kept
