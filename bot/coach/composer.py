@@ -186,13 +186,18 @@ class OfflineComposer:
         # answers the question ("how many ICSs are there?" -> "42 ICSs at launch...")
         qvec = self.bank.embedder.embed([self.fit_text(query)])[0]
         stems = plain_words(query, self.known, {})
-        ranked = self.retriever.rank_cards(query, k=CARDS_CONSIDERED)
+        found = self.retriever.cards_for(query, classify=message)
+        ranked = found.cards[:CARDS_CONSIDERED]
         candidates = self.bank.candidates(
             qvec, stems, ranked, exclude=memory.used, seat=memory.seat
         )
-        floor = FIT_FLOOR if self.words.work_pattern.search(message) else CLOSE_FIT
+        work = bool(self.words.work_pattern.search(message))
+        floor = FIT_FLOOR if work else CLOSE_FIT
         chosen = best_card(candidates, ranked)
-        if not chosen or max(c.fit for c in candidates) < floor:
+        # about work, a card both rankers put first needs no floor: its best unit is quoted
+        # however few words it shares with the message
+        sure = work and found.sure and bool(chosen) and chosen[0].card_id == ranked[0]
+        if not chosen or (not sure and max(c.fit for c in candidates) < floor):
             return self._no_fit(base, memory, seed)
         return self._idea(base, pick(chosen), qvec, memory, seed)
 

@@ -12,7 +12,7 @@ from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.retrieve import Method, Retriever
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "retrieval.yaml"
-METHODS: tuple[Method, ...] = ("dense", "lexical", "hybrid")
+METHODS: tuple[Method, ...] = ("dense", "lexical", "classifier", "hybrid")
 
 
 class RetrievalItem(BaseModel):
@@ -46,7 +46,11 @@ def method_rows(methods: dict[str, MethodScore]) -> list[str]:
 
 
 def load_items(path: Path) -> list[RetrievalItem]:
+    """A retrieval set (a list of {q, cards}) or a coaching set ({questions: [...]}: its
+    questions and their fitting cards)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and "questions" in data:
+        data = [{"q": item["q"], "cards": item["cards"]} for item in data["questions"]]
     return [RetrievalItem.model_validate(item) for item in data]
 
 

@@ -1,7 +1,9 @@
-"""Build, refresh and open the knowledge index (dense + lexical) under the data folder.
+"""Build, refresh and open the knowledge index (dense + lexical + card classifier) under the
+data folder.
 
-The index rebuilds itself when the cards change (a fingerprint of the card files) and only
-re-embeds chunks whose text changed. A corrupt index is wiped and rebuilt.
+The index rebuilds itself when the cards change (a fingerprint of the card files and of
+`knowledge/asked/`) and only re-embeds chunks whose text changed. A corrupt index is wiped and
+rebuilt.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
+from bot.knowledge.asked import asked_files, load_asked
 from bot.knowledge.cards import CardError, card_files
 from bot.knowledge.chunks import Chunk, chunk_cards
+from bot.knowledge.classify import CardClassifier
 from bot.knowledge.embed import Embedder, WordLlamaEmbedder
 from bot.knowledge.lexical import LexicalIndex
 from bot.knowledge.lint import check_directory
@@ -32,7 +36,7 @@ if TYPE_CHECKING:  # Chroma is only loaded to build the index, never to answer a
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 Progress = Callable[[str, int, int], None]
 
 
@@ -59,7 +63,7 @@ class BuildReport:
 
 def fingerprint(knowledge_dir: Path, embedder_name: str) -> str:
     digest = hashlib.sha256(f"v{INDEX_VERSION}:{embedder_name}".encode())
-    for path in card_files(knowledge_dir):
+    for path in [*card_files(knowledge_dir), *asked_files(knowledge_dir)]:
         digest.update(path.name.encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -147,6 +151,9 @@ class KnowledgeIndex:
         step("lexical index", 0, 1)
         LexicalIndex.build(chunks).save(self.lexical_dir)
         step("lexical index", 1, 1)
+        step("card classifier", 0, 1)
+        CardClassifier.train(cards, load_asked(self.knowledge_dir)[0]).save(self.index_dir)
+        step("card classifier", 1, 1)
         manifest = Manifest(
             version=INDEX_VERSION,
             fingerprint=fp,
@@ -188,7 +195,7 @@ class KnowledgeIndex:
 
     def open(
         self, progress: Progress | None = None
-    ) -> tuple[Manifest, LexicalIndex, VectorSnapshot]:
+    ) -> tuple[Manifest, LexicalIndex, VectorSnapshot, CardClassifier]:
         """Open the index, building or repairing it first when the cards changed or it is broken."""
         manifest = self.read_manifest()
         current = manifest is not None and manifest.fingerprint == fingerprint(
@@ -203,7 +210,7 @@ class KnowledgeIndex:
             self.build(progress, force=True)
             return self._load()
 
-    def _load(self) -> tuple[Manifest, LexicalIndex, VectorSnapshot]:
+    def _load(self) -> tuple[Manifest, LexicalIndex, VectorSnapshot, CardClassifier]:
         manifest = self.read_manifest()
         if manifest is None:
             raise ValueError("no manifest")
@@ -212,7 +219,10 @@ class KnowledgeIndex:
         vectors = VectorSnapshot.load(self.index_dir, self.embedder)
         if lexical.chunk_ids != ids or vectors.chunk_ids != ids:
             raise ValueError("index out of step with its manifest")
-        return manifest, lexical, vectors
+        classifier = CardClassifier.load(self.index_dir)
+        if sorted(classifier.card_ids) != sorted(c.id for c in manifest.cards):
+            raise ValueError("card classifier out of step with its manifest")
+        return manifest, lexical, vectors, classifier
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from bot.knowledge.asked import lint_asked, load_asked
 from bot.knowledge.cards import CardError, CardProblem, card_files, parse_card
 from bot.knowledge.units import compile_card, lint_units
 from bot.models import Card
@@ -66,7 +67,8 @@ def lint_cards(cards: list[Card]) -> list[CardProblem]:
 
 
 def check_directory(directory: Path) -> tuple[list[Card], list[CardProblem]]:
-    """Parse and lint every card; return the good cards and every problem found."""
+    """Parse and lint every card (and `asked/`, how leaders ask for them); return the good
+    cards and every problem found."""
     cards: list[Card] = []
     problems: list[CardProblem] = []
     if not directory.is_dir():
@@ -79,6 +81,8 @@ def check_directory(directory: Path) -> tuple[list[Card], list[CardProblem]]:
     if not cards and not problems:
         problems.append(CardProblem(str(directory), "folder", "no cards (*.md) found"))
     problems.extend(lint_cards(cards))
+    asked, unreadable = load_asked(directory)
+    problems += unreadable + lint_asked(asked, {card.id for card in cards}, directory)
     return cards, problems
 
 

@@ -1,27 +1,46 @@
 """Hybrid retrieval: dense and lexical rankings fused by reciprocal rank fusion (RRF).
 
 Chunks are ranked by weighted RRF; cards are ranked by the sum of their two best chunks, so a
-card that matches in its summary *and* a section beats one with a single lucky chunk.
+card that matches in its summary *and* a section beats one with a single lucky chunk. Cards are
+then fused once more with the card classifier's ranking (`bot.knowledge.classify`), which
+learned from how leaders ask for each card and carries most of the weight: on a blind
+development set of leaders' questions it ranks the fitting card first far more often than
+search does (recall@1 0.72 against 0.61).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.knowledge.chunks import Chunk
+from bot.knowledge.classify import CardClassifier
 from bot.knowledge.embed import Embedder
 from bot.knowledge.index import KnowledgeIndex, Progress
 from bot.knowledge.lexical import LexicalIndex
 from bot.knowledge.snapshot import VectorSnapshot
 from bot.models import Card, Passage
 
-Method = Literal["hybrid", "dense", "lexical"]
+Method = Literal["hybrid", "dense", "lexical", "classifier"]
 RRF_K = 10
 DENSE_WEIGHT = 0.7
 LEXICAL_WEIGHT = 1.0
 DEPTH = 40
 CARD_CHUNKS = 2
+# card-level fusion: search's card ranking and the classifier's, the classifier weighted more
+SEARCH_WEIGHT = 1.0
+CLASSIFIER_WEIGHT = 4.0
+# The first card is "sure" when the classifier ranks it first too, and either search does or the
+# classifier gives it this probability or more (a softmax over every card). On the blind
+# development set of leaders' questions: 85% of questions are sure, and the card fits 80% of them.
+SURE = 0.1
+
+
+@dataclass(frozen=True)
+class CardRanking:
+    cards: list[str]
+    sure: bool
 
 
 def rrf(
@@ -40,7 +59,12 @@ class Retriever:
     """Searches the knowledge index; knows every card and chunk it indexed."""
 
     def __init__(
-        self, cards: list[Card], chunks: list[Chunk], dense: VectorSnapshot, lexical: LexicalIndex
+        self,
+        cards: list[Card],
+        chunks: list[Chunk],
+        dense: VectorSnapshot,
+        lexical: LexicalIndex,
+        classifier: CardClassifier | None = None,
     ) -> None:
         self.cards = {card.id: card for card in cards}
         self.chunks = {chunk.id: chunk for chunk in chunks}
@@ -50,11 +74,12 @@ class Retriever:
                 self._readable.setdefault(chunk.card_id, []).append(chunk)
         self.dense = dense
         self.lexical = lexical
+        self.classifier = classifier
 
     @classmethod
     def open(cls, index: KnowledgeIndex, progress: Progress | None = None) -> Retriever:
-        manifest, lexical, dense = index.open(progress)
-        return cls(manifest.cards, manifest.chunks, dense, lexical)
+        manifest, lexical, dense, classifier = index.open(progress)
+        return cls(manifest.cards, manifest.chunks, dense, lexical, classifier)
 
     @property
     def embedder(self) -> Embedder:
@@ -64,10 +89,17 @@ class Retriever:
         chunk = self.chunks.get(chunk_id)
         return chunk is not None and (not tags or bool(tags.intersection(chunk.tags)))
 
+    def _card_allowed(self, card_id: str, tags: frozenset[str] | None) -> bool:
+        card = self.cards.get(card_id)
+        return card is not None and (not tags or bool(tags.intersection(card.meta.tags)))
+
     def ranking(
         self, query: str, method: Method, tags: frozenset[str] | None = None
     ) -> list[tuple[str, float]]:
-        """Chunk ids with their scores, best first."""
+        """Chunk ids with their scores, best first (the classifier ranks cards, not chunks: for
+        chunks, "classifier" means hybrid search)."""
+        if method == "classifier":
+            method = "hybrid"
         depth = len(self.chunks) if tags else DEPTH
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
@@ -123,16 +155,47 @@ class Retriever:
         *,
         tags: Iterable[str] | None = None,
     ) -> list[str]:
-        """Card ids, best first, scored by the sum of each card's best chunks."""
+        """Card ids, best first. Search scores a card by the sum of its best chunks; "hybrid"
+        fuses that ranking with the card classifier's, "classifier" is the classifier alone."""
+        return self.cards_for(query, method, tags=tags).cards[:k]
+
+    def cards_for(
+        self,
+        query: str,
+        method: Method = "hybrid",
+        *,
+        tags: Iterable[str] | None = None,
+        classify: str | None = None,
+    ) -> CardRanking:
+        """Every card in order for `query`, and whether the first is a sure one (see SURE).
+        `classify`: what the classifier reads instead of the query (the leader's own message,
+        when the query adds an earlier topic to a follow-up such as "what about clinicians?")."""
         if not query.strip():
-            return []
+            return CardRanking([], sure=False)
+        wanted = frozenset(tags) if tags else None
+        if method == "classifier" and self.classifier is None:
+            method = "hybrid"
+        searched = [] if method == "classifier" else self._searched_cards(query, method, wanted)
+        if method in ("dense", "lexical") or self.classifier is None:
+            return CardRanking(searched, sure=False)
+        said = classify or query
+        learned = [card for card in self.classifier.rank(said) if self._card_allowed(card, wanted)]
+        if method == "classifier":
+            return CardRanking(learned, sure=False)
+        weights = (SEARCH_WEIGHT, CLASSIFIER_WEIGHT)
+        fused = [card for card, _ in rrf([searched, learned], weights=weights)]
+        top, probability = self.classifier.top(said)
+        agreed = bool(searched) and searched[0] == top
+        return CardRanking(fused, sure=fused[:1] == [top] and (agreed or probability >= SURE))
+
+    def _searched_cards(self, query: str, method: Method, tags: frozenset[str] | None) -> list[str]:
         best: dict[str, list[float]] = {}
-        for chunk_id, score in self.ranking(query, method, frozenset(tags) if tags else None):
+        for chunk_id, score in self.ranking(query, method, tags):
             scores = best.setdefault(self.chunks[chunk_id].card_id, [])
             if len(scores) < CARD_CHUNKS:
                 scores.append(score)
         totals = {card: sum(scores) for card, scores in best.items()}
-        return sorted(totals, key=lambda card: (-totals[card], card))[:k]
+        return sorted(totals, key=lambda card: (-totals[card], card))
 
     def card_chunks(self, card_id: str) -> list[Chunk]:
         """A card's readable chunks (summary and sections), in order."""

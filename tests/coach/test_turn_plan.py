@@ -98,6 +98,7 @@ def test_strong_feeling_is_met_before_any_idea(coach: Coach, user: str) -> None:
         "Who won the football last night?",
         "Find me cheap flights to Lisbon",
         "Have you got a recipe for lasagne?",
+        "patient of mine is on ramipril 10mg and her creatinine has gone up, should I stop it?",
         "¿Puedes ayudarme con mi equipo de trabajo por favor?",
         "Sut mae, dw i eisiau siarad am fy nhîm yn y gwaith",
     ],
@@ -109,6 +110,15 @@ def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
     assert not reply.citations
     assert "outside what I do" in reply.reply
     assert "English" in reply.reply and "I can help you" in reply.reply
+
+
+def test_a_clinical_question_about_a_patient_at_work_is_still_coaching(
+    coach: Coach, user: str
+) -> None:
+    reply = coach.respond(
+        user, "a patient with dementia waited 14 hours in ED; should I escalate it?"
+    )
+    assert "outside what I do" not in reply.reply
 
 
 def test_nothing_fitting_is_said_plainly_rather_than_quoting_the_nearest_card(
@@ -179,3 +189,26 @@ def test_openings_do_not_repeat_a_frame_within_a_conversation(coach: Coach, user
         opening = first_sentence(coach.respond(user, message).reply)
         frames.append(" ".join(opening.split()[:2]))
     assert len(set(frames)) == len(frames), frames
+
+
+@pytest.mark.parametrize(
+    ("message", "card"),
+    [
+        (
+            "the consultants think the frailty work is managers' stuff and won't come",
+            "engaging-clinicians",
+        ),
+        (
+            "I always fold to keep the peace with the acute trust and then stew for weeks",
+            "thomas-kilmann-modes",
+        ),
+    ],
+)
+def test_a_situation_told_in_other_words_than_the_card_still_gets_its_idea(
+    coach: Coach, user: str, message: str, card: str
+) -> None:
+    # few of these words are the card's own: the card classifier, trained on how leaders ask,
+    # finds it, and a card it and search agree on is quoted without the word-overlap floor
+    reply = coach.respond(user, message)
+    assert [c.card_id for c in reply.citations] == [card]
+    assert "notes" not in reply.reply.split("\n\n")[1]
