@@ -204,3 +204,34 @@ def test_due_goals_are_followed_up_once_at_the_next_conversation(coach: Coach, u
     assert 'you committed to "talk to the council director"' in first.reply
     second = say(coach, user, "and what about the voluntary sector?")
     assert "you committed to" not in second.reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I'm the voice of general practice at place and since I started going to ICB meetings "
+        "half the practices think I've gone over to the other side",
+        "our practice meetings are a difficult mess",
+    ],
+)
+def test_practice_the_noun_does_not_start_a_rehearsal(
+    coach: Coach, user: str, message: str
+) -> None:
+    reply = say(coach, user, message)
+    assert reply.flow is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I want to practise a conflict conversation",
+        "can I rehearse the meeting with the council leader",
+    ],
+)
+def test_asking_to_practise_or_rehearse_starts_a_scenario(
+    coach: Coach, user: str, message: str
+) -> None:
+    reply = say(coach, user, message)
+    assert (
+        reply.flow and reply.flow.kind == "scenario"
+    ) or "scenarios you can rehearse" in reply.reply
