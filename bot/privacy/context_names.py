@@ -79,6 +79,7 @@ _BARRELLED_INITIALS = re.compile(r"[A-Z]-[A-Z]")  # "Will P-J": a given name may
 _LONE_INITIAL = re.compile(rf"[B-HJ-Z]|{_BARRELLED_INITIALS.pattern}")  # "Jo B", "Will P-J"
 MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name ("kelechi")
 MIN_LISTED_INITIALS = 3
+INITIALS_LETTERS = 2  # "AK" is a word of the English list, yet initials
 MIN_PAIRED_INITIALS = 2
 _AFTER_LISTED_INITIALS = frozenset({"have", "both", "were", "are"})  # "JB and MK have both"
 # Not after a lower-case member's name opening a line: "hope is the key", "will do".
@@ -87,6 +88,7 @@ _NOT_AFTER_OPENING = frozenset(
     | {"may", "am", "do", "does", "and", "also", "just", "never"}
 )
 _ADDRESSED = re.compile(r"[ \t]*(?:,|[-–—][ \t])")  # "dawn - your 3pm has moved"
+_ARTICLES = frozenset({"the", "a", "an"})
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that", "some", "no"})
 # Mid-message, these greet the name after them when "!" or the end follows: "..., congrats Mo!"
 _IN_MESSAGE_GREETING = re.compile(
@@ -96,6 +98,16 @@ _IN_MESSAGE_GREETING = re.compile(
 _TO_EXCLAMATION = re.compile(r"[ \t]*(?:!|$)")
 _LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
 _LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)$")
+_PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*&[ \t]*)")  # "ivy or robin"
+# Before a surname particle that is also a word, what opens a name: "bin Hamid said", ", de
+# Silva + me", "Kowalczyk-Nowak + ap Rhys".
+_BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
+_WITH_ME = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|me|myself)(?![\w'’])")  # "Grace and I did"
+_IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
+_BRACKET_CLOSE = re.compile(r"[ \t]*[,)]")
+_INITIAL_THEN = re.compile(r"[ \t]*(?:[,:;.!?)]|[-–—][ \t]|$)")  # "priyanka r - can you"
+_NOT_LOWER_INITIALS = frozenset({"a", "i", "u", "x", "o", "s"})
+_ADDRESSED_THEN = frozenset({"if", "when", "can", "could", "would", "are", "did", "have", "pls"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +172,8 @@ class ContextNameFinder:
         self._after_contraction = _keys(context.after_contraction)
         self._requests = _keys(context.requests)
         self._not_initials = _keys(context.not_initials)
+        self._family_nouns = _keys(context.family_nouns)
+        self._person_nouns = _keys(context.person_nouns)
         self._verbs_after_a_name = _keys(verbs_after_a_name) | self._person_verbs
         self._cues = self._cue_pattern(context.cues)
         self._strong_cues = self._cue_pattern(context.strong_cues)
@@ -210,7 +224,13 @@ class ContextNameFinder:
         found.extend(self._given_then_initial(text, tokens))
         found.extend(self._opening_member(text, tokens))
         found.extend(self._greeted_in_message(text, tokens, at))
+        found.extend(self._lower_initial(text, tokens, [*known, *found]))
+        found.extend(self._opening_lower(text, tokens))
+        found.extend(self._with_me(text, tokens))
+        found.extend(self._in_brackets(text, tokens))
+        found.extend(self._family(text, tokens))
         found.extend(self._continued(text, tokens, [*known, *found]))
+        found.extend(self._particles_before(text, tokens, [*known, *found]))
         found.extend(self._repeated(text, tokens, [*known, *found]))
         return [span for span in found if not self._never_a_name(text, span)]
 
@@ -399,7 +419,11 @@ class ContextNameFinder:
             _INITIALS.fullmatch(text, token.start, token.end) is not None
             and token.key not in self._not_initials
             and token.key not in self._never
-            and not (self._lists is not None and self._lists.is_english(token.key))
+            and not (
+                len(token.key) > INITIALS_LETTERS  # two letters: the lists above decide
+                and self._lists is not None
+                and self._lists.is_english(token.key)
+            )
         )
 
     def _initials(self, text: str, tokens: list[_Token]) -> list[Span]:
@@ -494,17 +518,197 @@ class ContextNameFinder:
 
     def _repeated(self, text: str, tokens: list[_Token], names: list[Span]) -> list[Span]:
         """A one-word name found in the message is a name again in lower case: "Pearl's
-        spreadsheet ... yes pearl built it" (not after "the", "a": "the heath")."""
+        spreadsheet ... yes pearl built it" (not after "the", "a": "the heath"); the first
+        word of a name found is a name again capitalised inside a sentence: "Dawn Whiteley
+        (our Dawn, the ward sister)"."""
         keys = {name_key(text[start:end]) for start, end in names}
+        firsts = {name_key(text[start:end].split()[0]) for start, end in names if end > start}
         found: list[Span] = []
         for index, token in enumerate(tokens):
-            if not token.lower or token.key not in keys or self._is_function_word(token.key):
+            if self._is_function_word(token.key) or self._never_here(token.key):
                 continue
-            if index and tokens[index - 1].key in _DETERMINERS:
+            if token.capitalised:
+                if token.key not in firsts or len(token.key) < 2:
+                    continue
+                before = tokens[index - 1].end if index else 0
+                if self._ordinary(token.key) and SENTENCE_START.search(text, before, token.start):
+                    continue  # "Will Turner ... Will you come?"
+            elif not token.lower or token.key not in keys:
                 continue
+            previous = tokens[index - 1].key if index else ""
+            if previous in (_ARTICLES if token.capitalised else _DETERMINERS):
+                continue  # "the heath", "the Dawn chorus"; but "our Dawn"
             if not any(start <= token.start < end for start, end in names):
                 found.append((token.start, token.end))
         return found
+
+    def _particles_before(self, text: str, tokens: list[_Token], names: list[Span]) -> list[Span]:
+        """Surname particles right before a name found: "van der Berg's paper", "bin Hamid
+        said", "ni bhriain wants". One particle that is also a word ("bin", "van", "de") only
+        where a name may open: at the start, after punctuation, "+" or "and"."""
+        starts = {token.start: index for index, token in enumerate(tokens)}
+        found: list[Span] = []
+        for start, end in names:
+            index = starts.get(start)
+            if index is None or tokens[index].key in self._particles:
+                continue
+            first = index
+            while (
+                first > 0
+                and tokens[first - 1].key in self._particles
+                and not tokens[first - 1].possessive
+                and self._joined(text, tokens[first - 1], tokens[first])
+            ):
+                first -= 1
+            if first == index:
+                continue
+            particle = tokens[first]
+            plain = not (
+                self._is_function_word(particle.key)
+                or (self._lists is not None and self._lists.is_english(particle.key))
+            )
+            opens = _BEFORE_PARTICLE.search(text, 0, particle.start) is not None
+            if index - first > 1 or plain or opens:
+                found.append((particle.start, end))
+        return found
+
+    def _lower_initial(self, text: str, tokens: list[_Token], names: list[Span]) -> list[Span]:
+        """A name found, or a given name that is no word, in lower case and one letter, a
+        surname's initial: "priyanka r - can you send", "jonathan t has the keys" (not
+        "priyanka r u free?")."""
+        ends = {token.end: index for index, token in enumerate(tokens)}
+        given = [(t.start, t.end) for t in tokens if t.lower and t.key in self._given]
+        found: list[Span] = []
+        for start, end in [*names, *given]:
+            index = ends.get(end)
+            if index is None or index + 1 >= len(tokens) or tokens[index].possessive:
+                continue
+            name, initial = tokens[index], tokens[index + 1]
+            if not name.lower or not self._joined(text, name, initial):
+                continue
+            if len(initial.key) != 1 or not initial.lower or initial.key in _NOT_LOWER_INITIALS:
+                continue
+            following = tokens[index + 2] if index + 2 < len(tokens) else None
+            verb = (
+                following is not None
+                and self._joined(text, initial, following)
+                and following.key in self._verbs_after_a_name
+            )
+            if verb or _INITIAL_THEN.match(text, initial.end):
+                found.append((start, initial.end))
+        return found
+
+    def _opening_lower(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A name in lower case opening a line, whoever it is: a word of no English with a
+        possessive or before "from" or a verb after a name ("emeka's covering", "nkechi from
+        the night team"); a given name addressed before a request ("grace, if you see
+        this")."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.lower or not _LINE_START.search(text, 0, token.start):
+                continue
+            if self._never_here(token.key) or self._is_function_word(token.key):
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            joined = following is not None and self._joined(text, token, following)
+            if self._foreign_word(token.key) and len(token.key) >= MIN_UNKNOWN_LOWER:
+                after = following.key if joined and following is not None else ""
+                from_a_team = after in _FROM_AT and self._capitalised_after(tokens, index + 2)
+                if (
+                    token.possessive
+                    or from_a_team
+                    or (after in self._verbs_after_a_name and after not in _NOT_AFTER_OPENING)
+                ):
+                    found.append((token.start, token.end))
+            elif (
+                self._is_given(token.key)
+                and not token.possessive
+                and following is not None
+                and following.key in _ADDRESSED_THEN | self._requests
+                and text[token.end : following.start].strip() == ","
+            ):
+                found.append((token.start, token.end))
+        return found
+
+    def _with_me(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised name before "and I" or "and me": "Grace and I did the walkround"."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.capitalised or token.possessive or not _WITH_ME.match(text, token.end):
+                continue
+            if self._never_here(token.key) or self._english_only(token.key):
+                continue
+            if self._is_given(token.key) or self._census_given(token.key):
+                found.append(self._run_on_back(text, tokens, index))
+        return found
+
+    def _run_on_back(self, text: str, tokens: list[_Token], index: int) -> Span:
+        """A name ending at ``index``, with a given name before it: "Dawn Whiteley and I"."""
+        first = index
+        if (
+            index
+            and tokens[index - 1].capitalised
+            and self._joined(text, tokens[index - 1], tokens[index])
+            and self._is_given(tokens[index - 1].key)
+            and not self._never_here(tokens[index - 1].key)
+        ):
+            first = index - 1
+        return tokens[first].start, tokens[index].end
+
+    def _in_brackets(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A given name in brackets after a person: "our ward clerk (Blessing) found it", "the
+        granddaughter (Precious, lovely, very anxious)", "their nurse (Lucy-Ann)"."""
+        found: list[Span] = []
+        for index in range(1, len(tokens)):
+            token, before = tokens[index], tokens[index - 1]
+            if not token.capitalised or before.key not in self._person_nouns:
+                continue
+            if not _IN_BRACKETS.fullmatch(
+                text, before.end + (2 if before.possessive else 0), token.start
+            ):
+                continue
+            if self._never_here(token.key) or not self._given_parts(token.key):
+                continue
+            span = self._run_on(text, tokens, index)
+            if _BRACKET_CLOSE.match(text, span[1]):
+                found.append(span)
+        return found
+
+    def _given_parts(self, key: str) -> bool:
+        """A given name, or one of given names joined by hyphens ("Lucy-Ann")."""
+        return all(
+            self._is_given(part) or self._census_given(part) for part in key.split("-") if part
+        )
+
+    def _family(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A surname after "the" that is a family's: before a family word ("the Smith family",
+        "the Kapoor girls"), or a plural of a surname of no English ("the Okafors")."""
+        found: list[Span] = []
+        for index in range(1, len(tokens)):
+            token, before = tokens[index], tokens[index - 1]
+            if before.key != "the" or not token.capitalised or token.possessive:
+                continue
+            if not self._joined(text, before, token) or self._never_here(token.key):
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            family = (
+                following is not None
+                and following.key in self._family_nouns
+                and self._joined(text, token, following)
+            )
+            if family and (self._is_surname(token.key) or self._census_surname(token.key)):
+                found.append((token.start, token.end))
+            elif (
+                token.key.endswith("s")
+                and self._is_surname(token.key[:-1])
+                and self._foreign(token.key)
+            ):
+                found.append((token.start, token.end))  # "the Okafors have been patient"
+        return found
+
+    def _census_surname(self, key: str) -> bool:
+        lists = self._lists
+        return lists is not None and lists.is_surname(key) and not self._ordinary(key)
 
     def _given_then_initial(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A given name and the initial of a surname: "Jo B and Jo K sent apologies", or of a
@@ -565,6 +769,13 @@ class ContextNameFinder:
         """A capitalised hyphenated word: "Adeyemi-Hart", "Khumalo-Pather"."""
         parts = text[token.start : token.end].split("-")
         return len(parts) > 1 and all(part[:1].isupper() and part[1:].islower() for part in parts)
+
+    @staticmethod
+    def _capitalised_after(tokens: list[_Token], index: int) -> bool:
+        """A capitalised word next, perhaps after "the": "from the Ashfield Lodge team"."""
+        if index < len(tokens) and tokens[index].key == "the":
+            index += 1
+        return index < len(tokens) and tokens[index].capitalised
 
     def _team_or_place_after(self, tokens: list[_Token], index: int) -> bool:
         if index < len(tokens) and tokens[index].key == "the":
@@ -705,7 +916,7 @@ class ContextNameFinder:
         found: list[Span] = []
         pairs = [*itertools.pairwise(tokens), *zip(tokens, tokens[2:], strict=False)]
         for left, right in pairs:
-            join = _LIST_JOIN.fullmatch(text, left.end, right.start)
+            join = _PAIR_JOIN.fullmatch(text, left.end, right.start)
             if join and all(t.lower and self._plain_name(t.key) for t in (left, right)):
                 found.extend([(left.start, left.end), (right.start, right.end)])
         return found

@@ -187,6 +187,8 @@ class Context(_Section):
     after_contraction: list[str] = Field(default_factory=list)
     requests: list[str] = Field(default_factory=list)
     not_initials: list[str] = Field(default_factory=list)
+    family_nouns: list[str] = Field(default_factory=list)
+    person_nouns: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
@@ -204,6 +206,8 @@ class Context(_Section):
         "after_contraction",
         "requests",
         "not_initials",
+        "family_nouns",
+        "person_nouns",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -507,16 +507,25 @@ class ShapeFinder:
 
     def _without_office(self, name: list[_Word]) -> list[_Word]:
         """Drop a title before "of": "Leader of the Council", "Chair of Kirklees Council",
-        also after other words: "DPH and the Chair of the ICB"."""
+        also after other words: "DPH and the Chair of the ICB"; and offices before "and the":
+        "the Leader and the ICB chair"."""
         for index in range(len(name) - 1, 0, -1):
             if name[index].key == OF and name[index - 1].key in self._offices:
                 return self._without_leading(name[index + 1 :])
         for index, word in enumerate(name):
             if word.key == OF and index:
                 return self._without_leading(name[index + 1 :])
+            if word.key == AND and index and self._new_phrase_after(name, index):
+                return self._without_leading(name[index + 1 :])  # "the Leader and the ICB"
             if word.key not in self._offices and word.key not in self._leading:
                 return name
         return name
+
+    @staticmethod
+    def _new_phrase_after(name: list[_Word], index: int) -> bool:
+        """Whether "the" follows "and": offices, then another body ("the Leader and the ICB
+        chair"), not one name ("Nursing and Midwifery Council")."""
+        return index + 1 < len(name) and name[index + 1].key == "the"
 
     def _prefix(self, text: str, match: re.Match[str]) -> Iterator[Span]:
         words = _words(text, match.end(), min(len(text), match.end() + LOOK_BACK))
