@@ -33,6 +33,9 @@ IN_HOUSE_SETS: tuple[Path, ...] = tuple(
         "pii_context_holdout.yaml",
         "pii_dev_blind.yaml",
         "pii_dev_blind2.yaml",
+        "pii_dev_blind3.yaml",
+        "pii_dev_blind4.yaml",
+        "pii_dev_blind5.yaml",
     )
 )
 
