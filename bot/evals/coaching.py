@@ -12,8 +12,9 @@ The same definitions serve `anchor eval style`, `anchor eval conversations` and
   the message nor pronouns (I, you, we and their forms); "So the trust keeps blocking your plan"
   has the frame "so". The share of the most common frame across replies is reported.
 - **fragments**: sentences of a reply's idea paragraphs (between the opening and the closing
-  question, citation marks removed) that are a tag line, a bare list number, a heading, a card
-  self-reference or a dangling connective (`bot.knowledge.units.fragment_kind`).
+  question; only those carrying a citation mark, i.e. quoted from a card; marks removed) that
+  are a tag line, a bare list number, a heading, a card self-reference or a dangling connective
+  (`bot.knowledge.units.fragment_kind`).
 - **cites a fitting card**: the reply cites at least one card in the item's `cards` list.
 - **out of scope handled**: the reply cites nothing and says what Anchor can help with (it
   names coaching or help and leadership, partnerships or work).
@@ -95,6 +96,8 @@ def fragments(reply: str) -> list[str]:
     paragraphs = body(reply).split("\n\n")
     found: list[str] = []
     for paragraph in paragraphs[1:-1]:
+        if not MARK.search(paragraph):
+            continue  # not quoted from a card: a safety line or signpost is written whole
         text = MARK.sub("", paragraph)
         if not text:
             continue

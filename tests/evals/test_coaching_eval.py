@@ -10,7 +10,7 @@ import yaml
 
 from bot.coach.engine import Coach
 from bot.config import Settings
-from bot.evals.coaching import coach_asker, load_coaching_set, measure_coaching
+from bot.evals.coaching import coach_asker, fragments, load_coaching_set, measure_coaching
 from bot.evals.conversations import evaluate, load_set
 from bot.evals.sealed import record
 
@@ -66,3 +66,13 @@ def test_the_sealed_runner_reports_figures_and_logs_them(
     entry = json.loads(log.read_text(encoding="utf-8"))
     assert entry["set"] == "synthetic" and "cites_fitting_card" in entry
     assert secret not in log.read_text(encoding="utf-8") and secret not in found.table()
+
+
+def test_fragments_are_counted_in_what_was_quoted_from_a_card_only() -> None:
+    quoted = (
+        "I hear you.\n\nTags: trust, culture. [1] Then the board starts to see the point of it."
+        " [1]\n\nWhat next?"
+    )
+    assert fragments(quoted) == ["tag line", "dangling connective"]
+    signpost = "I hear you.\n\nIt's free, and someone is there all day.\n\nAre you safe?"
+    assert fragments(signpost) == []
