@@ -15,7 +15,6 @@ from bot.knowledge.embed import Embedder
 from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.lint import check_directory
 from bot.knowledge.retrieve import Retriever
-from tests.helpers import write_card
 
 ASKED = {
     "trust-card": [
@@ -32,11 +31,9 @@ ASKED = {
 
 
 @pytest.fixture
-def small_kb(tmp_path: Path) -> Path:
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    write_card(kb, "trust-card", title="Building trust between partners")
-    write_card(kb, "conflict-card", title="Surfacing conflict early", tags=["conflict"])
+def small_kb(small_kb: Path) -> Path:
+    """The two cards, and how leaders ask for each."""
+    kb = small_kb
     (kb / "asked").mkdir()
     (kb / "asked" / "writer-x.yaml").write_text(yaml.safe_dump(ASKED), encoding="utf-8")
     return kb

@@ -14,15 +14,6 @@ from bot.knowledge.retrieve import Retriever
 from tests.helpers import write_card
 
 
-@pytest.fixture
-def small_kb(tmp_path: Path) -> Path:
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    write_card(kb, "trust-card", title="Building trust between partners")
-    write_card(kb, "conflict-card", title="Surfacing conflict early", tags=["conflict"])
-    return kb
-
-
 def test_first_build_embeds_everything_and_a_rebuild_embeds_nothing(
     small_kb: Path, tmp_path: Path, embedder: Embedder
 ) -> None:
