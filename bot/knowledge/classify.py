@@ -9,8 +9,8 @@ built, saved as plain arrays beside the index, and scored with numpy alone.
 
 Measured on a blind development set (110 questions written from the cards' titles only,
 evals/data/coaching_dev_blind.yaml; `anchor eval retrieval --data`): recall@1 of hybrid search
-0.609, of this classifier 0.755 (with three writers' messages; 0.718 with two), of the two fused
-as in `Retriever.rank_cards` 0.745, recall@3 0.927.
+0.609, of this classifier 0.764 (with five writers' messages; 0.755 with three, 0.718 with two),
+of the two fused as in `Retriever.rank_cards` 0.764, recall@3 0.909.
 """
 
 from __future__ import annotations
