@@ -196,7 +196,8 @@ def test_openings_do_not_repeat_a_frame_within_a_conversation(coach: Coach, user
     ("message", "card"),
     [
         (
-            "the consultants think the frailty work is managers' stuff and won't come",
+            "our consultants won't give up an afternoon for the system frailty work, they say "
+            "it's for managers",
             "engaging-clinicians",
         ),
         (
