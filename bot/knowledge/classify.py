@@ -80,18 +80,13 @@ class CardClassifier:
                 z = z + weights @ coef[index]
         return z
 
-    def top(self, text: str) -> tuple[str, float]:
-        """The likeliest card and its probability (a softmax over every card)."""
-        z = self.scores(text)
-        p = np.exp(z - z.max())
-        best = int(np.argmax(z))
-        return self.card_ids[best], float(p[best] / p.sum())
-
-    def rank(self, text: str) -> list[str]:
-        """Card ids, best first (ties by id)."""
+    def rank(self, text: str) -> tuple[list[str], float]:
+        """Card ids, best first (ties by id), and the first one's probability (a softmax over
+        every card), from one scoring of `text`."""
         z = self.scores(text)
         order = sorted(range(len(self.card_ids)), key=lambda i: (-z[i], self.card_ids[i]))
-        return [self.card_ids[i] for i in order]
+        p = np.exp(z - z.max())
+        return [self.card_ids[i] for i in order], float(p[order[0]] / p.sum())
 
     # --- training (scikit-learn) and files ---------------------------------------------------
 

@@ -179,12 +179,13 @@ class Retriever:
         if method in ("dense", "lexical") or self.classifier is None:
             return CardRanking(searched, sure=False)
         said = classify or query
-        learned = [card for card in self.classifier.rank(said) if self._card_allowed(card, wanted)]
+        ranked, probability = self.classifier.rank(said)
+        learned = [card for card in ranked if self._card_allowed(card, wanted)]
         if method == "classifier":
             return CardRanking(learned, sure=False)
         weights = (SEARCH_WEIGHT, CLASSIFIER_WEIGHT)
         fused = [card for card, _ in rrf([searched, learned], weights=weights)]
-        top, probability = self.classifier.top(said)
+        top = ranked[0]
         agreed = bool(searched) and searched[0] == top
         return CardRanking(fused, sure=fused[:1] == [top] and (agreed or probability >= SURE))
 
