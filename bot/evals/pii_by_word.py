@@ -36,6 +36,7 @@ IN_HOUSE_SETS: tuple[Path, ...] = tuple(
         "pii_dev_blind3.yaml",
         "pii_dev_blind4.yaml",
         "pii_dev_blind5.yaml",
+        "pii_dev_blind6.yaml",
     )
 )
 
