@@ -20,8 +20,11 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
 - **it signs off**: "cheers", "thanks", "best", "kind regards"... then a comma, dash, colon
   or line break, and up to three words to the end of the line ("cheers, mark", "thanks -
   Will").
-- **it is listed with a name**: "Dawn and Hope", "Kemi, Tolu and Wale", "Priyanka Venkatesan
+- **it is listed with a name**: "Dawn and Hope", "Dawn or Daniel", "Kemi, Tolu and Wale", "Priyanka Venkatesan
   and Olumide"; two workspace members in lower case ("faith and ivy").
+- **it is a member's initials** ("GO-B and RH to take it"; initials that are also an
+  abbreviation, "PR", only beside another member's), or a member's given name then their
+  surname's initial, in any case ("will p", "chloe b's leaving do"): see member_initials.py.
 - **a verb only a person does follows it**: a known given or directory name in any case
   ("joy said", "Virtue reckons"), or a capitalised word inside a sentence ("and Ebunoluwa
   said").
@@ -51,6 +54,7 @@ from dataclasses import dataclass
 
 from bot.config import PROJECT_ROOT
 from bot.privacy.lexicon import Context
+from bot.privacy.member_initials import MemberInitials
 from bot.privacy.names import name_key
 from bot.privacy.patterns import NAME_WORD, POSSESSIVE_ENDINGS, SENTENCE_START
 from bot.privacy.word_lists import WordLists
@@ -96,8 +100,8 @@ _IN_MESSAGE_GREETING = re.compile(
     r"[ \t]+(?=\w)"
 )
 _TO_EXCLAMATION = re.compile(r"[ \t]*(?:!|$)")
-_LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)")
-_LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|[ \t]*&[ \t]*)$")
+_LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*&[ \t]*)")
+_LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*&[ \t]*)$")
 _PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*&[ \t]*)")  # "ivy or robin"
 # Before a surname particle that is also a word, what opens a name: "bin Hamid said", ", de
 # Silva + me", "Kowalczyk-Nowak + ap Rhys".
@@ -107,6 +111,7 @@ _IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
 _BRACKET_CLOSE = re.compile(r"[ \t]*[,)]")
 _INITIAL_THEN = re.compile(r"[ \t]*(?:[,:;.!?)]|[-–—][ \t]|$)")  # "priyanka r - can you"
 _NOT_LOWER_INITIALS = frozenset({"a", "i", "u", "x", "o", "s"})
+_NOT_MEMBER_INITIALS = frozenset({"I", "a", "i"})
 _ADDRESSED_THEN = frozenset({"if", "when", "can", "could", "would", "are", "did", "have", "pls"})
 
 
@@ -148,13 +153,15 @@ class ContextNameFinder:
         in_directory: Callable[[str], bool],
         word_lists: WordLists | None = None,
         not_after: Collection[str] = (),
+        members: MemberInitials | None = None,
     ) -> None:
         """``given_names``: known given names, also those that are ordinary words ("Joy");
         ``ordinary_words``: words that are also names ("will", "green"); ``never_names``: words
         never a name by context (besides ``context.not_names`` and ``context.places``);
         ``in_directory``: whether a word (its ``name_key``) is part of a member's name;
         ``word_lists``: the broad lists (census surnames, English words), if any;
-        ``not_after``: words after which a word is part of a place ("King George")."""
+        ``not_after``: words after which a word is part of a place ("King George");
+        ``members``: the directory's initials ("RH", "will p")."""
         self._ordinary_words = _keys(ordinary_words)
         self._word_names = _keys(given_names) & self._ordinary_words
         self._given = _keys(given_names) - self._ordinary_words
@@ -168,6 +175,7 @@ class ContextNameFinder:
             - self._given
         )
         self._in_directory = in_directory
+        self._members = members
         self._person_verbs = _keys(context.person_verbs)
         self._after_contraction = _keys(context.after_contraction)
         self._requests = _keys(context.requests)
@@ -215,6 +223,8 @@ class ContextNameFinder:
         found.extend(self._asked(text, tokens))
         found.extend(self._initials(text, tokens))
         found.extend(self._dotted_initials(text, tokens))
+        found.extend(self._member_initials(text, tokens))
+        found.extend(self._member_with_initial(text, tokens))
         found.extend(self._after_cues(text, tokens, at))
         found.extend(self._greeted(text, tokens, at))
         found.extend(self._signed(text, tokens, at))
@@ -295,6 +305,7 @@ class ContextNameFinder:
                 and following is not None
                 and following.key in self._verbs_after_a_name
                 and following.key not in _NOT_ALONE
+                and not self._listed_with_a_thing(text, tokens, index)
             )
             if self._foreign(token.key) and not in_a_place and (token.possessive or verb_after):
                 found.append(self._run_on(text, tokens, index))
@@ -308,6 +319,16 @@ class ContextNameFinder:
             ):
                 found.append((token.start, token.end))
         return found
+
+    @staticmethod
+    def _listed_with_a_thing(text: str, tokens: list[_Token], index: int) -> bool:
+        """Opening a sentence, then "and" and a lower-case word: "Musculoskeletal and stress
+        still top two" (a word the English list lacks), not "Lerato and Thandeka from"."""
+        if index + 2 >= len(tokens) or tokens[index + 1].key != "and":
+            return False
+        start = tokens[index - 1].end if index else 0
+        opens = SENTENCE_START.search(text, start, tokens[index].start) is not None
+        return opens and tokens[index + 2].lower
 
     def _pair_from(self, text: str, tokens: list[_Token]) -> list[Span]:
         """Two capitalised words before "from": both name-like ("Sione Taufa from"), or a
@@ -461,6 +482,52 @@ class ContextNameFinder:
             if following.key not in self._person_verbs | _AFTER_LISTED_INITIALS:
                 return []
         return [(tokens[i].start, tokens[i].end) for i in run]
+
+    def _member_initials(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A member's initials ("RH to take the workstream", "who is 'DW'?"); initials that
+        are also an abbreviation or a word ("PR", "MS") only beside another member's."""
+        if self._members is None:
+            return []
+        plain: list[Span] = []
+        also_words: list[Span] = []
+        for token in tokens:
+            written = text[token.start : token.end]
+            if sum(char.isupper() for char in written) < INITIALS_LETTERS:
+                continue
+            if not self._members.is_initials(written):
+                continue
+            key = token.key.replace("-", "")
+            english = self._lists is not None and self._lists.is_english(key)
+            if key in self._not_initials or key in self._never or english:
+                also_words.append((token.start, token.end))
+            else:
+                plain.append((token.start, token.end))
+        return [*plain, *also_words] if plain else []
+
+    def _member_with_initial(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A member's given name, in any case, then the initial of that member's surname:
+        "will p re the winter plan", "mark s and I met", "chloe b's leaving do"."""
+        if self._members is None:
+            return []
+        found: list[Span] = []
+        for token, initial in itertools.pairwise(tokens):
+            if token.possessive or not (token.lower or token.capitalised):
+                continue
+            letters = self._members.surname_initials(token.key)
+            if not letters or not self._joined(text, token, initial):
+                continue
+            written = text[initial.start : initial.end]
+            letter = written[:1]
+            rest = written[1:].replace("’", "'")
+            if not letter.isalpha() or rest not in ("", "'s") or letter.lower() not in letters:
+                continue
+            if letter in _NOT_MEMBER_INITIALS and self._ordinary_or_english(token.key):
+                continue  # "Hope I can", "will a new plan"
+            found.append((token.start, initial.start + 1))
+        return found
+
+    def _ordinary_or_english(self, key: str) -> bool:
+        return self._ordinary(key) or (self._lists is not None and self._lists.is_english(key))
 
     def _dotted_initials(self, text: str, tokens: list[_Token]) -> list[Span]:
         """An initial with a full stop before a surname: "A. Rahman", "K. Liu"."""

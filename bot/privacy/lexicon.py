@@ -189,6 +189,7 @@ class Context(_Section):
     not_initials: list[str] = Field(default_factory=list)
     family_nouns: list[str] = Field(default_factory=list)
     person_nouns: list[str] = Field(default_factory=list)
+    eponym_nouns: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
@@ -208,6 +209,7 @@ class Context(_Section):
         "not_initials",
         "family_nouns",
         "person_nouns",
+        "eponym_nouns",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

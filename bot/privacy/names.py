@@ -13,7 +13,9 @@ Rules:
 - At the start of a sentence such an ordinary-word part is a name only when a verb of a
   person (``name_verbs``), a capitalised word, punctuation or a possessive follows: "Hope has
   agreed", "Grace said", "Grace, can you ...", "Grace's team" are names; "Will we ...", "Hope
-  you're well", "Mark the date", "Summer pressures", "Precious little time" are ordinary.
+  you're well", "Mark the date", "Summer pressures", "Precious little time" are ordinary, and
+  so are "Hope I can" (the pronoun is no surname) and "Summers are meant" (one person is not
+  "are").
 - The index is replaced whole when names are added (build a new one, then swap), so ``find``
   can run in other threads meanwhile and always sees either the old or the new index.
 """
@@ -30,6 +32,8 @@ from bot.privacy.patterns import POSSESSIVE_ENDINGS, SENTENCE_START, WORD
 SHORT_NAME = 2
 MAX_JOIN = 3
 JOINERS = " \t\u00a0-"
+# One person is not "are": "Summers are meant to be quiet" opens with a plural noun.
+_PLURAL_VERBS = frozenset({"are", "were"})
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,9 @@ class NameIndex:
         after = tokens[index + 1]
         if text[tokens[index].end : after.start].strip():
             return False  # "Grace, can you ...": punctuation in between, so a name
-        if tokens[index].base is not None or after.capitalised or after.key in self._name_verbs:
+        surname_after = after.capitalised and after.key != "i"  # "Hope I can" is no name
+        verb = after.key in self._name_verbs and after.key not in _PLURAL_VERBS
+        if tokens[index].base is not None or surname_after or verb:
             return False  # "Grace's team", "Grace Okafor", "Grace said ..."
         start = tokens[index - 1].end if index else 0
         return SENTENCE_START.search(text, start, tokens[index].start) is not None

@@ -48,6 +48,7 @@ from bot.privacy import recognizers as rec
 from bot.privacy.context_names import DEFAULT_SURNAMES, ContextNameFinder
 from bot.privacy.given_names import DEFAULT_GIVEN_NAMES, GivenNameFinder, load_given_names
 from bot.privacy.lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
+from bot.privacy.member_initials import MemberInitials
 from bot.privacy.names import NameIndex, name_key
 from bot.privacy.nlp import LANGUAGE, NER_SCORE, OfflineSpacyNlpEngine, build_pipeline
 from bot.privacy.organisations import (
@@ -109,10 +110,16 @@ class Scrubber:
         lexicon = load_lexicon(lexicon_path)
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._things = _thing_pattern(lexicon.context.thing_phrases)
+        self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
         self._ordinary_words = frozenset(lexicon.names.common_words)
         word_lists = default_word_lists()
         self._names = _name_index(lexicon, word_lists)
+        self._members = MemberInitials(
+            particles=lexicon.names.particles, titles=lexicon.honorifics.spellings()
+        )
+        names = list(names)
         self._names.add(names)
+        self._members.add(names)
         organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
         organisations = OrganisationFinder(
             organisation_list,
@@ -132,6 +139,7 @@ class Scrubber:
             load_given_names(surnames_path).all(),
             organisation_list,
             word_lists,
+            self._members,
         )
         nlp_engine = OfflineSpacyNlpEngine(build_pipeline(data_dir, use_ner=use_ner))
         self.uses_ner: bool = nlp_engine.has_ner
@@ -152,7 +160,9 @@ class Scrubber:
 
         Safe to call while other threads scrub: the index is rebuilt aside and swapped in.
         """
+        names = list(names)
         self._names.add(names)
+        self._members.add(names)
 
     def analyze(self, text: str) -> list[Finding]:
         """Every piece of PII in ``text``, merged where they overlap, in order."""
@@ -165,9 +175,12 @@ class Scrubber:
         self, text: str, results: list[RecognizerResult]
     ) -> list[RecognizerResult]:
         """Names inside a kept phrase ("rob Peter to pay Paul") are no findings, nor an ordinary
-        word that a thing phrase makes a thing ("Joy is in short supply")."""
+        word that a thing phrase makes a thing ("Joy is in short supply"), nor the person a
+        rule or law is named after ("Martha's Rule")."""
         kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
         kept.extend(self._things_in(text))
+        if self._eponyms is not None:
+            kept.extend(m.span("word") for m in self._eponyms.finditer(text))
         if not kept:
             return results
         return [
@@ -192,10 +205,15 @@ class Scrubber:
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    """Any of ``phrases``, whole words, any case; "and" in a phrase also matches "&"."""
     if not phrases:
         return None
-    parts = (r"\s+".join(re.escape(word) for word in p.split()) for p in phrases)
+    parts = (r"\s+".join(_phrase_word(word) for word in p.split()) for p in phrases)
     return re.compile(rf"(?i)(?<!\w)(?:{'|'.join(parts)})(?!\w)")
+
+
+def _phrase_word(word: str) -> str:
+    return "(?:and|&)" if word == "and" else re.escape(word)
 
 
 def _thing_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
@@ -207,6 +225,14 @@ def _thing_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
         rf"(?i)(?<![\w'’])(?P<word>[^\W\d_]+)(?:\s+(?:is|was)\s+|['’]s\s+)"
         rf"(?:{'|'.join(parts)})(?!\w)"
     )
+
+
+def _eponym_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """A capitalised word, "'s" and a capitalised noun of the list: "Martha's Rule"."""
+    if not nouns:
+        return None
+    heads = "|".join(re.escape(noun[:1].upper()) + re.escape(noun[1:]) for noun in nouns)
+    return re.compile(rf"(?<![\w'’])(?P<word>[^\W\d_]+)['’]s[ \t]+(?:{heads})(?!\w)")
 
 
 def redact(text: str, findings: Sequence[Finding]) -> str:
@@ -342,6 +368,7 @@ def _context_finder(
     surnames: list[str],
     organisations: OrganisationList,
     word_lists: WordLists,
+    members: MemberInitials,
 ) -> ContextNameFinder:
     shapes = lexicon.organisations
     word_names = lexicon.names.common_words
@@ -368,6 +395,7 @@ def _context_finder(
         in_directory=names.knows,
         word_lists=word_lists,
         not_after=lexicon.names.not_after,
+        members=members,
     )
 
 

@@ -1,0 +1,45 @@
+"""Clean texts whose words are also members' names, eponyms, brands or national bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+DIRECTORY = ["Patience Mensah", "Mark Summers", "Ruth Mills", "Hope Ingram"]
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("clean"), names=DIRECTORY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patience is running thin in the system, frankly.",
+        "Summers are meant to be quiet. Not this one.",
+        "Mills & Boon levels of romance between the trust and the council",
+        "sessions on freedom to speak up and Martha's Rule. lunch provided",
+        "Healthwatch England report on GP access out today.",
+        "Sickness absence at 6.1%. Musculoskeletal and stress still top two.",
+        "Hope I can make it on Thursday",
+    ],
+)
+def test_clean_texts_stay_as_written(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patience is off sick today", "<NAME> is off sick today"),
+        ("Summers and Mills were both there", "<NAME> and <NAME> were both there"),
+        ("Healthwatch Kirklees report out today", "<ORG> report out today"),
+        ("Lerato and Thandeka from the nurses group", "<NAME> and <NAME> from the nurses group"),
+    ],
+)
+def test_the_same_words_are_still_names_or_bodies_in_context(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
