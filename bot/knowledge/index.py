@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # Chroma is only loaded to build the index, never to answer a
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 Progress = Callable[[str, int, int], None]
 
 
