@@ -1,35 +1,85 @@
 """What Anchor does not do: requests outside leadership coaching, and other languages.
 
-Weather, code, tax, sport, travel, recipes, medical or legal advice and general knowledge are
-matched by the patterns in prompts/system/turns.yaml (`out_of_scope.topics`). A message of four
-or more words that is almost free of common English words and uses words typical of another
-language is read as written in another language. Either way the reply says this is outside what
-Anchor does, what it can help with, and cites nothing.
+Weather, code, tax, sport, travel, shopping, recipes, medical or legal advice and general
+knowledge are matched by the patterns in prompts/system/turns.yaml (`out_of_scope.topics`).
+
+A message is read as written in another language when most of its letters are in another
+script (Arabic, Urdu, Cyrillic, Chinese...), or when its ordinary lower-case words are mostly
+not English (the dictionary the scrubber uses, `bot.privacy.word_lists`, with inflections and
+contractions) and it carries words typical of another language or letters English does not use
+("będzie", "você"). Names, acronyms, links and addresses are left out of the count; a message of
+English slang or typos ("i wanna kms tbh") has neither marker, so it is never read as foreign.
+Either way the reply says this is outside what Anchor does, what it can help with, and cites
+nothing.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
 
 from bot.content.turns import TurnWords
 
 TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+LINKS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|<[@#!][^>]*>")
+CONTRACTION = re.compile(r"(?:n't|'(?:m|s|ve|re|ll|d))$")
 MIN_WORDS = 4
-MAX_ENGLISH_SHARE = 0.15
+MIN_LETTERS = 4
+# at most this share of a message's ordinary words English, with a marker of another language
+MAX_ENGLISH_SHARE = 0.5
+# at least this share of its letters outside the Latin script
+MIN_OTHER_SCRIPT = 0.5
 
 
-def other_language(text: str, words: TurnWords) -> bool:
-    tokens = [t.lower() for t in TOKEN.findall(text)]
-    if len(tokens) < MIN_WORDS:
+@cache
+def _dictionary() -> Callable[[str], bool]:
+    from bot.privacy.word_lists import default_word_lists
+
+    return default_word_lists().is_english
+
+
+def _other_script(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < MIN_LETTERS:
         return False
-    english = set(words.english_words)
-    share = sum(t in english for t in tokens) / len(tokens)
+    latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+    return (len(letters) - latin) / len(letters) >= MIN_OTHER_SCRIPT
+
+
+def _ordinary_words(text: str) -> list[str]:
+    """Lower-case words (and the first word), without names, acronyms, links and addresses."""
+    tokens = TOKEN.findall(LINKS.sub(" ", text))
+    return [
+        t.lower()
+        for i, t in enumerate(tokens)
+        if (i == 0 or t == t.lower()) and (len(t) > 1 or t.lower() in ("i", "a"))
+    ]
+
+
+def other_language(
+    text: str, words: TurnWords, is_english: Callable[[str], bool] | None = None
+) -> bool:
+    if _other_script(text):
+        return True
+    ordinary = _ordinary_words(text)
+    if len(ordinary) < MIN_WORDS:
+        return False
+    known = set(words.english_words)
+    in_dictionary = is_english or _dictionary()
+
+    def english(word: str) -> bool:
+        stem = CONTRACTION.sub("", word)
+        return word in known or stem in known or in_dictionary(stem)
+
+    share = sum(english(w) for w in ordinary) / len(ordinary)
     if share > MAX_ENGLISH_SHARE:
         return False
     foreign = set(words.other_language.words)
-    marked = sum(t in foreign for t in tokens)
-    accented = any(not t.isascii() for t in tokens)
-    return marked >= 2 or (marked >= 1 and accented)
+    marked = sum(w in foreign for w in ordinary)
+    accented = sum(not w.isascii() for w in ordinary)
+    return marked >= 2 or (marked >= 1 and accented >= 1) or accented >= 2
 
 
 def out_of_scope(text: str, words: TurnWords) -> str | None:

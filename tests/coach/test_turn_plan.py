@@ -11,6 +11,7 @@ import pytest
 from bot.coach.engine import Coach
 from bot.coach.plan import STOCK_OPENERS, first_sentence, picks_up
 from bot.coach.reflect import listen, second_person
+from bot.coach.scope import other_language
 from bot.config import Settings
 from bot.content.turns import TurnWords, load_turn_words
 from bot.knowledge.seats import Seat, fits_seat
@@ -102,6 +103,13 @@ def test_strong_feeling_is_met_before_any_idea(coach: Coach, user: str) -> None:
         "can I switch a patient from 20mg simvastatin to atorvastatin?",
         "¿Puedes ayudarme con mi equipo de trabajo por favor?",
         "Sut mae, dw i eisiau siarad am fy nhîm yn y gwaith",
+        "Jaka będzie pogoda w Krakowie w ten weekend?",
+        "Você pode me ajudar com uma reunião difícil amanhã?",
+        "Kannst du mir bitte bei einer schwierigen Besprechung helfen?",
+        "کیا آپ میری ٹیم کے بارے میں بات کر سکتے ہیں؟",
+        "Как подготовиться к трудному разговору с начальником?",
+        "cheapest way to get from Manchester to Porto over half term with the kids",
+        "which laptop should I buy for my son starting college",
     ],
 )
 def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
@@ -111,6 +119,22 @@ def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
     assert not reply.citations
     assert "outside what I do" in reply.reply
     assert "English" in reply.reply and "I can help you" in reply.reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i wanna scream tbh, pcn mtg ran 2hrs ovr",
+        "slef doubt again b4 the ICB board, nite nite",
+        "Adaeze Okonkwo-Bell and Wojciech Zieliński are co-chairs now",
+        "ok ta",
+        "the new ICB CEO is from Kraków, lovely person, tough on CIP",
+    ],
+)
+def test_english_with_slang_typos_or_foreign_names_is_not_read_as_another_language(
+    words: TurnWords, message: str
+) -> None:
+    assert other_language(message, words) is False
 
 
 def test_a_clinical_question_about_a_patient_at_work_is_still_coaching(
