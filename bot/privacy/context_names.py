@@ -20,11 +20,14 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
 - **it signs off**: "cheers", "thanks", "best", "kind regards"... then a comma, dash, colon
   or line break, and up to three words to the end of the line ("cheers, mark", "thanks -
   Will").
-- **it is listed with a name**: "Dawn and Hope", "Dawn or Daniel", "Kemi, Tolu and Wale", "Priyanka Venkatesan
-  and Olumide"; two workspace members in lower case ("faith and ivy").
+- **it is listed with a name**: "Dawn and Hope", "Dawn or Daniel", "Kemi, Tolu and Wale",
+  "Priyanka Venkatesan and Olumide"; two workspace members in lower case ("faith and ivy"),
+  or one and a nickname before a verb ("faz and danny are doing it").
 - **it is a member's initials** ("GO-B and RH to take it"; initials that are also an
   abbreviation, "PR", only beside another member's), or a member's given name then their
   surname's initial, in any case ("will p", "chloe b's leaving do"): see member_initials.py.
+- **a phone number follows it**: a capitalised name part or name-like word, then a comma,
+  dash or "on" and the number ("the contact is Marguerite, 01632 960381").
 - **a verb only a person does follows it**: a known given or directory name in any case
   ("joy said", "Virtue reckons"), or a capitalised word inside a sentence ("and Ebunoluwa
   said").
@@ -102,7 +105,7 @@ _IN_MESSAGE_GREETING = re.compile(
 _TO_EXCLAMATION = re.compile(r"[ \t]*(?:!|$)")
 _LIST_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*&[ \t]*)")
 _LIST_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*&[ \t]*)$")
-_PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*&[ \t]*)")  # "ivy or robin"
+_PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*[&+][ \t]*)")  # "ivy or robin"
 # Before a surname particle that is also a word, what opens a name: "bin Hamid said", ", de
 # Silva + me", "Kowalczyk-Nowak + ap Rhys".
 _BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
@@ -111,6 +114,7 @@ _IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
 _BRACKET_CLOSE = re.compile(r"[ \t]*[,)]")
 _INITIAL_THEN = re.compile(r"[ \t]*(?:[,:;.!?)]|[-–—][ \t]|$)")  # "priyanka r - can you"
 _NOT_LOWER_INITIALS = frozenset({"a", "i", "u", "x", "o", "s"})
+_NUMBER_AFTER = re.compile(r"[ \t]*(?:[,:–—-]|on)[ \t]*(?:\+44|\(?0)\d")  # ", 01632 ..."
 _NOT_MEMBER_INITIALS = frozenset({"I", "a", "i"})
 _ADDRESSED_THEN = frozenset({"if", "when", "can", "could", "would", "are", "did", "have", "pls"})
 
@@ -220,6 +224,7 @@ class ContextNameFinder:
         found.extend(self._pair_from(text, tokens))
         found.extend(self._contracted(text, tokens))
         found.extend(self._introduced(text, tokens))
+        found.extend(self._before_a_number(text, tokens))
         found.extend(self._asked(text, tokens))
         found.extend(self._initials(text, tokens))
         found.extend(self._dotted_initials(text, tokens))
@@ -384,15 +389,42 @@ class ContextNameFinder:
         return known and not self._ordinary(key) and key not in self._never
 
     def _contracted(self, text: str, tokens: list[_Token]) -> list[Span]:
-        """A given name with "'s" for "has" or "is": "Hunter's been", "Our Jordan's just"."""
+        """A given name with "'s" for "has" or "is": "Hunter's been", "Our Jordan's just", and
+        in lower case opening a line: "nell's off sick"."""
         found: list[Span] = []
         for token, following in itertools.pairwise(tokens):
-            if not (token.capitalised and token.possessive) or not self._census_given(token.key):
+            if not token.possessive or not self._census_given(token.key):
+                continue
+            if not (
+                token.capitalised or (token.lower and _LINE_START.search(text, 0, token.start))
+            ):
                 continue
             if following.key in self._after_contraction and _CONTRACTION.fullmatch(
                 text, token.end, following.start
             ):
                 found.append((token.start, token.end))
+        return found
+
+    def _before_a_number(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised name right before a phone number: "the contact is Marguerite, 01632
+        960381", "ring Sioned on 01632 960744" (not "Switchboard on 0121 ...")."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if (
+                not token.capitalised
+                or token.possessive
+                or not _NUMBER_AFTER.match(text, token.end)
+            ):
+                continue
+            if self._never_here(token.key) or self._is_function_word(token.key):
+                continue
+            if self._english_only(token.key) or not (
+                self._name_part(token.key)
+                or self._census_given(token.key)
+                or self._foreign(token.key)
+            ):
+                continue
+            found.append(self._run_on_back(text, tokens, index))
         return found
 
     def _introduced(self, text: str, tokens: list[_Token]) -> list[Span]:
@@ -982,11 +1014,22 @@ class ContextNameFinder:
         """Two workspace members in lower case, listed: "faith and ivy both said no"."""
         found: list[Span] = []
         pairs = [*itertools.pairwise(tokens), *zip(tokens, tokens[2:], strict=False)]
+        after = {token.start: index + 1 for index, token in enumerate(tokens)}
         for left, right in pairs:
             join = _PAIR_JOIN.fullmatch(text, left.end, right.start)
-            if join and all(t.lower and self._plain_name(t.key) for t in (left, right)):
+            if not join or not (left.lower and right.lower):
+                continue
+            plain = [self._plain_name(t.key) for t in (left, right)]
+            nickname = any(plain) and all(
+                known or self._foreign_word(t.key)
+                for known, t in zip(plain, (left, right), strict=True)
+            )  # "faz and danny are doing it": a nickname beside a name, before a verb
+            if all(plain) or (nickname and self._verb_at(tokens, after[right.start])):
                 found.extend([(left.start, left.end), (right.start, right.end)])
         return found
+
+    def _verb_at(self, tokens: list[_Token], index: int) -> bool:
+        return index < len(tokens) and tokens[index].key in self._verbs_after_a_name
 
     def _plain_name(self, key: str) -> bool:
         """A given name that is no ordinary word, or a workspace member's name."""

@@ -132,6 +132,7 @@ class OrganisationShapes(_Section):
     place_run_stops: list[str] = Field(default_factory=list)
     at_cues: list[str] = Field(default_factory=list)
     abbreviation_endings: list[str] = Field(default_factory=list)
+    not_after_saint: list[str] = Field(default_factory=list)
 
     @field_validator("endings", "role_endings", "place_after", "prefixes", "place_prefixes")
     @classmethod
@@ -146,6 +147,7 @@ class OrganisationShapes(_Section):
         "not_short_forms",
         "place_run_stops",
         "at_cues",
+        "not_after_saint",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -49,6 +49,8 @@ OF = "of"
 MAX_NAME_WORDS = 8
 LOOK_BACK = 120  # characters before an ending searched for the words of a name
 MIN_SHORT_FORM = 4  # letters in a word that stands for a name found before in the message
+MIN_ACRONYM = 3  # letters of a body's initials taken for it ("STH")
+_KIND_WORDS = frozenset({"nhs", "foundation", "trust"})  # where a trust's own name ends
 
 Span = tuple[int, int]
 
@@ -128,6 +130,8 @@ MIN_DOMAIN_LABEL = 4
 MAX_DOMAIN_WORDS = 4
 _NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 # A lower-case prefix before a capitalised name is no part of it: "ex-Barts", "non-Leeds".
+_CONSONANT = "[b-df-hj-np-tv-z]"  # lower-case abbreviations have no vowel: "lypft", "ltht"
+_SAINT_CUE = re.compile(r"(?i)(?<![\w'’])(?:at|from|to|into|with|via|in|the)[ \t]+$")
 _LOWER_PREFIX = re.compile(r"[a-z]+-(?=[A-Z])")
 # Between the parts of a list of bodies: "Spectrum CIC and Nova Wakefield", "A, B & C". A
 # comma alone joins only inside a list that goes on: "A, B and C", not "Lister Pharmacy, Tomasz".
@@ -311,11 +315,21 @@ class ShapeFinder:
             if shapes.at_cues
             else None
         )
-        abbreviation_endings = "|".join(map(re.escape, shapes.abbreviation_endings))
+        endings = "|".join(map(re.escape, shapes.abbreviation_endings))
+        lower_endings = endings.lower()
         self._abbreviation = (
-            re.compile(rf"(?<![\w-])[A-Z]{{1,5}}(?:{abbreviation_endings})(?![\w-])")
+            re.compile(
+                rf"(?<![\w-])(?:[A-Z]{{1,5}}(?:{endings})|{_CONSONANT}{{1,5}}(?:{lower_endings}))"
+                r"(?![\w-])"
+            )
             if shapes.abbreviation_endings
             else None
+        )
+        not_after_saint = "|".join(map(re.escape, shapes.not_after_saint))
+        self._saint = re.compile(
+            r"(?<![\w'’])(?:[A-Z][^\W\d_]+['’]s[ \t]+(?:and|&)[ \t]+)?"  # "Guy's and"
+            r"(?:St|Saint)\.?[ \t]+[A-Z][^\W\d_]+(?:['’]s|(?<=s)['’])"
+            + (rf"(?![ \t]+(?i:{not_after_saint})(?!\w))" if not_after_saint else "")
         )
 
     def find(self, text: str) -> list[Span]:
@@ -335,6 +349,7 @@ class ShapeFinder:
         spans.extend(self._place_runs(text))
         spans.extend(self._after_at_cues(text))
         spans.extend(self._abbreviations(text))
+        spans.extend(self._saints(text))
         spans.extend(self._named_by_domain(text))
         return spans
 
@@ -383,8 +398,18 @@ class ShapeFinder:
             found.append((first.start, end))
         return found
 
+    def _saints(self, text: str) -> list[Span]:
+        """A saint's name with "'s" or "'" after "at", "from", "to": a hospital, hospice or
+        church ("at St Thomas'", "from Guy's and St Thomas'"), not a place opening a
+        sentence ("St Mary's and St Helens are nearby") nor a day ("St Patrick's Day")."""
+        return [
+            match.span()
+            for match in self._saint.finditer(text)
+            if _SAINT_CUE.search(text, max(0, match.start() - LOOK_BACK), match.start())
+        ]
+
     def _abbreviations(self, text: str) -> list[Span]:
-        """A local trust's abbreviation: "MFT", "LYPFT", "LTHT"."""
+        """A local trust's abbreviation: "MFT", "LYPFT", "GSTT", "ltht"."""
         if self._abbreviation is None:
             return []
         return [
@@ -604,7 +629,8 @@ class OrganisationFinder:
                 break
             found.extend(listed)
             listed = [span for span in self._listed_with(text, listed) if span not in found]
-        return [*found, *self._short_forms(text, found)]
+        bodies = [*found, *self.find_listed(text)]
+        return [*found, *self._short_forms(text, found), *self._acronyms(text, bodies)]
 
     def _listed_with(self, text: str, bodies: list[Span]) -> list[Span]:
         """Capitalised words listed beside a body found: in "Wakefield District Housing,
@@ -679,6 +705,27 @@ class OrganisationFinder:
             if word.capitalised
             and word.key in heads
             and not any(start <= word.start < end for start, end in found)
+        ]
+
+    def _acronyms(self, text: str, bodies: list[Span]) -> list[Span]:
+        """The initials of a body found, elsewhere in the message in capitals: "Sheffield
+        Teaching Hospitals NHS Foundation Trust ... STH now want" ("STH", "STHFT", "STHT")."""
+        forms: set[str] = set()
+        for span in bodies:
+            keys = [w.key for w in _words(text, *span) if w.key != AND and w.key != "the"]
+            cut = next((i for i, key in enumerate(keys) if key in _KIND_WORDS), len(keys))
+            head = "".join(key[0] for key in keys[:cut])
+            if len(head) < MIN_ACRONYM:
+                continue
+            every = "".join(key[0] for key in keys if key != "nhs")
+            forms.update(form.upper() for form in (head, f"{head}t", f"{head}ft", every))
+        if not forms:
+            return []
+        return [
+            (word.start, word.end)
+            for word in _text_words(text)
+            if text[word.start : word.end] in forms
+            and not any(start <= word.start < end for start, end in bodies)
         ]
 
     def _is_kept(self, text: str, span: Span) -> bool:
