@@ -523,10 +523,12 @@ class ContextNameFinder:
         plain: list[Span] = []
         also_words: list[Span] = []
         for token in tokens:
-            written = text[token.start : token.end]
-            if sum(char.isupper() for char in written) < INITIALS_LETTERS:
+            if token.lower:
                 continue
+            written = text[token.start : token.end]
             if not self._members.is_initials(written):
+                continue
+            if sum(char.isupper() for char in written) < INITIALS_LETTERS:
                 continue
             key = token.key.replace("-", "")
             english = self._lists is not None and self._lists.is_english(key)
