@@ -89,6 +89,12 @@ def second_person(text: str) -> str:
     prev = ""
     for token in WORD.findall(text):
         low = token.lower()
+        if low == "i" and prev == "am":  # "so am I" -> "so are you"
+            at = max(i for i, said in enumerate(out) if said.strip())
+            out[at] = "Are" if out[at][0].isupper() else "are"
+            out.append("you")
+            prev = low
+            continue
         if low in AFTER_I and prev == "i":
             swapped = AFTER_I[low]
         elif low in SWAP:
@@ -108,9 +114,22 @@ def _lower_first(text: str) -> str:
     first = text.split(" ", 1)[0]
     if (first.isupper() and len(first) > 1) or first in ("I",):
         return text
-    if first[:1].isupper() and first[1:].islower() and first.lower() not in COMMON_STARTS:
+    if (
+        first[:1].isupper()
+        and first[1:].islower()
+        and first.lower() not in COMMON_STARTS
+        and not _ordinary_word(first.lower())
+    ):
         return text  # a name ("Sarah keeps ...", "Leeds is ...")
     return text[:1].lower() + text[1:]
+
+
+def _ordinary_word(word: str) -> bool:
+    """An English word that is not also a given name ("putting", not "will" or "hope")."""
+    from bot.privacy.word_lists import default_word_lists
+
+    lists = default_word_lists()
+    return lists.is_english(word) and not lists.is_given_name(word) and not lists.is_surname(word)
 
 
 COMMON_STARTS = frozenset(
@@ -178,8 +197,52 @@ COMMON_STARTS = frozenset(
         "and",
         "but",
         "if",
+        "as",
+        "also",
+        "just",
+        "still",
+        "then",
+        "now",
+        "apparently",
+        "honestly",
+        "basically",
+        "nobody's",
+        "everyone's",
     ]
 )
+
+
+# words a clause does not start with: a connective left from the sentence before ("but the
+# midwives...") or a filler; they are dropped from the reflection
+LEADING = re.compile(
+    r"^(?:(?:but|and|so|also|plus|anyway|well|ok|okay|honestly|basically|tbh|anyhow|still"
+    r"|right(?=,|\s+so\b))\b[,:]?\s+)+",
+    re.I,
+)
+# a sentence whose writer left out "I" ("Came across from local govt", "have to tell the
+# charity"): the reflection puts the subject back
+NO_SUBJECT = re.compile(
+    r"^(?:have|has|had|got|need|needs|came|started|start|feel|felt|think|thought|want|wanted"
+    r"|trying|tried|going|went|spent|spending|took|taking|keep|kept|can't|cannot|don't|didn't"
+    r"|just|really|still|never|always|now|am|was|been|being)\b",
+    re.I,
+)
+SUBJECT_FOR = {"been": "you've", "got": "you've"} | dict.fromkeys(
+    ("trying", "going", "spending", "taking", "being"), "you're"
+)
+
+
+def _clause_start(clause: str) -> str:
+    """The clause with its opening connective dropped and a missing "you" put back."""
+    clause = LEADING.sub("", clause)
+    match = NO_SUBJECT.match(clause)
+    if match:
+        first = match.group(0).lower()
+        rest = clause[match.end() :]
+        if first in ("am", "was"):
+            return f"you {'are' if first == 'am' else 'were'}{rest}"
+        return f"{SUBJECT_FOR.get(first, 'you')} {first}{rest}"
+    return clause
 
 
 def _trim(clause: str) -> str:
@@ -312,11 +375,14 @@ def listen(message: str, words: TurnWords) -> Heard:
     if statements:
         # the sentence that names the feeling, else the first that says something
         substantive = [s for s in statements if len(s.split()) >= BARE]  # not "I'm furious."
+        # who they are ("As a PCN CD ...") only when nothing else says what is happening
+        situations = [s for s in substantive if not INTRODUCTION.match(s)]
+        substantive = situations or substantive
         chosen = next(
             (s for s in substantive if feeling and words.feelings[feeling].pattern.search(s)),
             (substantive or statements)[0],
         )
-        clause = _lower_first(_trim(second_person(_tidy(chosen))))
+        clause = _lower_first(_clause_start(_trim(second_person(_tidy(chosen)))))
         return Heard("statement", clause, feeling, said, strong, asks)
     quote = (questions[0] if questions else text).strip()
     if len(quote.split()) > MAX_WORDS:

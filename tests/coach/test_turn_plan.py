@@ -59,6 +59,22 @@ def test_first_person_turns_to_second(said: str, second: str) -> None:
             "The trust chief executive keeps blocking our shared bed plan.",
             "the trust chief executive keeps blocking your shared bed plan",
         ),
+        (
+            "Decision's made. But the midwives are devastated and honestly so am I.",
+            "the midwives are devastated and honestly so are you",
+        ),
+        (
+            "Came across from local govt, started at the ICB last month.",
+            "you came across from local govt, started at the ICB last month",
+        ),
+        (
+            "been doing 70 hr weeks since october on top of the day job.",
+            "you've been doing 70 hr weeks since october on top of the day job",
+        ),
+        (
+            "Right, so the council pulled out of the pooled budget.",
+            "the council pulled out of the pooled budget",
+        ),
     ],
 )
 def test_the_leaders_words_are_reflected_grammatically(
