@@ -12,7 +12,7 @@ from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.retrieve import Method, Retriever
 
 DEFAULT_SET = PROJECT_ROOT / "evals" / "data" / "retrieval.yaml"
-METHODS: tuple[Method, ...] = ("dense", "lexical", "classifier", "hybrid")
+METHODS: tuple[Method, ...] = ("dense", "lexical", "classifier", "neighbours", "hybrid")
 
 
 class RetrievalItem(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,16 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+@runtime_checkable
+class TokenEmbedder(Embedder, Protocol):
+    """An embedder that also shows its tokens and their vectors (`bot.knowledge.neighbours`)."""
+
+    @property
+    def token_vectors(self) -> Vectors: ...
+
+    def token_ids(self, text: str) -> list[int]: ...
 
 
 def normalise(vectors: npt.NDArray[Any]) -> Vectors:
@@ -45,6 +55,16 @@ class WordLlamaEmbedder:
         package_dir = Path(wordllama.__file__).resolve().parent
         self._model = WordLlama.load(cache_dir=package_dir, disable_download=True, dim=self.dim)
         self._recent: dict[str, Vectors] = {}
+
+    @property
+    def token_vectors(self) -> Vectors:
+        """One vector per token id (rows of the model's embedding table)."""
+        vectors: Vectors = self._model.embedding
+        return vectors
+
+    def token_ids(self, text: str) -> list[int]:
+        ids: list[int] = self._model.tokenizer.encode(text, add_special_tokens=False).ids
+        return [i for i in ids if i < len(self._model.embedding)]
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -1,5 +1,5 @@
-"""Build, refresh and open the knowledge index (dense + lexical + card classifier) under the
-data folder.
+"""Build, refresh and open the knowledge index (dense + lexical + card classifier + card
+neighbours) under the data folder.
 
 The index rebuilds itself when the cards change (a fingerprint of the card files and of
 `knowledge/asked/`) and only re-embeds chunks whose text changed. A corrupt index is wiped and
@@ -25,9 +25,10 @@ from bot.knowledge.asked import asked_files, load_asked
 from bot.knowledge.cards import CardError, card_files
 from bot.knowledge.chunks import Chunk, chunk_cards
 from bot.knowledge.classify import CardClassifier
-from bot.knowledge.embed import Embedder, WordLlamaEmbedder
+from bot.knowledge.embed import Embedder, TokenEmbedder, WordLlamaEmbedder
 from bot.knowledge.lexical import LexicalIndex
 from bot.knowledge.lint import check_directory
+from bot.knowledge.neighbours import CardNeighbours
 from bot.knowledge.snapshot import VectorSnapshot
 from bot.models import Card
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # Chroma is only loaded to build the index, never to answer a
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 Progress = Callable[[str, int, int], None]
 
 
@@ -67,6 +68,17 @@ def fingerprint(knowledge_dir: Path, embedder_name: str) -> str:
         digest.update(path.name.encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Opened:
+    """Everything a retriever reads from an opened index (no neighbours without token vectors)."""
+
+    manifest: Manifest
+    lexical: LexicalIndex
+    dense: VectorSnapshot
+    classifier: CardClassifier
+    neighbours: CardNeighbours | None
 
 
 class KnowledgeIndex:
@@ -152,8 +164,11 @@ class KnowledgeIndex:
         LexicalIndex.build(chunks).save(self.lexical_dir)
         step("lexical index", 1, 1)
         step("card classifier", 0, 1)
-        CardClassifier.train(cards, load_asked(self.knowledge_dir)[0]).save(self.index_dir)
+        asked = load_asked(self.knowledge_dir)[0]
+        CardClassifier.train(cards, asked).save(self.index_dir)
         step("card classifier", 1, 1)
+        if isinstance(self.embedder, TokenEmbedder):
+            CardNeighbours.build(cards, asked, self.embedder).save(self.index_dir)
         manifest = Manifest(
             version=INDEX_VERSION,
             fingerprint=fp,
@@ -193,9 +208,7 @@ class KnowledgeIndex:
 
             forget_client(self.index_dir / "chroma")
 
-    def open(
-        self, progress: Progress | None = None
-    ) -> tuple[Manifest, LexicalIndex, VectorSnapshot, CardClassifier]:
+    def open(self, progress: Progress | None = None) -> Opened:
         """Open the index, building or repairing it first when the cards changed or it is broken."""
         manifest = self.read_manifest()
         current = manifest is not None and manifest.fingerprint == fingerprint(
@@ -210,7 +223,7 @@ class KnowledgeIndex:
             self.build(progress, force=True)
             return self._load()
 
-    def _load(self) -> tuple[Manifest, LexicalIndex, VectorSnapshot, CardClassifier]:
+    def _load(self) -> Opened:
         manifest = self.read_manifest()
         if manifest is None:
             raise ValueError("no manifest")
@@ -222,7 +235,12 @@ class KnowledgeIndex:
         classifier = CardClassifier.load(self.index_dir)
         if sorted(classifier.card_ids) != sorted(c.id for c in manifest.cards):
             raise ValueError("card classifier out of step with its manifest")
-        return manifest, lexical, vectors, classifier
+        neighbours = None
+        if isinstance(self.embedder, TokenEmbedder):
+            neighbours = CardNeighbours.load(self.index_dir, self.embedder)
+            if sorted(neighbours.card_ids) != sorted(classifier.card_ids):
+                raise ValueError("card neighbours out of step with the manifest")
+        return Opened(manifest, lexical, vectors, classifier, neighbours)
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -73,7 +73,7 @@ def test_sealed_retrieval_scores_the_in_scope_questions_with_the_retrieval_eval(
         found.questions == 2 == len(items)
     )  # the question without cards and out of scope left out
     assert found.methods == evaluate(retriever, items).methods  # the same metric code
-    assert set(found.methods) == {"dense", "lexical", "classifier", "hybrid"}
+    assert set(found.methods) == {"dense", "lexical", "classifier", "neighbours", "hybrid"}
     figures = found.figures()
     assert figures["questions"] == 2 and 0.0 <= figures["mrr[hybrid]"] <= 1.0
     log = tmp_path / "log.jsonl"
