@@ -267,8 +267,12 @@ class ContextNameFinder:
         if first.capitalised and second.capitalised:
             if plain_surname or (known_first and self._is_surname(second.key)):
                 return True  # "Comfort Asante", "Will Turner"
-            if known_first and not self._ordinary(second.key):
-                return True  # "Joy Okonjo-Iweala"
+            if (
+                known_first
+                and not self._ordinary(second.key)
+                and not self._english_only(second.key)
+            ):
+                return True  # "Joy Okonjo-Iweala", not "Liberty Protection Safeguards"
             return self._unknown_pair(first.key, second.key) or (
                 self._foreign(first.key) and self._double_barrelled(text, second)
             )
@@ -288,6 +292,8 @@ class ContextNameFinder:
             return False  # "conventional wisdom says": a noun after its adjective
         if self._is_given(word.key) or (word.capitalised and self._foreign(word.key)):
             return True  # also at a sentence start: "Mthunzi reckons"
+        if word.capitalised and self._english_only(word.key):
+            return False  # a body or a team: "Nobody from Region said"
         start = tokens[index - 1].end if index else 0
         return word.capitalised and SENTENCE_START.search(text, start, word.start) is None
 

@@ -192,6 +192,7 @@ class Context(_Section):
     family_nouns: list[str] = Field(default_factory=list)
     person_nouns: list[str] = Field(default_factory=list)
     eponym_nouns: list[str] = Field(default_factory=list)
+    eponym_services: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
@@ -212,6 +213,7 @@ class Context(_Section):
         "family_nouns",
         "person_nouns",
         "eponym_nouns",
+        "eponym_services",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -111,6 +111,7 @@ class Scrubber:
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._things = _thing_pattern(lexicon.context.thing_phrases)
         self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
+        self._services = _service_pattern(lexicon.context.eponym_services)
         self._ordinary_words = frozenset(lexicon.names.common_words)
         word_lists = default_word_lists()
         self._names = _name_index(lexicon, word_lists)
@@ -181,12 +182,24 @@ class Scrubber:
         kept.extend(self._things_in(text))
         if self._eponyms is not None:
             kept.extend(m.span("word") for m in self._eponyms.finditer(text))
+        kept.extend(self._named_services(text))
         if not kept:
             return results
         return [
             r
             for r in results
             if r.entity_type != rec.PERSON or not any(s <= r.start and r.end <= e for s, e in kept)
+        ]
+
+    def _named_services(self, text: str) -> list[tuple[int, int]]:
+        """A full name before a service, award or programme named after someone ("Marie
+        Curie nurses"), unless a workspace member is called so."""
+        if self._services is None:
+            return []
+        return [
+            match.span("name")
+            for match in self._services.finditer(text)
+            if not any(self._names.knows(name_key(word)) for word in match.group("name").split())
         ]
 
     def _things_in(self, text: str) -> list[tuple[int, int]]:
@@ -233,6 +246,16 @@ def _eponym_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
         return None
     heads = "|".join(re.escape(noun[:1].upper()) + re.escape(noun[1:]) for noun in nouns)
     return re.compile(rf"(?<![\w'’])(?P<word>[^\W\d_]+)['’]s[ \t]+(?:{heads})(?!\w)")
+
+
+def _service_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """Two capitalised words and a lower-case noun of the list: "Marie Curie nurses"."""
+    if not nouns:
+        return None
+    return re.compile(
+        r"(?<![\w'’])(?P<name>[A-Z][^\W\d_]+[ \t]+[A-Z][^\W\d_]+)[ \t]+"
+        rf"(?:{'|'.join(map(re.escape, nouns))})(?![\w'’])"
+    )
 
 
 def redact(text: str, findings: Sequence[Finding]) -> str:
