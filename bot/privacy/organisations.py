@@ -17,6 +17,9 @@
 - A shaped name's first word stands for it elsewhere in the same message, capitalised ("the
   Calderbrook team" after "Calderbrook General Hospital"), unless it is generic or on
   ``not_short_forms`` ("North", "Royal").
+- A listed trust's places joined by "and" stand for it, capitalised and not after "the",
+  "in", "between" and the like: "put through to Doncaster and Bassetlaw" ("Doncaster and
+  Bassetlaw Teaching Hospitals"), not "between Leeds and York".
 - Capitalised words that spell a public body's own domain in the same message (``.gov.uk``,
   ``.gov.wales``, ``.gov.scot``, ``.org.uk``) are its name: "the team at Sandbeck? ...
   brokerage@sandbeck.gov.uk", "Umbrella Carers Wirral ... umbrellacarerswirral.org.uk".
@@ -51,6 +54,16 @@ LOOK_BACK = 120  # characters before an ending searched for the words of a name
 MIN_SHORT_FORM = 4  # letters in a word that stands for a name found before in the message
 MIN_ACRONYM = 3  # letters of a body's initials taken for it ("STH")
 _KIND_WORDS = frozenset({"nhs", "foundation", "trust"})  # where a trust's own name ends
+# Where the places of a trust's name end: "Doncaster and Bassetlaw Teaching Hospitals".
+_TRUST_WORDS = frozenset(
+    {"nhs", "foundation", "trust", "teaching", "hospitals", "hospital", "university"}
+    | {"partnership", "healthcare", "mental", "community"}
+)
+MIN_JOINED_HEAD = 3  # words of a trust's places joined by "and"
+# Places, not a body: "between Leeds and York", "in Cheshire and Wirral", "the Leeds and York".
+_PLACE_BEFORE = re.compile(
+    r"(?i)(?<![\w'’])(?:the|in|across|between|around|near|throughout|within|of)[ \t]+$"
+)
 
 Span = tuple[int, int]
 
@@ -612,6 +625,9 @@ class OrganisationFinder:
         )
         self._kept = frozenset(_keys(name) for name in organisations.not_organisations)
         self._not_short = frozenset(shapes.not_short_forms)
+        self._joined_heads = OrganisationIndex(
+            OrganisationList(organisations=_joined_heads(organisations))
+        )
         # Both recognizers read the listed names of a message: found once, kept for the other.
         self._listed = functools.lru_cache(maxsize=16)(self._find_listed)
 
@@ -629,8 +645,23 @@ class OrganisationFinder:
                 break
             found.extend(listed)
             listed = [span for span in self._listed_with(text, listed) if span not in found]
+        found.extend(self._trust_heads(text))
         bodies = [*found, *self.find_listed(text)]
         return [*found, *self._short_forms(text, found), *self._acronyms(text, bodies)]
+
+    def _trust_heads(self, text: str) -> list[Span]:
+        """A listed trust's places joined by "and", capitalised, standing for the trust:
+        "put through to Doncaster and Bassetlaw", "York and Scarborough are" (not "between
+        Leeds and York", "in Cheshire and Wirral")."""
+        found: list[Span] = []
+        for start, end in self._joined_heads.find(text):
+            words = _words(text, start, end)
+            if not all(word.capitalised or word.key == AND for word in words):
+                continue
+            before = _PLACE_BEFORE.search(text, max(0, start - 20), start)
+            if before is None:
+                found.append((start, end))
+        return found
 
     def _listed_with(self, text: str, bodies: list[Span]) -> list[Span]:
         """Capitalised words listed beside a body found: in "Wakefield District Housing,
@@ -750,6 +781,19 @@ class OrganisationFinder:
             if before.key == AND or "," in text[before.end : words[cut].start]:
                 return True
         return False
+
+
+def _joined_heads(organisations: OrganisationList) -> list[str]:
+    """The places before a listed trust's kind of body, when joined by "and": "Doncaster and
+    Bassetlaw" of "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust"."""
+    heads: list[str] = []
+    for name in organisations.all_names():
+        words = name.split()
+        keys = [name_key(word.strip(",")) for word in words]
+        cut = next((i for i, key in enumerate(keys) if key in _TRUST_WORDS), 0)
+        if cut >= MIN_JOINED_HEAD and AND in keys[:cut] and keys[0] != AND:
+            heads.append(" ".join(words[:cut]).rstrip(","))
+    return list(dict.fromkeys(heads))
 
 
 def _places(organisations: OrganisationList, places: Collection[str]) -> frozenset[str]:

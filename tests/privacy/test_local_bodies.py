@@ -1,0 +1,37 @@
+"""Local bodies written the way leaders write them: a trust's places, and what stays a place."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("local_bodies"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("got passed to Lewisham and Greenwich by mistake", "got passed to <ORG> by mistake"),
+        ("Torbay and South Devon are short of nurses", "<ORG> are short of nurses"),
+    ],
+)
+def test_a_trusts_places_joined_by_and_stand_for_it(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I drive between Leeds and York most weeks",
+        "the Cheshire and Wirral style of merger keeps coming up",
+        "lewisham and greenwich are both on the route",
+    ],
+)
+def test_the_same_places_stay_as_places(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
