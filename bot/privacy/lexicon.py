@@ -133,8 +133,11 @@ class OrganisationShapes(_Section):
     at_cues: list[str] = Field(default_factory=list)
     abbreviation_endings: list[str] = Field(default_factory=list)
     not_after_saint: list[str] = Field(default_factory=list)
+    lower_endings: list[str] = Field(default_factory=list)
 
-    @field_validator("endings", "role_endings", "place_after", "prefixes", "place_prefixes")
+    @field_validator(
+        "endings", "role_endings", "place_after", "prefixes", "place_prefixes", "lower_endings"
+    )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         return _phrases(values)

@@ -17,6 +17,7 @@
 - A shaped name's first word stands for it elsewhere in the same message, capitalised ("the
   Calderbrook team" after "Calderbrook General Hospital"), unless it is generic or on
   ``not_short_forms`` ("North", "Royal").
+- In lower case (``lower_endings``), a word that is no English word before a kind of body: "wharfedale hospital", "the kirkburton health centre".
 - A listed trust's places joined by "and" stand for it, capitalised and not after "the",
   "in", "between" and the like: "put through to Doncaster and Bassetlaw" ("Doncaster and
   Bassetlaw Teaching Hospitals"), not "between Leeds and York".
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -295,11 +296,22 @@ class ShapeFinder:
         stop_words: Collection[str],
         places: Collection[str] = (),
         not_bodies: Collection[str] = (),
+        is_english: Callable[[str], bool] | None = None,
     ) -> None:
         """``places``: place names (``name_key`` form) that make a local body after a
         ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham") or before other
         capitalised words ("Kirklees Refugee Welcome"). ``not_bodies``: words that never
-        name a body after "at" or a place ("Christmas", "Teams")."""
+        name a body after "at" or a place ("Christmas", "Teams"). ``is_english``: whether a
+        word is an English word; without it no lower-case body is found."""
+        self._is_english = is_english or (lambda _key: True)
+        self._lower_endings = (
+            re.compile(
+                r"(?<![\w'’-])(?P<word>[^\W\d_][^\W\d_'’-]{3,})[ \t]+"
+                rf"(?:{'|'.join(map(re.escape, shapes.lower_endings))})(?![\w'’])"
+            )
+            if shapes.lower_endings
+            else None
+        )
         self._endings = phrases(shapes.endings, ignore_case=False)
         self._prefixes = phrases(shapes.prefixes, ignore_case=False)
         self._place_prefixes = (
@@ -364,7 +376,22 @@ class ShapeFinder:
         spans.extend(self._abbreviations(text))
         spans.extend(self._saints(text))
         spans.extend(self._named_by_domain(text))
+        spans.extend(self._lower_case_bodies(text))
         return spans
+
+    def _lower_case_bodies(self, text: str) -> list[Span]:
+        """A word that is no English word (a place: "reading" is a word) before a kind of body
+        in lower case: "wharfedale hospital", "the kirkburton health centre"."""
+        if self._lower_endings is None:
+            return []
+        found: list[Span] = []
+        for match in self._lower_endings.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._generic or key in self._leading or key in self._not_bodies:
+                continue
+            if not self._is_english(key):
+                found.append(match.span())  # not "reading council papers"
+        return found
 
     def _place_runs(self, text: str) -> list[Span]:
         """A place and the capitalised words after it: "Kirklees Refugee Welcome", "Sheffield
@@ -613,15 +640,18 @@ class OrganisationFinder:
         stop_words: Collection[str],
         places: Collection[str] = (),
         not_bodies: Collection[str] = (),
+        is_english: Callable[[str], bool] | None = None,
     ) -> None:
         """``places``: place names besides the one-word places of the list's groups;
-        ``not_bodies``: words that never name a body by context ("Christmas", "Teams")."""
+        ``not_bodies``: words that never name a body by context ("Christmas", "Teams");
+        ``is_english``: whether a word (its ``name_key``) is an English word."""
         self.index = OrganisationIndex(organisations)
         self.shapes = ShapeFinder(
             shapes,
             stop_words=stop_words,
             places=_places(organisations, places),
             not_bodies=not_bodies,
+            is_english=is_english,
         )
         self._kept = frozenset(_keys(name) for name in organisations.not_organisations)
         self._not_short = frozenset(shapes.not_short_forms)

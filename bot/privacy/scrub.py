@@ -128,6 +128,7 @@ class Scrubber:
             stop_words=STOP_WORDS,
             places=lexicon.context.places,
             not_bodies=[*lexicon.context.not_names, *lexicon.context.products],
+            is_english=word_lists.is_english,
         )
         self._word_lists = word_lists
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()

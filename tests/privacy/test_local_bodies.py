@@ -35,3 +35,28 @@ def test_a_trusts_places_joined_by_and_stand_for_it(
 )
 def test_the_same_places_stay_as_places(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the holmfirth health centre is closing", "the <ORG> is closing"),
+        ("ring the meltham surgery first", "ring the <ORG> first"),
+    ],
+)
+def test_a_body_written_in_lower_case_after_its_place(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the local hospital said no",
+        "reflective practice is useful",
+        "the oncology hospital is new",
+    ],
+)
+def test_kinds_of_body_in_lower_case_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
