@@ -17,7 +17,8 @@
 - A shaped name's first word stands for it elsewhere in the same message, capitalised ("the
   Calderbrook team" after "Calderbrook General Hospital"), unless it is generic or on
   ``not_short_forms`` ("North", "Royal").
-- In lower case (``lower_endings``), a word that is no English word before a kind of body: "wharfedale hospital", "the kirkburton health centre".
+- In lower case (``lower_endings``), a word that is no English word before a kind of body:
+  "wharfedale hospital", "the kirkburton health centre".
 - A listed trust's places joined by "and" stand for it, capitalised and not after "the",
   "in", "between" and the like: "put through to Doncaster and Bassetlaw" ("Doncaster and
   Bassetlaw Teaching Hospitals"), not "between Leeds and York".
