@@ -134,9 +134,19 @@ class OrganisationShapes(_Section):
     abbreviation_endings: list[str] = Field(default_factory=list)
     not_after_saint: list[str] = Field(default_factory=list)
     lower_endings: list[str] = Field(default_factory=list)
+    home_endings: list[str] = Field(default_factory=list)
+    home_cues: list[str] = Field(default_factory=list)
+    plural_verbs: list[str] = Field(default_factory=list)
 
     @field_validator(
-        "endings", "role_endings", "place_after", "prefixes", "place_prefixes", "lower_endings"
+        "endings",
+        "role_endings",
+        "place_after",
+        "prefixes",
+        "place_prefixes",
+        "lower_endings",
+        "home_endings",
+        "home_cues",
     )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
@@ -151,6 +161,7 @@ class OrganisationShapes(_Section):
         "place_run_stops",
         "at_cues",
         "not_after_saint",
+        "plural_verbs",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -19,6 +19,10 @@
   ``not_short_forms`` ("North", "Royal").
 - In lower case (``lower_endings``), a word that is no English word before a kind of body:
   "wharfedale hospital", "the kirkburton health centre".
+- In a message about care homes (``home_cues``), capitalised words before a home's ending
+  (``home_endings``): "Larchfield House and Beech Grange both had outbreaks".
+- Opening a sentence, a place of the lexicon or a word that is no English word before a
+  plural verb (``plural_verbs``) is a body: "Airedale have said" (one person "has").
 - A listed trust's places joined by "and" stand for it, capitalised and not after "the",
   "in", "between" and the like: "put through to Doncaster and Bassetlaw" ("Doncaster and
   Bassetlaw Teaching Hospitals"), not "between Leeds and York".
@@ -44,7 +48,13 @@ from bot.config import PROJECT_ROOT
 from bot.datafiles import load_yaml_model
 from bot.privacy.lexicon import AMPERSAND, OrganisationShapes
 from bot.privacy.names import name_key
-from bot.privacy.patterns import ORG_GAP, ORG_TOKEN, POSSESSIVE_ENDINGS, phrases
+from bot.privacy.patterns import (
+    ORG_GAP,
+    ORG_TOKEN,
+    POSSESSIVE_ENDINGS,
+    SENTENCE_START,
+    phrases,
+)
 
 DEFAULT_ORGANISATIONS = PROJECT_ROOT / "prompts" / "privacy" / "organisations.yaml"
 
@@ -298,13 +308,29 @@ class ShapeFinder:
         places: Collection[str] = (),
         not_bodies: Collection[str] = (),
         is_english: Callable[[str], bool] | None = None,
+        named_places: Collection[str] = (),
     ) -> None:
         """``places``: place names (``name_key`` form) that make a local body after a
         ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham") or before other
         capitalised words ("Kirklees Refugee Welcome"). ``not_bodies``: words that never
         name a body after "at" or a place ("Christmas", "Teams"). ``is_english``: whether a
-        word is an English word; without it no lower-case body is found."""
+        word is an English word; without it no lower-case body is found. ``named_places``:
+        the lexicon's own places (``name_key`` form), bodies before a plural verb."""
         self._is_english = is_english or (lambda _key: True)
+        self._named_places = frozenset(named_places)
+        self._home_endings = (
+            phrases(shapes.home_endings, ignore_case=False) if shapes.home_endings else None
+        )
+        self._home_cue = phrases(shapes.home_cues, ignore_case=True) if shapes.home_cues else None
+        verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
+        self._plural_subject = (
+            re.compile(
+                r"(?<![\w'’&-])(?P<word>[A-Z][^\W\d_]*[a-z][^\W\d_]*)[ \t]+"
+                rf"(?:{verbs})(?![\w'’])"
+            )
+            if verbs
+            else None
+        )
         self._lower_endings = (
             re.compile(
                 r"(?<![\w'’-])(?P<word>[^\W\d_][^\W\d_'’-]{3,})[ \t]+"
@@ -378,7 +404,40 @@ class ShapeFinder:
         spans.extend(self._saints(text))
         spans.extend(self._named_by_domain(text))
         spans.extend(self._lower_case_bodies(text))
+        spans.extend(self._homes(text))
+        spans.extend(self._plural_subjects(text))
         return spans
+
+    def _homes(self, text: str) -> list[Span]:
+        """In a message about care homes, capitalised words before a home's ending: "Larchfield
+        House and Beech Grange both had outbreaks", "the placement at Rowan Court"."""
+        if self._home_endings is None or self._home_cue is None or not self._home_cue.search(text):
+            return []
+        found: list[Span] = []
+        previous_end = 0
+        for match in self._home_endings.finditer(text):
+            earliest = max(previous_end, match.start() - LOOK_BACK)
+            words = self._name_words(text, earliest, match.start())
+            if words:
+                found.append((words[0].start, match.end()))
+            previous_end = match.end()
+        return found
+
+    def _plural_subjects(self, text: str) -> list[Span]:
+        """Opening a sentence, a place or a word that is no English word before a plural verb:
+        "Airedale have said", "Incommunities have agreed" (one person "has")."""
+        if self._plural_subject is None:
+            return []
+        found: list[Span] = []
+        for match in self._plural_subject.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._generic or key in self._leading or key in self._not_bodies:
+                continue
+            if not (key in self._named_places or not self._is_english(key)):
+                continue  # "Bath were great": a place of the list's groups may be a place
+            if SENTENCE_START.search(text, 0, match.start()):
+                found.append(match.span("word"))
+        return found
 
     def _lower_case_bodies(self, text: str) -> list[Span]:
         """A word that is no English word (a place: "reading" is a word) before a kind of body
@@ -653,6 +712,7 @@ class OrganisationFinder:
             places=_places(organisations, places),
             not_bodies=not_bodies,
             is_english=is_english,
+            named_places=[name_key(place) for place in places],
         )
         self._kept = frozenset(_keys(name) for name in organisations.not_organisations)
         self._not_short = frozenset(shapes.not_short_forms)

@@ -60,3 +60,44 @@ def test_a_body_written_in_lower_case_after_its_place(
 )
 def test_kinds_of_body_in_lower_case_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a home's name in a message about care homes
+        (
+            "care home update: Bramble Lodge and Thorn Manor are closed",
+            "care home update: <ORG> and <ORG> are closed",
+        ),
+        ("we found a placement at Alder Court for him", "we found a placement at <ORG> for him"),
+        # a place or a word that is no English word opening a sentence before a plural verb
+        ("Kirklees have signed it off", "<ORG> have signed it off"),
+        ("Ordsall have agreed to it. Good.", "<ORG> have agreed to it. Good."),
+        # radio stations, companies and agencies by their endings
+        ("I'm on BBC Radio Sheffield at 8", "I'm on <ORG> at 8"),
+        ("Sunshine Homecare Ltd went bust", "<ORG> went bust"),
+        ("Kindred Hearts Support Services are closing", "<ORG> are closing"),
+        ("the University of Bradford placements", "the <ORG> placements"),
+    ],
+)
+def test_homes_agencies_and_bodies_before_a_plural_verb(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Court dates are set for May",
+        "the House of Commons sat late",
+        "Ofsted have rated the service good",
+        "Comms are on it",
+        "we visited Bath and Reading, Bath were great",
+        "Estates Support Services are closing the car park",
+        "Radio silence from the ICB again",
+    ],
+)
+def test_kinds_national_bodies_and_places_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
