@@ -207,6 +207,7 @@ class Context(_Section):
     person_nouns: list[str] = Field(default_factory=list)
     eponym_nouns: list[str] = Field(default_factory=list)
     eponym_services: list[str] = Field(default_factory=list)
+    eponym_reports: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
@@ -228,6 +229,7 @@ class Context(_Section):
         "person_nouns",
         "eponym_nouns",
         "eponym_services",
+        "eponym_reports",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

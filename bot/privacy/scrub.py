@@ -111,7 +111,9 @@ class Scrubber:
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._things = _thing_pattern(lexicon.context.thing_phrases)
         self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
-        self._services = _service_pattern(lexicon.context.eponym_services)
+        self._services = _service_pattern(
+            lexicon.context.eponym_services, lexicon.context.eponym_reports
+        )
         self._ordinary_words = frozenset(lexicon.names.common_words)
         word_lists = default_word_lists()
         self._names = _name_index(lexicon, word_lists)
@@ -194,14 +196,16 @@ class Scrubber:
 
     def _named_services(self, text: str) -> list[tuple[int, int]]:
         """A full name before a service, award or programme named after someone ("Marie
-        Curie nurses"), unless a workspace member is called so."""
+        Curie nurses"), or a name before a report or review ("the Francis Report"), unless a
+        workspace member is called so."""
         if self._services is None:
             return []
-        return [
-            match.span("name")
-            for match in self._services.finditer(text)
-            if not any(self._names.knows(name_key(word)) for word in match.group("name").split())
-        ]
+        found: list[tuple[int, int]] = []
+        for match in self._services.finditer(text):
+            group = "name" if match.group("name") else "author"
+            if not any(self._names.knows(name_key(word)) for word in match.group(group).split()):
+                found.append(match.span())
+        return found
 
     def _things_in(self, text: str) -> list[tuple[int, int]]:
         if self._things is None:
@@ -249,14 +253,22 @@ def _eponym_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w'’])(?P<word>[^\W\d_]+)['’]s[ \t]+(?:{heads})(?!\w)")
 
 
-def _service_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
-    """Two capitalised words and a lower-case noun of the list: "Marie Curie nurses"."""
-    if not nouns:
+def _service_pattern(nouns: Sequence[str], reports: Sequence[str]) -> re.Pattern[str] | None:
+    """Two or three capitalised words and a lower-case noun of ``nouns`` ("Marie Curie
+    nurses"), or one or two capitalised words and a capitalised one of ``reports`` ("the
+    Francis Report")."""
+    parts: list[str] = []
+    if nouns:
+        parts.append(
+            r"(?P<name>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+){1,2})[ \t]+"
+            rf"(?:{'|'.join(map(re.escape, nouns))})"
+        )
+    if reports:
+        heads = "|".join(re.escape(noun[:1].upper()) + re.escape(noun[1:]) for noun in reports)
+        parts.append(r"(?P<author>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+)?)[ \t]+" rf"(?:{heads})")
+    if not parts:
         return None
-    return re.compile(
-        r"(?<![\w'’])(?P<name>[A-Z][^\W\d_]+[ \t]+[A-Z][^\W\d_]+)[ \t]+"
-        rf"(?:{'|'.join(map(re.escape, nouns))})(?![\w'’])"
-    )
+    return re.compile(rf"(?<![\w'’])(?:{'|'.join(parts)})(?![\w'’])")
 
 
 def redact(text: str, findings: Sequence[Finding]) -> str:

@@ -29,6 +29,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "we're north of the Watford Gap, so no",
         "two Marie Curie nurses joined the huddle",
         "the Mary Seacole programme starts in May",
+        "the Elizabeth Garrett Anderson cohort meets on Friday",
+        "Francis Report lessons are still not learned",
     ],
 )
 def test_clean_texts_stay_as_written(scrubber: Scrubber, text: str) -> None:
@@ -43,6 +45,7 @@ def test_clean_texts_stay_as_written(scrubber: Scrubber, text: str) -> None:
         ("Healthwatch Kirklees report out today", "<ORG> report out today"),
         ("Lerato and Thandeka from the nurses group", "<NAME> and <NAME> from the nurses group"),
         ("the Ruth Mills programme is full", "the <NAME> programme is full"),
+        ("the Summers Review is late", "the <NAME> Review is late"),
         ("and Tolu said no", "and <NAME> said no"),
         ("Liberty Okafor is chairing", "<NAME> is chairing"),
     ],
