@@ -23,6 +23,8 @@
   (``home_endings``): "Larchfield House and Beech Grange both had outbreaks".
 - Opening a sentence, a place of the lexicon or a word that is no English word before a
   plural verb (``plural_verbs``) is a body: "Airedale have said" (one person "has").
+- One capitalised word that is no English word after "the", before a plural verb or after
+  "at", "to", "from" at the end of a phrase: "the Royal have been great", "at the Whitworth,".
 - A listed trust's places joined by "and" stand for it, capitalised and not after "the",
   "in", "between" and the like: "put through to Doncaster and Bassetlaw" ("Doncaster and
   Bassetlaw Teaching Hospitals"), not "between Leeds and York".
@@ -317,15 +319,15 @@ class ShapeFinder:
         word is an English word; without it no lower-case body is found. ``named_places``:
         the lexicon's own places (``name_key`` form), bodies before a plural verb."""
         self._is_english = is_english or (lambda _key: True)
+        verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
         self._named_places = frozenset(named_places)
         self._home_endings = (
             phrases(shapes.home_endings, ignore_case=False) if shapes.home_endings else None
         )
         self._home_cue = phrases(shapes.home_cues, ignore_case=True) if shapes.home_cues else None
-        verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
         self._plural_subject = (
             re.compile(
-                r"(?<![\w'’&-])(?P<word>[A-Z][^\W\d_]*[a-z][^\W\d_]*)[ \t]+"
+                r"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*)[ \t]+"
                 rf"(?:{verbs})(?![\w'’])"
             )
             if verbs
@@ -360,6 +362,15 @@ class ShapeFinder:
             frozenset(name_key(word) for word in not_bodies) - self._generic
         ) | stops
         self._run_stops = frozenset(shapes.place_run_stops) | self._not_bodies | self._leading
+        self._stops = stops
+        self._prefix_words = frozenset(
+            name_key(prefix) for prefix in shapes.place_prefixes if " " not in prefix
+        )
+        self._the_one = re.compile(
+            r"(?<![\w'’])(?P<cue>(?:at|to|from|into)[ \t]+)?the[ \t]+"
+            r"(?P<word>[A-Z][a-z][^\W\d_]*)(?![\w'’-])"
+            + (rf"(?P<verb>[ \t]+(?:{verbs})(?![\w'’]))?" if verbs else "")
+        )
         self._at_cue = (
             re.compile(
                 rf"(?i)(?<![\w'’])(?:{'|'.join(map(re.escape, shapes.at_cues))})[ \t]+at[ \t]+"
@@ -406,7 +417,32 @@ class ShapeFinder:
         spans.extend(self._lower_case_bodies(text))
         spans.extend(self._homes(text))
         spans.extend(self._plural_subjects(text))
+        spans.extend(self._the_ones(text))
         return spans
+
+    def _the_ones(self, text: str) -> list[Span]:
+        """One capitalised word after "the" that names a hospital or body: before a plural
+        verb ("the Royal have been brilliant", "the Whitworth have"), or after "at", "to" or
+        "from" and before no lower-case noun ("moved to Ward 7 at the Whitworth, please");
+        the word is no English word ("Royal": a place prefix), so not "the Board are", "from
+        the Irish office", "the Tories have"."""
+        found: list[Span] = []
+        for match in self._the_one.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._generic or key in self._leading or key in self._not_bodies:
+                continue
+            if self._is_english(key) and key not in self._prefix_words:
+                continue
+            if match.group("verb") or (match.group("cue") and self._ends_phrase(text, match.end())):
+                found.append(match.span("word"))
+        return found
+
+    def _ends_phrase(self, text: str, end: int) -> bool:
+        """No lower-case content word follows: punctuation, the end, or a stop word."""
+        after = _words(text, end, min(len(text), end + 30))[:1]
+        if not after or not ORG_GAP.match(text[end : after[0].start]):
+            return True
+        return after[0].key in self._stops
 
     def _homes(self, text: str) -> list[Span]:
         """In a message about care homes, capitalised words before a home's ending: "Larchfield

@@ -79,6 +79,9 @@ def test_kinds_of_body_in_lower_case_stay(scrubber: Scrubber, text: str) -> None
         ("Sunshine Homecare Ltd went bust", "<ORG> went bust"),
         ("Kindred Hearts Support Services are closing", "<ORG> are closing"),
         ("the University of Bradford placements", "the <ORG> placements"),
+        # one word after "the" naming a hospital
+        ("the Royal have been brilliant", "the <ORG> have been brilliant"),
+        ("she trained at the Marsden, then came here", "she trained at the <ORG>, then came here"),
     ],
 )
 def test_homes_agencies_and_bodies_before_a_plural_verb(
@@ -97,6 +100,9 @@ def test_homes_agencies_and_bodies_before_a_plural_verb(
         "we visited Bath and Reading, Bath were great",
         "Estates Support Services are closing the car park",
         "Radio silence from the ICB again",
+        "the GPs are desperate",
+        "the Board are meeting at the Oval",
+        "a note from the Kirkby leadership day",
     ],
 )
 def test_kinds_national_bodies_and_places_stay(scrubber: Scrubber, text: str) -> None:
