@@ -321,13 +321,17 @@ class ShapeFinder:
         self._is_english = is_english or (lambda _key: True)
         verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
         self._named_places = frozenset(named_places)
+        self._lower_ending = (
+            phrases(shapes.lower_endings, ignore_case=False) if shapes.lower_endings else None
+        )
         self._home_endings = (
             phrases(shapes.home_endings, ignore_case=False) if shapes.home_endings else None
         )
         self._home_cue = phrases(shapes.home_cues, ignore_case=True) if shapes.home_cues else None
         self._plural_subject = (
             re.compile(
-                r"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*)[ \t]+"
+                r"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*)"
+                r"(?P<more>(?:[ \t]+[A-Z][a-z][^\W\d_]*){0,2})[ \t]+"
                 rf"(?:{verbs})(?![\w'’])"
             )
             if verbs
@@ -366,6 +370,7 @@ class ShapeFinder:
         self._prefix_words = frozenset(
             name_key(prefix) for prefix in shapes.place_prefixes if " " not in prefix
         )
+        self._verb_after = re.compile(rf"[ \t]+(?:{verbs})(?![\w'’])") if verbs else None
         self._the_one = re.compile(
             r"(?<![\w'’])(?P<cue>(?:at|to|from|into)[ \t]+)?the[ \t]+"
             r"(?P<word>[A-Z][a-z][^\W\d_]*)(?![\w'’-])"
@@ -415,6 +420,7 @@ class ShapeFinder:
         spans.extend(self._saints(text))
         spans.extend(self._named_by_domain(text))
         spans.extend(self._lower_case_bodies(text))
+        spans.extend(self._before_lower_endings(text))
         spans.extend(self._homes(text))
         spans.extend(self._plural_subjects(text))
         spans.extend(self._the_ones(text))
@@ -460,8 +466,9 @@ class ShapeFinder:
         return found
 
     def _plural_subjects(self, text: str) -> list[Span]:
-        """Opening a sentence, a place or a word that is no English word before a plural verb:
-        "Airedale have said", "Incommunities have agreed" (one person "has")."""
+        """Opening a sentence, a place or a word that is no English word, and up to two more
+        capitalised words, before a plural verb: "Airedale have said", "Incommunities have
+        agreed", "Hollins Park want" (one person "has")."""
         if self._plural_subject is None:
             return []
         found: list[Span] = []
@@ -471,8 +478,30 @@ class ShapeFinder:
                 continue
             if not (key in self._named_places or not self._is_english(key)):
                 continue  # "Bath were great": a place of the list's groups may be a place
+            more = [name_key(word) for word in match.group("more").split()]
+            if any(word in self._not_bodies or word in self._leading for word in more):
+                continue
             if SENTENCE_START.search(text, 0, match.start()):
-                found.append(match.span("word"))
+                found.append((match.start(), match.end("more")))
+        return found
+
+    def _before_lower_endings(self, text: str) -> list[Span]:
+        """Capitalised words before a kind of body in lower case: "the Grange Park surgery",
+        "Oakwood practice" (not "Hip surgery" opening a sentence, "Christmas surgery hours")."""
+        if self._lower_ending is None:
+            return []
+        found: list[Span] = []
+        previous_end = 0
+        for match in self._lower_ending.finditer(text):
+            earliest = max(previous_end, match.start() - LOOK_BACK)
+            previous_end = match.end()
+            words = self._name_words(text, earliest, match.start())
+            if not words or any(word.key in self._not_bodies for word in words):
+                continue
+            opens = SENTENCE_START.search(text, 0, words[0].start) is not None
+            if opens and all(self._is_english(word.key) for word in words):
+                continue
+            found.append((words[0].start, match.end()))
         return found
 
     def _lower_case_bodies(self, text: str) -> list[Span]:
@@ -535,13 +564,15 @@ class ShapeFinder:
         return found
 
     def _saints(self, text: str) -> list[Span]:
-        """A saint's name with "'s" or "'" after "at", "from", "to": a hospital, hospice or
-        church ("at St Thomas'", "from Guy's and St Thomas'"), not a place opening a
-        sentence ("St Mary's and St Helens are nearby") nor a day ("St Patrick's Day")."""
+        """A saint's name with "'s" or "'" after "at", "from", "to" or before a plural verb: a
+        hospital, hospice or church ("at St Thomas'", "from Guy's and St Thomas'", "St
+        Luke's have offered beds"), not a place opening a sentence ("St Mary's and St Helens
+        are nearby") nor a day ("St Patrick's Day")."""
         return [
             match.span()
             for match in self._saint.finditer(text)
             if _SAINT_CUE.search(text, max(0, match.start() - LOOK_BACK), match.start())
+            or (self._verb_after is not None and self._verb_after.match(text, match.end()))
         ]
 
     def _abbreviations(self, text: str) -> list[Span]:

@@ -79,6 +79,10 @@ def test_kinds_of_body_in_lower_case_stay(scrubber: Scrubber, text: str) -> None
         ("Sunshine Homecare Ltd went bust", "<ORG> went bust"),
         ("Kindred Hearts Support Services are closing", "<ORG> are closing"),
         ("the University of Bradford placements", "the <ORG> placements"),
+        # a saint's name before a plural verb; capitalised words before a lower-case kind
+        ("St Oswald's have offered two beds", "<ORG> have offered two beds"),
+        ("the Grange Park surgery list has closed", "the <ORG> list has closed"),
+        ("CQC rated Elmfield Court inadequate", "CQC rated <ORG> inadequate"),
         # one word after "the" naming a hospital
         ("the Royal have been brilliant", "the <ORG> have been brilliant"),
         ("she trained at the Marsden, then came here", "she trained at the <ORG>, then came here"),
@@ -101,6 +105,10 @@ def test_homes_agencies_and_bodies_before_a_plural_verb(
         "Estates Support Services are closing the car park",
         "Radio silence from the ICB again",
         "the GPs are desperate",
+        "Hip surgery went well, he's home",
+        "Christmas surgery hours are on the website",
+        "Information Governance are cautious",
+        "the Court of Appeal ruled on it",
         "the Board are meeting at the Oval",
         "a note from the Kirkby leadership day",
     ],
