@@ -73,6 +73,7 @@ _TRUST_WORDS = frozenset(
     {"nhs", "foundation", "trust", "teaching", "hospitals", "hospital", "university"}
     | {"partnership", "healthcare", "mental", "community"}
 )
+_BETWEEN_WORDS = re.compile(r"[ \t]{1,2}")
 MIN_JOINED_HEAD = 3  # words of a trust's places joined by "and"
 # Places, not a body: "between Leeds and York", "in Cheshire and Wirral", "the Leeds and York".
 _PLACE_BEFORE = re.compile(
@@ -468,7 +469,7 @@ class ShapeFinder:
     def _plural_subjects(self, text: str) -> list[Span]:
         """Opening a sentence, a place or a word that is no English word, and up to two more
         capitalised words, before a plural verb: "Airedale have said", "Incommunities have
-        agreed", "Hollins Park want" (one person "has")."""
+        agreed", "Ordsall Park want" (one person "has")."""
         if self._plural_subject is None:
             return []
         found: list[Span] = []
@@ -633,6 +634,10 @@ class ShapeFinder:
                     found.append((first.start, word.end))
                     break
         return found
+
+    def is_place(self, key: str) -> bool:
+        """Whether a word (its ``name_key``) is a place that may open a body's name."""
+        return key in self._run_places
 
     def is_generic(self, key: str) -> bool:
         """Whether a word (its ``name_key``) names no place or body on its own."""
@@ -804,8 +809,27 @@ class OrganisationFinder:
             found.extend(listed)
             listed = [span for span in self._listed_with(text, listed) if span not in found]
         found.extend(self._trust_heads(text))
+        found.extend(self._places_before(text, [*found, *self.find_listed(text)]))
         bodies = [*found, *self.find_listed(text)]
         return [*found, *self._short_forms(text, found), *self._acronyms(text, bodies)]
+
+    def _places_before(self, text: str, bodies: list[Span]) -> list[Span]:
+        """A capitalised place right before a body found belongs to it: "Hull York Medical
+        School" after "York Medical School"."""
+        found: list[Span] = []
+        for start, end in bodies:
+            words = _words(text, max(0, start - LOOK_BACK), start)
+            if not words:
+                continue
+            place = words[-1]
+            if (
+                place.capitalised
+                and not place.possessive
+                and self.shapes.is_place(place.key)
+                and _BETWEEN_WORDS.fullmatch(text, place.end, start)
+            ):
+                found.append((place.start, end))
+        return found
 
     def _trust_heads(self, text: str) -> list[Span]:
         """A listed trust's places joined by "and", capitalised, standing for the trust:

@@ -83,6 +83,8 @@ def test_kinds_of_body_in_lower_case_stay(scrubber: Scrubber, text: str) -> None
         ("St Oswald's have offered two beds", "<ORG> have offered two beds"),
         ("the Grange Park surgery list has closed", "the <ORG> list has closed"),
         ("CQC rated Elmfield Court inadequate", "CQC rated <ORG> inadequate"),
+        # a place right before a body found belongs to it
+        ("Hull York Medical School want placements", "<ORG> want placements"),
         # one word after "the" naming a hospital
         ("the Royal have been brilliant", "the <ORG> have been brilliant"),
         ("she trained at the Marsden, then came here", "she trained at the <ORG>, then came here"),
