@@ -39,6 +39,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ _TRUST_WORDS = frozenset(
     | {"partnership", "healthcare", "mental", "community"}
 )
 _BETWEEN_WORDS = re.compile(r"[ \t]{1,2}")
+_AND = re.compile(r"(?i)(?<!\w)and(?!\w)|&")
 MIN_JOINED_HEAD = 3  # words of a trust's places joined by "and"
 # Places, not a body: "between Leeds and York", "in Cheshire and Wirral", "the Leeds and York".
 _PLACE_BEFORE = re.compile(
@@ -816,14 +818,16 @@ class OrganisationFinder:
     def _places_before(self, text: str, bodies: list[Span]) -> list[Span]:
         """A capitalised place right before a body found belongs to it: "Hull York Medical
         School" after "York Medical School"."""
+        if not bodies:
+            return []
+        words = _text_words(text)
+        before = {word.start: previous for previous, word in itertools.pairwise(words)}
         found: list[Span] = []
         for start, end in bodies:
-            words = _words(text, max(0, start - LOOK_BACK), start)
-            if not words:
-                continue
-            place = words[-1]
+            place = before.get(start)
             if (
-                place.capitalised
+                place is not None
+                and place.capitalised
                 and not place.possessive
                 and self.shapes.is_place(place.key)
                 and _BETWEEN_WORDS.fullmatch(text, place.end, start)
@@ -835,6 +839,8 @@ class OrganisationFinder:
         """A listed trust's places joined by "and", capitalised, standing for the trust:
         "put through to Doncaster and Bassetlaw", "York and Scarborough are" (not "between
         Leeds and York", "in Cheshire and Wirral")."""
+        if _AND.search(text) is None:
+            return []
         found: list[Span] = []
         for start, end in self._joined_heads.find(text):
             words = _words(text, start, end)
