@@ -208,6 +208,7 @@ class Context(_Section):
     eponym_nouns: list[str] = Field(default_factory=list)
     eponym_services: list[str] = Field(default_factory=list)
     eponym_reports: list[str] = Field(default_factory=list)
+    eponym_conditions: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
@@ -230,6 +231,7 @@ class Context(_Section):
         "eponym_nouns",
         "eponym_services",
         "eponym_reports",
+        "eponym_conditions",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

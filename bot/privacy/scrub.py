@@ -111,6 +111,7 @@ class Scrubber:
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._things = _thing_pattern(lexicon.context.thing_phrases)
         self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
+        self._conditions = _condition_pattern(lexicon.context.eponym_conditions)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
         )
@@ -180,11 +181,18 @@ class Scrubber:
     ) -> list[RecognizerResult]:
         """Names inside a kept phrase ("rob Peter to pay Paul") are no findings, nor an ordinary
         word that a thing phrase makes a thing ("Joy is in short supply"), nor the person a
-        rule or law is named after ("Martha's Rule")."""
+        rule, law or condition is named after ("Martha's Rule", "Paget's disease", unless a
+        member is called so)."""
         kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
         kept.extend(self._things_in(text))
         if self._eponyms is not None:
             kept.extend(m.span("word") for m in self._eponyms.finditer(text))
+        if self._conditions is not None:
+            kept.extend(
+                m.span("word")
+                for m in self._conditions.finditer(text)
+                if not self._names.knows(name_key(m.group("word")))
+            )
         kept.extend(self._named_services(text))
         if not kept:
             return results
@@ -251,6 +259,17 @@ def _eponym_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
         return None
     heads = "|".join(re.escape(noun[:1].upper()) + re.escape(noun[1:]) for noun in nouns)
     return re.compile(rf"(?<![\w'’])(?P<word>[^\W\d_]+)['’]s[ \t]+(?:{heads})(?!\w)")
+
+
+def _condition_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """A capitalised word, "'s" and a lower-case noun of the list: "Occam's razor",
+    "Dupuytren's contracture"."""
+    if not nouns:
+        return None
+    return re.compile(
+        rf"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+)['’]s[ \t]+"
+        rf"(?:{'|'.join(map(re.escape, nouns))})(?![\w'’-])"
+    )
 
 
 def _service_pattern(nouns: Sequence[str], reports: Sequence[str]) -> re.Pattern[str] | None:

@@ -31,6 +31,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "the Mary Seacole programme starts in May",
         "the Elizabeth Garrett Anderson cohort meets on Friday",
         "Francis Report lessons are still not learned",
+        "Dupuytren's contracture list is six months long",
+        "Occam's razor says it's the rota",
     ],
 )
 def test_clean_texts_stay_as_written(scrubber: Scrubber, text: str) -> None:
@@ -46,6 +48,7 @@ def test_clean_texts_stay_as_written(scrubber: Scrubber, text: str) -> None:
         ("Lerato and Thandeka from the nurses group", "<NAME> and <NAME> from the nurses group"),
         ("the Ruth Mills programme is full", "the <NAME> programme is full"),
         ("the Summers Review is late", "the <NAME> Review is late"),
+        ("Ruth's law again: the printer broke", "<NAME>'s law again: the printer broke"),
         ("and Tolu said no", "and <NAME> said no"),
         ("Liberty Okafor is chairing", "<NAME> is chairing"),
     ],
