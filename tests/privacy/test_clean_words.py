@@ -33,6 +33,7 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "Francis Report lessons are still not learned",
         "Dupuytren's contracture list is six months long",
         "Occam's razor says it's the rota",
+        "Storm Ciarán took the roof off the portakabin",
     ],
 )
 def test_clean_texts_stay_as_written(scrubber: Scrubber, text: str) -> None:
