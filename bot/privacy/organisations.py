@@ -68,6 +68,8 @@ MAX_NAME_WORDS = 8
 LOOK_BACK = 120  # characters before an ending searched for the words of a name
 MIN_SHORT_FORM = 4  # letters in a word that stands for a name found before in the message
 MIN_ACRONYM = 3  # letters of a body's initials taken for it ("STH")
+MAX_INITIALS = 5
+_WORD_AFTER = re.compile(r"[ \t]+[A-Z]")  # initials opening a longer name: "NHS Property"
 _KIND_WORDS = frozenset({"nhs", "foundation", "trust"})  # where a trust's own name ends
 # Where the places of a trust's name end: "Doncaster and Bassetlaw Teaching Hospitals".
 _TRUST_WORDS = frozenset(
@@ -860,7 +862,8 @@ class OrganisationFinder:
         for start, end in sorted(bodies):
             gap = _LIST_AFTER.match(text, end)
             if gap:
-                run = self._list_item(text, _words(text, gap.end(), gap.end() + LOOK_BACK))
+                words = _words(text, gap.end(), gap.end() + LOOK_BACK)
+                run = self._list_item(text, words, abbreviation=not gap.group("comma"))
                 if run and (not gap.group("comma") or _LIST_GOES_ON.match(text, run[-1].end)):
                     found.append((run[0].start, run[-1].end))
             item = self._list_item_before(text, start, end)
@@ -868,8 +871,13 @@ class OrganisationFinder:
                 found.append(item)
         return [span for span in found if not self._is_kept(text, span)]
 
-    def _list_item(self, text: str, words: list[_Word]) -> list[_Word]:
-        """The capitalised words opening ``words``, if they can name a body."""
+    def _list_item(
+        self, text: str, words: list[_Word], *, abbreviation: bool = False
+    ) -> list[_Word]:
+        """The capitalised words opening ``words``, if they can name a body; with
+        ``abbreviation`` (after "and"), also one body's initials: "Wigan Council and WWL"."""
+        if abbreviation and words and self._initials(text, words[0]):
+            return words[:1]
         run: list[_Word] = []
         for word in words[:MAX_LISTED_WORDS]:
             if run and not _joined_in_item(text, run[-1], word):
@@ -882,6 +890,18 @@ class OrganisationFinder:
         if all(text[w.start : w.end].isupper() for w in run):
             return []  # abbreviations: "ICB, LA, VCSE"
         return run
+
+    def _initials(self, text: str, word: _Word) -> bool:
+        """A body's initials, ending a list item: "WWL" (not "ICB", "the LA")."""
+        letters = text[word.start : word.end]
+        return (
+            MIN_ACRONYM <= len(letters) <= MAX_INITIALS
+            and letters.isalpha()
+            and letters.isupper()
+            and not word.possessive
+            and not self.shapes.is_generic(word.key)
+            and not _WORD_AFTER.match(text, word.end)
+        )
 
     def _list_item_before(self, text: str, start: int, end: int) -> Span | None:
         """The capitalised words right before the body at ``start``-``end`` across a list

@@ -85,6 +85,9 @@ def test_kinds_of_body_in_lower_case_stay(scrubber: Scrubber, text: str) -> None
         ("CQC rated Elmfield Court inadequate", "CQC rated <ORG> inadequate"),
         # a place right before a body found belongs to it
         ("Hull York Medical School want placements", "<ORG> want placements"),
+        # a body's initials listed after "and" beside a body found
+        ("thanks to Bolton Council and BFT for today", "thanks to <ORG> and <ORG> for today"),
+        ("Bolton Council and ICB colleagues met", "<ORG> and ICB colleagues met"),
         # one word after "the" naming a hospital
         ("the Royal have been brilliant", "the <ORG> have been brilliant"),
         ("she trained at the Marsden, then came here", "she trained at the <ORG>, then came here"),
