@@ -494,11 +494,7 @@ class ContextNameFinder:
             if not self._is_initials(text, token):
                 continue
             following = tokens[index + 1] if index + 1 < len(tokens) else None
-            if (
-                following is not None
-                and following.key in self._person_verbs
-                and self._joined(text, token, following)
-            ):
+            if following is not None and self._person_after_initials(text, token, tokens, index):
                 found.append((token.start, token.end))
             if run and _LIST_JOIN.fullmatch(text, tokens[run[-1]].end, token.start):
                 run.append(index)
@@ -507,6 +503,29 @@ class ContextNameFinder:
                 run = [index]
         found.extend(self._initials_listed(text, tokens, run))
         return found
+
+    def _person_after_initials(
+        self, text: str, token: _Token, tokens: list[_Token], index: int
+    ) -> bool:
+        """Initials before a person's verb ("JB said"), with "'s" before a person ("JT's
+        wife"), or before "from" and a capitalised word ("JT from Mid Yorks rang")."""
+        following = tokens[index + 1]
+        if token.possessive:
+            return (
+                following.key in self._person_nouns
+                and _CONTRACTION.fullmatch(text, token.end, following.start) is not None
+            )
+        if not self._joined(text, token, following):
+            return False
+        if following.key in self._person_verbs:
+            return True
+        after = tokens[index + 2] if index + 2 < len(tokens) else None
+        return (
+            following.key == "from"
+            and after is not None
+            and after.capitalised
+            and self._joined(text, following, after)
+        )
 
     def _initials_listed(self, text: str, tokens: list[_Token], run: list[int]) -> list[Span]:
         """Three or more listed, or two before a person's verb ("JB and MK have both")."""

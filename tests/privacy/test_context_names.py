@@ -24,6 +24,9 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
     [
         # an English word as a first name, then a surname
         ("Joy Adeyemi has the discharge data", "<NAME> has the discharge data"),
+        # initials before "from" and a body, or with "'s" before a person
+        ("KM from Kirklees Council rang", "<NAME> from <ORG> rang"),
+        ("KM's husband called the ward", "<NAME>'s husband called the ward"),
         ("Virtue Okonkwo runs the hub", "<NAME> runs the hub"),
         ("ask Comfort Asante first", "ask <NAME> first"),
         ("I think grace okafor is off", "I think <NAME> is off"),
@@ -67,6 +70,8 @@ def test_a_name_is_found_when_its_context_says_so(
     "text",
     [
         "the will to change is there",
+        "HR from Leeds rang about it",
+        "ED from Airedale is full",
         "hope is not a strategy",
         "we have a grace period of two weeks",
         "a frank conversation with the chair",
