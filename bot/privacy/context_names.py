@@ -116,6 +116,8 @@ _INITIAL_THEN = re.compile(r"[ \t]*(?:[,:;.!?)]|[-–—][ \t]|$)")  # "priyanka
 _NOT_LOWER_INITIALS = frozenset({"a", "i", "u", "x", "o", "s"})
 _NUMBER_AFTER = re.compile(r"[ \t]*(?:[,:–—-]|on)[ \t]*(?:\+44|\(?0)\d")  # ", 01632 ..."
 _NOT_MEMBER_INITIALS = frozenset({"I", "a", "i"})
+_VERSUS = frozenset({"vs", "v", "versus"})
+_VERSUS_GAP = re.compile(r"[ \t]+(?:vs|v|versus)\.?[ \t]+")
 _ADDRESSED_THEN = frozenset({"if", "when", "can", "could", "would", "are", "did", "have", "pls"})
 
 
@@ -242,6 +244,7 @@ class ContextNameFinder:
         found.extend(self._lower_initial(text, tokens, [*known, *found]))
         found.extend(self._opening_lower(text, tokens))
         found.extend(self._with_me(text, tokens))
+        found.extend(self._versus(text, tokens))
         found.extend(self._in_brackets(text, tokens))
         found.extend(self._family(text, tokens))
         found.extend(self._continued(text, tokens, [*known, *found]))
@@ -755,6 +758,28 @@ class ContextNameFinder:
             ):
                 found.append((token.start, token.end))
         return found
+
+    def _versus(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """Two capitalised name-like words either side of "vs": "Mahmood vs Hargreaves round
+        2" (not "Leeds vs Bradford", "Quality vs Cost")."""
+        found: list[Span] = []
+        for index in range(1, len(tokens) - 1):
+            left, middle, right = tokens[index - 1 : index + 2]
+            if middle.key not in _VERSUS or not (left.capitalised and right.capitalised):
+                continue
+            if not _VERSUS_GAP.fullmatch(text, left.end, right.start):
+                continue
+            if any(self._never_here(t.key) or self._english_only(t.key) for t in (left, right)):
+                continue
+            if self._name_like(left.key) and self._name_like(right.key):
+                found.extend([(left.start, left.end), (right.start, right.end)])
+        return found
+
+    def _name_like(self, key: str) -> bool:
+        """A known or census name part, or a word that is no English word."""
+        lists = self._lists
+        census = lists is not None and (lists.is_given_name(key) or lists.is_surname(key))
+        return self._name_part(key) or census or self._foreign(key)
 
     def _with_me(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised name before "and I" or "and me": "Grace and I did the walkround"."""

@@ -27,6 +27,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # initials before "from" and a body, or with "'s" before a person
         ("KM from Kirklees Council rang", "<NAME> from <ORG> rang"),
         ("KM's husband called the ward", "<NAME>'s husband called the ward"),
+        # surnames either side of "vs"
+        ("Okafor vs Pemberton, round three", "<NAME> vs <NAME>, round three"),
         ("Virtue Okonkwo runs the hub", "<NAME> runs the hub"),
         ("ask Comfort Asante first", "ask <NAME> first"),
         ("I think grace okafor is off", "I think <NAME> is off"),
@@ -72,6 +74,8 @@ def test_a_name_is_found_when_its_context_says_so(
         "the will to change is there",
         "HR from Leeds rang about it",
         "ED from Airedale is full",
+        "Leeds vs Bradford on Saturday",
+        "Quality vs Cost again at the board",
         "hope is not a strategy",
         "we have a grace period of two weeks",
         "a frank conversation with the chair",
