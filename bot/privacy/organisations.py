@@ -77,6 +77,7 @@ _TRUST_WORDS = frozenset(
     | {"partnership", "healthcare", "mental", "community"}
 )
 _BETWEEN_WORDS = re.compile(r"[ \t]{1,2}")
+MAX_NAMED_BEFORE = 3  # capitalised words before a place that name a body
 _AND = re.compile(r"(?i)(?<!\w)and(?!\w)|&")
 MIN_JOINED_HEAD = 3  # words of a trust's places joined by "and"
 # Places, not a body: "between Leeds and York", "in Cheshire and Wirral", "the Leeds and York".
@@ -358,6 +359,7 @@ class ShapeFinder:
         self._places = frozenset(places)
         # Words that only open a place ("St Helens", "North Tyneside") make no run alone.
         self._run_places = self._places - frozenset(shapes.not_short_forms)
+        self._not_short = frozenset(shapes.not_short_forms)
         stops = frozenset(name_key(word) for word in stop_words)
         self._generic = frozenset(shapes.generic_words) | stops
         self._leading = frozenset(shapes.lead_words) | stops
@@ -426,6 +428,7 @@ class ShapeFinder:
         spans.extend(self._named_by_domain(text))
         spans.extend(self._lower_case_bodies(text))
         spans.extend(self._before_lower_endings(text))
+        spans.extend(self._named_before_places(text))
         spans.extend(self._homes(text))
         spans.extend(self._plural_subjects(text))
         spans.extend(self._the_ones(text))
@@ -488,6 +491,32 @@ class ShapeFinder:
                 continue
             if SENTENCE_START.search(text, 0, match.start()):
                 found.append((match.start(), match.end("more")))
+        return found
+
+    def _named_before_places(self, text: str) -> list[Span]:
+        """Capitalised words inside a sentence and a place after them name a local body:
+        "the Forward Leeds launch", "off to the Bright Futures Oldham launch" (not "West
+        Leeds", "Thanks Leeds", a sentence opening "Visiting Leeds" or "Victoria Derbyshire")."""
+        words = _text_words(text)
+        found: list[Span] = []
+        for index, place in enumerate(words):
+            if not (index and place.capitalised and place.key in self._run_places):
+                continue
+            first = index
+            while first > 0 and index - first < MAX_NAMED_BEFORE:
+                word, after = words[first - 1], words[first]
+                gap = text[word.end : after.start]
+                if not (word.capitalised and not word.possessive and _BETWEEN_WORDS.fullmatch(gap)):
+                    break
+                if word.key in self._run_stops or word.key in self._generic:
+                    break
+                if word.key in self._places or word.key in self._not_short:
+                    break
+                first -= 1
+            if first == index:
+                continue
+            if SENTENCE_START.search(text, 0, words[first].start) is None:
+                found.append((words[first].start, place.end))  # not "Victoria Derbyshire said"
         return found
 
     def _before_lower_endings(self, text: str) -> list[Span]:

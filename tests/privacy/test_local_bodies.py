@@ -85,6 +85,8 @@ def test_kinds_of_body_in_lower_case_stay(scrubber: Scrubber, text: str) -> None
         ("CQC rated Elmfield Court inadequate", "CQC rated <ORG> inadequate"),
         # a place right before a body found belongs to it
         ("Hull York Medical School want placements", "<ORG> want placements"),
+        # capitalised words inside a sentence before a place
+        ("off to the Bright Futures Oldham launch", "off to the <ORG> launch"),
         # a body's initials listed after "and" beside a body found
         ("thanks to Bolton Council and BFT for today", "thanks to <ORG> and <ORG> for today"),
         ("Bolton Council and ICB colleagues met", "<ORG> and ICB colleagues met"),
@@ -110,6 +112,9 @@ def test_homes_agencies_and_bodies_before_a_plural_verb(
         "Estates Support Services are closing the car park",
         "Radio silence from the ICB again",
         "the GPs are desperate",
+        "the West Leeds team are great",
+        "Visiting Leeds tomorrow for the away day",
+        "we met in Tower Hamlets and Milton Keynes",
         "Hip surgery went well, he's home",
         "Christmas surgery hours are on the website",
         "Information Governance are cautious",
