@@ -39,6 +39,9 @@ content_app = typer.Typer(
 goals_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: goals_list
 privacy_app = typer.Typer(help="Privacy tools.", no_args_is_help=True)
 safety_app = typer.Typer(help="The safety gate's learned risk model.", no_args_is_help=True)
+scope_app = typer.Typer(
+    help="The learned reading of what Anchor declines (out of scope).", no_args_is_help=True
+)
 eval_app = typer.Typer(
     help="Score Anchor's quality on the labelled sets in evals/.", no_args_is_help=True
 )
@@ -47,6 +50,7 @@ app.add_typer(content_app, name="content")
 app.add_typer(goals_app, name="goals")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(safety_app, name="safety")
+app.add_typer(scope_app, name="scope")
 slack_app = typer.Typer(help="Slack: the app manifest.", no_args_is_help=True)
 feedback_app = typer.Typer(help="Feedback leaders gave on replies.", no_args_is_help=True)
 bench_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: bench
@@ -502,6 +506,22 @@ def safety_train() -> None:
     model.save(path)
     shown = ", ".join(f"{level} {value:.3f}" for level, value in model.thresholds().items())
     out.print(f"Saved {path} (thresholds {shown}; examples digest {model.digest}).")
+
+
+@scope_app.command("train")
+def scope_train() -> None:
+    """Retrain the model of what Anchor declines as out of scope.
+
+    Trains on prompts/scope, knowledge/asked and the safety examples; saves scope-model.npz.
+    """
+    from bot.coach.scope_model import shipped_path, train_scope_model
+
+    cfg = settings()
+    with err.status("Training the scope model (cross-validated; under a minute)..."):
+        model = train_scope_model(cfg.prompts_dir, cfg.knowledge_dir)
+    path = shipped_path(cfg.prompts_dir)
+    model.save(path)
+    out.print(f"Saved {path} (threshold {model.threshold:.3f}; examples digest {model.digest}).")
 
 
 @safety_app.command("cv")

@@ -27,6 +27,7 @@ from bot.coach.plan import TurnPlan
 from bot.coach.reflect import Heard, listen
 from bot.coach.scope import FRAME as SCOPE_FRAME
 from bot.coach.scope import out_of_scope, scope_reply
+from bot.coach.scope_model import ScopeModel
 from bot.coach.sentences import Candidate, SentenceBank, best_card, pick
 from bot.content.templates import OfflineTemplates
 from bot.content.turns import TurnWords
@@ -105,11 +106,13 @@ class OfflineComposer:
         templates: OfflineTemplates,
         words: TurnWords,
         top_k: int = 5,
+        scope: ScopeModel | None = None,
     ) -> None:
         self.retriever = retriever
         self.templates = templates
         self.words = words
         self.top_k = top_k
+        self.scope = scope
         units = compile_cards(list(retriever.cards.values()))
         self.bank = SentenceBank(retriever.embedder, units)
         texts = [u.text for found in units.values() for u in found]
@@ -153,7 +156,7 @@ class OfflineComposer:
         self, message: str, query: str, memory: TurnMemory, *, more: bool = False, topic: str = ""
     ) -> TurnPlan:
         seed = memory.seed + message
-        says = out_of_scope(message, self.words)
+        says = out_of_scope(message, self.words, self.scope)
         if says is not None and not more:
             body, question = scope_reply(says, self.words, again=SCOPE_FRAME in memory.frames)
             return TurnPlan(

@@ -23,6 +23,7 @@ from bot.coach.plan import TurnPlan
 from bot.coach.polish import Polisher
 from bot.coach.router import Route, route
 from bot.coach.safety import SafetyGate
+from bot.coach.scope_model import load_scope_model
 from bot.coach.state import CoachState
 from bot.coach.stream import TextSink
 from bot.config import Settings
@@ -111,7 +112,12 @@ class Coach:
         self.collector = collector
         self.words = words or load_turn_words(settings.prompts_dir)
         self.seats = seats or load_seat_rules(settings.prompts_dir)
-        self.composer = OfflineComposer(retriever, templates, self.words, top_k=settings.top_k)
+        scope = load_scope_model(
+            settings.prompts_dir, settings.knowledge_dir, settings.index_dir / "models"
+        )
+        self.composer = OfflineComposer(
+            retriever, templates, self.words, top_k=settings.top_k, scope=scope
+        )
 
     @classmethod
     def from_settings(

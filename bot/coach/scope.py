@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache
 
+from bot.coach.scope_model import ScopeModel
 from bot.content.turns import TurnWords
 
 TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
@@ -31,6 +32,14 @@ MIN_LETTERS = 4
 MAX_ENGLISH_SHARE = 0.5
 # at least this share of its letters outside the Latin script
 MIN_OTHER_SCRIPT = 0.5
+# a request or question ("what wine goes with lamb", "recommend a box set"), not news of one's
+# day ("wet dog, muddy boots, warm kitchen. bliss"): only these does the model alone decline
+REQUEST = re.compile(
+    r"\?|^\W*(?:quick q\w*\W+)?(?:can|could|would|will|what|what's|whats|which|who|whos|who's"
+    r"|where|when|how|is|are|do|does|should|tell|give|write|find|recommend|suggest|book|translate"
+    r"|show|list|explain|calculate|solve|fix|help|any|best|cheapest|pls|please|need)\b",
+    re.I,
+)
 
 
 @cache
@@ -82,13 +91,23 @@ def other_language(
     return marked >= 2 or (marked >= 1 and accented >= 1) or accented >= 2
 
 
-def out_of_scope(text: str, words: TurnWords) -> str | None:
-    """The few words naming what was asked for when it is outside Anchor's scope, else None."""
-    for topic in words.out_of_scope.topics.values():
-        if any(p.search(text) for p in topic.compiled):
-            return topic.says
+def out_of_scope(text: str, words: TurnWords, model: ScopeModel | None = None) -> str | None:
+    """The few words naming what was asked for when it is outside Anchor's scope, else None.
+
+    A firm topic's pattern (a dose, a tax return, code) declines on its own. Other topics'
+    words also serve work, so their patterns decline a message with no work words in it, or one
+    the learned scope model also declines. The model alone declines only messages with no work
+    words: declining a leader's real question costs more than a coaching reply to a stray one.
+    """
     if other_language(text, words):
         return words.other_language.says
+    about_work = bool(words.work_pattern.search(text))
+    learned = model is not None and model.outside(text)
+    for topic in words.out_of_scope.topics.values():
+        if any(p.search(text) for p in topic.compiled):
+            return topic.says if topic.firm or not about_work or learned else None
+    if learned and not about_work and REQUEST.search(text):
+        return words.out_of_scope.learned_says
     return None
 
 

@@ -49,6 +49,10 @@ class Topic(BaseModel):
 
     says: str
     patterns: list[str] = Field(min_length=1)
+    # firm: a match declines on its own (a dose, a tax return); otherwise the subject's words
+    # also serve work ("the weather has wrecked our winter plan"), so a match declines only a
+    # message with no work words, or one the learned scope model also declines
+    firm: bool = False
 
     _check = field_validator("patterns")(check_regexes)
 
@@ -67,6 +71,8 @@ class OutOfScope(BaseModel):
     again_help: str
     again_question: str
     topics: dict[str, Topic]
+    # what the reply names when the learned scope model declines a request no topic matched
+    learned_says: str = Field(min_length=1)
 
     @field_validator("reply")
     @classmethod

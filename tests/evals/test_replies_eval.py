@@ -31,6 +31,6 @@ def test_each_reply_is_sorted_into_one_outcome(settings: Settings) -> None:
 
 def test_a_reply_that_finds_nothing_says_so(settings: Settings) -> None:
     coach = Coach.from_settings(settings)
-    item = RetrievalItem(q="which colour should I paint my kitchen cupboards", cards=["x"])
+    item = RetrievalItem(q="the car park barrier at our site keeps breaking", cards=["x"])
     found = measure_replies(coach, "nothing", [item])
     assert found.misses[0].outcome == "no_fit" and found.rates["no_fit"] == 1.0

@@ -1,0 +1,91 @@
+"""The learned scope model: what Anchor declines that no pattern names, and what it keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.coach import scope_model
+from bot.coach.engine import Coach
+from bot.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PROMPTS = ROOT / "prompts"
+KNOWLEDGE = ROOT / "knowledge"
+
+OUTSIDE = [
+    "how many calories in a pint of lager",
+    "what wine goes with lamb",
+    "can you recommend a good box set to watch this weekend",
+    "what's the best mortgage rate at the moment",
+    "how do I get rid of moss on my lawn",
+]
+INSIDE = [
+    "the weather has wrecked our winter plan, A&E is rammed and the council can't staff homecare",
+    "how do I translate the strategy into something the ward teams understand",
+    "we're buying a new EPR with the other trust and the clinicians hate the choice",
+    "our deficit is 40 million and the ICB wants a joint recovery plan by March",
+]
+
+
+def test_the_exported_model_scores_as_scikit_learn_does(tmp_path: Path) -> None:
+    texts = [
+        "recipe for lasagne",
+        "best pizza in town",
+        "what wine with fish",
+        "cheap flights to rome",
+        "our board keeps arguing",
+        "the council will not share data",
+        "my team is exhausted this winter",
+        "how do I give feedback to the chair",
+    ] * 5
+    outside = [True] * 4 + [False] * 4
+    model = scope_model.ScopeModel.train(texts, outside * 5, "test")
+    model.save(tmp_path / "m.npz")
+    loaded = scope_model.ScopeModel.load(tmp_path / "m.npz", "test")
+    vectorisers, regression = scope_model._fit([t.lower() for t in texts], np.array(outside * 5))
+    for text in ["a recipe for the board", "flights for my team", "the chair again"]:
+        expected = regression.predict_proba(scope_model._features(vectorisers, [text]))[0, 1]
+        assert loaded.probability(text) == pytest.approx(expected, abs=1e-9)
+    with pytest.raises(ValueError):
+        scope_model.ScopeModel.load(tmp_path / "m.npz", "other examples")
+
+
+def test_the_shipped_model_is_current() -> None:
+    """If this fails, prompts/scope, knowledge/asked or the safety examples changed: run
+    `anchor scope train`."""
+    digest = scope_model.scope_digest(PROMPTS, KNOWLEDGE)
+    model = scope_model.ScopeModel.load(scope_model.shipped_path(PROMPTS), digest)
+    assert 0.0 < model.threshold < 1.0
+
+
+@pytest.fixture(scope="module")
+def shipped() -> scope_model.ScopeModel:
+    model = scope_model.load_scope_model(PROMPTS, KNOWLEDGE)
+    assert model is not None
+    return model
+
+
+@pytest.mark.parametrize("message", OUTSIDE)
+def test_requests_no_pattern_names_are_declined(
+    shipped: scope_model.ScopeModel, message: str
+) -> None:
+    assert shipped.outside(message)
+
+
+@pytest.mark.parametrize("message", INSIDE)
+def test_work_in_other_subjects_words_is_kept(
+    shipped: scope_model.ScopeModel, message: str
+) -> None:
+    assert not shipped.outside(message)
+
+
+def test_the_coach_declines_kindly_and_cites_nothing(settings: Settings) -> None:
+    coach = Coach.from_settings(settings)
+    reply = coach.respond("scope-user", "what wine goes with lamb")
+    assert not reply.citations
+    assert "outside what I do" in reply.reply and "I can help you" in reply.reply
+    kept = coach.respond("scope-user-2", INSIDE[0])
+    assert "outside what I do" not in kept.reply
