@@ -75,6 +75,11 @@ def other_language(
     ordinary = _ordinary_words(text)
     if len(ordinary) < MIN_WORDS:
         return False
+    foreign = set(words.other_language.words)
+    marked = sum(w in foreign for w in ordinary)
+    accented = sum(not w.isascii() for w in ordinary)
+    if not (marked >= 2 or (marked >= 1 and accented >= 1) or accented >= 2):
+        return False  # no sign of another language: the dictionary is not needed
     known = set(words.english_words)
     in_dictionary = is_english or _dictionary()
 
@@ -82,13 +87,7 @@ def other_language(
         stem = CONTRACTION.sub("", word)
         return word in known or stem in known or in_dictionary(stem)
 
-    share = sum(english(w) for w in ordinary) / len(ordinary)
-    if share > MAX_ENGLISH_SHARE:
-        return False
-    foreign = set(words.other_language.words)
-    marked = sum(w in foreign for w in ordinary)
-    accented = sum(not w.isascii() for w in ordinary)
-    return marked >= 2 or (marked >= 1 and accented >= 1) or accented >= 2
+    return sum(english(w) for w in ordinary) / len(ordinary) <= MAX_ENGLISH_SHARE
 
 
 def out_of_scope(text: str, words: TurnWords, model: ScopeModel | None = None) -> str | None:

@@ -147,9 +147,9 @@ def _fit(texts: list[str], y: npt.NDArray[np.bool_]) -> tuple[list[Any], Any]:
     from sklearn.linear_model import LogisticRegression
 
     vectorisers = [
-        TfidfVectorizer(analyzer=word_grams, sublinear_tf=True, min_df=2).fit(texts),
+        TfidfVectorizer(analyzer=word_grams, sublinear_tf=True, min_df=3).fit(texts),
         TfidfVectorizer(
-            analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=3
+            analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=6
         ).fit(texts),
     ]
     features = sparse.hstack([v.transform(texts) for v in vectorisers]).tocsr()
