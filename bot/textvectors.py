@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -106,3 +106,16 @@ class Vectoriser:
                 grams[i] = gram
             self._grams = grams
         return self._grams[index]
+
+
+def exported(fitted: Sequence[Any], kinds: Sequence[Kind], view: str) -> list[Vectoriser]:
+    """Fitted scikit-learn `TfidfVectorizer`s as blocks that score with numpy alone."""
+    return [
+        Vectoriser(
+            {gram: int(i) for gram, i in vectoriser.vocabulary_.items()},
+            vectoriser.idf_.astype(np.float64),
+            kind,
+            view,
+        )
+        for vectoriser, kind in zip(fitted, kinds, strict=True)
+    ]

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from bot.content.scope_examples import files_digest, load_scope_examples, scope_files
 from bot.content.training import load_training, training_files
 from bot.knowledge.asked import asked_files, load_asked
-from bot.textvectors import CHAR_NGRAMS, Kind, Vectoriser, word_grams
+from bot.textvectors import CHAR_NGRAMS, Kind, Vectoriser, exported, word_grams
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +93,7 @@ class ScopeModel:
         allowed = int(np.floor(MAX_FALSE_DECLINES * len(inside)))
         threshold = float(inside[allowed]) + 1e-9
         vectorisers, regression = _fit(lowered, y)
-        blocks = [
-            Vectoriser(
-                {k: int(i) for k, i in v.vocabulary_.items()},
-                v.idf_.astype(np.float64),
-                kind,
-                "text",
-            )
-            for v, kind in zip(vectorisers, KINDS, strict=True)
-        ]
+        blocks = exported(vectorisers, KINDS, "text")
         coef = regression.coef_[0].astype(np.float64)
         size = len(blocks[0].vocabulary)
         return cls(

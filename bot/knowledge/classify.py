@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from bot.knowledge.units import split_sentences
 from bot.models import Card
-from bot.textvectors import CHAR_NGRAMS, Kind, Vectoriser, word_grams
+from bot.textvectors import CHAR_NGRAMS, Kind, Vectoriser, exported, word_grams
 
 FILE = "classifier.npz"
 FORMAT = 1
@@ -113,15 +113,7 @@ class CardClassifier:
         regression = SGDClassifier(
             loss="log_loss", alpha=ALPHA, max_iter=EPOCHS, tol=None, random_state=0, n_jobs=2
         ).fit(features, labels)
-        blocks = [
-            Vectoriser(
-                {k: int(i) for k, i in v.vocabulary_.items()},
-                v.idf_.astype(np.float64),
-                kind,
-                "text",
-            )
-            for v, kind in zip(fitted, KINDS, strict=True)
-        ]
+        blocks = exported(fitted, KINDS, "text")
         coef = regression.coef_.T.astype(np.float32)  # (features, classes)
         if coef.shape[1] == 1:  # two cards: scikit-learn keeps one column for the second
             coef = np.hstack([-coef, coef])
