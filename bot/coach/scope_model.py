@@ -166,21 +166,20 @@ def scope_digest(prompts_dir: Path, knowledge_dir: Path) -> str:
 
 
 def training_data(prompts_dir: Path, knowledge_dir: Path) -> tuple[list[str], list[bool]]:
-    """(texts, declined?): prompts/scope/, knowledge/asked/ and the safety examples."""
-    texts: list[str] = []
-    outside: list[bool] = []
+    """(texts, declined?): prompts/scope/, then knowledge/asked/ and the safety examples as in
+    scope, each text once (a scope file's label wins: its writers' messages are also safety
+    examples, labelled non_crisis there)."""
+    labelled: dict[str, bool] = {}
     for example in load_scope_examples(prompts_dir):
-        texts.append(example.text)
-        outside.append(example.label == "out_of_scope")
+        labelled.setdefault(example.text, example.label == "out_of_scope")
     asked, _ = load_asked(knowledge_dir)
     for messages in asked.values():
-        texts += messages
-        outside += [False] * len(messages)
+        for message in messages:
+            labelled.setdefault(message, False)
     if training_files(prompts_dir):
         for safety in load_training(prompts_dir):
-            texts.append(safety.text)
-            outside.append(False)
-    return texts, outside
+            labelled.setdefault(safety.text, False)
+    return list(labelled), list(labelled.values())
 
 
 def train_scope_model(prompts_dir: Path, knowledge_dir: Path) -> ScopeModel:
