@@ -375,7 +375,7 @@ def content_check() -> None:
     from bot.knowledge.cards import card_files
     from bot.privacy.given_names import load_given_names
     from bot.privacy.lexicon import load_lexicon
-    from bot.privacy.organisations import load_organisations
+    from bot.privacy.organisation_list import load_organisations
 
     cfg = settings()
     card_ids = {path.stem for path in card_files(cfg.knowledge_dir)}

@@ -2,7 +2,7 @@
 
 Patterns are code (``patterns.py``); the words they are built from are data, kept in YAML so
 they can be reviewed and extended without a code change. The list of organisation names is a
-file of its own (``organisations.py``), and so is the list of given names (``given_names.py``).
+file of its own (``organisation_list.py``), and so is the list of given names (``given_names.py``).
 """
 
 from __future__ import annotations

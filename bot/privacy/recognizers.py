@@ -25,7 +25,7 @@ from bot.privacy.context_names import ContextNameFinder
 from bot.privacy.given_names import GivenNameFinder
 from bot.privacy.lexicon import Honorifics, Registration
 from bot.privacy.names import NameIndex
-from bot.privacy.organisations import OrganisationFinder
+from bot.privacy.organisation_finder import OrganisationFinder
 from bot.privacy.phone import find_phone_numbers
 
 Span = tuple[int, int]
@@ -247,7 +247,7 @@ class RegistrationNumberRecognizer(SpanRecognizer):
 
 
 class OrganisationListRecognizer(SpanRecognizer):
-    """Organisations on the configured list, in any case; see ``organisations.py``."""
+    """Organisations on the configured list, in any case; see ``organisation_finder.py``."""
 
     ENTITY = ORGANISATION
     SCORE = 0.85

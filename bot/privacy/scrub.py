@@ -22,7 +22,7 @@ from the digits alone a public line cannot be told from someone's direct dial.
 Nothing here touches the network: no model download, no suffix-list fetch (see nlp.py and
 recognizers.py). Word lists come from ``prompts/privacy/lexicon.yaml`` (lexicon.py), the
 organisation list from ``prompts/privacy/organisations.yaml`` or the file passed as
-``organisations_path`` (organisations.py), given names from ``given_names.yaml``.
+``organisations_path`` (organisation_finder.py), given names from ``given_names.yaml``.
 
 Thread safety: ``add_names`` builds a new name index and swaps it in, so it may run while
 other threads call ``analyze``/``scrub``; every other part is immutable after construction.
@@ -51,9 +51,9 @@ from bot.privacy.lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
 from bot.privacy.member_initials import MemberInitials
 from bot.privacy.names import NameIndex, name_key
 from bot.privacy.nlp import LANGUAGE, NER_SCORE, OfflineSpacyNlpEngine, build_pipeline
-from bot.privacy.organisations import (
+from bot.privacy.organisation_finder import OrganisationFinder
+from bot.privacy.organisation_list import (
     DEFAULT_ORGANISATIONS,
-    OrganisationFinder,
     OrganisationList,
     load_organisations,
 )

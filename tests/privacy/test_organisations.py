@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.datafiles import ContentError
-from bot.privacy.organisations import DEFAULT_ORGANISATIONS, load_organisations
+from bot.privacy.organisation_list import DEFAULT_ORGANISATIONS, load_organisations
 from bot.privacy.scrub import Scrubber
 
 

@@ -1,0 +1,89 @@
+"""Shape rules by the words around a name: "at Airedale", "the Royal have", "at St Thomas'"."""
+
+from __future__ import annotations
+
+import re
+
+from bot.privacy.names import name_key
+from bot.privacy.organisation_shape_places import PlaceRules
+from bot.privacy.organisation_words import LOOK_BACK, Span, split_words
+from bot.privacy.patterns import ORG_GAP, SENTENCE_START
+
+_SAINT_CUE = re.compile(r"(?i)(?<![\w'’])(?:at|from|to|into|with|via|in|the)[ \t]+$")
+
+
+class ContextRules(PlaceRules):
+    """Bodies named by the words around them: "at", "the", a plural verb."""
+
+    def _the_ones(self, text: str) -> list[Span]:
+        """One capitalised word after "the" that names a hospital or body: before a plural
+        verb ("the Royal have been brilliant", "the Whitworth have"), or after "at", "to" or
+        "from" and before no lower-case noun ("moved to Ward 7 at the Whitworth, please");
+        the word is no English word ("Royal": a place prefix), so not "the Board are", "from
+        the Irish office", "the Tories have"."""
+        found: list[Span] = []
+        for match in self._the_one.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._generic or key in self._leading or key in self._not_bodies:
+                continue
+            if self._is_english(key) and key not in self._prefix_words:
+                continue
+            if match.group("verb") or (match.group("cue") and self._ends_phrase(text, match.end())):
+                found.append(match.span("word"))
+        return found
+
+    def _ends_phrase(self, text: str, end: int) -> bool:
+        """No lower-case content word follows: punctuation, the end, or a stop word."""
+        after = split_words(text, end, min(len(text), end + 30))[:1]
+        if not after or not ORG_GAP.match(text[end : after[0].start]):
+            return True
+        return after[0].key in self._stops
+
+    def _plural_subjects(self, text: str) -> list[Span]:
+        """Opening a sentence, a place or a word that is no English word, and up to two more
+        capitalised words, before a plural verb: "Airedale have said", "Incommunities have
+        agreed", "Ordsall Park want" (one person "has")."""
+        if self._plural_subject is None:
+            return []
+        found: list[Span] = []
+        for match in self._plural_subject.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._generic or key in self._leading or key in self._not_bodies:
+                continue
+            if not (key in self._named_places or not self._is_english(key)):
+                continue  # "Bath were great": a place of the list's groups may be a place
+            more = [name_key(word) for word in match.group("more").split()]
+            if any(word in self._not_bodies or word in self._leading for word in more):
+                continue
+            if SENTENCE_START.search(text, 0, match.start()):
+                found.append((match.start(), match.end("more")))
+        return found
+
+    def _after_at_cues(self, text: str) -> list[Span]:
+        """Capitalised words after someone "at" them: "deputy DoN at Airedale", "someone at
+        Roshni Ghar", "he's at Leeds Teaching now" (not "at Christmas")."""
+        if self._at_cue is None:
+            return []
+        found: list[Span] = []
+        for match in self._at_cue.finditer(text):
+            words = split_words(text, match.end(), min(len(text), match.end() + LOOK_BACK))
+            if not words or words[0].start != match.end():
+                continue
+            first = words[0]
+            if not first.capitalised or first.key in self._run_stops or first.key in self._generic:
+                continue  # "at Christmas", "a contact at NHS Property Services"
+            end = self._run_end(text, words, 1, first.end)
+            found.append((first.start, end))
+        return found
+
+    def _saints(self, text: str) -> list[Span]:
+        """A saint's name with "'s" or "'" after "at", "from", "to" or before a plural verb: a
+        hospital, hospice or church ("at St Thomas'", "from Guy's and St Thomas'", "St
+        Luke's have offered beds"), not a place opening a sentence ("St Mary's and St Helens
+        are nearby") nor a day ("St Patrick's Day")."""
+        return [
+            match.span()
+            for match in self._saint.finditer(text)
+            if _SAINT_CUE.search(text, max(0, match.start() - LOOK_BACK), match.start())
+            or (self._verb_after is not None and self._verb_after.match(text, match.end()))
+        ]

@@ -1,0 +1,55 @@
+"""Shape rules for bodies written in lower case or as initials: "wharfedale hospital", "LYPFT"."""
+
+from __future__ import annotations
+
+from bot.privacy.names import name_key
+from bot.privacy.organisation_shape_words import ShapeWords
+from bot.privacy.organisation_words import LOOK_BACK, Span
+from bot.privacy.patterns import SENTENCE_START
+
+
+class LowerCaseRules(ShapeWords):
+    """Bodies before a kind of body in lower case, and local trusts' abbreviations."""
+
+    def _before_lower_endings(self, text: str) -> list[Span]:
+        """Capitalised words before a kind of body in lower case: "the Grange Park surgery",
+        "Oakwood practice" (not "Hip surgery" opening a sentence, "Christmas surgery hours")."""
+        if self._lower_ending is None:
+            return []
+        found: list[Span] = []
+        previous_end = 0
+        for match in self._lower_ending.finditer(text):
+            earliest = max(previous_end, match.start() - LOOK_BACK)
+            previous_end = match.end()
+            words = self._name_words(text, earliest, match.start())
+            if not words or any(word.key in self._not_bodies for word in words):
+                continue
+            opens = SENTENCE_START.search(text, 0, words[0].start) is not None
+            if opens and all(self._is_english(word.key) for word in words):
+                continue
+            found.append((words[0].start, match.end()))
+        return found
+
+    def _lower_case_bodies(self, text: str) -> list[Span]:
+        """A word that is no English word (a place: "reading" is a word) before a kind of body
+        in lower case: "wharfedale hospital", "the kirkburton health centre"."""
+        if self._lower_endings is None:
+            return []
+        found: list[Span] = []
+        for match in self._lower_endings.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._generic or key in self._leading or key in self._not_bodies:
+                continue
+            if not self._is_english(key):
+                found.append(match.span())  # not "reading council papers"
+        return found
+
+    def _abbreviations(self, text: str) -> list[Span]:
+        """A local trust's abbreviation: "MFT", "LYPFT", "GSTT", "ltht"."""
+        if self._abbreviation is None:
+            return []
+        return [
+            match.span()
+            for match in self._abbreviation.finditer(text)
+            if match.group().casefold() not in self._generic
+        ]

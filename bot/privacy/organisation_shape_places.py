@@ -1,0 +1,137 @@
+"""Shape rules around places: "Carers Leeds", "Kirklees Refugee Welcome", "the Forward Leeds
+launch", a body's own domain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.privacy.organisation_shape_words import ShapeWords
+from bot.privacy.organisation_words import (
+    BETWEEN_WORDS,
+    LOOK_BACK,
+    MAX_NAME_WORDS,
+    Span,
+    Word,
+    split_words,
+    text_words,
+)
+from bot.privacy.patterns import ORG_GAP, SENTENCE_START
+
+MAX_NAMED_BEFORE = 3  # capitalised words before a place that name a body
+
+# A public body's own address: "sandbeck.gov.uk", "brokerage@sandbeck.gov.uk".
+_BODY_DOMAIN = re.compile(
+    r"(?<![\w-])(?P<label>[a-z][a-z-]*[a-z])\.(?:gov\.uk|gov\.wales|gov\.scot|org\.uk)\b",
+    re.IGNORECASE,
+)
+MIN_DOMAIN_LABEL = 4
+MAX_DOMAIN_WORDS = 4
+
+
+class PlaceRules(ShapeWords):
+    """Bodies named by a place before, after or inside them, or by their own domain."""
+
+    def _before_places(self, text: str) -> list[Span]:
+        """A place prefix and capitalised place words: "Carers Leeds", "Royal Oldham"."""
+        if self._place_prefixes is None:
+            return []
+        found: list[Span] = []
+        for match in self._place_prefixes.finditer(text):
+            end = match.end()
+            for word in split_words(text, end, min(len(text), end + LOOK_BACK)):
+                gap = text[end : word.start]
+                if not (ORG_GAP.match(gap) and "," not in gap and word.capitalised):
+                    break
+                if word.key not in self._places:
+                    break
+                end = word.end
+                if word.possessive:
+                    break
+            if end > match.end():
+                found.append((match.start(), end))
+        return found
+
+    def _place_runs(self, text: str) -> list[Span]:
+        """A place and the capitalised words after it: "Kirklees Refugee Welcome", "Sheffield
+        Teaching", "Wakefield District Housing" (not "Leeds Plan" or "Leeds in March")."""
+        if not self._places:
+            return []
+        words = text_words(text)
+        found: list[Span] = []
+        for index, place in enumerate(words):
+            if not (place.capitalised and place.key in self._run_places) or place.possessive:
+                continue
+            end = self._run_end(text, words, index + 1, place.end)
+            if end > place.end:
+                found.append((place.start, end))
+        return found
+
+    def _run_end(self, text: str, words: Sequence[Word], index: int, end: int) -> int:
+        """The end of the capitalised words from ``words[index]`` joined to ``end``."""
+        for word in words[index : index + MAX_NAME_WORDS]:
+            gap = text[end : word.start]
+            if not (ORG_GAP.match(gap) and "," not in gap and word.capitalised):
+                break
+            if word.key in self._run_stops or word.key in self._places:
+                break
+            end = word.end
+            if word.possessive:
+                break
+        return end
+
+    def _named_before_places(self, text: str) -> list[Span]:
+        """Capitalised words inside a sentence and a place after them name a local body:
+        "the Forward Leeds launch", "off to the Bright Futures Oldham launch" (not "West
+        Leeds", "Thanks Leeds", a sentence opening "Visiting Leeds" or "Victoria Derbyshire")."""
+        words = text_words(text)
+        found: list[Span] = []
+        for index, place in enumerate(words):
+            if not (index and place.capitalised and place.key in self._run_places):
+                continue
+            first = index
+            while first > 0 and index - first < MAX_NAMED_BEFORE:
+                word, after = words[first - 1], words[first]
+                gap = text[word.end : after.start]
+                if not (word.capitalised and not word.possessive and BETWEEN_WORDS.fullmatch(gap)):
+                    break
+                if word.key in self._run_stops or word.key in self._generic:
+                    break
+                if word.key in self._places or word.key in self._not_short:
+                    break
+                first -= 1
+            if first == index:
+                continue
+            if SENTENCE_START.search(text, 0, words[first].start) is None:
+                found.append((words[first].start, place.end))  # not "Victoria Derbyshire said"
+        return found
+
+    def _named_by_domain(self, text: str) -> list[Span]:
+        """Capitalised words spelling a public body's own domain in the same message: "the
+        team at Sandbeck? ... brokerage@sandbeck.gov.uk"."""
+        labels = {
+            match.group("label").lower()
+            for match in _BODY_DOMAIN.finditer(text)
+            if len(match.group("label")) >= MIN_DOMAIN_LABEL
+        }
+        labels -= self._generic | self._leading
+        if not labels:
+            return []
+        words = text_words(text)
+        found: list[Span] = []
+        for index, first in enumerate(words):
+            if not first.capitalised or first.key in self._leading:
+                continue
+            spelled = ""
+            last = first
+            for word in words[index : index + MAX_DOMAIN_WORDS]:
+                joined = word is first or ORG_GAP.fullmatch(text[last.end : word.start])
+                if not (word.capitalised and joined):
+                    break
+                spelled += word.key.replace("'", "")
+                last = word
+                if spelled in labels:
+                    found.append((first.start, word.end))
+                    break
+        return found

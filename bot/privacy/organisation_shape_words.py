@@ -1,0 +1,200 @@
+"""The word sets and patterns the shape rules share, and how they cut a name from the words before
+an ending.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+
+from bot.privacy.lexicon import AMPERSAND, OrganisationShapes
+from bot.privacy.names import name_key
+from bot.privacy.organisation_words import AND, MAX_NAME_WORDS, OF, Word, split_words
+from bot.privacy.patterns import ORG_GAP, phrases
+
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+_CONSONANT = "[b-df-hj-np-tv-z]"  # lower-case abbreviations have no vowel: "lypft", "ltht"
+
+
+class ShapeWords:
+    """Word lists and patterns of the shapes, and the words of a name before an ending."""
+
+    def __init__(
+        self,
+        shapes: OrganisationShapes,
+        *,
+        stop_words: Collection[str],
+        places: Collection[str] = (),
+        not_bodies: Collection[str] = (),
+        is_english: Callable[[str], bool] | None = None,
+        named_places: Collection[str] = (),
+    ) -> None:
+        """``places``: place names (``name_key`` form) that make a local body after a
+        ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham") or before other
+        capitalised words ("Kirklees Refugee Welcome"). ``not_bodies``: words that never
+        name a body after "at" or a place ("Christmas", "Teams"). ``is_english``: whether a
+        word is an English word; without it no lower-case body is found. ``named_places``:
+        the lexicon's own places (``name_key`` form), bodies before a plural verb."""
+        self._is_english = is_english or (lambda _key: True)
+        verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
+        self._named_places = frozenset(named_places)
+        self._lower_ending = (
+            phrases(shapes.lower_endings, ignore_case=False) if shapes.lower_endings else None
+        )
+        self._home_endings = (
+            phrases(shapes.home_endings, ignore_case=False) if shapes.home_endings else None
+        )
+        self._home_cue = phrases(shapes.home_cues, ignore_case=True) if shapes.home_cues else None
+        self._plural_subject = (
+            re.compile(
+                r"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*)"
+                r"(?P<more>(?:[ \t]+[A-Z][a-z][^\W\d_]*){0,2})[ \t]+"
+                rf"(?:{verbs})(?![\w'’])"
+            )
+            if verbs
+            else None
+        )
+        self._lower_endings = (
+            re.compile(
+                r"(?<![\w'’-])(?P<word>[^\W\d_][^\W\d_'’-]{3,})[ \t]+"
+                rf"(?:{'|'.join(map(re.escape, shapes.lower_endings))})(?![\w'’])"
+            )
+            if shapes.lower_endings
+            else None
+        )
+        self._endings = phrases(shapes.endings, ignore_case=False)
+        self._prefixes = phrases(shapes.prefixes, ignore_case=False)
+        self._place_prefixes = (
+            phrases(shapes.place_prefixes, ignore_case=False) if shapes.place_prefixes else None
+        )
+        self._places = frozenset(places)
+        # Words that only open a place ("St Helens", "North Tyneside") make no run alone.
+        self._run_places = self._places - frozenset(shapes.not_short_forms)
+        self._not_short = frozenset(shapes.not_short_forms)
+        stops = frozenset(name_key(word) for word in stop_words)
+        self._generic = frozenset(shapes.generic_words) | stops
+        self._leading = frozenset(shapes.lead_words) | stops
+        self._joiners = frozenset(AND if j == AMPERSAND else j for j in shapes.joiners)
+        self._role_endings = frozenset(shapes.role_endings)
+        self._role_words = frozenset(shapes.role_words)
+        self._place_after = frozenset(shapes.place_after)
+        self._offices = frozenset(shapes.offices)
+        # A body's own kind of word goes on a name: "Bolton Community Housing".
+        self._not_bodies = (
+            frozenset(name_key(word) for word in not_bodies) - self._generic
+        ) | stops
+        self._run_stops = frozenset(shapes.place_run_stops) | self._not_bodies | self._leading
+        self._stops = stops
+        self._prefix_words = frozenset(
+            name_key(prefix) for prefix in shapes.place_prefixes if " " not in prefix
+        )
+        self._verb_after = re.compile(rf"[ \t]+(?:{verbs})(?![\w'’])") if verbs else None
+        self._the_one = re.compile(
+            r"(?<![\w'’])(?P<cue>(?:at|to|from|into)[ \t]+)?the[ \t]+"
+            r"(?P<word>[A-Z][a-z][^\W\d_]*)(?![\w'’-])"
+            + (rf"(?P<verb>[ \t]+(?:{verbs})(?![\w'’]))?" if verbs else "")
+        )
+        self._at_cue = (
+            re.compile(
+                rf"(?i)(?<![\w'’])(?:{'|'.join(map(re.escape, shapes.at_cues))})[ \t]+at[ \t]+"
+            )
+            if shapes.at_cues
+            else None
+        )
+        endings = "|".join(map(re.escape, shapes.abbreviation_endings))
+        lower_endings = endings.lower()
+        self._abbreviation = (
+            re.compile(
+                rf"(?<![\w-])(?:[A-Z]{{1,5}}(?:{endings})|{_CONSONANT}{{1,5}}(?:{lower_endings}))"
+                r"(?![\w-])"
+            )
+            if shapes.abbreviation_endings
+            else None
+        )
+        not_after_saint = "|".join(map(re.escape, shapes.not_after_saint))
+        self._saint = re.compile(
+            r"(?<![\w'’])(?:[A-Z][^\W\d_]+['’]s[ \t]+(?:and|&)[ \t]+)?"  # "Guy's and"
+            r"(?:St|Saint)\.?[ \t]+[A-Z][^\W\d_]+(?:['’]s|(?<=s)['’])"
+            + (rf"(?![ \t]+(?i:{not_after_saint})(?!\w))" if not_after_saint else "")
+        )
+
+    def is_place(self, key: str) -> bool:
+        """Whether a word (its ``name_key``) is a place that may open a body's name."""
+        return key in self._run_places
+
+    def is_generic(self, key: str) -> bool:
+        """Whether a word (its ``name_key``) names no place or body on its own."""
+        return key in self._generic or key in self._leading
+
+    def _name_words(self, text: str, after: int, before: int) -> list[Word]:
+        """The words of the name between ``after`` and ``before``, or [] if not specific."""
+        window = split_words(text, after, before)
+        name: list[Word] = []
+        following: int = before
+        for word in reversed(window):
+            gap = text[word.end + (2 if word.possessive else 0) : following]
+            if len(name) >= MAX_NAME_WORDS or not ORG_GAP.match(gap):
+                break
+            if "," in gap and text[word.start : word.end].isupper():
+                break  # a list of abbreviations: "ICB, LA, VCSE, PCN"
+            if "," in gap and name and name[0].key in self._joiners:
+                break  # "Adult Social Services, the DPH and the Chair of the ICB"
+            if not word.capitalised and word.key not in self._joiners:
+                break
+            name.insert(0, word)
+            following = word.start
+        name = self._without_office(self._without_leading(name))
+        if not any(word.key not in self._generic and word.capitalised for word in name):
+            return []
+        return name
+
+    def _without_leading(self, name: list[Word]) -> list[Word]:
+        while name and (name[0].key in self._joiners or name[0].key in self._leading):
+            if self._numbered(name):
+                break
+            name = name[1:]
+        return name
+
+    def _numbered(self, name: list[Word]) -> bool:
+        """A capitalised number word before a specific word opens the name: "Three Rivers
+        PCN", "Five Valleys Surgery" (but "Three PCNs", "the three Trusts" lose it)."""
+        return (
+            len(name) > 1
+            and name[0].capitalised
+            and name[0].key in _NUMBER_WORDS
+            and name[1].capitalised
+            and name[1].key not in self._generic
+            and name[1].key not in self._leading
+        )
+
+    def _without_office(self, name: list[Word]) -> list[Word]:
+        """Drop a title before "of": "Leader of the Council", "Chair of Kirklees Council",
+        also after other words: "DPH and the Chair of the ICB"; and offices before "and the":
+        "the Leader and the ICB chair"."""
+        for index in range(len(name) - 1, 0, -1):
+            if name[index].key == OF and name[index - 1].key in self._offices:
+                return self._without_leading(name[index + 1 :])
+        for index, word in enumerate(name):
+            if word.key == OF and index:
+                return self._without_leading(name[index + 1 :])
+            if word.key == AND and index and self._new_phrase_after(name, index):
+                return self._without_leading(name[index + 1 :])  # "the Leader and the ICB"
+            if word.key not in self._offices and word.key not in self._leading:
+                return name
+        return name
+
+    @staticmethod
+    def _new_phrase_after(name: list[Word], index: int) -> bool:
+        """Whether "the" follows "and": offices, then another body ("the Leader and the ICB
+        chair"), not one name ("Nursing and Midwifery Council")."""
+        return index + 1 < len(name) and name[index + 1].key == "the"
+
+    def _is_place(self, text: str, end: int, word: Word) -> bool:
+        return (
+            word.capitalised
+            and not word.possessive
+            and word.key not in self._generic
+            and word.key not in self._leading
+            and bool(ORG_GAP.match(text[end : word.start]))
+            and word.start - end <= 2
+        )

@@ -1,0 +1,82 @@
+"""Organisation names that are not listed, by their shape: an ending, a prefix, and the rules of
+the other shape modules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.privacy.organisation_shape_context import ContextRules
+from bot.privacy.organisation_shape_homes import HomeRules
+from bot.privacy.organisation_shape_lower import LowerCaseRules
+from bot.privacy.organisation_words import LOOK_BACK, Span, Word, split_words, without_possessive
+from bot.privacy.patterns import ORG_GAP
+
+
+class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
+    """Names that are not listed, recognised by their shape (see ``organisation_finder``)."""
+
+    def find(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        previous_end = 0  # a name never reaches back past the previous ending
+        for match in self._endings.finditer(text):
+            found = list(self._ending(text, match, previous_end))
+            if found:
+                spans.extend(found)
+            elif spans and self._continues(text, spans[-1], match):
+                spans[-1] = (spans[-1][0], without_possessive(text, spans[-1][0], match.end()))
+            previous_end = match.end()
+        spans.extend(
+            span for match in self._prefixes.finditer(text) for span in self._prefix(text, match)
+        )
+        spans.extend(self._before_places(text))
+        spans.extend(self._place_runs(text))
+        spans.extend(self._after_at_cues(text))
+        spans.extend(self._abbreviations(text))
+        spans.extend(self._saints(text))
+        spans.extend(self._named_by_domain(text))
+        spans.extend(self._lower_case_bodies(text))
+        spans.extend(self._before_lower_endings(text))
+        spans.extend(self._named_before_places(text))
+        spans.extend(self._homes(text))
+        spans.extend(self._plural_subjects(text))
+        spans.extend(self._the_ones(text))
+        return spans
+
+    def _ending(self, text: str, match: re.Match[str], earliest: int) -> Iterator[Span]:
+        ending = match.group()
+        after = split_words(text, match.end(), min(len(text), match.end() + 40))[:1]
+        if ending in self._role_endings and after and after[0].key in self._role_words:
+            return
+        words = self._name_words(text, max(earliest, match.start() - LOOK_BACK), match.start())
+        if not words:
+            return
+        end = match.end()
+        if ending in self._place_after and after and self._is_place(text, match.end(), after[0]):
+            end = after[0].end
+        yield words[0].start, without_possessive(text, words[0].start, end)
+
+    @staticmethod
+    def _continues(text: str, span: Span, match: re.Match[str]) -> bool:
+        """One ending right after a name found before: "Borsetshire Hospitals NHS Trust"."""
+        return span[1] <= match.start() and bool(ORG_GAP.match(text[span[1] : match.start()]))
+
+    def _prefix(self, text: str, match: re.Match[str]) -> Iterator[Span]:
+        words = split_words(text, match.end(), min(len(text), match.end() + LOOK_BACK))
+        name: list[Word] = []
+        previous_end = match.end()
+        for word in words:
+            gap = text[previous_end : word.start]
+            if not ORG_GAP.match(gap) or "," in gap:
+                break  # a comma ends it: "Mind in Tawe Valley, Age UK Leeds"
+            if not word.capitalised and word.key not in self._joiners:
+                break
+            name.append(word)
+            previous_end = word.end
+            if word.possessive:
+                break
+        while name and name[-1].key in self._joiners:
+            name.pop()
+        if any(word.key not in self._generic for word in name):
+            yield match.start(), name[-1].end
