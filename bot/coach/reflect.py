@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot.coach.person import SECOND_PERSON
 from bot.content.turns import TurnWords
+from bot.privacy.word_lists import default_word_lists
 
 Shape = Literal["statement", "question", "topic", "quoted"]
 
@@ -126,8 +127,6 @@ def _lower_first(text: str) -> str:
 
 def _ordinary_word(word: str) -> bool:
     """An English word that is not also a given name ("putting", not "will" or "hope")."""
-    from bot.privacy.word_lists import default_word_lists
-
     lists = default_word_lists()
     return lists.is_english(word) and not lists.is_given_name(word) and not lists.is_surname(word)
 

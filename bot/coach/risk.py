@@ -31,7 +31,6 @@ export scores exactly as scikit-learn does.
 from __future__ import annotations
 
 import json
-import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.content.training import Example, load_training, training_digest, training_files
+from bot.modelcache import ModelFiles, load_current
 from bot.textvectors import (
     CHAR_NGRAMS,
     TOKEN,
@@ -49,8 +49,6 @@ from bot.textvectors import (
     Vectoriser,
     word_grams,
 )
-
-log = logging.getLogger(__name__)
 
 Level = Literal["emergency", "crisis", "concern"]
 View = Literal["own", "whole"]
@@ -508,25 +506,14 @@ def load_risk_model(
     if not training_files(prompts_dir):
         return None
     digest = training_digest(prompts_dir)
-    if digest in _MEMO:
-        return _MEMO[digest]
-    candidates = [shipped_model_path(prompts_dir)]
-    if cache_dir is not None:
-        candidates.append(cache_dir / f"risk-{digest}.npz")
-    model: RiskModel | None = None
-    for path in candidates:
-        if path.exists():
-            try:
-                model = RiskModel.load(path, digest)
-                break
-            except StaleModel:
-                log.warning("%s is out of date; run `anchor safety train`", path)
-            except Exception as exc:  # a damaged file: ignore it
-                log.warning("risk model %s unusable (%s)", path, type(exc).__name__)
-    if model is None:
-        log.warning("training the safety risk model now (under a minute)")
-        model = train_from_examples(prompts_dir, prepare, whole)
-        if cache_dir is not None:
-            model.save(cache_dir / f"risk-{digest}.npz")
-    _MEMO[digest] = model
-    return model
+    kind = ModelFiles[RiskModel](
+        name="safety risk model",
+        retrain="anchor safety train",
+        training_note="under a minute",
+        load=RiskModel.load,
+        stale=StaleModel,
+        train=lambda: train_from_examples(prompts_dir, prepare, whole),
+        save=RiskModel.save,
+    )
+    cached = None if cache_dir is None else cache_dir / f"risk-{digest}.npz"
+    return load_current(kind, digest, shipped_model_path(prompts_dir), cached, _MEMO)

@@ -22,6 +22,7 @@ from functools import cache
 
 from bot.coach.scope_model import ScopeModel
 from bot.content.turns import TurnWords
+from bot.privacy.word_lists import default_word_lists
 
 TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 LINKS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|<[@#!][^>]*>")
@@ -44,8 +45,6 @@ REQUEST = re.compile(
 
 @cache
 def _dictionary() -> Callable[[str], bool]:
-    from bot.privacy.word_lists import default_word_lists
-
     return default_word_lists().is_english
 
 
@@ -75,12 +74,12 @@ def other_language(
     ordinary = _ordinary_words(text)
     if len(ordinary) < MIN_WORDS:
         return False
-    foreign = set(words.other_language.words)
+    foreign = words.other_language.marker_set
     marked = sum(w in foreign for w in ordinary)
     accented = sum(not w.isascii() for w in ordinary)
     if not (marked >= 2 or (marked >= 1 and accented >= 1) or accented >= 2):
         return False  # no sign of another language: the dictionary is not needed
-    known = set(words.english_words)
+    known = words.english_set
     in_dictionary = is_english or _dictionary()
 
     def english(word: str) -> bool:

@@ -18,7 +18,6 @@ numpy alone; when the shipped model is out of date it is trained at start-up and
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,8 @@ import numpy.typing as npt
 from bot.content.scope_examples import files_digest, load_scope_examples, scope_files
 from bot.content.training import load_training, training_files
 from bot.knowledge.asked import asked_files, load_asked
+from bot.modelcache import ModelFiles, load_current
 from bot.textvectors import CHAR_NGRAMS, Kind, Vectoriser, exported, word_grams
-
-log = logging.getLogger(__name__)
 
 FILE = "scope-model.npz"
 FORMAT = 1
@@ -195,25 +193,14 @@ def load_scope_model(
     if not scope_files(prompts_dir):
         return None
     digest = scope_digest(prompts_dir, knowledge_dir)
-    if digest in _MEMO:
-        return _MEMO[digest]
-    candidates = [shipped_path(prompts_dir)]
-    if cache_dir is not None:
-        candidates.append(cache_dir / f"scope-{digest}.npz")
-    model: ScopeModel | None = None
-    for path in candidates:
-        if path.exists():
-            try:
-                model = ScopeModel.load(path, digest)
-                break
-            except ValueError:
-                log.warning("%s is out of date; run `anchor scope train`", path)
-            except Exception as exc:  # a damaged file: ignore it
-                log.warning("scope model %s unusable (%s)", path, type(exc).__name__)
-    if model is None:
-        log.warning("training the scope model now (a few seconds)")
-        model = train_scope_model(prompts_dir, knowledge_dir)
-        if cache_dir is not None:
-            model.save(cache_dir / f"scope-{digest}.npz")
-    _MEMO[digest] = model
-    return model
+    kind = ModelFiles[ScopeModel](
+        name="scope model",
+        retrain="anchor scope train",
+        training_note="a few seconds",
+        load=ScopeModel.load,
+        stale=ValueError,
+        train=lambda: train_scope_model(prompts_dir, knowledge_dir),
+        save=ScopeModel.save,
+    )
+    cached = None if cache_dir is None else cache_dir / f"scope-{digest}.npz"
+    return load_current(kind, digest, shipped_path(prompts_dir), cached, _MEMO)

@@ -88,6 +88,11 @@ class OtherLanguage(BaseModel):
     says: str
     words: list[str] = Field(min_length=1)
 
+    @cached_property
+    def marker_set(self) -> frozenset[str]:
+        """The marker words as a set, built once."""
+        return frozenset(self.words)
+
 
 class Memory(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -142,6 +147,11 @@ class TurnWords(BaseModel):
         if bad:
             raise ValueError(f"acronyms must be written in capitals: {bad}")
         return value
+
+    @cached_property
+    def english_set(self) -> frozenset[str]:
+        """The common English words as a set, built once."""
+        return frozenset(self.english_words)
 
     @cached_property
     def work_pattern(self) -> re.Pattern[str]:
