@@ -1,0 +1,61 @@
+"""Local services and charities by their kind of body: police, fire, universities, branches of
+national charities, lower-case and abbreviated forms (scrubber round 6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("local_services"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ashvale Police want a joint suite", "<ORG> want a joint suite"),
+        ("I met the lead at Dunmere Fire and Rescue today", "I met the lead at <ORG> today"),
+        (
+            "the team at Penhallow University will evaluate it",
+            "the team at <ORG> will evaluate it",
+        ),
+        ("the chair of Tolbury Citizens Advice rang", "the chair of <ORG> rang"),
+        ("the Tolbury Foodbank referrals doubled", "the <ORG> referrals doubled"),
+        ("Crenwick Women's Aid handle them well", "<ORG> handle them well"),
+        ("Crenwick Local Medical Committee said no", "<ORG> said no"),
+    ],
+)
+def test_a_local_service_or_charity_branch_is_an_organisation(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("crenwick healthwatch is busy", "<ORG> is busy"),
+        ("talk to the tolbury pcn first", "talk to the <ORG> first"),
+        ("DKMBC have a new director", "<ORG> have a new director"),
+        ("pnuhb comms are good", "<ORG> comms are good"),
+    ],
+)
+def test_lower_case_and_abbreviated_bodies_are_organisations(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We funded the Healthy Homes scheme again",
+        "the Police and the University both came",
+        "Citizens Advice has national guidance on this",
+    ],
+)
+def test_a_scheme_or_a_kind_of_body_alone_stays(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
