@@ -137,6 +137,11 @@ class OrganisationShapes(_Section):
     home_endings: list[str] = Field(default_factory=list)
     home_cues: list[str] = Field(default_factory=list)
     plural_verbs: list[str] = Field(default_factory=list)
+    lower_kinds: list[str] = Field(default_factory=list)
+    place_openers: list[str] = Field(default_factory=list)
+    unknown_place_prefixes: list[str] = Field(default_factory=list)
+    street_words: list[str] = Field(default_factory=list)
+    capital_abbreviation_endings: list[str] = Field(default_factory=list)
 
     @field_validator(
         "endings",
@@ -147,6 +152,7 @@ class OrganisationShapes(_Section):
         "lower_endings",
         "home_endings",
         "home_cues",
+        "unknown_place_prefixes",
     )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
@@ -162,12 +168,15 @@ class OrganisationShapes(_Section):
         "at_cues",
         "not_after_saint",
         "plural_verbs",
+        "lower_kinds",
+        "place_openers",
+        "street_words",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:
         return _folded(values)
 
-    @field_validator("abbreviation_endings")
+    @field_validator("abbreviation_endings", "capital_abbreviation_endings")
     @classmethod
     def _abbreviation_endings(cls, values: list[str]) -> list[str]:
         return [value.upper() for value in _words(values, _PREFIX, "2 to 4 capital letters")]

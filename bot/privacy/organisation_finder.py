@@ -18,7 +18,12 @@
   Calderbrook team" after "Calderbrook General Hospital"), unless it is generic or on
   ``not_short_forms`` ("North", "Royal").
 - In lower case (``lower_endings``), a word that is no English word before a kind of body:
-  "wharfedale hospital", "the kirkburton health centre".
+  "wharfedale hospital", "the kirkburton health centre", with kinds between (``lower_kinds``:
+  "kelbridge city council"), an opener before (``place_openers``: "north harrowmere pcn") and
+  another such place joined by "and" or "&" ("brackendale & eskham ft"). Capitalised words
+  before a lower-case kind open a sentence when the last is a street: "Moss Lane practice".
+- ``unknown_place_prefixes`` before capitalised words that are no English word make a body:
+  "NHS Strathmorven", "NHS Lochardie and Strathmorven".
 - In a message about care homes (``home_cues``), capitalised words before a home's ending
   (``home_endings``): "Larchfield House and Beech Grange both had outbreaks".
 - Opening a sentence, a place of the lexicon or a word that is no English word before a

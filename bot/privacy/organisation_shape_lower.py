@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.privacy.names import name_key
 from bot.privacy.organisation_shape_words import ShapeWords
 from bot.privacy.organisation_words import LOOK_BACK, Span
 from bot.privacy.patterns import SENTENCE_START
+
+_JOINED_BEFORE = re.compile(r"(?<![\w'’-])(?P<word>[^\W\d_]{4,})[ \t]+(?:&|and)[ \t]+$")
 
 
 class LowerCaseRules(ShapeWords):
@@ -25,7 +29,8 @@ class LowerCaseRules(ShapeWords):
             if not words or any(word.key in self._not_bodies for word in words):
                 continue
             opens = SENTENCE_START.search(text, 0, words[0].start) is not None
-            if opens and all(self._is_english(word.key) for word in words):
+            street = len(words) > 1 and words[-1].key in self._streets  # "Moss Lane practice"
+            if opens and not street and all(self._is_english(word.key) for word in words):
                 continue
             found.append((words[0].start, match.end()))
         return found
@@ -40,9 +45,20 @@ class LowerCaseRules(ShapeWords):
             key = name_key(match.group("word"))
             if key in self._generic or key in self._leading or key in self._not_bodies:
                 continue
-            if not self._is_english(key):
-                found.append(match.span())  # not "reading council papers"
+            if not self._is_english(key):  # not "reading council papers"
+                found.append((self._joined_place_start(text, match.start()), match.end()))
         return found
+
+    def _joined_place_start(self, text: str, start: int) -> int:
+        """Where a body in lower case starts, with a place joined before it by "and" or "&":
+        "brackendale & eskham ft" (not "reading and eskham ft")."""
+        joined = _JOINED_BEFORE.search(text, max(0, start - LOOK_BACK), start)
+        if joined is None:
+            return start
+        key = name_key(joined.group("word"))
+        if key in self._generic or key in self._leading or self._is_english(key):
+            return start
+        return joined.start("word")
 
     def _abbreviations(self, text: str) -> list[Span]:
         """A local trust's abbreviation: "MFT", "LYPFT", "GSTT", "ltht"."""

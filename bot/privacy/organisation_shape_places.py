@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bot.privacy.organisation_shape_words import ShapeWords
 from bot.privacy.organisation_words import (
+    AND,
     BETWEEN_WORDS,
     LOOK_BACK,
     MAX_NAME_WORDS,
@@ -52,6 +53,39 @@ class PlaceRules(ShapeWords):
             if end > match.end():
                 found.append((match.start(), end))
         return found
+
+    def _before_unknown_places(self, text: str) -> list[Span]:
+        """A prefix and capitalised words that are no English word, joined by "and": "NHS
+        Strathmorven", "NHS Lochardie and Strathmorven" (not "NHS Jobs", "NHS App")."""
+        if self._unknown_place_prefix is None:
+            return []
+        found: list[Span] = []
+        for match in self._unknown_place_prefix.finditer(text):
+            end = match.end()
+            previous = end
+            for word in split_words(text, end, min(len(text), end + LOOK_BACK)):
+                gap = text[previous : word.start]
+                if not ORG_GAP.match(gap) or "," in gap:
+                    break
+                if word.key == AND and not word.possessive:
+                    previous = word.end
+                    continue
+                if not word.capitalised or not self._is_unknown_place(word.key):
+                    break
+                end = previous = word.end
+                if word.possessive:
+                    break
+            if end > match.end():
+                found.append((match.start(), end))
+        return found
+
+    def _is_unknown_place(self, key: str) -> bool:
+        return not (
+            key in self._generic
+            or key in self._leading
+            or key in self._not_bodies
+            or self._is_english(key)
+        )
 
     def _place_runs(self, text: str) -> list[Span]:
         """A place and the capitalised words after it: "Kirklees Refugee Welcome", "Sheffield

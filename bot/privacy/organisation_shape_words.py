@@ -13,7 +13,8 @@ from bot.privacy.organisation_words import AND, MAX_NAME_WORDS, OF, Word, split_
 from bot.privacy.patterns import ORG_GAP, phrases
 
 _NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
-_CONSONANT = "[b-df-hj-np-tv-z]"  # lower-case abbreviations have no vowel: "lypft", "ltht"
+_CONSONANT = "[b-df-hj-np-tv-z]"
+_AMPERSAND = "&"  # lower-case abbreviations have no vowel: "lypft", "ltht"
 
 
 class ShapeWords:
@@ -56,10 +57,19 @@ class ShapeWords:
         )
         self._lower_endings = (
             re.compile(
-                r"(?<![\w'’-])(?P<word>[^\W\d_][^\W\d_'’-]{3,})[ \t]+"
-                rf"(?:{'|'.join(map(re.escape, shapes.lower_endings))})(?![\w'’])"
+                r"(?<![\w'’-])"
+                + _optional_words(shapes.place_openers, before=True, name="opener")
+                + r"(?P<word>[^\W\d_][^\W\d_'’-]{3,})"
+                + _optional_words(shapes.lower_kinds, before=False, name="kinds")
+                + rf"[ \t]+(?:{'|'.join(map(re.escape, shapes.lower_endings))})"
+                + r"(?:(?=['’]s(?!\w))|(?![\w'’]))"  # "kelbridge city council's cabinet"
             )
             if shapes.lower_endings
+            else None
+        )
+        self._unknown_place_prefix = (
+            phrases(shapes.unknown_place_prefixes, ignore_case=False)
+            if shapes.unknown_place_prefixes
             else None
         )
         self._endings = phrases(shapes.endings, ignore_case=False)
@@ -103,14 +113,15 @@ class ShapeWords:
         )
         endings = "|".join(map(re.escape, shapes.abbreviation_endings))
         lower_endings = endings.lower()
+        forms = [f"[A-Z]{{1,5}}(?:{endings})", f"{_CONSONANT}{{1,5}}(?:{lower_endings})"]
+        forms = forms if shapes.abbreviation_endings else []
+        if shapes.capital_abbreviation_endings:
+            capitals = "|".join(map(re.escape, shapes.capital_abbreviation_endings))
+            forms.append(f"{_CONSONANT.upper()}{{1,4}}(?:{capitals})")
         self._abbreviation = (
-            re.compile(
-                rf"(?<![\w-])(?:[A-Z]{{1,5}}(?:{endings})|{_CONSONANT}{{1,5}}(?:{lower_endings}))"
-                r"(?![\w-])"
-            )
-            if shapes.abbreviation_endings
-            else None
+            re.compile(rf"(?<![\w-])(?:{'|'.join(forms)})(?![\w-])") if forms else None
         )
+        self._streets = frozenset(shapes.street_words)
         not_after_saint = "|".join(map(re.escape, shapes.not_after_saint))
         self._saint = re.compile(
             r"(?<![\w'’])(?:[A-Z][^\W\d_]+['’]s[ \t]+(?:and|&)[ \t]+)?"  # "Guy's and"
@@ -133,8 +144,9 @@ class ShapeWords:
         following: int = before
         for word in reversed(window):
             gap = text[word.end + (2 if word.possessive else 0) : following]
-            if len(name) >= MAX_NAME_WORDS or not ORG_GAP.match(gap):
-                break
+            initials = not gap and _AMPERSAND in (text[word.start : word.end], text[following])
+            if len(name) >= MAX_NAME_WORDS or not (initials or ORG_GAP.match(gap)):
+                break  # initials may join without spaces: "H&K ICB"
             if "," in gap and text[word.start : word.end].isupper():
                 break  # a list of abbreviations: "ICB, LA, VCSE, PCN"
             if "," in gap and name and name[0].key in self._joiners:
@@ -198,3 +210,14 @@ class ShapeWords:
             and bool(ORG_GAP.match(text[end : word.start]))
             and word.start - end <= 2
         )
+
+
+def _optional_words(words: Collection[str], *, before: bool, name: str) -> str:
+    """A regex group of any of ``words`` (lower case), each with a space on the name's side:
+    before the name one word at most ("north "), after it any number (" city")."""
+    if not words:
+        return ""
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    if before:
+        return rf"(?:(?P<{name}>(?:{alternatives}))[ \t]+)?"
+    return rf"(?P<{name}>(?:[ \t]+(?:{alternatives}))*)"

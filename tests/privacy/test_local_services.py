@@ -59,3 +59,48 @@ def test_lower_case_and_abbreviated_bodies_are_organisations(
 )
 def test_a_scheme_or_a_kind_of_body_alone_stays(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("re the north tolbury pcn bid", "re the <ORG> bid"),
+        ("crenwick city council's cabinet agreed", "<ORG>'s cabinet agreed"),
+        ("the crenwick general practice alliance runs it", "the <ORG> runs it"),
+        ("dunmere & crenwick ft are merging", "<ORG> are merging"),
+    ],
+)
+def test_a_lower_case_body_keeps_its_opener_kinds_and_joined_place(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NHS Penvarrow are doing the same", "<ORG> are doing the same"),
+        ("NHS Penvarrow and Trelask health board share it", "<ORG> share it"),
+        ("Birch Road practice is our outlier", "<ORG> is our outlier"),
+        ("P&Q ICB has cut the grant", "<ORG> has cut the grant"),
+        ("DTH's CEO is great", "<ORG>'s CEO is great"),
+    ],
+)
+def test_scottish_boards_street_practices_and_initials_are_organisations(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the NHS App down again?",
+        "Anyone going to the NHS Confed Expo?",
+        "NHS Wales has a new framework",
+        "Hip surgery waits are long",
+        "BOTH sites are on black, NORTH and SOUTH",
+    ],
+)
+def test_national_names_and_capitals_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
