@@ -76,8 +76,17 @@ class Names(_Section):
     particles: list[str] = Field(default_factory=list)
     words_after_a_name: list[str] = Field(default_factory=list)
     not_after: list[str] = Field(default_factory=list)
+    time_words: list[str] = Field(default_factory=list)
+    time_words_then: list[str] = Field(default_factory=list)
 
-    @field_validator("common_words", "particles", "words_after_a_name", "not_after")
+    @field_validator(
+        "common_words",
+        "particles",
+        "words_after_a_name",
+        "not_after",
+        "time_words",
+        "time_words_then",
+    )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:
         return _folded(values)

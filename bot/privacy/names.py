@@ -34,6 +34,7 @@ MAX_JOIN = 3
 JOINERS = " \t\u00a0-"
 # One person is not "are": "Summers are meant to be quiet" opens with a plural noun.
 _PLURAL_VERBS = frozenset({"are", "were"})
+_COPULAS = frozenset({"is", "was"})
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,16 @@ class NameIndex:
         function_words: Collection[str] = (),
         name_verbs: Collection[str] = (),
         is_ordinary: Callable[[str], bool] | None = None,
+        time_words: Collection[str] = (),
+        time_words_then: Collection[str] = (),
     ) -> None:
         """``name_verbs``: after one of these an ordinary word opening a sentence is a name
         ("Hope said", but "Hope you're well", "Summer pressures"); ``is_ordinary``: whether a
-        word (its ``name_key``) is an English word, ambiguous like ``ambiguous`` ("heath")."""
+        word (its ``name_key``) is an English word, ambiguous like ``ambiguous`` ("heath");
+        ``time_words`` before "is" or "was" and one of ``time_words_then`` are a time of year,
+        not a name ("Summer is always worse")."""
+        self._time_words = frozenset(name_key(word) for word in time_words)
+        self._time_then = frozenset(name_key(word) for word in time_words_then)
         self._ambiguous = frozenset(name_key(word) for word in ambiguous)
         self._is_ordinary = is_ordinary
         self._function_words = frozenset(name_key(word) for word in function_words)
@@ -123,13 +130,26 @@ class NameIndex:
         index = 0
         while index < len(tokens):
             found = _match_at(text, tokens, index, by_first)
-            if found is None or (found[2] and self._ordinary_here(text, tokens, index)):
+            ordinary = found is not None and found[2]
+            if found is None or (
+                ordinary
+                and (self._time_of_year(tokens, index) or self._ordinary_here(text, tokens, index))
+            ):
                 index += 1
                 continue
             length, span, _ = found
             spans.append(span)
             index += length
         return spans
+
+    def _time_of_year(self, tokens: list[_Token], index: int) -> bool:
+        """A season or month, then "is" or "was" and a word of time: "Summer is always"."""
+        return (
+            tokens[index].key in self._time_words
+            and index + 2 < len(tokens)
+            and tokens[index + 1].key in _COPULAS
+            and tokens[index + 2].key in self._time_then
+        )
 
     def _ordinary_here(self, text: str, tokens: list[_Token], index: int) -> bool:
         """An ordinary-word name opening a sentence, not followed by a verb of a person."""

@@ -55,9 +55,16 @@ class ContextRules(PlaceRules):
             more = [name_key(word) for word in match.group("more").split()]
             if any(word in self._not_bodies or word in self._leading for word in more):
                 continue
+            if more and self._thing_plural(more[-1]):
+                continue  # "Schwartz Rounds are back": the subject is a plural thing
             if SENTENCE_START.search(text, 0, match.start()):
                 found.append((match.start(), match.end("more")))
         return found
+
+    def _thing_plural(self, key: str) -> bool:
+        """An English plural that is no kind of body: "Rounds", "Meetings" (not "Carers",
+        "Hospitals": those are generic words of bodies' names)."""
+        return key.endswith("s") and key not in self._generic and self._is_english(key)
 
     def _after_at_cues(self, text: str) -> list[Span]:
         """Capitalised words after someone "at" them: "deputy DoN at Airedale", "someone at

@@ -272,15 +272,20 @@ def _condition_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
     )
 
 
+def _either_case(noun: str) -> str:
+    """A lower-case noun, or the same capitalised: "programme", "Programme"."""
+    return f"[{re.escape(noun[:1])}{re.escape(noun[:1].upper())}]{re.escape(noun[1:])}"
+
+
 def _service_pattern(nouns: Sequence[str], reports: Sequence[str]) -> re.Pattern[str] | None:
-    """Two or three capitalised words and a lower-case noun of ``nouns`` ("Marie Curie
-    nurses"), or one or two capitalised words and a capitalised one of ``reports`` ("the
-    Francis Report")."""
+    """Two or three capitalised words and a noun of ``nouns`` ("Marie Curie nurses", "the
+    Mary Seacole Programme"), or one or two capitalised words and a capitalised one of
+    ``reports`` ("the Francis Report")."""
     parts: list[str] = []
     if nouns:
         parts.append(
             r"(?P<name>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+){1,2})[ \t]+"
-            rf"(?:{'|'.join(map(re.escape, nouns))})"
+            rf"(?:{'|'.join(map(_either_case, nouns))})"
         )
     if reports:
         heads = "|".join(re.escape(noun[:1].upper()) + re.escape(noun[1:]) for noun in reports)
@@ -360,7 +365,9 @@ class _NoContext(ContextAwareEnhancer):
 def _name_index(lexicon: Lexicon, word_lists: WordLists) -> NameIndex:
     return NameIndex(
         is_ordinary=word_lists.is_english,
-        ambiguous=[*lexicon.names.common_words, *STOP_WORDS],
+        ambiguous=[*lexicon.names.common_words, *STOP_WORDS, *lexicon.names.time_words],
+        time_words=lexicon.names.time_words,
+        time_words_then=lexicon.names.time_words_then,
         particles=lexicon.names.particles,
         titles=lexicon.honorifics.spellings(),
         function_words=STOP_WORDS - set(lexicon.names.words_after_a_name),

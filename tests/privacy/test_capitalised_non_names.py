@@ -1,0 +1,46 @@
+"""Capitalised words that are not people or bodies here: seasons and months that are also
+given names, programmes named after someone, plural things opening a sentence (round 6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+MEMBERS = ["Summer Ashworth", "April Kemp"]
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("non_names"), names=MEMBERS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Summer is always worse for staffing",
+        "April was brutal for the finance team",
+        "I think Winter is the hardest bit",
+        "The Rosalind Franklin Programme is for band 8a and above",
+        "Schwartz Rounds are back on Thursdays",
+    ],
+)
+def test_a_time_of_year_a_named_programme_or_a_plural_thing_stays(
+    scrubber: Scrubber, text: str
+) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("April is off today", "<NAME> is off today"),
+        ("Summer said she would cover", "<NAME> said she would cover"),
+        ("I asked April to chair", "I asked <NAME> to chair"),
+        ("Incommunities have agreed", "<ORG> have agreed"),
+    ],
+)
+def test_the_same_words_as_a_member_or_a_body_are_scrubbed(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
