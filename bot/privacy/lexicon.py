@@ -151,6 +151,8 @@ class OrganisationShapes(_Section):
     unknown_place_prefixes: list[str] = Field(default_factory=list)
     street_words: list[str] = Field(default_factory=list)
     capital_abbreviation_endings: list[str] = Field(default_factory=list)
+    place_suffixes: list[str] = Field(default_factory=list)
+    described_kinds: list[str] = Field(default_factory=list)
 
     @field_validator(
         "endings",
@@ -162,6 +164,7 @@ class OrganisationShapes(_Section):
         "home_endings",
         "home_cues",
         "unknown_place_prefixes",
+        "described_kinds",
     )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
@@ -180,6 +183,7 @@ class OrganisationShapes(_Section):
         "lower_kinds",
         "place_openers",
         "street_words",
+        "place_suffixes",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -24,6 +24,9 @@
   before a lower-case kind open a sentence when the last is a street: "Moss Lane practice".
 - ``unknown_place_prefixes`` before capitalised words that are no English word make a body:
   "NHS Strathmorven", "NHS Lochardie and Strathmorven".
+- A place or a word that is no English word before a ``place_suffixes`` word is a hospital:
+  "Kelbridge Royal is on black"; capitalised words described in brackets as one of
+  ``described_kinds`` are a body: "Harrowmere Pathways (the recovery charity)".
 - In a message about care homes (``home_cues``), capitalised words before a home's ending
   (``home_endings``): "Larchfield House and Beech Grange both had outbreaks".
 - Opening a sentence, a place of the lexicon or a word that is no English word before a

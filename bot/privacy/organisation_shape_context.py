@@ -61,6 +61,23 @@ class ContextRules(PlaceRules):
                 found.append((match.start(), match.end("more")))
         return found
 
+    def _described_bodies(self, text: str) -> list[Span]:
+        """Capitalised words described in brackets as a kind of body: "Harrowmere Pathways
+        (the recovery charity)", "Castlebrook Homes (the housing association not the
+        developer)"."""
+        if self._described is None or "(" not in text:
+            return []
+        found: list[Span] = []
+        previous_end = 0
+        for match in self._described.finditer(text):
+            words = self._name_words(
+                text, max(previous_end, match.start() - LOOK_BACK), match.start()
+            )
+            previous_end = match.end()
+            if words and not any(word.key in self._not_bodies for word in words):
+                found.append((words[0].start, words[-1].end))
+        return found
+
     def _thing_plural(self, key: str) -> bool:
         """An English plural that is no kind of body: "Rounds", "Meetings" (not "Carers",
         "Hospitals": those are generic words of bodies' names)."""

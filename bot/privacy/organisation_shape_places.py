@@ -87,6 +87,37 @@ class PlaceRules(ShapeWords):
             or self._is_english(key)
         )
 
+    def _place_suffixed(self, text: str) -> list[Span]:
+        """A place or a word that is no English word before a ``place_suffixes`` word and no
+        other capitalised word: "Kelbridge Royal is on black" (not "Princess Royal")."""
+        if not self._place_suffixes:
+            return []
+        words = text_words(text)
+        found: list[Span] = []
+        for index in range(1, len(words)):
+            place, word = words[index - 1], words[index]
+            if not (word.capitalised and word.key in self._place_suffixes):
+                continue
+            if not (place.capitalised and not place.possessive):
+                continue
+            if not BETWEEN_WORDS.fullmatch(text, place.end, word.start):
+                continue
+            if place.key not in self._places and not self._is_unknown_place(place.key):
+                continue
+            after = words[index + 1] if index + 1 < len(words) else None
+            if after is None or not self._joined_capital(text, word, after):
+                found.append((place.start, word.end))  # not "Kelbridge Royal Infirmary"
+        return found
+
+    @staticmethod
+    def _joined_capital(text: str, word: Word, after: Word) -> bool:
+        """Whether a capitalised word follows ``word`` in the same name."""
+        return (
+            after.capitalised
+            and not word.possessive
+            and bool(ORG_GAP.match(text[word.end : after.start]))
+        )
+
     def _place_runs(self, text: str) -> list[Span]:
         """A place and the capitalised words after it: "Kirklees Refugee Welcome", "Sheffield
         Teaching", "Wakefield District Housing" (not "Leeds Plan" or "Leeds in March")."""

@@ -122,6 +122,18 @@ class ShapeWords:
             re.compile(rf"(?<![\w-])(?:{'|'.join(forms)})(?![\w-])") if forms else None
         )
         self._streets = frozenset(shapes.street_words)
+        self._place_suffixes = frozenset(shapes.place_suffixes)
+        kinds = "|".join(
+            re.escape(kind).replace(r"\ ", r"[ \t]+") for kind in shapes.described_kinds
+        )
+        self._described = (
+            re.compile(
+                r"\([ \t]*(?:(?:the|a|an|our|their)[ \t]+)?(?:[a-z][\w'’-]*[ \t]+){0,3}?"
+                rf"(?:{kinds})(?=[ \t]*(?:[),;]|(?:not|that|which|who|in|for|from|on)\b))"
+            )
+            if kinds
+            else None
+        )
         not_after_saint = "|".join(map(re.escape, shapes.not_after_saint))
         self._saint = re.compile(
             r"(?<![\w'’])(?:[A-Z][^\W\d_]+['’]s[ \t]+(?:and|&)[ \t]+)?"  # "Guy's and"

@@ -32,6 +32,8 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         )
         spans.extend(self._before_places(text))
         spans.extend(self._before_unknown_places(text))
+        spans.extend(self._place_suffixed(text))
+        spans.extend(self._described_bodies(text))
         spans.extend(self._place_runs(text))
         spans.extend(self._after_at_cues(text))
         spans.extend(self._abbreviations(text))

@@ -104,3 +104,35 @@ def test_scottish_boards_street_practices_and_initials_are_organisations(
 )
 def test_national_names_and_capitals_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Penvarrow Royal is on black again", "<ORG> is on black again"),
+        (
+            "Tolbury Steps (the recovery charity) lost the bid",
+            "<ORG> (the recovery charity) lost the bid",
+        ),
+        (
+            "Ashgrove Living (a housing association, not the council) offered flats",
+            "<ORG> (a housing association, not the council) offered flats",
+        ),
+    ],
+)
+def test_a_hospital_by_place_and_royal_or_a_body_described_in_brackets(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Princess Royal opened the ward",
+        "Ask Sam (the charity lead) about it",
+        "We read Good Governance (the charity guide) together",
+    ],
+)
+def test_a_title_or_a_role_in_brackets_stays(scrubber: Scrubber, text: str) -> None:
+    assert "<ORG>" not in scrubber.scrub(text)
