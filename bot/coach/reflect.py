@@ -342,13 +342,15 @@ def _feeling(text: str, words: TurnWords) -> tuple[str | None, str | None, bool]
 
 
 def asks_for_ideas(text: str) -> bool:
-    """Whether the message asks for something (a question or a request), not only tells."""
-    lowered = text.lower()
-    return "?" in text or bool(
+    """Whether the message asks for something (a question, a request or a need it names:
+    "why does it feel...", "I need to not show it"), not only tells."""
+    if "?" in text or any(QUESTION_START.match(s.strip()) for s in SENTENCE.split(text)):
+        return True
+    return bool(
         re.search(
-            r"\b(how (do|can|should) i|what (can|should|do) i"
-            r"|any (advice|ideas|tips)|help me|advice)\b",
-            lowered,
+            r"\b(how (do|can|should) i|what (can|should|do) i|any (advice|ideas|tips)|help me"
+            r"|advice|i (?:really )?(?:need|want|have) to|not sure (?:how|what|whether|if))\b",
+            text.lower(),
         )
     )
 
