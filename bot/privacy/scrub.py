@@ -112,6 +112,7 @@ class Scrubber:
         self._things = _thing_pattern(lexicon.context.thing_phrases)
         self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
         self._conditions = _condition_pattern(lexicon.context.eponym_conditions)
+        self._rooms = _room_pattern(lexicon.context.eponym_rooms)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
         )
@@ -182,7 +183,7 @@ class Scrubber:
         """Names inside a kept phrase ("rob Peter to pay Paul") are no findings, nor an ordinary
         word that a thing phrase makes a thing ("Joy is in short supply"), nor the person a
         rule, law or condition is named after ("Martha's Rule", "Paget's disease", unless a
-        member is called so)."""
+        member is called so), nor a room named after someone ("the Jasmine Suite")."""
         kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
         kept.extend(self._things_in(text))
         if self._eponyms is not None:
@@ -194,6 +195,8 @@ class Scrubber:
                 if not self._names.knows(name_key(m.group("word")))
             )
         kept.extend(self._named_services(text))
+        if self._rooms is not None:
+            kept.extend(m.span() for m in self._rooms.finditer(text))
         if not kept:
             return results
         return [
@@ -253,6 +256,9 @@ def _thing_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
     )
 
 
+_COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+
+
 def _eponym_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
     """A capitalised word, "'s" and a capitalised noun of the list: "Martha's Rule"."""
     if not nouns:
@@ -262,13 +268,25 @@ def _eponym_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
 
 
 def _condition_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
-    """A capitalised word, "'s" and a lower-case noun of the list: "Occam's razor",
-    "Dupuytren's contracture"."""
+    """A capitalised word, "'s" and a lower-case noun of the list, perhaps after a number:
+    "Occam's razor", "Dupuytren's contracture", "Kotter's eight steps"."""
     if not nouns:
         return None
     return re.compile(
-        rf"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+)['’]s[ \t]+"
+        rf"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+)['’]s[ \t]+(?:{_COUNT}[ \t]+)?"
         rf"(?:{'|'.join(map(re.escape, nouns))})(?![\w'’-])"
+    )
+
+
+def _room_pattern(rooms: Sequence[str]) -> re.Pattern[str] | None:
+    """One or two capitalised words before a capitalised room of the list: "the Jasmine
+    Suite", "Nightingale Room"."""
+    if not rooms:
+        return None
+    heads = "|".join(re.escape(room[:1].upper()) + re.escape(room[1:]) for room in rooms)
+    return re.compile(
+        r"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+)?)[ \t]+"
+        rf"(?:{heads})(?![\w'’])"
     )
 
 

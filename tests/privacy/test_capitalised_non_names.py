@@ -1,5 +1,6 @@
 """Capitalised words that are not people or bodies here: seasons and months that are also
-given names, programmes named after someone, plural things opening a sentence (round 6)."""
+given names, programmes, models and rooms named after someone, clinical systems, campaigns,
+plural things opening a sentence (round 6)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "I think Winter is the hardest bit",
         "The Rosalind Franklin Programme is for band 8a and above",
         "Schwartz Rounds are back on Thursdays",
+        "Our EPR is Lorenzo and Nervecentre does obs",
+        "Myers Briggs is not evidence based",
+        "Maslow's hierarchy still has its uses",
+        "Kotter's eight steps is the go to change model",
+        "Movember raised a lot this year",
+        "The Jasmine Suite is booked for the away day",
+        "The Five Year Forward View feels like ancient history",
+        "Place Based Partnership Board has been cancelled",
     ],
 )
 def test_a_time_of_year_a_named_programme_or_a_plural_thing_stays(
@@ -37,6 +46,7 @@ def test_a_time_of_year_a_named_programme_or_a_plural_thing_stays(
         ("April is off today", "<NAME> is off today"),
         ("Summer said she would cover", "<NAME> said she would cover"),
         ("I asked April to chair", "I asked <NAME> to chair"),
+        ("Jasmine said the suite is booked", "<NAME> said the suite is booked"),
         ("Incommunities have agreed", "<ORG> have agreed"),
     ],
 )
