@@ -32,6 +32,9 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "The Jasmine Suite is booked for the away day",
         "The Five Year Forward View feels like ancient history",
         "Place Based Partnership Board has been cancelled",
+        "The Academic Health Science Network funded it",
+        "Mencap and Scope campaign on this",
+        "The Open University course was good",
     ],
 )
 def test_a_time_of_year_a_named_programme_or_a_plural_thing_stays(
