@@ -68,6 +68,9 @@ def test_a_scheme_or_a_kind_of_body_alone_stays(scrubber: Scrubber, text: str) -
         ("crenwick city council's cabinet agreed", "<ORG>'s cabinet agreed"),
         ("the crenwick general practice alliance runs it", "the <ORG> runs it"),
         ("dunmere & crenwick ft are merging", "<ORG> are merging"),
+        ("tolbury care group runs five homes", "<ORG> runs five homes"),
+        ("penvarrow housing association are helping", "<ORG> are helping"),
+        ("the trelask street medical centre", "the <ORG>"),
     ],
 )
 def test_a_lower_case_body_keeps_its_opener_kinds_and_joined_place(
