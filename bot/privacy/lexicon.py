@@ -231,7 +231,7 @@ class Context(_Section):
     eponym_services: list[str] = Field(default_factory=list)
     eponym_reports: list[str] = Field(default_factory=list)
     eponym_conditions: list[str] = Field(default_factory=list)
-    eponym_rooms: list[str] = Field(default_factory=list)
+    eponym_places: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
@@ -255,7 +255,7 @@ class Context(_Section):
         "eponym_services",
         "eponym_reports",
         "eponym_conditions",
-        "eponym_rooms",
+        "eponym_places",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -112,7 +112,7 @@ class Scrubber:
         self._things = _thing_pattern(lexicon.context.thing_phrases)
         self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
         self._conditions = _condition_pattern(lexicon.context.eponym_conditions)
-        self._rooms = _room_pattern(lexicon.context.eponym_rooms)
+        self._eponym_places = _place_pattern(lexicon.context.eponym_places)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
         )
@@ -183,7 +183,7 @@ class Scrubber:
         """Names inside a kept phrase ("rob Peter to pay Paul") are no findings, nor an ordinary
         word that a thing phrase makes a thing ("Joy is in short supply"), nor the person a
         rule, law or condition is named after ("Martha's Rule", "Paget's disease", unless a
-        member is called so), nor a room named after someone ("the Jasmine Suite")."""
+        member is called so), nor a room or street named after someone ("the Jasmine Suite")."""
         kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
         kept.extend(self._things_in(text))
         if self._eponyms is not None:
@@ -195,8 +195,8 @@ class Scrubber:
                 if not self._names.knows(name_key(m.group("word")))
             )
         kept.extend(self._named_services(text))
-        if self._rooms is not None:
-            kept.extend(m.span() for m in self._rooms.finditer(text))
+        if self._eponym_places is not None:
+            kept.extend(m.span() for m in self._eponym_places.finditer(text))
         if not kept:
             return results
         return [
@@ -278,12 +278,12 @@ def _condition_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
     )
 
 
-def _room_pattern(rooms: Sequence[str]) -> re.Pattern[str] | None:
-    """One or two capitalised words before a capitalised room of the list: "the Jasmine
-    Suite", "Nightingale Room"."""
-    if not rooms:
+def _place_pattern(places: Sequence[str]) -> re.Pattern[str] | None:
+    """One or two capitalised words before a capitalised room or street of the list: "the
+    Jasmine Suite", "Baker Street"."""
+    if not places:
         return None
-    heads = "|".join(re.escape(room[:1].upper()) + re.escape(room[1:]) for room in rooms)
+    heads = "|".join(re.escape(place[:1].upper()) + re.escape(place[1:]) for place in places)
     return re.compile(
         r"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+)?)[ \t]+"
         rf"(?:{heads})(?![\w'’])"

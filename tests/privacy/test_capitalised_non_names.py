@@ -8,7 +8,7 @@ import pytest
 
 from bot.privacy.scrub import Scrubber
 
-MEMBERS = ["Summer Ashworth", "April Kemp"]
+MEMBERS = ["Summer Ashworth", "April Kemp", "Will Carter", "Grace Lee", "Baker Smith"]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,10 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "Place Based Partnership Board has been cancelled",
         "The Academic Health Science Network funded it",
         "Mencap and Scope campaign on this",
+        "Will do, thanks",
+        "Grace and favour arrangements for the estate",
+        "Baker Street is closed",
+        "The King's Fund has a good piece on this",
         "The Open University course was good",
     ],
 )
@@ -50,6 +54,8 @@ def test_a_time_of_year_a_named_programme_or_a_plural_thing_stays(
         ("Summer said she would cover", "<NAME> said she would cover"),
         ("I asked April to chair", "I asked <NAME> to chair"),
         ("Jasmine said the suite is booked", "<NAME> said the suite is booked"),
+        ("I asked Grace and Will to lead", "I asked <NAME> and <NAME> to lead"),
+        ("Baker Smith said yes", "<NAME> said yes"),
         ("Incommunities have agreed", "<ORG> have agreed"),
     ],
 )
