@@ -26,6 +26,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("the Tolbury Foodbank referrals doubled", "the <ORG> referrals doubled"),
         ("Crenwick Women's Aid handle them well", "<ORG> handle them well"),
         ("Crenwick Local Medical Committee said no", "<ORG> said no"),
+        ("Tolbury Mencap runs a day centre", "<ORG> runs a day centre"),
+        ("Bwrdd Iechyd Prifysgol Penwood is consulting", "<ORG> is consulting"),
     ],
 )
 def test_a_local_service_or_charity_branch_is_an_organisation(
@@ -71,6 +73,7 @@ def test_a_scheme_or_a_kind_of_body_alone_stays(scrubber: Scrubber, text: str) -
         ("tolbury care group runs five homes", "<ORG> runs five homes"),
         ("penvarrow housing association are helping", "<ORG> are helping"),
         ("the trelask street medical centre", "the <ORG>"),
+        ("Hillside and Moorside surgeries are merging", "<ORG> are merging"),
     ],
 )
 def test_a_lower_case_body_keeps_its_opener_kinds_and_joined_place(
@@ -102,6 +105,7 @@ def test_scottish_boards_street_practices_and_initials_are_organisations(
         "Anyone going to the NHS Confed Expo?",
         "NHS Wales has a new framework",
         "Hip surgery waits are long",
+        "Welsh practices are different and Rural practices have it worse",
         "BOTH sites are on black, NORTH and SOUTH",
     ],
 )
