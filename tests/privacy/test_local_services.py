@@ -74,6 +74,7 @@ def test_a_scheme_or_a_kind_of_body_alone_stays(scrubber: Scrubber, text: str) -
         ("penvarrow housing association are helping", "<ORG> are helping"),
         ("the trelask street medical centre", "the <ORG>"),
         ("Hillside and Moorside surgeries are merging", "<ORG> and <ORG> are merging"),
+        ("ashvale general's discharge lounge", "<ORG>'s discharge lounge"),
     ],
 )
 def test_a_lower_case_body_keeps_its_opener_kinds_and_joined_place(
