@@ -39,7 +39,8 @@ REQUEST = re.compile(
     r"\?|^\W*(?:quick q\w*\W+)?(?:can|could|would|will|what|what's|whats|which|who|whos|who's"
     r"|where|when|how|is|are|do|does|should|tell|give|write|find|recommend|suggest|book|translate"
     r"|show|list|explain|calculate|solve|fix|help|any|best|cheapest|pls|please|need|convert"
-    r"|compare|check|define|quiz|code|reset|predict|rate|rank|name)\b",
+    r"|compare|check|define|quiz|code|reset|predict|rate|rank|name|play)\b"
+    r"|\b(?:can|could|would|will) you\b|\bplease\b",
     re.I,
 )
 
@@ -95,9 +96,9 @@ def out_of_scope(text: str, words: TurnWords, model: ScopeModel | None = None) -
 
     A firm topic's pattern (a dose, a tax return, code) declines on its own. Other topics'
     words also serve work, so their patterns decline a message with no work words in it, or one
-    the learned scope model also declines. The model alone declines a request with no work words,
-    or one with work words only when it is all but certain: declining a leader's real question
-    costs more than a coaching reply to a stray one.
+    the learned scope model leans to declining (`LEANS`). The model alone declines a request
+    with no work words, or one with work words only when it is all but certain: declining a
+    leader's real question costs more than a coaching reply to a stray one.
     """
     if other_language(text, words):
         return words.other_language.says
@@ -105,7 +106,8 @@ def out_of_scope(text: str, words: TurnWords, model: ScopeModel | None = None) -
     learned = model is not None and model.outside(text)
     for topic in words.out_of_scope.topics.values():
         if any(p.search(text) for p in topic.compiled):
-            return topic.says if topic.firm or not about_work or learned else None
+            leans = model is not None and model.leans_outside(text)
+            return topic.says if topic.firm or not about_work or leans else None
     certain = model is not None and model.certain(text)
     if learned and REQUEST.search(text) and (not about_work or certain):
         return words.out_of_scope.learned_says

@@ -9,7 +9,9 @@ import pytest
 
 from bot.coach import scope_model
 from bot.coach.engine import Coach
+from bot.coach.scope import out_of_scope
 from bot.config import Settings
+from bot.content.turns import load_turn_words
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPTS = ROOT / "prompts"
@@ -89,3 +91,33 @@ def test_the_coach_declines_kindly_and_cites_nothing(settings: Settings) -> None
     assert "outside what I do" in reply.reply and "I can help you" in reply.reply
     kept = coach.respond("scope-user-2", INSIDE[0])
     assert "outside what I do" not in kept.reply
+
+
+# off-topic requests that carry work words: a topic's pattern with the model leaning, or the
+# model all but certain
+OFF_TOPIC_AT_WORK = [
+    "can you recommend a decent hotel near the trust HQ for our board away day?",
+    "what's the weather going to be like for the ICS leadership summit in Harrogate tomorrow?",
+    "which printers should the practice order for reception, under £300?",
+    "play me some upbeat music for the team huddle",
+]
+# leadership questions in the same words: kept
+WORK_IN_THOSE_WORDS = [
+    "the away day is at a posh hotel and staff think it looks extravagant, how do I handle it?",
+    "the weather closed two community bases today and my managers are at each other's throats",
+    "I need to tell the practice team we can't afford the new printers they were promised",
+]
+
+
+@pytest.mark.parametrize("message", OFF_TOPIC_AT_WORK)
+def test_off_topic_requests_with_work_words_are_declined(
+    shipped: scope_model.ScopeModel, message: str
+) -> None:
+    words = load_turn_words(PROMPTS)
+    assert out_of_scope(message, words, shipped) is not None
+
+
+@pytest.mark.parametrize("message", WORK_IN_THOSE_WORDS)
+def test_leadership_in_those_words_is_kept(shipped: scope_model.ScopeModel, message: str) -> None:
+    words = load_turn_words(PROMPTS)
+    assert out_of_scope(message, words, shipped) is None
