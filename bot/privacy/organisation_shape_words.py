@@ -59,7 +59,7 @@ class ShapeWords:
             re.compile(
                 r"(?<![\w'’-])"
                 + _optional_words(shapes.place_openers, before=True, name="opener")
-                + r"(?P<word>[^\W\d_][^\W\d_'’-]{3,})"
+                + r"(?P<word>[^\W\d_][^\W\d_'’-]{3,})(?:['’]s)?"
                 + _optional_words(shapes.lower_kinds, before=False, name="kinds")
                 + rf"[ \t]+(?:{'|'.join(map(re.escape, shapes.lower_endings))})"
                 + r"(?:(?=['’]s(?!\w))|(?![\w'’]))"  # "kelbridge city council's cabinet"

@@ -75,6 +75,8 @@ def test_a_scheme_or_a_kind_of_body_alone_stays(scrubber: Scrubber, text: str) -
         ("the trelask street medical centre", "the <ORG>"),
         ("Hillside and Moorside surgeries are merging", "<ORG> and <ORG> are merging"),
         ("ashvale general's discharge lounge", "<ORG>'s discharge lounge"),
+        ("we asked st cadoc's hospice", "we asked <ORG>"),
+        ("the Hospice of the Marches is great", "the <ORG> is great"),
     ],
 )
 def test_a_lower_case_body_keeps_its_opener_kinds_and_joined_place(
@@ -106,6 +108,7 @@ def test_scottish_boards_street_practices_and_initials_are_organisations(
         "Anyone going to the NHS Confed Expo?",
         "NHS Wales has a new framework",
         "Hip surgery waits are long",
+        "last week's surgery was cancelled",
         "Welsh practices are different",
         "Rural practices have it worse",
         "BOTH sites are on black, NORTH and SOUTH",
