@@ -152,6 +152,7 @@ class OrganisationShapes(_Section):
     street_words: list[str] = Field(default_factory=list)
     capital_abbreviation_endings: list[str] = Field(default_factory=list)
     place_suffixes: list[str] = Field(default_factory=list)
+    named_groupings: list[str] = Field(default_factory=list)
     described_kinds: list[str] = Field(default_factory=list)
 
     @field_validator(
@@ -165,6 +166,7 @@ class OrganisationShapes(_Section):
         "home_cues",
         "unknown_place_prefixes",
         "described_kinds",
+        "named_groupings",
     )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:

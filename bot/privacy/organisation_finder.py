@@ -27,6 +27,8 @@
 - A place or a word that is no English word before a ``place_suffixes`` word is a hospital:
   "Kelbridge Royal is on black"; capitalised words described in brackets as one of
   ``described_kinds`` are a body: "Harrowmere Pathways (the recovery charity)".
+- Two or more capitalised words, one of them no English word, before a ``named_groupings``
+  word in lower case are a grouping of practices: "the Ystrad Tawel cluster".
 - In a message about care homes (``home_cues``), capitalised words before a home's ending
   (``home_endings``): "Larchfield House and Beech Grange both had outbreaks".
 - Opening a sentence, a place of the lexicon or a word that is no English word before a

@@ -9,6 +9,7 @@ from bot.privacy.organisation_shape_words import ShapeWords
 from bot.privacy.organisation_words import LOOK_BACK, Span
 from bot.privacy.patterns import SENTENCE_START
 
+MIN_GROUPING_WORDS = 2
 _JOINED_BEFORE = re.compile(r"(?<![\w'’-])(?P<word>[^\W\d_]{4,})[ \t]+(?:&|and)[ \t]+$")
 
 
@@ -31,6 +32,23 @@ class LowerCaseRules(ShapeWords):
             opens = SENTENCE_START.search(text, 0, words[0].start) is not None
             street = len(words) > 1 and words[-1].key in self._streets  # "Moss Lane practice"
             if opens and not street and all(self._is_english(word.key) for word in words):
+                continue
+            found.append((words[0].start, match.end()))
+        return found
+
+    def _named_groupings(self, text: str) -> list[Span]:
+        """Two or more capitalised words, one of them no English word, before a grouping in
+        lower case: "the Ystrad Tawel cluster" (not "a Norovirus cluster")."""
+        if self._grouping is None:
+            return []
+        found: list[Span] = []
+        for match in self._grouping.finditer(text):
+            words = self._name_words(text, max(0, match.start() - LOOK_BACK), match.start())
+            if len(words) < MIN_GROUPING_WORDS or any(len(word.key) < 3 for word in words):
+                continue
+            if any(word.key in self._not_bodies for word in words):
+                continue
+            if all(self._is_english(word.key) for word in words):
                 continue
             found.append((words[0].start, match.end()))
         return found

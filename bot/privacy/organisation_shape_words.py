@@ -123,6 +123,9 @@ class ShapeWords:
         )
         self._streets = frozenset(shapes.street_words)
         self._place_suffixes = frozenset(shapes.place_suffixes)
+        self._grouping = (
+            phrases(shapes.named_groupings, ignore_case=False) if shapes.named_groupings else None
+        )
         kinds = "|".join(
             re.escape(kind).replace(r"\ ", r"[ \t]+") for kind in shapes.described_kinds
         )

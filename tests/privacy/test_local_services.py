@@ -77,6 +77,7 @@ def test_a_scheme_or_a_kind_of_body_alone_stays(scrubber: Scrubber, text: str) -
         ("ashvale general's discharge lounge", "<ORG>'s discharge lounge"),
         ("we asked st cadoc's hospice", "we asked <ORG>"),
         ("the Hospice of the Marches is great", "the <ORG> is great"),
+        ("he reckons the Cwm Penfro cluster will go for it", "he reckons the <ORG> will go for it"),
     ],
 )
 def test_a_lower_case_body_keeps_its_opener_kinds_and_joined_place(
@@ -109,6 +110,8 @@ def test_scottish_boards_street_practices_and_initials_are_organisations(
         "NHS Wales has a new framework",
         "Hip surgery waits are long",
         "last week's surgery was cancelled",
+        "a Norovirus cluster on ward 4",
+        "Guillain-Barré cluster query closed",
         "Welsh practices are different",
         "Rural practices have it worse",
         "BOTH sites are on black, NORTH and SOUTH",
