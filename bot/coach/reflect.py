@@ -341,10 +341,14 @@ def _feeling(text: str, words: TurnWords) -> tuple[str | None, str | None, bool]
     return None, None, False
 
 
+LEAD_IN = re.compile(r"^(?:so|and|but|ok|okay|right|honestly)\b[,\s]*", re.I)  # "so why does..."
+
+
 def asks_for_ideas(text: str) -> bool:
     """Whether the message asks for something (a question, a request or a need it names:
     "why does it feel...", "I need to not show it"), not only tells."""
-    if "?" in text or any(QUESTION_START.match(s.strip()) for s in SENTENCE.split(text)):
+    openings = (LEAD_IN.sub("", s.strip()) for s in SENTENCE.split(text))
+    if "?" in text or any(QUESTION_START.match(s) for s in openings):
         return True
     return bool(
         re.search(

@@ -109,6 +109,23 @@ def test_strong_feeling_is_met_before_any_idea(coach: Coach, user: str) -> None:
 @pytest.mark.parametrize(
     "message",
     [
+        "I'm furious. the council leaked our bed plan to the press before we'd told staff. "
+        "I need to not show it at tomorrow's board",
+        "Gutted. we closed the birth centre last week. so why does it feel like the team "
+        "blame me more than the decision",
+    ],
+)
+def test_a_strong_feeling_that_asks_gets_one_idea_after_the_feeling(
+    coach: Coach, user: str, message: str
+) -> None:
+    reply = coach.respond(user, message)
+    assert len(reply.citations) == 1  # a need or a question asks for an idea
+    assert body(reply.reply).count("?") == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
         "What's the weather in Leeds tomorrow?",
         "Can you write me a Python script to merge two spreadsheets?",
         "How do I fill in my self-assessment tax return?",
