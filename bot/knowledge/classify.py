@@ -105,12 +105,13 @@ class CardClassifier:
         texts, labels = training_texts(cards, asked)
         lowered = [t.lower() for t in texts]
         fitted = [
-            TfidfVectorizer(analyzer=word_grams, sublinear_tf=True).fit(lowered),
+            TfidfVectorizer(analyzer=word_grams, sublinear_tf=True),
             TfidfVectorizer(
                 analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=2
-            ).fit(lowered),
+            ),
         ]
-        features = sparse.hstack([v.transform(lowered) for v in fitted]).tocsr()
+        # fit and transform in one pass over the texts (the same matrix as fit, then transform)
+        features = sparse.hstack([v.fit_transform(lowered) for v in fitted]).tocsr()
         regression = SGDClassifier(
             loss="log_loss", alpha=ALPHA, max_iter=EPOCHS, tol=None, random_state=0, n_jobs=2
         ).fit(features, labels)
