@@ -39,6 +39,7 @@ IN_HOUSE_SETS: tuple[Path, ...] = tuple(
         "pii_dev_blind6.yaml",
         "pii_dev_blind7.yaml",
         "pii_dev_blind8.yaml",
+        "pii_dev_blind9.yaml",
     )
 )
 

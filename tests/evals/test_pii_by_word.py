@@ -53,7 +53,7 @@ def test_every_in_house_set_is_measured_and_none_is_sealed() -> None:
     names = [path.name for path in IN_HOUSE_SETS]
     assert "pii_dev_blind.yaml" in names and "pii_context_holdout.yaml" in names
     assert "pii_dev_blind2.yaml" in names and "pii_dev_blind5.yaml" in names
-    assert "pii_dev_blind8.yaml" in names
+    assert "pii_dev_blind8.yaml" in names and "pii_dev_blind9.yaml" in names
     assert all(path.exists() and "sealed" not in path.parts for path in IN_HOUSE_SETS)
 
 
