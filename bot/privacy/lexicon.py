@@ -234,6 +234,7 @@ class Context(_Section):
     eponym_reports: list[str] = Field(default_factory=list)
     eponym_conditions: list[str] = Field(default_factory=list)
     eponym_places: list[str] = Field(default_factory=list)
+    eponym_authors: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
@@ -258,6 +259,7 @@ class Context(_Section):
         "eponym_reports",
         "eponym_conditions",
         "eponym_places",
+        "eponym_authors",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -22,6 +22,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
@@ -133,7 +134,11 @@ class NameIndex:
             ordinary = found is not None and found[2]
             if found is None or (
                 ordinary
-                and (self._time_of_year(tokens, index) or self._ordinary_here(text, tokens, index))
+                and (
+                    self._time_of_year(tokens, index)
+                    or _COUNTED.match(text, tokens[index].end) is not None
+                    or self._ordinary_here(text, tokens, index)
+                )
             ):
                 index += 1
                 continue
@@ -185,6 +190,11 @@ class NameIndex:
         key = name_key(word)
         base = next((key[: -len(e)] for e in POSSESSIVE_ENDINGS if key.endswith(e)), None)
         return _Token(start, end, key, base or None, word[0].isupper())
+
+
+# A small number straight after an ordinary-word name makes it a thing counted: "Page 12",
+# "Summer 2025" (not a phone number: "Will 07700 900123").
+_COUNTED = re.compile(r"[ \t]+[1-9]\d{0,3}(?![\d ]*\d)")
 
 
 def _longest_first(entry: _Entry) -> tuple[int, tuple[str, ...]]:

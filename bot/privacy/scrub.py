@@ -112,6 +112,7 @@ class Scrubber:
         self._things = _thing_pattern(lexicon.context.thing_phrases)
         self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
         self._conditions = _condition_pattern(lexicon.context.eponym_conditions)
+        self._authors = _author_pattern(lexicon.context.eponym_authors)
         self._eponym_places = _place_pattern(lexicon.context.eponym_places)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
@@ -188,12 +189,13 @@ class Scrubber:
         kept.extend(self._things_in(text))
         if self._eponyms is not None:
             kept.extend(m.span("word") for m in self._eponyms.finditer(text))
-        if self._conditions is not None:
-            kept.extend(
-                m.span("word")
-                for m in self._conditions.finditer(text)
-                if not self._names.knows(name_key(m.group("word")))
-            )
+        for pattern in (self._conditions, self._authors):
+            if pattern is not None:
+                kept.extend(
+                    m.span("word")
+                    for m in pattern.finditer(text)
+                    if not self._names.knows(name_key(m.group("word")))
+                )
         kept.extend(self._named_services(text))
         if self._eponym_places is not None:
             kept.extend(m.span() for m in self._eponym_places.finditer(text))
@@ -213,7 +215,7 @@ class Scrubber:
             return []
         found: list[tuple[int, int]] = []
         for match in self._services.finditer(text):
-            group = "name" if match.group("name") else "author"
+            group = next(g for g in ("name", "author", "opening") if match.group(g))
             if not any(self._names.knows(name_key(word)) for word in match.group(group).split()):
                 found.append(match.span())
         return found
@@ -256,6 +258,7 @@ def _thing_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
     )
 
 
+_VERB_OBJECTS = "it|this|that|these|those|back|to|on|them|him|her|in|up|the|a|an|any|all|and"
 _COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)"
 
 
@@ -268,14 +271,23 @@ def _eponym_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
 
 
 def _condition_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
-    """A capitalised word, "'s" and a lower-case noun of the list, perhaps after a number:
-    "Occam's razor", "Dupuytren's contracture", "Kotter's eight steps"."""
+    """A capitalised word, "'s" and a lower-case noun of the list, perhaps after a number or
+    a lower-case word: "Occam's razor", "Kotter's eight steps", "Goleman's leadership
+    styles"."""
     if not nouns:
         return None
     return re.compile(
-        rf"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+)['’]s[ \t]+(?:{_COUNT}[ \t]+)?"
+        rf"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+)['’]s[ \t]+(?:(?:{_COUNT}|[a-z]+)[ \t]+)?"
         rf"(?:{'|'.join(map(re.escape, nouns))})(?![\w'’-])"
     )
+
+
+def _author_pattern(authors: Sequence[str]) -> re.Pattern[str] | None:
+    """An author of the list with "'s": "Lewin's unfreeze-change-refreeze"."""
+    if not authors:
+        return None
+    heads = "|".join(re.escape(author[:1].upper()) + re.escape(author[1:]) for author in authors)
+    return re.compile(rf"(?<![\w'’])(?P<word>{heads})['’]s(?!\w)")
 
 
 def _place_pattern(places: Sequence[str]) -> re.Pattern[str] | None:
@@ -308,6 +320,13 @@ def _service_pattern(nouns: Sequence[str], reports: Sequence[str]) -> re.Pattern
     if reports:
         heads = "|".join(re.escape(noun[:1].upper()) + re.escape(noun[1:]) for noun in reports)
         parts.append(r"(?P<author>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+)?)[ \t]+" rf"(?:{heads})")
+        lower = "|".join(map(re.escape, reports))
+        parts.append(  # lower case only opening the text or after "the": "Francis report"
+            r"(?:(?<![^\n])|(?<=[Tt]he[ \t]))"
+            r"(?P<opening>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+)?)[ \t]+"
+            rf"(?:{lower})"
+            rf"(?![ \t]+(?:{_VERB_OBJECTS})(?!\w))"  # a verb: "Sarah report it to Datix"
+        )
     if not parts:
         return None
     return re.compile(rf"(?<![\w'’])(?:{'|'.join(parts)})(?![\w'’])")
