@@ -100,12 +100,16 @@ OFF_TOPIC_AT_WORK = [
     "what's the weather going to be like for the ICS leadership summit in Harrogate tomorrow?",
     "which printers should the practice order for reception, under £300?",
     "play me some upbeat music for the team huddle",
+    "please write up the minutes of this morning's partnership board from my notes",
+    "my outlook keeps crashing when I open the team calendar, how do I fix it?",
 ]
 # leadership questions in the same words: kept
 WORK_IN_THOSE_WORDS = [
     "the away day is at a posh hotel and staff think it looks extravagant, how do I handle it?",
     "the weather closed two community bases today and my managers are at each other's throats",
     "I need to tell the practice team we can't afford the new printers they were promised",
+    "I think I'll lose my mind if I see another Gantt chart from the programme office",
+    "the minutes of last week's board misrepresent what the council said, how do I raise it?",
 ]
 
 
