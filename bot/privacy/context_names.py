@@ -276,6 +276,12 @@ class ContextNameFinder:
                 and not self._english_only(second.key)
             ):
                 return True  # "Joy Okonjo-Iweala", not "Liberty Protection Safeguards"
+            if (
+                self._census_given_word(first.key)
+                and self._foreign_word(second.key)
+                and not self._capital_follows(text, tokens, index + 1)
+            ):
+                return True  # "Sam Oduya", not "Sunshine Homecare Ltd": a word name, a name
             return self._unknown_pair(first.key, second.key) or (
                 self._foreign(first.key) and self._double_barrelled(text, second)
             )
@@ -391,6 +397,10 @@ class ContextNameFinder:
             and not self._is_function_word(before.key)
             and before.key not in self._verbs_after_a_name
         )
+
+    def _census_given_word(self, key: str) -> bool:
+        """A census given name, also one that is an English word ("Sam", "Jo")."""
+        return self._lists is not None and self._lists.is_given_name(key) and key not in self._never
 
     def _census_given(self, key: str) -> bool:
         """A given name of the census or the curated list that is no ordinary word."""

@@ -45,3 +45,17 @@ def test_people_with_the_same_words_are_still_names(
     scrubber: Scrubber, text: str, expected: str
 ) -> None:
     assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my EA is Sam Oduya, ask her", "my EA is <NAME>, ask her"),
+        ("DCI Asante is joining the board", "<NAME> is joining the board"),
+        ("Sgt Mills rang back", "<NAME> rang back"),
+    ],
+)
+def test_word_given_names_and_ranks_before_a_surname_are_names(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
