@@ -154,6 +154,8 @@ class OrganisationShapes(_Section):
     place_suffixes: list[str] = Field(default_factory=list)
     named_groupings: list[str] = Field(default_factory=list)
     described_kinds: list[str] = Field(default_factory=list)
+    national_abbreviations: list[str] = Field(default_factory=list)
+    nationalities: list[str] = Field(default_factory=list)
 
     @field_validator(
         "endings",
@@ -186,6 +188,8 @@ class OrganisationShapes(_Section):
         "place_openers",
         "street_words",
         "place_suffixes",
+        "national_abbreviations",
+        "nationalities",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from bot.privacy.organisation_shape_places import PlaceRules
 from bot.privacy.organisation_words import LOOK_BACK, Span, split_words
 from bot.privacy.patterns import ORG_GAP, SENTENCE_START
 
+_IN_A_PLACE = re.compile(r"[ \t]+in[ \t]+[A-Z]")  # "St Luke's in Ashford has a new CEO"
 _SAINT_CUE = re.compile(r"(?i)(?<![\w'’])(?:at|from|to|into|with|via|in|the)[ \t]+$")
 
 
@@ -61,6 +62,22 @@ class ContextRules(PlaceRules):
                 found.append((match.start(), match.end("more")))
         return found
 
+    def _plural_abbreviations(self, text: str) -> list[Span]:
+        """Opening a sentence, three to five capitals before a plural verb or "said they": a
+        local body ("KAH are refusing", "GCH said they can't"), not a national one ("CQC
+        are") nor an English word ("NICE have")."""
+        if self._plural_abbreviation is None:
+            return []
+        found: list[Span] = []
+        for match in self._plural_abbreviation.finditer(text):
+            key = match.group("word").casefold()
+            if key in self._generic or key in self._national or key in self._not_bodies:
+                continue
+            if self._is_english(key) or not SENTENCE_START.search(text, 0, match.start()):
+                continue
+            found.append(match.span("word"))
+        return found
+
     def _described_bodies(self, text: str) -> list[Span]:
         """Capitalised words described in brackets as a kind of body: "Harrowmere Pathways
         (the recovery charity)", "Castlebrook Homes (the housing association not the
@@ -110,4 +127,5 @@ class ContextRules(PlaceRules):
             for match in self._saint.finditer(text)
             if _SAINT_CUE.search(text, max(0, match.start() - LOOK_BACK), match.start())
             or (self._verb_after is not None and self._verb_after.match(text, match.end()))
+            or _IN_A_PLACE.match(text, match.end())
         ]

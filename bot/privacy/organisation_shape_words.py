@@ -46,6 +46,16 @@ class ShapeWords:
             phrases(shapes.home_endings, ignore_case=False) if shapes.home_endings else None
         )
         self._home_cue = phrases(shapes.home_cues, ignore_case=True) if shapes.home_cues else None
+        self._national = frozenset(shapes.national_abbreviations)
+        self._nationalities = frozenset(shapes.nationalities)
+        self._plural_abbreviation = (
+            re.compile(
+                r"(?<![\w'’&-])(?P<word>[A-Z]{3,5})[ \t]+"
+                rf"(?:{verbs}|said[ \t]+they|say[ \t]+they)(?![\w'’])"
+            )
+            if verbs
+            else None
+        )
         self._plural_subject = (
             re.compile(
                 r"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*)"
