@@ -303,6 +303,8 @@ class ContextNameFinder:
             return True  # also at a sentence start: "Mthunzi reckons"
         if word.capitalised and self._english_only(word.key):
             return False  # a body or a team: "Nobody from Region said"
+        if word.capitalised and self._word_given_name(word.key):
+            return True  # also at a sentence start: "Jo said", not "Nan said"
         start = tokens[index - 1].end if index else 0
         return word.capitalised and SENTENCE_START.search(text, start, word.start) is None
 
@@ -334,8 +336,12 @@ class ContextNameFinder:
                 and not (index and self._in_a_title(text, tokens[index - 1], token))
                 and following is not None
                 and following.key in _FROM_AT
-                and (self._is_given(token.key) or self._foreign_word(token.key))
-                and self._team_or_place_after(tokens, index + 2)
+                and (
+                    self._is_given(token.key)
+                    or self._foreign_word(token.key)
+                    or self._word_given_name(token.key)
+                )
+                and self._team_or_place_after(text, tokens, index + 2)
             ):
                 found.append((token.start, token.end))
         return found
@@ -401,6 +407,15 @@ class ContextNameFinder:
     def _census_given_word(self, key: str) -> bool:
         """A census given name, also one that is an English word ("Sam", "Jo")."""
         return self._lists is not None and self._lists.is_given_name(key) and key not in self._never
+
+    def _word_given_name(self, key: str) -> bool:
+        """A census given name that is an English word but no ordinary name word nor a word
+        for a person: "Jo", "Sam", not "Nan", "Guy", "Will"."""
+        return (
+            self._census_given_word(key)
+            and not self._ordinary(key)
+            and key not in self._person_nouns
+        )
 
     def _census_given(self, key: str) -> bool:
         """A given name of the census or the curated list that is no ordinary word."""
@@ -938,13 +953,15 @@ class ContextNameFinder:
             index += 1
         return index < len(tokens) and tokens[index].capitalised
 
-    def _team_or_place_after(self, tokens: list[_Token], index: int) -> bool:
+    def _team_or_place_after(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """A capitalised word, a body's initials ("from the LA") or a team ("from comms")."""
         if index < len(tokens) and tokens[index].key == "the":
             index += 1
         if index >= len(tokens):
             return False
         token = tokens[index]
-        return token.capitalised or (token.lower and token.key in self._never)
+        initials = text[token.start : token.end].isupper() and token.end - token.start > 1
+        return token.capitalised or initials or (token.lower and token.key in self._never)
 
     def _after_cues(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
         strong = {m.end() for m in self._strong_cues.finditer(text)}

@@ -6,7 +6,7 @@ import pytest
 
 from bot.privacy.scrub import Scrubber
 
-DIRECTORY = ["Siân Page", "Grace Whitfield", "Kim Lewin"]
+DIRECTORY = ["Siân Page", "Grace Whitfield", "Kim Lewin", "Carys Mason"]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "Francis report lessons are ten years old",
         "Nolan principles slide in the induction pack",
         "the Darzi review said as much",
+        "Nan said she'd come to the appointment",
+        "Mason jars on the ward again",
     ],
 )
 def test_cited_authors_and_pages_stay_as_written(scrubber: Scrubber, text: str) -> None:
@@ -53,6 +55,9 @@ def test_people_with_the_same_words_are_still_names(
         ("my EA is Sam Oduya, ask her", "my EA is <NAME>, ask her"),
         ("DCI Asante is joining the board", "<NAME> is joining the board"),
         ("Sgt Mills rang back", "<NAME> rang back"),
+        ("Jo said no", "<NAME> said no"),
+        ("Jo at Ashford Foodbank is worried", "<NAME> at <ORG> is worried"),
+        ("Mason from the LA is on board", "<NAME> from the LA is on board"),
     ],
 )
 def test_word_given_names_and_ranks_before_a_surname_are_names(
