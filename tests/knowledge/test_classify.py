@@ -95,3 +95,17 @@ def test_the_shipped_classifier_is_trained_on_every_card(retriever: Retriever) -
 def _saved(model: CardClassifier, folder: Path) -> Path:
     model.save(folder)
     return folder
+
+
+def test_a_large_base_drops_word_ngrams_seen_once(small_kb: Path) -> None:
+    cards = load_cards(small_kb)
+    asked, _ = load_asked(small_kb)
+    once = "zebra crossing quandary"
+    small = CardClassifier.train(cards, {**asked, "trust-card": [*asked["trust-card"], once]})
+    assert "zebra" in small.blocks[0].vocabulary  # a small base keeps every word
+    # the same messages many times over, and one message once: its words are dropped
+    many = {card: texts * 1000 for card, texts in ASKED.items()}
+    many["trust-card"] = [*many["trust-card"], once]
+    large = CardClassifier.train(cards, many)
+    assert "zebra" not in large.blocks[0].vocabulary
+    assert "smile" in large.blocks[0].vocabulary
