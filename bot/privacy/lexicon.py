@@ -156,6 +156,7 @@ class OrganisationShapes(_Section):
     described_kinds: list[str] = Field(default_factory=list)
     national_abbreviations: list[str] = Field(default_factory=list)
     nationalities: list[str] = Field(default_factory=list)
+    instruments: list[str] = Field(default_factory=list)
 
     @field_validator(
         "endings",
@@ -190,6 +191,7 @@ class OrganisationShapes(_Section):
         "place_suffixes",
         "national_abbreviations",
         "nationalities",
+        "instruments",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

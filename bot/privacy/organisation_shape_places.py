@@ -129,6 +129,9 @@ class PlaceRules(ShapeWords):
             if not (place.capitalised and place.key in self._run_places) or place.possessive:
                 continue
             end = self._run_end(text, words, index + 1, place.end)
+            run = [word for word in words[index + 1 :] if word.end <= end]
+            if any(word.key in self._instruments for word in run):
+                continue  # "Glasgow Coma Scale": a tool named after a place
             if end > place.end:
                 found.append((place.start, end))
         return found

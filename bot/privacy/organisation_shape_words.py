@@ -48,6 +48,7 @@ class ShapeWords:
         self._home_cue = phrases(shapes.home_cues, ignore_case=True) if shapes.home_cues else None
         self._national = frozenset(shapes.national_abbreviations)
         self._nationalities = frozenset(shapes.nationalities)
+        self._instruments = frozenset(shapes.instruments)
         self._plural_abbreviation = (
             re.compile(
                 r"(?<![\w'’&-])(?P<word>[A-Z]{3,5})[ \t]+"

@@ -1,4 +1,5 @@
-"""Local bodies by their initials, saints' hospices in a place, and homes before "care home"."""
+"""Local bodies by their initials, saints' hospices, homes before "care home"; tools named
+after a place are no bodies."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def test_local_bodies_are_organisations(scrubber: Scrubber, text: str, expected:
         "the Scottish care home sector is struggling",
         "Welsh care home fees went up",
         "St Patrick's Day rota is out",
+        "Glasgow Coma Scale training on Friday",
+        "the Bristol Stool Chart is in the pack",
     ],
 )
 def test_national_bodies_and_kinds_of_home_stay(scrubber: Scrubber, text: str) -> None:
