@@ -157,6 +157,7 @@ class OrganisationShapes(_Section):
     national_abbreviations: list[str] = Field(default_factory=list)
     nationalities: list[str] = Field(default_factory=list)
     instruments: list[str] = Field(default_factory=list)
+    street_descriptors: list[str] = Field(default_factory=list)
 
     @field_validator(
         "endings",
@@ -192,6 +193,7 @@ class OrganisationShapes(_Section):
         "national_abbreviations",
         "nationalities",
         "instruments",
+        "street_descriptors",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

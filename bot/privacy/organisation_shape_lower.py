@@ -63,9 +63,19 @@ class LowerCaseRules(ShapeWords):
             key = name_key(match.group("word"))
             if key in self._generic or key in self._leading or key in self._not_bodies:
                 continue
-            if not self._is_english(key):  # not "reading council papers"
+            if not self._is_english(key) or self._named_street(key, match.group("kinds")):
                 found.append((self._joined_place_start(text, match.start()), match.end()))
         return found
+
+    def _named_street(self, key: str, kinds: str | None) -> bool:
+        """An English word naming the street a body is on: "marsh lane surgery" (not "reading
+        council papers", "a high street practice")."""
+        first = kinds.split()[0] if kinds and kinds.split() else None
+        return (
+            first in self._streets
+            and key not in self._street_descriptors
+            and key not in self._stops
+        )
 
     def _joined_place_start(self, text: str, start: int) -> int:
         """Where a body in lower case starts, with a place joined before it by "and" or "&":

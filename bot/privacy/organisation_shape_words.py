@@ -49,6 +49,7 @@ class ShapeWords:
         self._national = frozenset(shapes.national_abbreviations)
         self._nationalities = frozenset(shapes.nationalities)
         self._instruments = frozenset(shapes.instruments)
+        self._street_descriptors = frozenset(shapes.street_descriptors)
         self._plural_abbreviation = (
             re.compile(
                 r"(?<![\w'’&-])(?P<word>[A-Z]{3,5})[ \t]+"

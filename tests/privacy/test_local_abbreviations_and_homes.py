@@ -22,6 +22,7 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("St Luke's in Ashford has a new CEO", "<ORG> in Ashford has a new CEO"),
         ("Bron y Garth care home is closing", "<ORG> is closing"),
         ("the Larchfield nursing home rang", "the <ORG> rang"),
+        ("marsh lane surgery rang back", "<ORG> rang back"),
     ],
 )
 def test_local_bodies_are_organisations(scrubber: Scrubber, text: str, expected: str) -> None:
@@ -40,6 +41,7 @@ def test_local_bodies_are_organisations(scrubber: Scrubber, text: str, expected:
         "St Patrick's Day rota is out",
         "Glasgow Coma Scale training on Friday",
         "the Bristol Stool Chart is in the pack",
+        "a high street practice is closing",
     ],
 )
 def test_national_bodies_and_kinds_of_home_stay(scrubber: Scrubber, text: str) -> None:
