@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache
 
-from bot.coach.scope_model import ScopeModel
+from bot.coach.scope_model import CERTAIN, LEANS, ScopeModel
 from bot.content.turns import TurnWords
 from bot.privacy.word_lists import default_word_lists
 
@@ -38,7 +38,7 @@ MIN_OTHER_SCRIPT = 0.5
 REQUEST = re.compile(
     r"\?|^\W*(?:quick q\w*\W+)?(?:can|could|would|will|what|what's|whats|which|who|whos|who's"
     r"|where|when|how|is|are|do|does|should|tell|give|write|find|recommend|suggest|book|translate"
-    r"|show|list|explain|calculate|solve|fix|help|any|best|cheapest|pls|please|need|convert"
+    r"|show|list|explain|calculate|solve|fix|help|any|best|cheapest|pls|need|convert"
     r"|compare|check|define|quiz|code|reset|predict|rate|rank|name|play)\b"
     r"|\b(?:can|could|would|will) you\b|\bplease\b",
     re.I,
@@ -103,13 +103,12 @@ def out_of_scope(text: str, words: TurnWords, model: ScopeModel | None = None) -
     if other_language(text, words):
         return words.other_language.says
     about_work = bool(words.work_pattern.search(text))
-    learned = model is not None and model.outside(text)
+    score = 0.0 if model is None else model.score(text)
+    learned = model is not None and score >= model.threshold
     for topic in words.out_of_scope.topics.values():
         if any(p.search(text) for p in topic.compiled):
-            leans = model is not None and model.leans_outside(text)
-            return topic.says if topic.firm or not about_work or leans else None
-    certain = model is not None and model.certain(text)
-    if learned and REQUEST.search(text) and (not about_work or certain):
+            return topic.says if topic.firm or not about_work or score >= LEANS else None
+    if learned and REQUEST.search(text) and (not about_work or score >= CERTAIN):
         return words.out_of_scope.learned_says
     return None
 

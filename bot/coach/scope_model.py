@@ -76,18 +76,12 @@ class ScopeModel:
                 z += float(weights @ coef[index])
         return float(1.0 / (1.0 + np.exp(-z)))
 
+    def score(self, text: str) -> float:
+        """The probability, or 0 for a message too short to judge (see MIN_WORDS)."""
+        return self.probability(text) if len(text.split()) >= MIN_WORDS else 0.0
+
     def outside(self, text: str) -> bool:
-        if len(text.split()) < MIN_WORDS:
-            return False
-        return self.probability(text) >= self.threshold
-
-    def leans_outside(self, text: str) -> bool:
-        """Outside on the evidence of a topic's pattern too (see LEANS)."""
-        return len(text.split()) >= MIN_WORDS and self.probability(text) >= LEANS
-
-    def certain(self, text: str) -> bool:
-        """Outside even though it carries work words (see CERTAIN)."""
-        return len(text.split()) >= MIN_WORDS and self.probability(text) >= CERTAIN
+        return self.score(text) >= self.threshold
 
     # --- training (scikit-learn) and files ---------------------------------------------------
 
