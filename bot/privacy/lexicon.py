@@ -158,6 +158,8 @@ class OrganisationShapes(_Section):
     nationalities: list[str] = Field(default_factory=list)
     instruments: list[str] = Field(default_factory=list)
     street_descriptors: list[str] = Field(default_factory=list)
+    departments: list[str] = Field(default_factory=list)
+    clinical_shorthand: list[str] = Field(default_factory=list)
 
     @field_validator(
         "endings",
@@ -194,6 +196,7 @@ class OrganisationShapes(_Section):
         "nationalities",
         "instruments",
         "street_descriptors",
+        "clinical_shorthand",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

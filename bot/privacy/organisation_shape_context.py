@@ -78,6 +78,22 @@ class ContextRules(PlaceRules):
             found.append(match.span("word"))
         return found
 
+    def _departments(self, text: str) -> list[Span]:
+        """A word that is no English word, place or body word before a hospital department:
+        "Kingsbridge ED is a car park" (not "Leeds ED", "Covid ICU")."""
+        if self._department is None:
+            return []
+        found: list[Span] = []
+        for match in self._department.finditer(text):
+            key = name_key(match.group("word"))
+            if key in self._generic or key in self._leading or key in self._not_bodies:
+                continue
+            if self._is_english(key) or key in self._places or key in self._named_places:
+                continue
+            if key not in self._shorthand:
+                found.append(match.span("word"))
+        return found
+
     def _described_bodies(self, text: str) -> list[Span]:
         """Capitalised words described in brackets as a kind of body: "Harrowmere Pathways
         (the recovery charity)", "Castlebrook Homes (the housing association not the

@@ -50,6 +50,15 @@ class ShapeWords:
         self._nationalities = frozenset(shapes.nationalities)
         self._instruments = frozenset(shapes.instruments)
         self._street_descriptors = frozenset(shapes.street_descriptors)
+        self._shorthand = frozenset(shapes.clinical_shorthand)
+        departments = "|".join(map(re.escape, shapes.departments))
+        self._department = (
+            re.compile(
+                rf"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*)[ \t]+(?:{departments})(?![\w&])"
+            )
+            if departments
+            else None
+        )
         self._plural_abbreviation = (
             re.compile(
                 r"(?<![\w'’&-])(?P<word>[A-Z]{3,5})[ \t]+"

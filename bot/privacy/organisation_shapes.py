@@ -46,6 +46,7 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         spans.extend(self._homes(text))
         spans.extend(self._plural_subjects(text))
         spans.extend(self._plural_abbreviations(text))
+        spans.extend(self._departments(text))
         spans.extend(self._the_ones(text))
         return spans
 

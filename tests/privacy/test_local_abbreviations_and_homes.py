@@ -23,6 +23,7 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("Bron y Garth care home is closing", "<ORG> is closing"),
         ("the Larchfield nursing home rang", "the <ORG> rang"),
         ("marsh lane surgery rang back", "<ORG> rang back"),
+        ("Kingsbridge ED is a car park again", "<ORG> ED is a car park again"),
     ],
 )
 def test_local_bodies_are_organisations(scrubber: Scrubber, text: str, expected: str) -> None:
@@ -42,6 +43,8 @@ def test_local_bodies_are_organisations(scrubber: Scrubber, text: str, expected:
         "Glasgow Coma Scale training on Friday",
         "the Bristol Stool Chart is in the pack",
         "a high street practice is closing",
+        "Paeds ED is quiet for once",
+        "Covid ICU beds are down to two",
     ],
 )
 def test_national_bodies_and_kinds_of_home_stay(scrubber: Scrubber, text: str) -> None:
