@@ -114,6 +114,9 @@ def test_a_threat_on_site_says_get_to_safety_then_999(gate: SafetyGate, text: st
         "a colleague told me she's been having dark thoughts, how do I support her?",
         "my deputy said he wants to die",
         "worried my friend will hurt herself",
+        # little of the writer's own words is left once the colleague's are set aside: the
+        # learned heads once read "my _" as the writer's own crisis
+        "my colleague told me she is thinking of killing herself and has a plan",
     ],
 )
 def test_third_party_worries_without_danger_now_stay_supporting_someone(

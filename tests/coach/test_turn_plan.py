@@ -143,6 +143,14 @@ def test_a_strong_feeling_that_asks_gets_one_idea_after_the_feeling(
         "Как подготовиться к трудному разговору с начальником?",
         "cheapest way to get from Manchester to Porto over half term with the kids",
         "which laptop should I buy for my son starting college",
+        # requests dressed as work: a writing, summarising, sums, IT, clinical or errand service
+        "draft a press release about the new diagnostic centre opening, 250 words",
+        "summarise the attached strategy document in five bullets for the exec",
+        "what's the percentage change from 820 to 945 referrals across the ICB?",
+        "how do I add conditional formatting to the bed state spreadsheet",
+        "resident in one of our care homes has a leg ulcer, what dressing should the nurses use",
+        "next train from York to Leeds before 9 please, system board at 10",
+        "give me ten quiz questions on NHS history for the team social",
     ],
 )
 def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
@@ -152,6 +160,23 @@ def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
     assert not reply.citations
     assert "outside what I do" in reply.reply
     assert "English" in reply.reply and "I can help you" in reply.reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my teams keep telling me they feel unheard since the merger, how do I rebuild trust",
+        "the Power BI dashboard says one thing and my ward sisters say another. how do I lead "
+        "when the data and their experience disagree?",
+        "I need to do the agenda differently so the partners feel they own the board",
+        "thinking of a team quiz to bring the new integrated team together. is that naff?",
+        "help me think about what to say in my speech to the partnership board about the cuts",
+    ],
+)
+def test_leadership_questions_in_the_words_of_declined_topics_are_coached(
+    coach: Coach, user: str, message: str
+) -> None:
+    assert "outside what I do" not in coach.respond(user, message).reply
 
 
 @pytest.mark.parametrize(
