@@ -81,6 +81,8 @@ _OPENS = re.compile(r"(?:^|[.!?:;\n—–-])[^\w]*$")
 _LINE_START = re.compile(r"(?:^|\n)[ \t>*•\-]*$")
 _INITIALS = re.compile(r"[A-Z]{2}")
 _PLURAL_ABBREVIATION = re.compile(r"[A-Z]{2,}['’]?s")  # "GPs", "MPs": never a name
+# A role's abbreviation with a small "of" inside: "DoF", "DoN", "HoN", "DoNQ", "CoS".
+_ROLE_ABBREVIATION = re.compile(r"[A-Z]o[A-Z]{1,2}(?:['’]?s)?")
 _DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
 _BARRELLED_INITIALS = re.compile(r"[A-Z]-[A-Z]")  # "Will P-J": a given name may be a word
 _LONE_INITIAL = re.compile(rf"[B-HJ-Z]|{_BARRELLED_INITIALS.pattern}")  # "Jo B", "Will P-J"
@@ -253,8 +255,9 @@ class ContextNameFinder:
         return [span for span in found if not self._never_a_name(text, span)]
 
     def _never_a_name(self, text: str, span: Span) -> bool:
-        """A plural abbreviation ("GPs") or a function word's contraction ("I've", "We'd")."""
-        if _PLURAL_ABBREVIATION.fullmatch(text, *span):
+        """A plural abbreviation ("GPs"), a role's ("DoF") or a function word's contraction
+        ("I've", "We'd")."""
+        if _PLURAL_ABBREVIATION.fullmatch(text, *span) or _ROLE_ABBREVIATION.fullmatch(text, *span):
             return True
         word = name_key(text[span[0] : span[1]])
         return "'" in word and self._is_function_word(word)

@@ -57,7 +57,7 @@ from bot.privacy.organisation_list import (
     OrganisationList,
     load_organisations,
 )
-from bot.privacy.patterns import NAME_WORD
+from bot.privacy.patterns import NAME_WORD, SENTENCE_START
 from bot.privacy.word_lists import WordLists, default_word_lists
 
 MIN_SCORE = 0.5
@@ -195,6 +195,7 @@ class Scrubber:
                     m.span("word")
                     for m in pattern.finditer(text)
                     if not self._names.knows(name_key(m.group("word")))
+                    and not (pattern is self._authors and _after_a_capital(text, m.start()))
                 )
         kept.extend(self._named_services(text))
         if self._eponym_places is not None:
@@ -247,14 +248,20 @@ def _phrase_word(word: str) -> str:
     return "(?:and|&)" if word == "and" else re.escape(word)
 
 
+# A word of degree before or inside the phrase: "Patience is wearing very thin", "Joy is
+# really in short supply".
+_DEGREE = r"(?:very|really|pretty|rather|quite|so|a\s+bit|a\s+little|getting)"
+
+
 def _thing_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
     """A word, "is" or "was", and a phrase that makes the word a thing."""
     if not phrases:
         return None
-    parts = (r"\s+".join(re.escape(word) for word in p.split()) for p in phrases)
+    gap = rf"\s+(?:{_DEGREE}\s+)?"
+    parts = (gap.join(re.escape(word) for word in p.split()) for p in phrases)
     return re.compile(
         rf"(?i)(?<![\w'’])(?P<word>[^\W\d_]+)(?:\s+(?:is|was)\s+|['’]s\s+)"
-        rf"(?:{'|'.join(parts)})(?!\w)"
+        rf"(?:{_DEGREE}\s+)?(?:{'|'.join(parts)})(?!\w)"
     )
 
 
@@ -283,11 +290,22 @@ def _condition_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
 
 
 def _author_pattern(authors: Sequence[str]) -> re.Pattern[str] | None:
-    """An author of the list with "'s": "Lewin's unfreeze-change-refreeze"."""
+    """An author of the list with "'s" or before a word in lower case: "Lewin's
+    unfreeze-change-refreeze", "Tuckman would call it storming" (not after a capitalised word,
+    which may be a colleague's given name: "Sam Kotter said", see ``_after_a_capital``)."""
     if not authors:
         return None
     heads = "|".join(re.escape(author[:1].upper()) + re.escape(author[1:]) for author in authors)
-    return re.compile(rf"(?<![\w'’])(?P<word>{heads})['’]s(?!\w)")
+    return re.compile(rf"(?<![\w'’])(?P<word>{heads})(?:['’]s(?!\w)|(?=[ \t]+[a-z]))")
+
+
+_CAPITAL_BEFORE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*[ \t]+$")
+
+
+def _after_a_capital(text: str, start: int) -> bool:
+    """Whether a capitalised word (not opening a sentence) comes right before ``start``."""
+    before = _CAPITAL_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and SENTENCE_START.search(text, 0, before.start()) is None
 
 
 def _place_pattern(places: Sequence[str]) -> re.Pattern[str] | None:
