@@ -758,8 +758,9 @@ class ContextNameFinder:
     def _opening_lower(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A name in lower case opening a line, whoever it is: a word of no English with a
         possessive or before "from" or a verb after a name ("emeka's covering", "nkechi from
-        the night team"); a given name addressed before a request ("grace, if you see
-        this")."""
+        the night team"); a member's name, even an English word, before "from" and a
+        capitalised body ("joy from Kelmouth Carers"); a given name addressed before a request
+        ("grace, if you see this")."""
         found: list[Span] = []
         for index, token in enumerate(tokens):
             if not token.lower or not _LINE_START.search(text, 0, token.start):
@@ -768,9 +769,12 @@ class ContextNameFinder:
                 continue
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             joined = following is not None and self._joined(text, token, following)
-            if self._foreign_word(token.key) and len(token.key) >= MIN_UNKNOWN_LOWER:
-                after = following.key if joined and following is not None else ""
-                from_a_team = after in _FROM_AT and self._capitalised_after(tokens, index + 2)
+            after = following.key if joined and following is not None else ""
+            from_a_team = after in _FROM_AT and self._capitalised_after(tokens, index + 2)
+            member_from = after == "from" and self._in_directory(token.key)
+            if member_from and from_a_team and not token.possessive:
+                found.append((token.start, token.end))  # "joy from Kelmouth Carers came"
+            elif self._foreign_word(token.key) and len(token.key) >= MIN_UNKNOWN_LOWER:
                 if (
                     token.possessive
                     or from_a_team

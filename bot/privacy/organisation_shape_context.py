@@ -80,7 +80,9 @@ class ContextRules(PlaceRules):
 
     def _departments(self, text: str) -> list[Span]:
         """A word that is no English word, place or body word before a hospital department:
-        "Kingsbridge ED is a car park" (not "Leeds ED", "Covid ICU")."""
+        "Kingsbridge ED is a car park" (not "Leeds ED", "Covid ICU"); or a hospital's initials,
+        "KGH ED was rammed" (not a national body's or another department's: "NHS ED", "AMU
+        ICU")."""
         if self._department is None:
             return []
         found: list[Span] = []
@@ -90,8 +92,13 @@ class ContextRules(PlaceRules):
                 continue
             if self._is_english(key) or key in self._places or key in self._named_places:
                 continue
-            if key not in self._shorthand:
-                found.append(match.span("word"))
+            initials = match.group("word").isupper()
+            if initials and (key in self._national or key in self._department_keys):
+                continue
+            if key in self._shorthand:
+                continue
+            named_unit = not match.group("department").isupper()  # "the Brennan Unit"
+            found.append(match.span() if named_unit else match.span("word"))
         return found
 
     def _described_bodies(self, text: str) -> list[Span]:

@@ -51,10 +51,12 @@ class ShapeWords:
         self._instruments = frozenset(shapes.instruments)
         self._street_descriptors = frozenset(shapes.street_descriptors)
         self._shorthand = frozenset(shapes.clinical_shorthand)
+        self._department_keys = frozenset(name_key(word) for word in shapes.departments)
         departments = "|".join(map(re.escape, shapes.departments))
         self._department = (
             re.compile(
-                rf"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*)[ \t]+(?:{departments})(?![\w&])"
+                rf"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*|[A-Z]{{3,4}})[ \t]+"
+                rf"(?P<department>{departments})(?![\w&])"
             )
             if departments
             else None

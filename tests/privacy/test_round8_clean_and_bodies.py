@@ -61,3 +61,47 @@ def test_clean_texts_stay_as_written(scrubber: Scrubber, text: str) -> None:
 )
 def test_names_and_bodies_still_scrubbed(scrubber: Scrubber, text: str, expected: str) -> None:
     assert scrubber.scrub(text) == expected
+
+
+BODY_DIRECTORY = ["Joy Ekwueme", "Frank Osei"]
+
+
+@pytest.fixture(scope="module")
+def body_scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round8-bodies"), names=BODY_DIRECTORY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A local Healthwatch, before or after its place.
+        ("Healthwatch Pellbury want a meeting", "<ORG> want a meeting"),
+        ("Healthwatch Corran Vale wrote to the chair", "<ORG> wrote to the chair"),
+        ("Moss Bank Healthwatch were right all along", "<ORG> were right all along"),
+        # A local hub, a hospital's short name, a unit named after someone.
+        ("the Wendholme Health Hub is closing", "the <ORG> is closing"),
+        ("Tarnby Gen is on black again", "<ORG> is on black again"),
+        ("the Okafor Unit has no beds", "the <ORG> has no beds"),
+        # A hospital's initials before a department.
+        ("PGH ED were full by ten", "<ORG> ED were full by ten"),
+        # A member's name in lower case opening a line before "from" and a body.
+        ("joy from Tarnby Carers Network rang back", "<NAME> from <ORG> rang back"),
+    ],
+)
+def test_local_bodies_found(body_scrubber: Scrubber, text: str, expected: str) -> None:
+    assert body_scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Healthwatch England published the national picture",
+        "the local Healthwatch chair came along",
+        "the Intensive Care Unit and the Renal Unit share a corridor",
+        "UEC ED performance is the only slide anyone reads",
+        "NHS ED waits are on the news again",
+        "joy from the whole team when the CQC letter came",
+    ],
+)
+def test_kinds_of_body_stay(body_scrubber: Scrubber, text: str) -> None:
+    assert body_scrubber.scrub(text) == text
