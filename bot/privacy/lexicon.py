@@ -246,9 +246,16 @@ class Context(_Section):
     eponym_conditions: list[str] = Field(default_factory=list)
     eponym_places: list[str] = Field(default_factory=list)
     eponym_authors: list[str] = Field(default_factory=list)
+    cited_authors: list[str] = Field(default_factory=list)
 
     @field_validator(
-        "cues", "strong_cues", "greetings", "sign_offs", "kept_phrases", "thing_phrases"
+        "cues",
+        "strong_cues",
+        "greetings",
+        "sign_offs",
+        "kept_phrases",
+        "thing_phrases",
+        "cited_authors",
     )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:

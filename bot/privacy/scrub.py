@@ -113,6 +113,7 @@ class Scrubber:
         self._eponyms = _eponym_pattern(lexicon.context.eponym_nouns)
         self._conditions = _condition_pattern(lexicon.context.eponym_conditions)
         self._authors = _author_pattern(lexicon.context.eponym_authors)
+        self._cited = _cited_pattern(lexicon.context.cited_authors)
         self._eponym_places = _place_pattern(lexicon.context.eponym_places)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
@@ -198,6 +199,7 @@ class Scrubber:
                     and not (pattern is self._authors and _after_a_capital(text, m.start()))
                 )
         kept.extend(self._named_services(text))
+        kept.extend(self._cited_authors(text))
         if self._eponym_places is not None:
             kept.extend(m.span() for m in self._eponym_places.finditer(text))
         if not kept:
@@ -220,6 +222,18 @@ class Scrubber:
             if not any(self._names.knows(name_key(word)) for word in match.group(group).split()):
                 found.append(match.span())
         return found
+
+    def _cited_authors(self, text: str) -> list[tuple[int, int]]:
+        """A well-known author's full name where it is cited ("as Michael West says"), unless
+        a workspace member shares a word of it."""
+        if self._cited is None:
+            return []
+        return [
+            match.span("name")
+            for match in self._cited.finditer(text)
+            if (match.group("before") or match.group("after"))
+            and not any(self._names.knows(name_key(w)) for w in match.group("name").split())
+        ]
 
     def _things_in(self, text: str) -> list[tuple[int, int]]:
         if self._things is None:
@@ -297,6 +311,25 @@ def _author_pattern(authors: Sequence[str]) -> re.Pattern[str] | None:
         return None
     heads = "|".join(re.escape(author[:1].upper()) + re.escape(author[1:]) for author in authors)
     return re.compile(rf"(?<![\w'’])(?P<word>{heads})(?:['’]s(?!\w)|(?=[ \t]+[a-z]))")
+
+
+_CITING_BEFORE = r"(?:by|as|like|read|reading|per|from)"
+_CITING_AFTER = (
+    r"(?:says|said|argues|argued|writes|wrote|calls|called|puts|put|would|describes|described"
+    r"|suggests|suggested|talks|reminds)"
+)
+
+
+def _cited_pattern(authors: Sequence[str]) -> re.Pattern[str] | None:
+    """A cited author's full name, with "'s", before a verb of saying or after "by", "as"...:
+    "Kim Scott's Radical Candor", "as Michael West says", "Radical Candor by Kim Scott"."""
+    if not authors:
+        return None
+    names = "|".join(r"\s+".join(map(re.escape, author.split())) for author in authors)
+    return re.compile(
+        rf"(?i)(?<![\w'’])(?:(?P<before>{_CITING_BEFORE})\s+)?(?P<name>{names})(?!\w)"
+        rf"(?=(?P<after>['’]s(?!\w)|\s+{_CITING_AFTER}(?!\w))?)"
+    )
 
 
 _CAPITAL_BEFORE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*[ \t]+$")

@@ -105,3 +105,41 @@ def test_local_bodies_found(body_scrubber: Scrubber, text: str, expected: str) -
 )
 def test_kinds_of_body_stay(body_scrubber: Scrubber, text: str) -> None:
     assert body_scrubber.scrub(text) == text
+
+
+AUTHOR_DIRECTORY = ["Kim Adeyemi", "Tobias Renwick"]
+
+
+@pytest.fixture(scope="module")
+def author_scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round8-authors"), names=AUTHOR_DIRECTORY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Well-known authors where they are cited.
+        "as Michael West puts it, compassion is a team sport",
+        "Michael West's book is on the programme reading list",
+        "Dare to Lead by Brené Brown, chapter 3 is the useful one",
+        "Nancy Kline would say give them time to think",
+        # Verb forms the dictionary lacks before a kind of body in lower case.
+        "we heard healthwatch say the same at the last board",
+        "I emailed healthwatch twice about the report",
+    ],
+)
+def test_cited_authors_and_verbs_stay(author_scrubber: Scrubber, text: str) -> None:
+    assert author_scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A member shares a word of the author's name: a name.
+        ("Kim Scott's rota is up", "<NAME>'s rota is up"),
+        # Not cited: a person, as ever.
+        ("I met Simon Sinek at the bus stop", "I met <NAME> at the bus stop"),
+    ],
+)
+def test_authors_not_cited_are_names(author_scrubber: Scrubber, text: str, expected: str) -> None:
+    assert author_scrubber.scrub(text) == expected
