@@ -224,6 +224,7 @@ class RiskModel:
         return LearnedLevels(emergency, crisis, crisis or concern)
 
     def _view_text(self, prepared: Prepared, level: Level) -> str:
+        """The text this level's head reads (its first block's view)."""
         return prepared.view(self.blocks[self.heads[level].blocks[0]].view)
 
     def probability(self, text: str) -> float:
