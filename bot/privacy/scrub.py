@@ -185,18 +185,20 @@ class Scrubber:
         """Names inside a kept phrase ("rob Peter to pay Paul") are no findings, nor an ordinary
         word that a thing phrase makes a thing ("Joy is in short supply"), nor the person a
         rule, law or condition is named after ("Martha's Rule", "Paget's disease", unless a
-        member is called so), nor a room or street named after someone ("the Jasmine Suite")."""
+        member is called so), nor a well-known author cited ("as Michael West says"), nor a room
+        or street named after someone ("the Jasmine Suite")."""
         kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
         kept.extend(self._things_in(text))
         if self._eponyms is not None:
             kept.extend(m.span("word") for m in self._eponyms.finditer(text))
-        for pattern in (self._conditions, self._authors):
+        # an author's surname after a capitalised word may be a colleague's ("Sam Kotter said")
+        for pattern, alone in ((self._conditions, False), (self._authors, True)):
             if pattern is not None:
                 kept.extend(
                     m.span("word")
                     for m in pattern.finditer(text)
                     if not self._names.knows(name_key(m.group("word")))
-                    and not (pattern is self._authors and _after_a_capital(text, m.start()))
+                    and not (alone and _after_a_capital(text, m.start()))
                 )
         kept.extend(self._named_services(text))
         kept.extend(self._cited_authors(text))
