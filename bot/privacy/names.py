@@ -9,6 +9,7 @@ Rules:
   titles are dropped ("Dr Priya Sharma"), and particles ("van", "de") are never names alone.
 - A part that is also an ordinary English word ("Will", "Hope", "Green", "Heath") or has two
   letters ("Li") counts on its own only when capitalised; the full name matches in any case.
+  A two-letter part in capitals is an abbreviation ("the MO team"), not "Mo".
 - Parts of a multi-word name may be joined by spaces or a hyphen ("Smith-Jones").
 - At the start of a sentence such an ordinary-word part is a name only when a verb of a
   person (``name_verbs``), a capitalised word, punctuation or a possessive follows: "Hope has
@@ -58,6 +59,7 @@ class _Token:
     key: str
     base: str | None  # the key without a possessive ending, if it had one
     capitalised: bool
+    upper: bool = False  # all in capitals: "MO", "LI"
 
 
 def name_key(word: str) -> str:
@@ -189,7 +191,7 @@ class NameIndex:
         word = text[start:end]
         key = name_key(word)
         base = next((key[: -len(e)] for e in POSSESSIVE_ENDINGS if key.endswith(e)), None)
-        return _Token(start, end, key, base or None, word[0].isupper())
+        return _Token(start, end, key, base or None, word[0].isupper(), word.isupper())
 
 
 # A small number straight after an ordinary-word name makes it a thing counted: "Page 12",
@@ -223,6 +225,8 @@ def _entry_end(text: str, tokens: list[_Token], index: int, entry: _Entry) -> in
         return None
     if entry.needs_capital and not tokens[index].capitalised:
         return None
+    if size == 1 and len(entry.keys[0]) <= SHORT_NAME and tokens[index].upper:
+        return None  # two capitals are an abbreviation: "the MO team", not "Mo"
     end = tokens[index].start
     for offset, key in enumerate(entry.keys):
         token = tokens[index + offset]

@@ -58,6 +58,7 @@ from bot.privacy.organisation_list import (
     load_organisations,
 )
 from bot.privacy.patterns import NAME_WORD, SENTENCE_START
+from bot.privacy.short_forms import DEFAULT_SHORT_FORMS, ShortFormTable, load_short_forms
 from bot.privacy.word_lists import WordLists, default_word_lists
 
 MIN_SCORE = 0.5
@@ -104,9 +105,12 @@ class Scrubber:
         organisations_path: Path | None = None,
         given_names_path: Path | None = None,
         surnames_path: Path = DEFAULT_SURNAMES,
+        short_forms_path: Path = DEFAULT_SHORT_FORMS,
     ) -> None:
         """``organisations_path``: a deployment's own organisation list (the same format as
-        ``prompts/privacy/organisations.yaml``), used instead of the default list."""
+        ``prompts/privacy/organisations.yaml``), used instead of the default list;
+        ``short_forms_path``: short forms of given names ("Mo" for Mohammed), by which
+        members are found too."""
         lexicon = load_lexicon(lexicon_path)
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._things = _thing_pattern(lexicon.context.thing_phrases)
@@ -124,8 +128,11 @@ class Scrubber:
         self._members = MemberInitials(
             particles=lexicon.names.particles, titles=lexicon.honorifics.spellings()
         )
+        self._short_forms = ShortFormTable(
+            load_short_forms(short_forms_path), titles=lexicon.honorifics.spellings()
+        )
         names = list(names)
-        self._names.add(names)
+        self._names.add([*names, *self._short_forms.of_names(names)])
         self._members.add(names)
         organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
         organisations = OrganisationFinder(
@@ -164,12 +171,13 @@ class Scrubber:
         )
 
     def add_names(self, names: Iterable[str]) -> None:
-        """Add known people's names (e.g. the Slack directory) to the deny-list.
+        """Add known people's names (e.g. the Slack directory), and the short forms of their
+        given names, to the deny-list.
 
         Safe to call while other threads scrub: the index is rebuilt aside and swapped in.
         """
         names = list(names)
-        self._names.add(names)
+        self._names.add([*names, *self._short_forms.of_names(names)])
         self._members.add(names)
 
     def analyze(self, text: str) -> list[Finding]:

@@ -3,9 +3,13 @@ given names, and clean texts that only look like members' names."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.datafiles import ContentError
 from bot.privacy.scrub import Scrubber
+from bot.privacy.short_forms import ShortFormTable, load_short_forms
 
 DIRECTORY = ["Abdullah Qureshi", "Faith Mercer", "Charity Nwosu", "Ivy Cartwright"]
 
@@ -44,3 +48,44 @@ def test_local_bodies_with_their_place(scrubber: Scrubber, text: str, expected: 
 )
 def test_kinds_of_forum_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The short form of a member's given name is that member.
+        ("Abdul has the bed figures, ask him", "<NAME> has the bed figures, ask him"),
+        ("can Abdul send the slides", "can <NAME> send the slides"),
+    ],
+)
+def test_short_forms_of_members_given_names(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_short_form_added_later_and_two_capitals_stay(tmp_path: Path) -> None:
+    scrubber = Scrubber(data_dir=tmp_path)
+    scrubber.add_names(["Dr Muhammad Siddiqui"])
+    assert scrubber.scrub("Mo will chair on Friday") == "<NAME> will chair on Friday"
+    # Two capitals are an abbreviation, not the short form.
+    assert scrubber.scrub("the MO rota for next week") == "the MO rota for next week"
+
+
+def test_no_short_form_without_a_member_of_that_name(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Mo is across the numbers") == "Mo is across the numbers"
+
+
+def test_short_forms_file_is_validated(tmp_path: Path) -> None:
+    bad = tmp_path / "short_forms.yaml"
+    bad.write_text("short_forms:\n  Robert: [Rob, Robert]\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        load_short_forms(bad)
+    two_words = tmp_path / "two_words.yaml"
+    two_words.write_text("short_forms:\n  Robert: [Big Rob]\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        load_short_forms(two_words)
+
+
+def test_short_forms_skip_titles() -> None:
+    table = ShortFormTable(load_short_forms(), titles=["Dr"])
+    assert "Mo" in table.of_names(["Dr Mohammed Asad"])
+    assert table.of_names(["Dr Zebedee Quartermain"]) == []
