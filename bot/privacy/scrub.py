@@ -194,9 +194,11 @@ class Scrubber:
         word that a thing phrase makes a thing ("Joy is in short supply"), nor the person a
         rule, law or condition is named after ("Martha's Rule", "Paget's disease", unless a
         member is called so), nor a well-known author cited ("as Michael West says"), nor a room
-        or street named after someone ("the Jasmine Suite")."""
+        or street named after someone ("the Jasmine Suite"), nor a list of ordinary words opening
+        a sentence whose later items are in lower case ("Hope, joy, grace - our values")."""
         kept = [m.span() for m in self._kept_phrases.finditer(text)] if self._kept_phrases else []
         kept.extend(self._things_in(text))
+        kept.extend(self._word_lists_in(text))
         if self._eponyms is not None:
             kept.extend(m.span("word") for m in self._eponyms.finditer(text))
         # an author's surname after a capitalised word may be a colleague's ("Sam Kotter said")
@@ -245,6 +247,22 @@ class Scrubber:
             and not any(self._names.knows(name_key(w)) for w in match.group("name").split())
         ]
 
+    def _word_lists_in(self, text: str) -> list[tuple[int, int]]:
+        """A list opening a sentence, capitalised only at its start, of three or more ordinary
+        words ("Kindness, courage and hope"): had the writer meant people, the lower-case
+        items would be capitalised like the first."""
+        found: list[tuple[int, int]] = []
+        for match in _WORD_LIST.finditer(text):
+            if SENTENCE_START.search(text, 0, match.start()) is None:
+                continue
+            words = _LIST_WORD.findall(match.group())
+            if all(self._is_ordinary(name_key(word)) for word in words):
+                found.append(match.span())
+        return found
+
+    def _is_ordinary(self, key: str) -> bool:
+        return key in self._ordinary_words or self._word_lists.is_english(key)
+
     def _things_in(self, text: str) -> list[tuple[int, int]]:
         if self._things is None:
             return []
@@ -258,6 +276,15 @@ class Scrubber:
     def scrub(self, text: str) -> str:
         """``text`` with each finding replaced by its tag, e.g. "call <PHONE>"."""
         return redact(text, self.analyze(text))
+
+
+# A capitalised word, then two or more lower-case words joined by commas or a last "and":
+# "Hope, joy, grace", "Kindness, courage and hope".
+_LIST_SEPARATOR = r"(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+)"
+_WORD_LIST = re.compile(
+    rf"(?<![\w'’])[A-Z][a-z]+(?:{_LIST_SEPARATOR}[a-z]+){{2,}}(?![\w'’-])(?![ \t]+[a-z])"
+)
+_LIST_WORD = re.compile(r"\b(?!and\b)[A-Za-z]+")
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:

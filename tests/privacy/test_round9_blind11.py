@@ -89,3 +89,19 @@ def test_short_forms_skip_titles() -> None:
     table = ShortFormTable(load_short_forms(), titles=["Dr"])
     assert "Mo" in table.of_names(["Dr Mohammed Asad"])
     assert table.of_names(["Dr Zebedee Quartermain"]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A list of ordinary words, capitalised only where the sentence opens.
+        "Faith, charity, ivy - the three banners for the Christmas stall",
+        "Charity, faith and ivy.",
+    ],
+)
+def test_lists_of_words_that_are_members_names_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_capitalised_list_of_members_is_still_names(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Faith, Charity and Ivy.") == "<NAME>, <NAME> and <NAME>."
