@@ -11,7 +11,7 @@ from bot.datafiles import ContentError
 from bot.privacy.scrub import Scrubber
 from bot.privacy.short_forms import ShortFormTable, load_short_forms
 
-DIRECTORY = ["Abdullah Qureshi", "Faith Mercer", "Charity Nwosu", "Ivy Cartwright"]
+DIRECTORY = ["Abdullah Qureshi", "Faith Mercer", "Charity Nwosu", "Ivy Cartwright", "Ruth Newton"]
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +105,9 @@ def test_lists_of_words_that_are_members_names_stay(scrubber: Scrubber, text: st
 
 def test_capitalised_list_of_members_is_still_names(scrubber: Scrubber) -> None:
     assert scrubber.scrub("Faith, Charity and Ivy.") == "<NAME>, <NAME> and <NAME>."
+
+
+def test_town_opening_with_a_members_surname(scrubber: Scrubber) -> None:
+    text = "Newton Abbot is getting a new minor injuries unit"
+    assert scrubber.scrub(text) == text
+    assert scrubber.scrub("Newton said she would chair") == "<NAME> said she would chair"
