@@ -111,3 +111,14 @@ def test_town_opening_with_a_members_surname(scrubber: Scrubber) -> None:
     text = "Newton Abbot is getting a new minor injuries unit"
     assert scrubber.scrub(text) == text
     assert scrubber.scrub("Newton said she would chair") == "<NAME> said she would chair"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lidl agreed to host the pop-up vaccine clinic in their car park",
+        "Poundland said they'd put the leaflets by the tills",
+    ],
+)
+def test_high_street_chains_are_no_people(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
