@@ -136,6 +136,7 @@ class OrganisationShapes(_Section):
     joiners: list[str] = Field(default_factory=list)
     prefixes: list[str] = Field(default_factory=list)
     place_prefixes: list[str] = Field(default_factory=list)
+    lower_place_prefixes: list[str] = Field(default_factory=list)
     offices: list[str] = Field(default_factory=list)
     not_short_forms: list[str] = Field(default_factory=list)
     place_run_stops: list[str] = Field(default_factory=list)
@@ -167,6 +168,7 @@ class OrganisationShapes(_Section):
         "place_after",
         "prefixes",
         "place_prefixes",
+        "lower_place_prefixes",
         "lower_endings",
         "home_endings",
         "home_cues",

@@ -54,6 +54,36 @@ class PlaceRules(ShapeWords):
                 found.append((match.start(), end))
         return found
 
+    def _branches_in_any_case(self, text: str) -> list[Span]:
+        """A national charity's local branch in any case: a ``lower_place_prefixes`` phrase
+        and known places joined by "and" or "&": "age uk leeds", "healthwatch bradford &
+        craven" (not "age uk's new campaign", "healthwatch in the end")."""
+        if self._lower_place_prefix is None:
+            return []
+        found: list[Span] = []
+        for match in self._lower_place_prefix.finditer(text):
+            end = self._places_end(text, match.end())
+            if end > match.end():
+                found.append((match.start(), end))
+        return found
+
+    def _places_end(self, text: str, start: int) -> int:
+        """The end of known places from ``start``, joined by "and" or "&", in any case."""
+        end = previous = start
+        for word in split_words(text, start, min(len(text), start + LOOK_BACK)):
+            gap = text[previous : word.start]
+            if not ORG_GAP.match(gap) or "," in gap:
+                break
+            if word.key == AND and not word.possessive and end > start:
+                previous = word.end
+                continue
+            if word.key not in self._places:
+                break
+            end = previous = word.end
+            if word.possessive:
+                break
+        return end
+
     def _before_unknown_places(self, text: str) -> list[Span]:
         """A prefix and capitalised words that are no English word, joined by "and": "NHS
         Strathmorven", "NHS Lochardie and Strathmorven" (not "NHS Jobs", "NHS App")."""

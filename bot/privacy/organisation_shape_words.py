@@ -100,6 +100,11 @@ class ShapeWords:
         self._place_prefixes = (
             phrases(shapes.place_prefixes, ignore_case=False) if shapes.place_prefixes else None
         )
+        self._lower_place_prefix = (
+            phrases(shapes.lower_place_prefixes, ignore_case=True)
+            if shapes.lower_place_prefixes
+            else None
+        )
         self._places = frozenset(places)
         # Words that only open a place ("St Helens", "North Tyneside") make no run alone.
         self._run_places = self._places - frozenset(shapes.not_short_forms)

@@ -31,6 +31,7 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
             span for match in self._prefixes.finditer(text) for span in self._prefix(text, match)
         )
         spans.extend(self._before_places(text))
+        spans.extend(self._branches_in_any_case(text))
         spans.extend(self._before_unknown_places(text))
         spans.extend(self._place_suffixed(text))
         spans.extend(self._described_bodies(text))

@@ -122,3 +122,29 @@ def test_town_opening_with_a_members_surname(scrubber: Scrubber) -> None:
 )
 def test_high_street_chains_are_no_people(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A national charity's local branch written in lower case, places joined by "&".
+        (
+            "the survey came from age uk wakefield & barnsley yesterday",
+            "the survey came from <ORG> yesterday",
+        ),
+        ("ask healthwatch york for their report", "ask <ORG> for their report"),
+    ],
+)
+def test_local_branches_in_lower_case(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "age uk's national campaign starts in May",
+        "keep in mind in leeds the buses stop at 11",
+    ],
+)
+def test_national_charities_without_a_place_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
