@@ -62,6 +62,8 @@ from bot.privacy.short_forms import DEFAULT_SHORT_FORMS, ShortFormTable, load_sh
 from bot.privacy.word_lists import WordLists, default_word_lists
 
 MIN_SCORE = 0.5
+PERSON_FROM_BODY_SCORE = 0.8
+LOOK_BEFORE = 60  # characters before an organisation searched for "<name> from"
 
 TAGS: dict[str, str] = {
     rec.EMAIL: "<EMAIL>",
@@ -146,6 +148,7 @@ class Scrubber:
         self._word_lists = word_lists
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
         given = [*given, *_census_given_names(lexicon, word_lists, organisation_list)]
+        self._given_keys = frozenset(name_key(name) for name in given)
         given_names = _given_name_finder(lexicon, given)
         in_context = _context_finder(
             lexicon,
@@ -185,7 +188,34 @@ class Scrubber:
         if not text.strip():
             return []
         results = self._analyzer.analyze(text=text, language=LANGUAGE, entities=self._entities)
+        results.extend(self._people_from_bodies(text, results))
         return merge(self._outside_kept_phrases(text, results))
+
+    def _people_from_bodies(
+        self, text: str, results: list[RecognizerResult]
+    ) -> list[RecognizerResult]:
+        """A given name in lower case opening a clause (or after "with", "asked", "told",
+        "cc"), then "from" and an organisation found: "hi all - sue from <ORG> asked me",
+        "met with mark from <ORG>". The organisation says the word before "from" is one of
+        its people (not "one from <ORG>": function words are no names)."""
+        people: list[RecognizerResult] = []
+        for result in results:
+            if result.entity_type != rec.ORGANISATION:
+                continue
+            before = _GIVEN_FROM.search(text, max(0, result.start - LOOK_BEFORE), result.start)
+            if before is None or not self._lower_given_name(before.group("word")):
+                continue
+            start, end = before.span("word")
+            people.append(RecognizerResult(rec.PERSON, start, end, PERSON_FROM_BODY_SCORE))
+        return people
+
+    def _lower_given_name(self, word: str) -> bool:
+        key = name_key(word)
+        if key in STOP_WORDS:
+            return False
+        return (
+            key in self._given_keys or self._word_lists.is_given_name(key) or self._names.knows(key)
+        )
 
     def _outside_kept_phrases(
         self, text: str, results: list[RecognizerResult]
@@ -285,6 +315,14 @@ _WORD_LIST = re.compile(
     rf"(?<![\w'’])[A-Z][a-z]+(?:{_LIST_SEPARATOR}[a-z]+){{2,}}(?![\w'’-])(?![ \t]+[a-z])"
 )
 _LIST_WORD = re.compile(r"\b(?!and\b)[A-Za-z]+")
+
+
+# A lower-case word opening a clause or after a cue, then "from" (and perhaps "the"), right
+# before an organisation: "- sue from ", "met with mark from the ".
+_GIVEN_FROM = re.compile(
+    r"(?:^|[.!?:;\n>,–—(-]|(?<![\w'’])(?:with|asked|told|ask|tell|cc))[ \t]*"
+    r"(?P<word>[a-z]{2,})[ \t]+from[ \t]+(?:the[ \t]+)?$"
+)
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:

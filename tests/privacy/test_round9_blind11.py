@@ -148,3 +148,26 @@ def test_local_branches_in_lower_case(scrubber: Scrubber, text: str, expected: s
 )
 def test_national_charities_without_a_place_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A given name in lower case before "from" and an organisation is one of its people.
+        (
+            "morning - lorraine from healthwatch york rang about the survey",
+            "morning - <NAME> from <ORG> rang about the survey",
+        ),
+        (
+            "had a call with gary from the Kirklees Council team",
+            "had a call with <NAME> from the <ORG> team",
+        ),
+    ],
+)
+def test_lower_case_given_name_from_a_body(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_function_word_from_a_body_stays(scrubber: Scrubber) -> None:
+    text = "we had one from Kirklees Council last week"
+    assert scrubber.scrub(text) == "we had one from <ORG> last week"
