@@ -139,6 +139,7 @@ class OrganisationShapes(_Section):
     lower_place_prefixes: list[str] = Field(default_factory=list)
     offices: list[str] = Field(default_factory=list)
     not_short_forms: list[str] = Field(default_factory=list)
+    clipped_heads: list[str] = Field(default_factory=list)
     place_run_stops: list[str] = Field(default_factory=list)
     at_cues: list[str] = Field(default_factory=list)
     abbreviation_endings: list[str] = Field(default_factory=list)
@@ -186,6 +187,7 @@ class OrganisationShapes(_Section):
         "role_words",
         "offices",
         "not_short_forms",
+        "clipped_heads",
         "place_run_stops",
         "at_cues",
         "not_after_saint",

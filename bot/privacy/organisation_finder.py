@@ -42,6 +42,8 @@
   ``.gov.wales``, ``.gov.scot``, ``.org.uk``) are its name: "the team at Sandbeck? ...
   brokerage@sandbeck.gov.uk", "Umbrella Carers Wirral ... umbrellacarerswirral.org.uk".
 - A capitalised number word opens a name before a specific word ("Three Rivers PCN").
+- A listed name opening with a ``clipped_heads`` word, called by that word and the start of
+  its next word: "the Royal Vic" (Royal Victoria Infirmary), "the Royal Hallamshire".
 - Names on ``not_organisations`` (national bodies, charities) are never reported, alone or
   after a generic word; after a place they are a local body ("Willowmead Carers Trust").
 """
@@ -53,6 +55,7 @@ from collections.abc import Callable, Collection
 
 from bot.privacy.lexicon import OrganisationShapes
 from bot.privacy.names import name_key
+from bot.privacy.organisation_clipped import ClippedNames
 from bot.privacy.organisation_index import OrganisationIndex
 from bot.privacy.organisation_list import OrganisationList
 from bot.privacy.organisation_listing import ListRules
@@ -89,6 +92,11 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
             is_english=is_english,
             named_places=[name_key(place) for place in places],
         )
+        self._clipped = ClippedNames(
+            organisations,
+            heads=shapes.clipped_heads,
+            is_english=is_english or (lambda _key: True),
+        )
         self._kept = frozenset(name_keys(name) for name in organisations.not_organisations)
         self._not_short = frozenset(shapes.not_short_forms)
         self._joined_heads = OrganisationIndex(
@@ -112,6 +120,7 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
             found.extend(listed)
             listed = [span for span in self._listed_with(text, listed) if span not in found]
         found.extend(self._trust_heads(text))
+        found.extend(span for span in self._clipped.find(text) if not self._is_kept(text, span))
         found.extend(self._places_before(text, [*found, *self.find_listed(text)]))
         bodies = [*found, *self.find_listed(text)]
         return [*found, *self._short_forms(text, found), *self._acronyms(text, bodies)]

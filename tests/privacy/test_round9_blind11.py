@@ -171,3 +171,20 @@ def test_lower_case_given_name_from_a_body(scrubber: Scrubber, text: str, expect
 def test_function_word_from_a_body_stays(scrubber: Scrubber) -> None:
     text = "we had one from Kirklees Council last week"
     assert scrubber.scrub(text) == "we had one from <ORG> last week"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A listed hospital called by "Royal" and the start of its next word.
+        ("the Royal Berks is on black again", "the <ORG> is on black again"),
+        ("transferred to the Royal Shrewsbury overnight", "transferred to the <ORG> overnight"),
+    ],
+)
+def test_clipped_hospital_names(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["the Royal Unit opened in 1990", "Royal Mail lost the letter"])
+def test_royal_before_a_word_stays(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
