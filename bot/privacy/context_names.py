@@ -28,6 +28,9 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
   surname's initial, in any case ("will p", "chloe b's leaving do"): see member_initials.py.
 - **a phone number follows it**: a capitalised name part or name-like word, then a comma,
   dash or "on" and the number ("the contact is Marguerite, 01632 960381").
+- **it is on duty**: a capitalised given name, also a word or a month that is never a name
+  otherwise ("Summer", "May"), with "'s on" and a word of duty (``duty_words``) within three
+  words: "Summer's on the on-call rota", "May's on leave" (not "Summer's on the way").
 - **a verb only a person does follows it**: a known given or directory name in any case
   ("joy said", "Virtue reckons"), or a capitalised word inside a sentence ("and Ebunoluwa
   said").
@@ -86,6 +89,7 @@ _ROLE_ABBREVIATION = re.compile(r"[A-Z]o[A-Z]{1,2}(?:['’]?s)?")
 _DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
 _BARRELLED_INITIALS = re.compile(r"[A-Z]-[A-Z]")  # "Will P-J": a given name may be a word
 _LONE_INITIAL = re.compile(rf"[B-HJ-Z]|{_BARRELLED_INITIALS.pattern}")  # "Jo B", "Will P-J"
+_DUTY_REACH = 3  # words after "'s on" searched for a word of duty: "on the on-call rota"
 MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name ("kelechi")
 MIN_LISTED_INITIALS = 3
 INITIALS_LETTERS = 2  # "AK" is a word of the English list, yet initials
@@ -186,6 +190,7 @@ class ContextNameFinder:
         self._members = members
         self._person_verbs = _keys(context.person_verbs)
         self._after_contraction = _keys(context.after_contraction)
+        self._duty_words = _keys(context.duty_words)
         self._requests = _keys(context.requests)
         self._not_initials = _keys(context.not_initials)
         self._family_nouns = _keys(context.family_nouns)
@@ -227,6 +232,7 @@ class ContextNameFinder:
         found.extend(self._name_shaped(text, tokens))
         found.extend(self._pair_from(text, tokens))
         found.extend(self._contracted(text, tokens))
+        found.extend(self._on_duty(text, tokens))
         found.extend(self._introduced(text, tokens))
         found.extend(self._before_a_number(text, tokens))
         found.extend(self._asked(text, tokens))
@@ -441,6 +447,27 @@ class ContextNameFinder:
             ):
                 found.append((token.start, token.end))
         return found
+
+    def _on_duty(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name, also a word or a month, with "'s on" and a word of duty
+        within a few words: "Summer's on the on-call rota", "May's on leave" (not "Summer's on
+        the way"): only a person is on a rota."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens[:-1]):
+            following = tokens[index + 1]
+            if not (token.possessive and token.capitalised and following.key == "on"):
+                continue
+            if not _CONTRACTION.fullmatch(text, token.end, following.start):
+                continue
+            if not (self._is_given(token.key) or self._census_name(token.key)):
+                continue
+            after = tokens[index + 2 : index + 2 + _DUTY_REACH]
+            if any(word.key in self._duty_words for word in after):
+                found.append((token.start, token.end))
+        return found
+
+    def _census_name(self, key: str) -> bool:
+        return self._lists is not None and self._lists.is_given_name(key)
 
     def _before_a_number(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised name right before a phone number: "the contact is Marguerite, 01632

@@ -240,6 +240,7 @@ class Context(_Section):
     kept_phrases: list[str] = Field(default_factory=list)
     thing_phrases: list[str] = Field(default_factory=list)
     after_contraction: list[str] = Field(default_factory=list)
+    duty_words: list[str] = Field(default_factory=list)
     requests: list[str] = Field(default_factory=list)
     not_initials: list[str] = Field(default_factory=list)
     family_nouns: list[str] = Field(default_factory=list)
@@ -272,6 +273,7 @@ class Context(_Section):
         "person_verbs",
         "name_then",
         "after_contraction",
+        "duty_words",
         "requests",
         "not_initials",
         "family_nouns",

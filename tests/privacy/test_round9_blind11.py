@@ -188,3 +188,22 @@ def test_clipped_hospital_names(scrubber: Scrubber, text: str, expected: str) ->
 @pytest.mark.parametrize("text", ["the Royal Unit opened in 1990", "Royal Mail lost the letter"])
 def test_royal_before_a_word_stays(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A given name that is also a word or a month, on duty.
+        ("April's on nights all next week", "<NAME>'s on nights all next week"),
+        ("Autumn's on the late shift, ask her", "<NAME>'s on the late shift, ask her"),
+    ],
+)
+def test_word_names_on_duty(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Autumn's on the way and the leaves are everywhere", "Winter's on us already"]
+)
+def test_seasons_coming_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
