@@ -109,12 +109,18 @@ class NameIndex:
         """Whether ``key`` (a ``name_key``) is, on its own, a part of a known name."""
         return any(entry.keys == (key,) for entry in self._by_first.get(key, ()))
 
-    def add(self, names: Iterable[str]) -> None:
-        """Add names; cost grows with the names added, plus one copy of the index's table."""
+    def add(self, names: Iterable[str], *, capitalised_only: Iterable[str] = ()) -> None:
+        """Add names; cost grows with the names added, plus one copy of the index's table.
+        ``capitalised_only``: single words found only when capitalised, whatever they are (the
+        short forms of members' given names: "Dai", not the Italian "dai")."""
         grouped: dict[str, set[_Entry]] = {}
         for name in names:
             for entry in self._entries(name):
                 grouped.setdefault(entry.keys[0], set()).add(entry)
+        for word in capitalised_only:
+            for entry in self._entries(word):
+                capital = _Entry(entry.keys, needs_capital=True, ordinary_word=entry.ordinary_word)
+                grouped.setdefault(entry.keys[0], set()).add(capital)
         if not grouped:
             return
         with self._lock:

@@ -131,10 +131,12 @@ class Scrubber:
             particles=lexicon.names.particles, titles=lexicon.honorifics.spellings()
         )
         self._short_forms = ShortFormTable(
-            load_short_forms(short_forms_path), titles=lexicon.honorifics.spellings()
+            load_short_forms(short_forms_path),
+            titles=lexicon.honorifics.spellings(),
+            ordinary=lexicon.names.common_words,
         )
         names = list(names)
-        self._names.add([*names, *self._short_forms.of_names(names)])
+        self._names.add(names, capitalised_only=self._short_forms.of_names(names))
         self._members.add(names)
         organisation_list = load_organisations(organisations_path or DEFAULT_ORGANISATIONS)
         organisations = OrganisationFinder(
@@ -180,7 +182,7 @@ class Scrubber:
         Safe to call while other threads scrub: the index is rebuilt aside and swapped in.
         """
         names = list(names)
-        self._names.add([*names, *self._short_forms.of_names(names)])
+        self._names.add(names, capitalised_only=self._short_forms.of_names(names))
         self._members.add(names)
 
     def analyze(self, text: str) -> list[Finding]:

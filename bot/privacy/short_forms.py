@@ -2,8 +2,10 @@
 
 The table is data (``prompts/privacy/short_forms.yaml``); the rule is here: for each directory
 name, the short forms of its given name (the first word after any title) are added to the
-deny-list as names of their own, so they follow the deny-list's rules (a short form that is an
-ordinary word, "Will", "Sue", counts only when capitalised).
+deny-list as names of their own, found only when capitalised ("Dai", not the Italian "dai")
+and otherwise by the deny-list's rules. Short forms that are ordinary name words
+("Will", "Sue") are never added: a member called William is too weak a sign that "will" is
+someone.
 """
 
 from __future__ import annotations
@@ -66,8 +68,20 @@ def load_short_forms(path: Path = DEFAULT_SHORT_FORMS) -> ShortForms:
 class ShortFormTable:
     """Looks up the short forms of directory names; immutable, so safe across threads."""
 
-    def __init__(self, forms: ShortForms, *, titles: Collection[str] = ()) -> None:
-        self._forms = forms.by_key()
+    def __init__(
+        self,
+        forms: ShortForms,
+        *,
+        titles: Collection[str] = (),
+        ordinary: Collection[str] = (),
+    ) -> None:
+        """``ordinary``: ordinary name words ("will", "sue"), never added as a short form."""
+        skipped = frozenset(name_key(word) for word in ordinary)
+        self._forms = {
+            key: kept
+            for key, forms_of in forms.by_key().items()
+            if (kept := tuple(form for form in forms_of if name_key(form) not in skipped))
+        }
         self._titles = frozenset(name_key(title) for title in titles)
 
     def of_names(self, names: Iterable[str]) -> list[str]:

@@ -207,3 +207,17 @@ def test_word_names_on_duty(scrubber: Scrubber, text: str, expected: str) -> Non
 )
 def test_seasons_coming_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+def test_ordinary_word_short_forms_are_skipped(tmp_path: Path) -> None:
+    forms = tmp_path / "short_forms.yaml"
+    forms.write_text("short_forms:\n  William: [Will, Billy]\n", encoding="utf-8")
+    table = ShortFormTable(load_short_forms(forms), ordinary=["will"])
+    assert table.of_names(["William Ashdown"]) == ["Billy"]
+
+
+def test_short_forms_need_a_capital(tmp_path: Path) -> None:
+    scrubber = Scrubber(data_dir=tmp_path, names=["Dafydd Pritchard"])
+    assert scrubber.scrub("Dai has the rota") == "<NAME> has the rota"
+    assert scrubber.scrub("mi dai una mano?") == "mi dai una mano?"
+    assert scrubber.scrub("dafydd has the rota") == "<NAME> has the rota"
