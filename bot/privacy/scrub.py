@@ -151,6 +151,7 @@ class Scrubber:
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
         given = [*given, *_census_given_names(lexicon, word_lists, organisation_list)]
         self._given_keys = frozenset(name_key(name) for name in given)
+        self._person_verbs = frozenset(name_key(verb) for verb in lexicon.context.person_verbs)
         given_names = _given_name_finder(lexicon, given)
         in_context = _context_finder(
             lexicon,
@@ -199,7 +200,9 @@ class Scrubber:
         """A given name in lower case opening a clause (or after "with", "asked", "told",
         "cc"), then "from" and an organisation found: "hi all - sue from <ORG> asked me",
         "met with mark from <ORG>". The organisation says the word before "from" is one of
-        its people (not "one from <ORG>": function words are no names)."""
+        its people (not "one from <ORG>": function words are no names); a name that is also an
+        English word needs a person's verb after the organisation ("sue from <ORG> asked",
+        not "grant from <ORG> covers it")."""
         people: list[RecognizerResult] = []
         for result in results:
             if result.entity_type != rec.ORGANISATION:
@@ -207,6 +210,10 @@ class Scrubber:
             before = _GIVEN_FROM.search(text, max(0, result.start - LOOK_BEFORE), result.start)
             if before is None or not self._lower_given_name(before.group("word")):
                 continue
+            if self._word_lists.is_english(name_key(before.group("word"))) and not (
+                self._person_verb_at(text, result.end)
+            ):
+                continue  # "- grant from <ORG> covers it", but "sue from <ORG> asked me"
             start, end = before.span("word")
             people.append(RecognizerResult(rec.PERSON, start, end, PERSON_FROM_BODY_SCORE))
         return people
@@ -218,6 +225,11 @@ class Scrubber:
         return (
             key in self._given_keys or self._word_lists.is_given_name(key) or self._names.knows(key)
         )
+
+    def _person_verb_at(self, text: str, start: int) -> bool:
+        """Whether a verb only a person does comes next: "<ORG> asked me"."""
+        after = _NEXT_WORD.match(text, start)
+        return after is not None and name_key(after.group("word")) in self._person_verbs
 
     def _outside_kept_phrases(
         self, text: str, results: list[RecognizerResult]
@@ -325,6 +337,8 @@ _GIVEN_FROM = re.compile(
     r"(?:^|[.!?:;\n>,–—(-]|(?<![\w'’])(?:with|asked|told|ask|tell|cc))[ \t]*"
     r"(?P<word>[a-z]{2,})[ \t]+from[ \t]+(?:the[ \t]+)?$"
 )
+
+_NEXT_WORD = re.compile(r"[ \t]+(?P<word>[a-z]+)")
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:

@@ -173,6 +173,13 @@ def test_function_word_from_a_body_stays(scrubber: Scrubber) -> None:
     assert scrubber.scrub(text) == "we had one from <ORG> last week"
 
 
+def test_word_name_from_a_body_needs_a_persons_verb(scrubber: Scrubber) -> None:
+    text = "- grant from Healthwatch York pays for the venue"
+    assert scrubber.scrub(text) == "- grant from <ORG> pays for the venue"
+    said = "- frank from Healthwatch York said the venue is booked"
+    assert scrubber.scrub(said) == "- <NAME> from <ORG> said the venue is booked"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
