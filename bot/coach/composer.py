@@ -28,7 +28,7 @@ from bot.coach.reflect import Heard, listen
 from bot.coach.scope import FRAME as SCOPE_FRAME
 from bot.coach.scope import out_of_scope, scope_reply
 from bot.coach.scope_model import ScopeModel
-from bot.coach.sentences import Candidate, SentenceBank, best_card, pick
+from bot.coach.sentences import Candidate, SentenceBank, best_card, next_card, pick
 from bot.content.templates import OfflineTemplates
 from bot.content.turns import TurnWords
 from bot.knowledge.retrieve import Retriever
@@ -44,6 +44,8 @@ CLOSE_FIT = 0.50
 # "tell me more" may go a little wider than a first answer, never below this
 MORE_FLOOR = 0.34
 CARDS_CONSIDERED = 3
+# how much nearer a second card's reflection question must be to be asked instead
+OWN_QUESTION = 0.1
 
 
 @dataclass
@@ -202,7 +204,8 @@ class OfflineComposer:
         sure = work and found.sure and bool(chosen) and chosen[0].card_id == ranked[0]
         if not chosen or (not sure and max(c.fit for c in candidates) < floor):
             return self._no_fit(base, memory, seed)
-        return self._idea(base, pick(chosen), qvec, memory, seed)
+        second = next_card(candidates, ranked, chosen[0].card_id, floor)
+        return self._idea(base, pick(chosen), qvec, memory, seed, second)
 
     def _idea(
         self,
@@ -211,6 +214,7 @@ class OfflineComposer:
         qvec: np.ndarray,
         memory: TurnMemory,
         seed: str,
+        second: str | None = None,
     ) -> TurnPlan:
         card_id = chosen[0].card_id
         base.kind = "idea"
@@ -218,7 +222,10 @@ class OfflineComposer:
         base.idea = [c.text for c in chosen]
         base.idea_keys = [c.key for c in chosen]
         base.card_ids = [card_id]
-        base.question = self.question_for(self.retriever.cards[card_id], qvec, memory, seed)
+        cards = [self.retriever.cards[c] for c in (card_id, second) if c is not None]
+        base.question, source = self.question_for(cards, qvec, memory, seed)
+        if source is not None and source != card_id:
+            base.card_ids.append(source)  # the question is the second card's: cited [2]
         return base
 
     def _no_fit(self, base: TurnPlan, memory: TurnMemory, seed: str) -> TurnPlan:
@@ -281,12 +288,23 @@ class OfflineComposer:
                 out += [r for r in cards[card_id].meta.related if r in cards and r not in out]
         return out or [c for c in memory.last_cards if c in cards]
 
-    def question_for(self, card: Card, qvec: np.ndarray, memory: TurnMemory, seed: str) -> str:
-        left = [q for q in card.meta.reflection_questions if q not in memory.asked]
+    def question_for(
+        self, cards: list[Card], qvec: np.ndarray, memory: TurnMemory, seed: str
+    ) -> tuple[str, str | None]:
+        """The reflection question of `cards` nearest the message, never one already asked,
+        and the card it comes from (None for a general question when every one was asked)."""
+        left = [
+            (q, card.meta.id)
+            for card in cards
+            for q in card.meta.reflection_questions
+            if q not in memory.asked
+        ]
         if not left:
-            return fresh(self.templates.fallback_questions, memory.asked, seed + "fallback")
-        vectors = self.bank.vectors(tuple(left))
-        return left[int(np.argmax(vectors @ qvec))]
+            return fresh(self.templates.fallback_questions, memory.asked, seed + "fallback"), None
+        near = self.bank.vectors(tuple(q for q, _ in left)) @ qvec
+        # the first card's own questions win unless another card's is clearly nearer
+        near = near + np.array([OWN_QUESTION if c == cards[0].meta.id else 0.0 for _, c in left])
+        return left[int(np.argmax(near))]
 
     def render(self, plan: TurnPlan, said: set[str] | None = None) -> tuple[str, list[Citation]]:
         """The reply's text and its citations (the cards the idea uses, best first). The note

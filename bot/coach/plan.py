@@ -140,7 +140,9 @@ class TurnPlan(BaseModel):
         if self.offer:
             paragraphs.append(self.offer)
         if self.question:
-            paragraphs.append(self.question)
+            # a question drawn from a second card carries that card's mark
+            mark = " [2]" if self.idea and len(self.card_ids) > 1 else ""
+            paragraphs.append(self.question + mark)
         return "\n\n".join(paragraphs)
 
 

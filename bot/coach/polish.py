@@ -7,6 +7,7 @@ anything else is dropped. Whatever goes wrong, the person gets the offline reply
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from bot.coach.composer import citation_line, cite, policy_month
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SOURCES = "\n\nSources: "
 CARD_WORDS = 160
+# the offline reply ends on a question, perhaps marked as a second card's ("...? [2]")
+ENDS_ON_QUESTION = re.compile(r"\?(?:\s*\[\d+\])?\s*$")
 AS_OF_NOTE = "That is the picture as of {month}, and it is still changing."
 
 
@@ -45,6 +48,11 @@ def describe(plan: TurnPlan) -> str:
         )
     if plan.kind == "feeling":
         lines.append("Stay with the feeling: no idea, no card, one question.")
+    elif len(plan.card_ids) > 1:
+        lines.append(
+            f"Offer one idea only, from card {plan.card_ids[0]}, cited first; the closing"
+            f" question draws on card {plan.card_ids[1]}, cited second. Cite no other card."
+        )
     elif plan.card_ids:
         lines.append(f"Offer one idea only, from card {plan.card_ids[0]}, and cite only it.")
     else:
@@ -171,7 +179,7 @@ class Polisher:
         text = answer.reply.strip()
         if "you should" in text.lower():
             raise LLMError("answer told the leader what they should do")
-        if reply.reply.split(SOURCES)[0].rstrip().endswith("?") and "?" not in text:
+        if ENDS_ON_QUESTION.search(reply.reply.split(SOURCES)[0]) and "?" not in text:
             raise LLMError("answer dropped the question")
         missing = [o.label for o in reply.options if o.label not in text]
         if missing:

@@ -114,6 +114,15 @@ def best_card(candidates: list[Candidate], ranked: list[str]) -> list[Candidate]
     return []
 
 
+def next_card(
+    candidates: list[Candidate], ranked: list[str], first: str, floor: float
+) -> str | None:
+    """The next card of `ranked` after the one quoted that has a unit fitting at `floor` or
+    better: its reflection questions may also suit the leader."""
+    fitting = {c.card_id for c in candidates if c.fit >= floor}
+    return next((card for card in ranked if card != first and card in fitting), None)
+
+
 REDUNDANT = 0.8
 SECOND = 0.85
 

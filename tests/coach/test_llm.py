@@ -212,3 +212,29 @@ def test_the_model_is_given_the_turn_plan_and_the_leaders_seat(
     sent = server.sent_text()
     assert "Kind of turn: idea" in sent and "cite only it" in sent
     assert "director of adult social care in a council" in sent
+
+
+NODS = (
+    "everyone at the system meeting nods along and then nothing happens, how do I surface what"
+    " people really think"
+)
+
+
+def test_a_plan_with_a_second_cards_question_binds_the_model_too(coach: Coach, user: str) -> None:
+    # the offline reply quotes one card and asks the second card's question ("...? [2]"): an
+    # answer with no question is refused, and one that keeps the plan keeps both citations
+    polisher, coach.polisher = coach.polisher, None
+    given = [c.card_id for c in coach.respond(f"{user}-offline", NODS).citations]
+    coach.polisher = polisher
+    assert len(given) == 2
+    flat = answer("So everyone nods along and then nothing happens. That is a pattern.", given)
+    refused = with_model(coach, FakeListChatModel(responses=[flat])).respond(f"{user}-a", NODS)
+    assert refused.mode == "offline"
+    kept = answer(
+        "So everyone at the system meeting nods along and then nothing happens."
+        " Nodding is not agreement. What does nobody say out loud?",
+        given,
+    )
+    reply = with_model(coach, FakeListChatModel(responses=[kept])).respond(f"{user}-b", NODS)
+    assert reply.mode == "llm"
+    assert [c.card_id for c in reply.citations] == given

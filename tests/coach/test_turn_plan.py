@@ -296,3 +296,35 @@ def test_a_situation_told_in_other_words_than_the_card_still_gets_its_idea(
     reply = coach.respond(user, message)
     assert [c.card_id for c in reply.citations] == [card]
     assert "notes" not in reply.reply.split("\n\n")[1]
+
+
+def test_a_closing_question_from_a_second_card_is_marked_and_cited(coach: Coach, user: str) -> None:
+    # the bystander idea comes from one card; the question that fits best is another's: the
+    # reply cites both, best first, and marks the question as the second card's
+    reply = coach.respond(
+        user,
+        "everyone at the system meeting nods along and then nothing happens, how do I surface"
+        " what people really think",
+    )
+    cited = [c.card_id for c in reply.citations]
+    assert len(cited) == 2
+    paragraphs = body(reply.reply).split("\n\n")
+    assert paragraphs[-2].endswith("[1]") or "[1] " in paragraphs[-2]
+    question = paragraphs[-1]
+    assert question.endswith("? [2]")
+    second = coach.retriever.cards[cited[1]]
+    assert question.removesuffix(" [2]") in second.meta.reflection_questions
+
+
+def test_every_card_cited_is_used_in_the_reply(coach: Coach, user: str) -> None:
+    for n, message in enumerate(
+        [
+            "the finance directors agreed the shared savings plan in the room and then two of"
+            " them told their boards it was never agreed",
+            "our place board chair lets the acute trust talk for forty minutes and the voluntary"
+            " sector reps have stopped coming",
+        ]
+    ):
+        reply = coach.respond(f"{user}-{n}", message)
+        marks = set(re.findall(r"\[(\d)\]", body(reply.reply)))
+        assert marks == {str(i + 1) for i in range(len(reply.citations))}
