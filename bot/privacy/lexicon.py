@@ -133,6 +133,7 @@ class OrganisationShapes(_Section):
     role_endings: list[str] = Field(default_factory=list)
     role_words: list[str] = Field(default_factory=list)
     place_after: list[str] = Field(default_factory=list)
+    place_endings: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
     prefixes: list[str] = Field(default_factory=list)
     place_prefixes: list[str] = Field(default_factory=list)
@@ -167,6 +168,7 @@ class OrganisationShapes(_Section):
         "endings",
         "role_endings",
         "place_after",
+        "place_endings",
         "prefixes",
         "place_prefixes",
         "lower_place_prefixes",
@@ -219,7 +221,7 @@ class OrganisationShapes(_Section):
 
     @model_validator(mode="after")
     def _known_endings(self) -> OrganisationShapes:
-        unknown = {*self.role_endings, *self.place_after} - set(self.endings)
+        unknown = {*self.role_endings, *self.place_after, *self.place_endings} - set(self.endings)
         if unknown:
             raise ValueError(f"not among the endings: {sorted(unknown)}")
         return self

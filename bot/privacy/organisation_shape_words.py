@@ -116,6 +116,7 @@ class ShapeWords:
         self._role_endings = frozenset(shapes.role_endings)
         self._role_words = frozenset(shapes.role_words)
         self._place_after = frozenset(shapes.place_after)
+        self._place_endings = frozenset(shapes.place_endings)
         self._offices = frozenset(shapes.offices)
         # A body's own kind of word goes on a name: "Bolton Community Housing".
         self._not_bodies = (

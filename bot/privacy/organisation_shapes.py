@@ -57,12 +57,27 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         if ending in self._role_endings and after and after[0].key in self._role_words:
             return
         words = self._name_words(text, max(earliest, match.start() - LOOK_BACK), match.start())
-        if not words:
+        if not words or (ending in self._place_endings and not self._has_place(text, words)):
             return
         end = match.end()
         if ending in self._place_after and after and self._is_place(text, match.end(), after[0]):
             end = after[0].end
         yield words[0].start, without_possessive(text, words[0].start, end)
+
+    def _has_place(self, text: str, words: list[Word]) -> bool:
+        """A place among ``words``: a known one, or a capitalised word that is no English word,
+        generic word nor abbreviation ("Kelbridge Carers Forum", not "the Governance Forum",
+        "the BAME Forum")."""
+        return any(
+            word.key in self._places
+            or (
+                word.capitalised
+                and not text[word.start : word.end].isupper()
+                and word.key not in self._generic
+                and not self._is_english(word.key)
+            )
+            for word in words
+        )
 
     @staticmethod
     def _continues(text: str, span: Span, match: re.Match[str]) -> bool:

@@ -44,6 +44,9 @@ def test_local_bodies_with_their_place(scrubber: Scrubber, text: str, expected: 
         # Whose forum, not its name.
         "the Patient Forum is on the second Tuesday",
         "can the Senior Managers Forum see this first",
+        # No place in it: a kind of forum, not a local body.
+        "the Governance Forum moved to Thursdays",
+        "the BAME Forum and the Workforce Forum are both on the 3rd",
     ],
 )
 def test_kinds_of_forum_stay(scrubber: Scrubber, text: str) -> None:
