@@ -45,7 +45,7 @@ def test_local_bodies_with_their_place(scrubber: Scrubber, text: str, expected: 
         "the Patient Forum is on the second Tuesday",
         "can the Senior Managers Forum see this first",
         # No place in it: a kind of forum, not a local body.
-        "the Governance Forum moved to Thursdays",
+        "the Governance Forum has moved again",
         "the BAME Forum and the Workforce Forum are both on the 3rd",
     ],
 )
