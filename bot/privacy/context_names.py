@@ -459,15 +459,12 @@ class ContextNameFinder:
                 continue
             if not _CONTRACTION.fullmatch(text, token.end, following.start):
                 continue
-            if not (self._is_given(token.key) or self._census_name(token.key)):
-                continue
+            if not (self._is_given(token.key) or self._census_given(token.key)):
+                continue  # "Summer", "Jaylen"; not "Sunday", "Easter", "Ward"
             after = tokens[index + 2 : index + 2 + _DUTY_REACH]
             if any(word.key in self._duty_words for word in after):
                 found.append((token.start, token.end))
         return found
-
-    def _census_name(self, key: str) -> bool:
-        return self._lists is not None and self._lists.is_given_name(key)
 
     def _before_a_number(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised name right before a phone number: "the contact is Marguerite, 01632
