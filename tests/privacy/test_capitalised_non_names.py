@@ -24,6 +24,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         "I think Winter is the hardest bit",
         "The Rosalind Franklin Programme is for band 8a and above",
         "Schwartz Rounds are back on Thursdays",
+        "the Governance Forum moved to Thursdays",
+        "we swapped the huddle to Wednesdays",
         "Our EPR is Lorenzo and Nervecentre does obs",
         "Myers Briggs is not evidence based",
         "Maslow's hierarchy still has its uses",
