@@ -360,7 +360,10 @@ def test_the_coach_keeps_the_step_first_when_the_message_was_cut(
 
 
 def test_the_coach_asks_then_coaches_after_no(coach: Coach, user: str) -> None:
-    first = "I'm so exhausted, nothing is ever going to change. How do I get the ICB to listen?"
+    first = (
+        "I'm so exhausted, nothing is ever going to change."
+        " How do I get the ICB to listen to our partnership?"
+    )
     asked = coach.respond(user, first)
     assert asked.safety.category == "concern" and ASKED in asked.reply
     restarted = Coach.from_settings(coach.settings)

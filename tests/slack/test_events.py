@@ -294,7 +294,8 @@ def test_a_concern_question_routes_its_answer_in_the_thread(rig: Rig) -> None:
     dm(
         rig,
         "U13",
-        "I'm so exhausted, nothing is ever going to change. How do I get the ICB to listen?",
+        "I'm so exhausted, nothing is ever going to change."
+        " How do I get the ICB to listen to our partnership?",
         no_ts,
     )
     assert rig.fake.wait_for(lambda: threaded(rig.fake, yes_ts) and threaded(rig.fake, no_ts), 20)
