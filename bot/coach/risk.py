@@ -40,13 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from bot.content.training import (
-    Example,
-    borrowed_examples,
-    load_training,
-    training_digest,
-    training_files,
-)
+from bot.content.training import Example, load_training, training_digest, training_files
 from bot.modelcache import ModelFiles, load_current
 from bot.textvectors import (
     CHAR_NGRAMS,
@@ -280,19 +274,14 @@ class RiskModel:
         texts: Sequence[str | Prepared],
         labels: Sequence[str | bool],
         digest: str = "",
-        calibrate: Sequence[bool] | None = None,
     ) -> tuple[RiskModel, Fitted]:
         """The exported model and the fitted scikit-learn models it came from. Labels are
-        emergency | crisis | concern | non_crisis (True/False mean crisis/non_crisis).
-        `calibrate` marks the examples the thresholds are chosen on (all by default): borrowed
-        calm messages, far easier than the writers' look-alikes, teach the heads but would
-        dilute the false-alarm target and lower every threshold."""
+        emergency | crisis | concern | non_crisis (True/False mean crisis/non_crisis)."""
         from sklearn.model_selection import StratifiedKFold
 
         prepared = [t if isinstance(t, Prepared) else Prepared(t, t) for t in texts]
         names = np.array([_label(label) for label in labels])
-        counted = np.ones(len(prepared), bool) if calibrate is None else np.array(calibrate, bool)
-        calm = (names == "non_crisis") & counted
+        calm = names == "non_crisis"
         stratify = np.unique(names, return_inverse=True)[1]
         out_of_fold = {level: np.zeros(len(prepared)) for level in LEVELS}
         folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
@@ -495,13 +484,7 @@ def train_from_examples(
     whole: Callable[[str], str] | None = None,
 ) -> RiskModel:
     examples, prepared = training_set(prompts_dir, prepare, whole)
-    own = len(examples) - len(borrowed_examples(prompts_dir))  # borrowed ones come last
-    model, _ = RiskModel.train(
-        prepared,
-        [e.label for e in examples],
-        training_digest(prompts_dir),
-        calibrate=[i < own for i in range(len(examples))],
-    )
+    model, _ = RiskModel.train(prepared, [e.label for e in examples], training_digest(prompts_dir))
     return model
 
 

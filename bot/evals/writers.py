@@ -7,8 +7,7 @@ trained on every *other* writer's examples: leave one writer out. This is the in
 compare designs by; the sealed sets (`anchor eval safety --sealed`) stay the final word.
 
 A writer is a file's author: `writer-<x>.yaml` in prompts/safety/training is writer X, and every
-other file there (the first writer's parts, everyday and reflection files) is writer A, and the
-messages borrowed from elsewhere (prompts/safety/borrowed.yaml) are writer ASKED.
+other file there (the first writer's parts, everyday and reflection files) is writer A.
 Training takes a few seconds per writer left out (scikit-learn, in process).
 """
 
@@ -22,13 +21,11 @@ from pydantic import BaseModel, Field
 
 from bot.coach.risk import Prepared, RiskModel
 from bot.coach.safety import SafetyGate, SafetyState
-from bot.content.training import Example, ExampleFile, borrowed_examples, training_files
+from bot.content.training import Example, ExampleFile, training_files
 from bot.datafiles import load_yaml_model
 from bot.evals.safety import RANK
 
 FIRST_WRITER = "A"
-# the messages borrowed from elsewhere (prompts/safety/borrowed.yaml) are left out as one writer
-BORROWED_WRITER = "ASKED"
 # a training label's rank among the gate's levels
 WANT: dict[str, int] = {"non_crisis": 0, "concern": 1, "crisis": 2, "emergency": 3}
 
@@ -51,7 +48,7 @@ def load_by_writer(prompts_dir: Path, extra: Sequence[Path] = ()) -> list[Writte
     for path in [*training_files(prompts_dir), *extra]:
         writer = writer_of(path)
         found += [Written(writer, e) for e in load_yaml_model(path, ExampleFile).root]
-    return found + [Written(BORROWED_WRITER, e) for e in borrowed_examples(prompts_dir)]
+    return found
 
 
 class WriterFigures(BaseModel):
@@ -153,12 +150,8 @@ def cross_validate(
     try:
         for writer in sorted({w.writer for w in written}):
             progress(writer)
-            train = [w for w in written if w.writer != writer]
-            model, _ = RiskModel.train(
-                [views[w.example.text] for w in train],
-                [w.example.label for w in train],
-                calibrate=[w.writer != BORROWED_WRITER for w in train],
-            )
+            train = [w.example for w in written if w.writer != writer]
+            model, _ = RiskModel.train([views[e.text] for e in train], [e.label for e in train])
             detector.risk = model
             figures = WriterFigures(writer=writer)
             for w in written:

@@ -72,21 +72,6 @@ def test_old_style_labels_still_train_a_crisis_model(gate: SafetyGate) -> None:
     assert not exported.levels(texts[0]).emergency
 
 
-@pytest.mark.slow  # trains two models
-def test_borrowed_calm_examples_teach_but_do_not_lower_the_thresholds(gate: SafetyGate) -> None:
-    """Easy calm messages left out of calibration still train the heads, but the thresholds
-    are chosen on the writers' own examples: with them counted, every bar would drop."""
-    own = [e for e in load_training(PROMPTS) if e.label in ("crisis", "non_crisis")][:300]
-    easy = [f"how do I get the {n}th partner to sign the plan" for n in range(300)]
-    texts = [gate.detector.own_text(e.text) for e in own] + easy
-    labels = [e.label for e in own] + ["non_crisis"] * len(easy)
-    counted, _ = risk.RiskModel.train(texts, labels)
-    kept_out, _ = risk.RiskModel.train(
-        texts, labels, calibrate=[i < len(own) for i in range(len(texts))]
-    )
-    assert kept_out.threshold > counted.threshold
-
-
 def test_the_threshold_keeps_false_alarms_within_the_target() -> None:
     probabilities = np.array([0.9, 0.8, 0.7, 0.2, 0.1, 0.05, 0.04, 0.03, 0.02, 0.01, 0.6, 0.3])
     labels = np.array([True, True, True] + [False] * 9)
@@ -246,34 +231,3 @@ def test_picking_an_offered_option_mid_scenario_continues_the_scenario(settings:
         reply = coach.respond(f"test:option:{option.value}", option.label)
         assert not at_least_crisis(reply.safety.level)
         assert reply.flow is not None and reply.flow.id == "bed-plan-resistance"
-
-
-def test_borrowed_leader_questions_teach_calm_and_keep_the_model_current(tmp_path: Path) -> None:
-    """prompts/safety/borrowed.yaml takes other writers' messages whole, under one label; the
-    keys it skips stay out, and a change to a borrowed file makes the shipped model stale."""
-    training = tmp_path / "prompts" / "safety" / "training"
-    training.mkdir(parents=True)
-    (training / "writer-a.yaml").write_text(
-        '- text: "I have taken all my tablets"\n  label: emergency\n', encoding="utf-8"
-    )
-    asked = tmp_path / "knowledge" / "asked"
-    asked.mkdir(parents=True)
-    (asked / "writer-q.yaml").write_text(
-        'surfacing-conflict:\n  - "the board nods along and nothing changes"\n'
-        'leader-wellbeing:\n  - "I am running on empty"\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "prompts" / "safety" / "borrowed.yaml").write_text(
-        "folder: ../../knowledge/asked\nlabel: non_crisis\nskip: [leader-wellbeing]\n",
-        encoding="utf-8",
-    )
-    examples = load_training(tmp_path / "prompts")
-    assert [(e.text, e.label) for e in examples[1:]] == [
-        ("the board nods along and nothing changes", "non_crisis")
-    ]
-    before = training_digest(tmp_path / "prompts")
-    (asked / "writer-q.yaml").write_text(
-        'surfacing-conflict:\n  - "the board nods along and nothing ever changes"\n',
-        encoding="utf-8",
-    )
-    assert training_digest(tmp_path / "prompts") != before
