@@ -12,7 +12,9 @@ builds a `TurnPlan` (`bot/coach/plan.py`); `TurnPlan.render` writes it. In order
 4. One idea: the best-fitting quotable units of the top cards for this leader's seat (one or
    two sentences of one card). Below the fit floor nothing is quoted: the reply says so and
    offers what Anchor can do.
-5. One question: the card's reflection question nearest the message, never one already asked.
+5. One question: the reflection question nearest the message, never one already asked, of the
+   quoted card or, when clearly nearer, of the next card that fits; that card is then cited
+   second and the question marked [2].
 """
 
 from __future__ import annotations
