@@ -151,6 +151,11 @@ def test_a_strong_feeling_that_asks_gets_one_idea_after_the_feeling(
         "resident in one of our care homes has a leg ulcer, what dressing should the nurses use",
         "next train from York to Leeds before 9 please, system board at 10",
         "give me ten quiz questions on NHS history for the team social",
+        "man in his sixties on the ward, short of breath with swollen legs: what should I "
+        "prescribe?",
+        "under clause 11.4 of our section 75 with the council, can the ICB terminate early "
+        "without a penalty?",
+        "translate this letter to a family into Polish please",
     ],
 )
 def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
@@ -171,6 +176,9 @@ def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
         "I need to do the agenda differently so the partners feel they own the board",
         "thinking of a team quiz to bring the new integrated team together. is that naff?",
         "help me think about what to say in my speech to the partnership board about the cuts",
+        "how do we translate the board's strategy into something ward teams can act on?",
+        "the section 75 partners keep arguing over clause 7 and the pooled budget. how do I get "
+        "them talking about interests rather than positions?",
     ],
 )
 def test_leadership_questions_in_the_words_of_declined_topics_are_coached(
