@@ -138,6 +138,7 @@ class OrganisationShapes(_Section):
     prefixes: list[str] = Field(default_factory=list)
     place_prefixes: list[str] = Field(default_factory=list)
     lower_place_prefixes: list[str] = Field(default_factory=list)
+    place_suffix_bodies: list[str] = Field(default_factory=list)
     offices: list[str] = Field(default_factory=list)
     not_short_forms: list[str] = Field(default_factory=list)
     clipped_heads: list[str] = Field(default_factory=list)
@@ -172,6 +173,7 @@ class OrganisationShapes(_Section):
         "prefixes",
         "place_prefixes",
         "lower_place_prefixes",
+        "place_suffix_bodies",
         "lower_endings",
         "home_endings",
         "home_cues",

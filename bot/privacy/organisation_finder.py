@@ -123,7 +123,12 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
         found.extend(span for span in self._clipped.find(text) if not self._is_kept(text, span))
         found.extend(self._places_before(text, [*found, *self.find_listed(text)]))
         bodies = [*found, *self.find_listed(text)]
-        return [*found, *self._short_forms(text, found), *self._acronyms(text, bodies)]
+        return [
+            *found,
+            *self._short_forms(text, found),
+            *self._acronyms(text, bodies),
+            *self._merged(text, bodies),
+        ]
 
 
 def _places(organisations: OrganisationList, places: Collection[str]) -> frozenset[str]:

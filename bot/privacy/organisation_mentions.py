@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import re
 
+from bot.privacy.names import name_key
 from bot.privacy.organisation_listing import MIN_ACRONYM
 from bot.privacy.organisation_shapes import ShapeFinder
 from bot.privacy.organisation_words import AND, BETWEEN_WORDS, Span, split_words, text_words
 
+# Two bodies' first words joined before a kind of body in lower case: a merger of the two,
+# "the Beacon & Elm partnership" after "Beacon Surgery" and "Elm Tree Practice".
+_MERGED = re.compile(
+    r"(?<![\w'’&-])(?P<first>[A-Z][^\W\d_]+)[ \t]+(?:&|and)[ \t]+(?P<second>[A-Z][^\W\d_]+)"
+    r"[ \t]+(?:partnership|alliance|federation|group|practice|merger|collaborative|network)"
+    r"(?![\w'’-])"
+)
 MIN_SHORT_FORM = 4  # letters in a word that stands for a name found before in the message
 _KIND_WORDS = frozenset({"nhs", "foundation", "trust"})  # where a trust's own name ends
 
@@ -78,4 +87,15 @@ class MentionRules:
             for word in text_words(text)
             if text[word.start : word.end] in forms
             and not any(start <= word.start < end for start, end in bodies)
+        ]
+
+    def _merged(self, text: str, bodies: list[Span]) -> list[Span]:
+        """Two bodies found, called by their first words joined before a kind of body in
+        lower case: "Beacon Surgery and Elm Tree Practice ... the Beacon & Elm partnership"."""
+        heads = {words[0].key for words in (split_words(text, *span) for span in bodies) if words}
+        heads -= {word for word in heads if self.shapes.is_generic(word)}
+        return [
+            match.span()
+            for match in _MERGED.finditer(text)
+            if name_key(match.group("first")) in heads and name_key(match.group("second")) in heads
         ]

@@ -10,6 +10,10 @@ from bot.privacy.organisation_words import LOOK_BACK, Span, split_words
 from bot.privacy.patterns import ORG_GAP, SENTENCE_START
 
 _IN_A_PLACE = re.compile(r"[ \t]+in[ \t]+[A-Z]")  # "St Luke's in Ashford has a new CEO"
+# Someone reported what a body says or does: "Hamish says Kelbridge are pulling out".
+_REPORTED = re.compile(
+    r"(?<![\w'’])(?:says|said|reckons|heard|hears|told[ \t]+(?:me|us))[ \t]+(?:that[ \t]+)?$"
+)
 _SAINT_CUE = re.compile(r"(?i)(?<![\w'’])(?:at|from|to|into|with|via|in|the)[ \t]+$")
 
 
@@ -58,9 +62,18 @@ class ContextRules(PlaceRules):
                 continue
             if more and self._thing_plural(more[-1]):
                 continue  # "Schwartz Rounds are back": the subject is a plural thing
-            if SENTENCE_START.search(text, 0, match.start()):
+            if self._opens_clause(text, match.start()):
                 found.append((match.start(), match.end("more")))
         return found
+
+    @staticmethod
+    def _opens_clause(text: str, start: int) -> bool:
+        """Whether a subject at ``start`` opens a sentence or a reported clause: "Airedale
+        have said", "Hamish says Kelbridge are pulling out"."""
+        earliest = max(0, start - LOOK_BACK)
+        return bool(
+            SENTENCE_START.search(text, 0, start) or _REPORTED.search(text, earliest, start)
+        )
 
     def _plural_abbreviations(self, text: str) -> list[Span]:
         """Opening a sentence, three to five capitals before a plural verb or "said they": a

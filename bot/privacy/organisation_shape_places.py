@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.privacy.names import name_key
 from bot.privacy.organisation_shape_words import ShapeWords
 from bot.privacy.organisation_words import (
     AND,
@@ -66,6 +67,18 @@ class PlaceRules(ShapeWords):
             if end > match.end():
                 found.append((match.start(), end))
         return found
+
+    def _branches_after_places(self, text: str) -> list[Span]:
+        """A place before a national charity's local branch or a council's department, in any
+        case: "kelbridge mind are running the cafe", "wakefield children's services" (not
+        "keep leeds in mind")."""
+        if self._place_suffix_body is None:
+            return []
+        return [
+            match.span()
+            for match in self._place_suffix_body.finditer(text)
+            if name_key(match.group("place")) in self._run_places
+        ]
 
     def _places_end(self, text: str, start: int) -> int:
         """The end of known places from ``start``, joined by "and" or "&", in any case."""

@@ -105,6 +105,7 @@ class ShapeWords:
             if shapes.lower_place_prefixes
             else None
         )
+        self._place_suffix_body = _place_suffix_pattern(shapes.place_suffix_bodies)
         self._places = frozenset(places)
         # Words that only open a place ("St Helens", "North Tyneside") make no run alone.
         self._run_places = self._places - frozenset(shapes.not_short_forms)
@@ -265,3 +266,17 @@ def _optional_words(words: Collection[str], *, before: bool, name: str) -> str:
     if before:
         return rf"(?:(?P<{name}>(?:{alternatives}))[ \t]+)?"
     return rf"(?P<{name}>(?:[ \t]+(?:{alternatives}))*)"
+
+
+def _place_suffix_pattern(bodies: Collection[str]) -> re.Pattern[str] | None:
+    """A word (the place) and one of ``bodies``, in any case, apostrophes optional."""
+    if not bodies:
+        return None
+    alternatives = "|".join(
+        r"[ \t]+".join(re.escape(part).replace("'", "['’]?") for part in body.split())
+        for body in sorted(bodies, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?<![\w'’&-])(?P<place>[^\W\d_]{{4,}})[ \t]+(?:{alternatives})(?![\w&'’-])",
+        re.IGNORECASE,
+    )

@@ -1,0 +1,126 @@
+"""Scrubber round 10: local bodies by the forms they take in Scotland, Wales and Northern
+Ireland, a place's branches and departments in any case, partnerships named "Together", merged
+bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+DIRECTORY = ["Joy Okonkwo", "Ailsa Drummond", "Rhian Powell"]
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round10"), names=DIRECTORY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Scotland's partnerships and joint boards, and an integrated care trust's initials.
+        ("Strathmorven HSCP signed the plan off", "<ORG> signed the plan off"),
+        ("the Kelmuir IJB meets on the 4th", "the <ORG> meets on the 4th"),
+        ("we sat down with Ashby and Penwood ICFT today", "we sat down with <ORG> today"),
+        # A GP confederation, shortened.
+        ("the Kelbridge GP Confed wants a seat", "the <ORG> wants a seat"),
+    ],
+)
+def test_partnerships_and_trusts_by_their_endings(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wakefield mind have a new peer worker", "<ORG> have a new peer worker"),
+        ("sheffield children's services rang back", "<ORG> rang back"),
+        ("Oldham adult social care are short staffed", "<ORG> are short staffed"),
+        ("york gp confed sent the figures", "<ORG> sent the figures"),
+    ],
+)
+def test_a_places_branches_and_departments_in_any_case(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "keep leeds in mind when you plan the route",
+        "bear in mind that york is further than it looks",
+        "children's services across the country are stretched",
+        "the mind of a manager is rarely on the rota",
+    ],
+)
+def test_minds_and_services_without_a_place_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A place's own partnership called "Together".
+        ("Oldham Together is on the agenda", "<ORG> is on the agenda"),
+        ("the Kelmuir Together board met", "the <ORG> board met"),
+        # Two bodies merged, called by their first words.
+        (
+            "Oakfield Surgery and Brookside Medical Practice are now the Oakfield & Brookside "
+            "partnership",
+            "<ORG> and <ORG> are now the <ORG>",
+        ),
+    ],
+)
+def test_partnerships_named_by_their_members(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A place's programme or promise is no body.
+        "the Oldham Pledge is a good model for us",
+        "Salford Deal style working is what they want",
+        # "Together" without a place.
+        "Better Together was the slogan",
+        "we will get there together",
+    ],
+)
+def test_programmes_and_slogans_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hospitals and boards of Scotland, Wales and Northern Ireland, by name and initials.
+        ("the VHK front door is closed", "the <ORG> front door is closed"),
+        ("they moved him to Gartnavel overnight", "they moved him to <ORG> overnight"),
+        ("NHSGGC want a reply by Friday", "<ORG> want a reply by Friday"),
+        ("a bed came up at Altnagelvin", "a bed came up at <ORG>"),
+        # A royal infirmary's initials.
+        ("we are diverting to the KRI tonight", "we are diverting to the <ORG> tonight"),
+        # A body reported as saying or doing something.
+        ("Rhian says Lanarkshire are holding the line", "<NAME> says <ORG> are holding the line"),
+    ],
+)
+def test_devolved_hospitals_boards_and_initials(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "booked an MRI for the Tuesday clinic",
+        "the clinic runs MON-FRI only",
+        "she said Fridays are quieter now",
+    ],
+)
+def test_scans_days_and_plurals_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
