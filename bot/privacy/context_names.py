@@ -116,6 +116,12 @@ _PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*[&+][ \t]*)"
 # Silva + me", "Kowalczyk-Nowak + ap Rhys".
 _BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
 _WITH_ME = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|me|myself)(?![\w'’])")  # "Grace and I did"
+_VERDICTS = frozenset({"right", "wrong", "correct"})  # "Frank's right that ..."
+_AFTER_VERDICT = frozenset(
+    {"that", "about", "there", "though", "tbh", "imo", "i", "we", "you", "on", "re", "again"}
+)
+_CLAUSE_END = re.compile(r"[ \t]*(?:[,;:.!?)]|[-–—][ \t]|$)")
+_WITH_ME_LOWER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:i|I|me|myself)(?![\w'’])")  # "joy and i"
 _IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
 _BRACKET_CLOSE = re.compile(r"[ \t]*[,)]")
 _INITIAL_THEN = re.compile(r"[ \t]*(?:[,:;.!?)]|[-–—][ \t]|$)")  # "priyanka r - can you"
@@ -233,6 +239,7 @@ class ContextNameFinder:
         found.extend(self._pair_from(text, tokens))
         found.extend(self._contracted(text, tokens))
         found.extend(self._on_duty(text, tokens))
+        found.extend(self._judged(text, tokens))
         found.extend(self._introduced(text, tokens))
         found.extend(self._before_a_number(text, tokens))
         found.extend(self._asked(text, tokens))
@@ -463,6 +470,26 @@ class ContextNameFinder:
                 continue  # "Summer", "Jaylen"; not "Sunday", "Easter", "Ward"
             after = tokens[index + 2 : index + 2 + _DUTY_REACH]
             if any(word.key in self._duty_words for word in after):
+                found.append((token.start, token.end))
+        return found
+
+    def _judged(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name, also a word, with "'s right" or "'s wrong" and then a
+        clause or nothing: "Frank's right that the data is patchy", "Rose's wrong about it"
+        (not "Mark's right hand", "the Patient's right to refuse")."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens[:-1]):
+            verdict = tokens[index + 1]
+            if not (token.possessive and token.capitalised and verdict.key in _VERDICTS):
+                continue
+            if not _CONTRACTION.fullmatch(text, token.end, verdict.start):
+                continue
+            if not (self._is_given(token.key) or self._census_given_word(token.key)):
+                continue
+            if token.key in self._person_nouns or self._never_here(token.key):
+                continue
+            after = tokens[index + 2] if index + 2 < len(tokens) else None
+            if after is None or after.key in _AFTER_VERDICT or _CLAUSE_END.match(text, verdict.end):
                 found.append((token.start, token.end))
         return found
 
@@ -841,6 +868,9 @@ class ContextNameFinder:
         """A capitalised name before "and I" or "and me": "Grace and I did the walkround"."""
         found: list[Span] = []
         for index, token in enumerate(tokens):
+            if self._member_with_me(text, token):
+                found.append((token.start, token.end))  # "joy and i are going"
+                continue
             if not token.capitalised or token.possessive or not _WITH_ME.match(text, token.end):
                 continue
             if self._never_here(token.key) or self._english_only(token.key):
@@ -848,6 +878,17 @@ class ContextNameFinder:
             if self._is_given(token.key) or self._census_given(token.key):
                 found.append(self._run_on_back(text, tokens, index))
         return found
+
+    def _member_with_me(self, text: str, token: _Token) -> bool:
+        """A member's given name in lower case opening a line before "and i": "joy and i are
+        going", even an English word (not "hope and i", unless a member is called Hope)."""
+        return (
+            token.lower
+            and not token.possessive
+            and self._in_directory(token.key)
+            and _LINE_START.search(text, 0, token.start) is not None
+            and _WITH_ME_LOWER.match(text, token.end) is not None
+        )
 
     def _run_on_back(self, text: str, tokens: list[_Token], index: int) -> Span:
         """A name ending at ``index``, with a given name before it: "Dawn Whiteley and I"."""

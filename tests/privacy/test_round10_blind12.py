@@ -1,6 +1,6 @@
 """Scrubber round 10: local bodies by the forms they take in Scotland, Wales and Northern
 Ireland, a place's branches and departments in any case, partnerships named "Together", merged
-bodies."""
+bodies, and two name forms ("joy and i", "Rose's right that")."""
 
 from __future__ import annotations
 
@@ -123,4 +123,32 @@ def test_devolved_hospitals_boards_and_initials(
     ],
 )
 def test_scans_days_and_plurals_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A member's given name in lower case before "and i", even an English word.
+        ("joy and i are at the huddle later", "<NAME> and i are at the huddle later"),
+        # A given name, also a word, that is right or wrong about something.
+        ("Rose's right that the bids overlap", "<NAME>'s right that the bids overlap"),
+        ("I think Hunter's wrong, to be fair", "I think <NAME>'s wrong, to be fair"),
+    ],
+)
+def test_names_by_how_they_are_used(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No member is called Hope: an English word.
+        "hope and i are old friends now",
+        # A right that someone has, not someone who is right.
+        "the Patient's right to refuse is clear",
+        "his right hand is in a cast",
+    ],
+)
+def test_rights_and_words_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
