@@ -59,6 +59,7 @@ from bot.privacy.organisation_list import (
 )
 from bot.privacy.patterns import NAME_WORD, SENTENCE_START
 from bot.privacy.short_forms import DEFAULT_SHORT_FORMS, ShortFormTable, load_short_forms
+from bot.privacy.towns import DEFAULT_TOWNS, load_towns
 from bot.privacy.word_lists import WordLists, default_word_lists
 
 MIN_SCORE = 0.5
@@ -108,11 +109,13 @@ class Scrubber:
         given_names_path: Path | None = None,
         surnames_path: Path = DEFAULT_SURNAMES,
         short_forms_path: Path = DEFAULT_SHORT_FORMS,
+        towns_path: Path = DEFAULT_TOWNS,
     ) -> None:
         """``organisations_path``: a deployment's own organisation list (the same format as
         ``prompts/privacy/organisations.yaml``), used instead of the default list;
         ``short_forms_path``: short forms of given names ("Mo" for Mohammed), by which
-        members are found too."""
+        members are found too; ``towns_path``: towns of more than one word, never a person
+        ("Barnard Castle")."""
         lexicon = load_lexicon(lexicon_path)
         self._kept_phrases = _phrase_pattern(lexicon.context.kept_phrases)
         self._things = _thing_pattern(lexicon.context.thing_phrases)
@@ -121,6 +124,7 @@ class Scrubber:
         self._authors = _author_pattern(lexicon.context.eponym_authors)
         self._cited = _cited_pattern(lexicon.context.cited_authors)
         self._eponym_places = _place_pattern(lexicon.context.eponym_places)
+        self._towns = load_towns(towns_path)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
         )
@@ -258,6 +262,7 @@ class Scrubber:
         kept.extend(self._cited_authors(text))
         if self._eponym_places is not None:
             kept.extend(m.span() for m in self._eponym_places.finditer(text))
+        kept.extend(span for span in self._towns.find(text) if not self._member_named(text, span))
         if not kept:
             return results
         return [
@@ -265,6 +270,10 @@ class Scrubber:
             for r in results
             if r.entity_type != rec.PERSON or not any(s <= r.start and r.end <= e for s, e in kept)
         ]
+
+    def _member_named(self, text: str, span: tuple[int, int]) -> bool:
+        """Whether every word of ``span`` is part of a known name (a member "Harold Wood")."""
+        return all(self._names.knows(name_key(word)) for word in text[span[0] : span[1]].split())
 
     def _named_services(self, text: str) -> list[tuple[int, int]]:
         """A full name before a service, award or programme named after someone ("Marie

@@ -1,12 +1,13 @@
 """Scrubber round 10: local bodies by the forms they take in Scotland, Wales and Northern
 Ireland, a place's branches and departments in any case, partnerships named "Together", merged
-bodies, and two name forms ("joy and i", "Rose's right that")."""
+bodies, two name forms ("joy and i", "Rose's right that") and towns of more than one word."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.privacy.scrub import Scrubber
+from bot.privacy.towns import Towns
 
 DIRECTORY = ["Joy Okonkwo", "Ailsa Drummond", "Rhian Powell"]
 
@@ -152,3 +153,31 @@ def test_names_by_how_they_are_used(scrubber: Scrubber, text: str, expected: str
 )
 def test_rights_and_words_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Towns of more than one word are places, not people.
+        "Market Harborough and Lutterworth share one hub now",
+        "I drove over from Kirkby Lonsdale this morning",
+        "the clinic in Hebden Bridge is closing in March",
+    ],
+)
+def test_towns_of_more_than_one_word_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_a_town_that_reads_as_a_person_is_not_kept(scrubber: Scrubber) -> None:
+    # "Harold Wood" is a place and a given name with a surname: left to the names rules.
+    assert scrubber.scrub("Harold Wood signed the form") == "<NAME> signed the form"
+
+
+def test_towns_are_found_as_written() -> None:
+    towns = Towns(["Barnard Castle", "Ashton-under-Lyne", "Leeds"])
+    text = "from Ashton under Lyne to Barnard Castle, not barnard castle nor Leeds"
+    assert [text[start:end] for start, end in towns.find(text)] == [
+        "Ashton under Lyne",
+        "Barnard Castle",
+    ]
+    assert len(towns) == 2  # a town of one word is no phrase
