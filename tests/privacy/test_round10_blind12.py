@@ -181,3 +181,33 @@ def test_towns_are_found_as_written() -> None:
         "Barnard Castle",
     ]
     assert len(towns) == 2  # a town of one word is no phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A provider collaborative with a place in its name.
+        ("the Northshire Mental Health Collaborative met", "the <ORG> met"),
+        # Northern Ireland's trusts by their initials, a Welsh board by its former name.
+        ("WHSCT are recruiting again", "<ORG> are recruiting again"),
+        ("Cwm Taf have sent the figures", "<ORG> have sent the figures"),
+        # A council's public health team after its place.
+        ("Calderdale public health team said yes", "<ORG> said yes"),
+    ],
+)
+def test_collaboratives_trust_initials_and_teams(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Leadership Collaborative met today",
+        "our Provider Collaborative is new",
+        "the public health team said yes",
+    ],
+)
+def test_kinds_of_collaborative_and_team_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
