@@ -211,3 +211,21 @@ def test_collaboratives_trust_initials_and_teams(
 )
 def test_kinds_of_collaborative_and_team_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kelmuir hscp said no", "<ORG> said no"),
+        ("the ashby & penwood icft board", "the <ORG> board"),
+        ("wakefield cvs are hosting", "<ORG> are hosting"),
+    ],
+)
+def test_partnerships_and_councils_for_voluntary_service_in_lower_case(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_cvs_without_a_place_stay(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("send me the CVs by Friday") == "send me the CVs by Friday"
