@@ -90,6 +90,7 @@ _DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
 _BARRELLED_INITIALS = re.compile(r"[A-Z]-[A-Z]")  # "Will P-J": a given name may be a word
 _LONE_INITIAL = re.compile(rf"[B-HJ-Z]|{_BARRELLED_INITIALS.pattern}")  # "Jo B", "Will P-J"
 _DUTY_REACH = 3  # words after "'s on" searched for a word of duty: "on the on-call rota"
+_DUTY_MOVES = frozenset({"on", "off", "back"})  # "Summer's back from mat leave"
 MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name ("kelechi")
 MIN_LISTED_INITIALS = 3
 INITIALS_LETTERS = 2  # "AK" is a word of the English list, yet initials
@@ -118,7 +119,7 @@ _BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
 _WITH_ME = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|me|myself)(?![\w'’])")  # "Grace and I did"
 _VERDICTS = frozenset({"right", "wrong", "correct"})  # "Frank's right that ..."
 _AFTER_VERDICT = frozenset(
-    {"that", "about", "there", "though", "tbh", "imo", "i", "we", "you", "on", "re", "again"}
+    {"that", "about", "though", "tbh", "imo", "i", "we", "you", "on", "re", "again"}
 )
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,;:.!?)]|[-–—][ \t]|$)")
 _WITH_ME_LOWER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:i|I|me|myself)(?![\w'’])")  # "joy and i"
@@ -456,13 +457,14 @@ class ContextNameFinder:
         return found
 
     def _on_duty(self, text: str, tokens: list[_Token]) -> list[Span]:
-        """A capitalised given name, also a word or a month, with "'s on" and a word of duty
-        within a few words: "Summer's on the on-call rota", "May's on leave" (not "Summer's on
-        the way"): only a person is on a rota."""
+        """A capitalised given name, also a word or a month, with "'s on", "'s off" or "'s
+        back" and a word of duty within a few words: "Summer's on the on-call rota", "May's on
+        leave", "Summer's back from mat leave" (not "Summer's on the way", "Summer's back"):
+        only a person is on a rota or back from leave."""
         found: list[Span] = []
         for index, token in enumerate(tokens[:-1]):
             following = tokens[index + 1]
-            if not (token.possessive and token.capitalised and following.key == "on"):
+            if not (token.possessive and token.capitalised and following.key in _DUTY_MOVES):
                 continue
             if not _CONTRACTION.fullmatch(text, token.end, following.start):
                 continue

@@ -229,3 +229,27 @@ def test_partnerships_and_councils_for_voluntary_service_in_lower_case(
 
 def test_cvs_without_a_place_stay(scrubber: Scrubber) -> None:
     assert scrubber.scrub("send me the CVs by Friday") == "send me the CVs by Friday"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Back from leave or off on leave: only a person.
+        ("Summer's back from mat leave on Monday", "<NAME>'s back from mat leave on Monday"),
+        ("May's off on annual leave next week", "<NAME>'s off on annual leave next week"),
+    ],
+)
+def test_names_back_from_or_off_on_leave(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Summer's back and it's hot again",
+        "Sunday's back on the rota",
+        "Justice's right there in the policy",
+    ],
+)
+def test_seasons_days_and_words_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
