@@ -251,7 +251,7 @@ class Coach:
                 history = self.store.turns(conversation.id, 6)
                 reply = self.polisher.polish(reply, turn, history, on_text, self._seat_words(state))
             if outcome.preface:
-                reply.reply = f"{outcome.preface}\n\n{reply.reply}"
+                reply.reply = f"{outcome.preface}\n\n{after_preface(reply, outcome.info)}"
         if tidied.note:
             reply.reply = with_note(reply, f"_{tidied.note}_")
             reply.notes.append(tidied.note)
@@ -476,3 +476,12 @@ class Coach:
         state.opened(None, plan.as_of or None)
         turn.plan = plan
         return Reply(reply=text, citations=citations, safety=turn.safety, turn=plan.kind)
+
+
+def after_preface(reply: Reply, safety: SafetyInfo) -> str:
+    """What follows a safety preface. A clinical, legal or HR redirect already says the request
+    is not Anchor's to answer and what it can help with instead, so a declined request keeps
+    only its closing question rather than saying so twice."""
+    if reply.turn == "out_of_scope" and safety.category.startswith("redirect_"):
+        return reply.reply.rsplit("\n\n", 1)[-1]
+    return reply.reply

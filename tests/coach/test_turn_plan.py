@@ -151,8 +151,6 @@ def test_a_strong_feeling_that_asks_gets_one_idea_after_the_feeling(
         "resident in one of our care homes has a leg ulcer, what dressing should the nurses use",
         "next train from York to Leeds before 9 please, system board at 10",
         "give me ten quiz questions on NHS history for the team social",
-        "man in his sixties on the ward, short of breath with swollen legs: what should I "
-        "prescribe?",
         "under clause 11.4 of our section 75 with the council, can the ICB terminate early "
         "without a penalty?",
         "translate this letter to a family into Polish please",
@@ -201,6 +199,22 @@ def test_english_with_slang_typos_or_foreign_names_is_not_read_as_another_langua
     words: TurnWords, message: str
 ) -> None:
     assert other_language(message, words) is False
+
+
+def test_a_request_for_a_clinical_answer_is_redirected_once_and_cites_nothing(
+    coach: Coach, user: str
+) -> None:
+    reply = coach.respond(
+        user,
+        "man in his sixties on the ward, short of breath with swollen legs: what should I "
+        "prescribe?",
+    )
+    assert not reply.citations
+    assert reply.reply.startswith("That's a clinical question")
+    assert "help with the leadership side" in reply.reply
+    # the redirect says it is not Anchor's to answer; the decline does not say it again
+    assert "outside what I do" not in reply.reply
+    assert reply.reply.rstrip().endswith("?")
 
 
 def test_a_clinical_question_about_a_patient_at_work_is_still_coaching(
