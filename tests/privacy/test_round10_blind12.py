@@ -253,3 +253,19 @@ def test_names_back_from_or_off_on_leave(scrubber: Scrubber, text: str, expected
 )
 def test_seasons_days_and_words_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("he was moved to Derriford overnight", "he was moved to <ORG> overnight"),
+        ("Heartlands are on divert again", "<ORG> are on divert again"),
+    ],
+)
+def test_hospitals_by_their_site_name(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_heartlands_in_lower_case_stay(scrubber: Scrubber) -> None:
+    text = "the industrial heartlands of the north"
+    assert scrubber.scrub(text) == text
