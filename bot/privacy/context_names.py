@@ -117,6 +117,7 @@ _PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*[&+][ \t]*)"
 # Silva + me", "Kowalczyk-Nowak + ap Rhys".
 _BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
 _WITH_ME = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|me|myself)(?![\w'’])")  # "Grace and I did"
+_PLURAL_VERBS = frozenset({"are", "have", "were", "want", "need", "say", "reckon"})
 _VERDICTS = frozenset({"right", "wrong", "correct"})  # "Frank's right that ..."
 _AFTER_VERDICT = frozenset(
     {"that", "about", "though", "tbh", "imo", "i", "we", "you", "on", "re", "again"}
@@ -241,6 +242,7 @@ class ContextNameFinder:
         found.extend(self._contracted(text, tokens))
         found.extend(self._on_duty(text, tokens))
         found.extend(self._judged(text, tokens))
+        found.extend(self._named_place(text, tokens))
         found.extend(self._introduced(text, tokens))
         found.extend(self._before_a_number(text, tokens))
         found.extend(self._asked(text, tokens))
@@ -473,6 +475,21 @@ class ContextNameFinder:
             after = tokens[index + 2 : index + 2 + _DUTY_REACH]
             if any(word.key in self._duty_words for word in after):
                 found.append((token.start, token.end))
+        return found
+
+    def _named_place(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name with "'s" before a plural verb is a place or body named
+        after someone, told as a name: "Jimmy's are short of porters" (not "Summer's are",
+        an ordinary word, nor "Mum's are")."""
+        found: list[Span] = []
+        for token, following in itertools.pairwise(tokens):
+            if not (token.possessive and token.capitalised and following.key in _PLURAL_VERBS):
+                continue
+            if not _CONTRACTION.fullmatch(text, token.end, following.start):
+                continue
+            if token.key in self._person_nouns or not self._census_given(token.key):
+                continue
+            found.append((token.start, token.end))
         return found
 
     def _judged(self, text: str, tokens: list[_Token]) -> list[Span]:

@@ -269,3 +269,15 @@ def test_hospitals_by_their_site_name(scrubber: Scrubber, text: str, expected: s
 def test_heartlands_in_lower_case_stay(scrubber: Scrubber) -> None:
     text = "the industrial heartlands of the north"
     assert scrubber.scrub(text) == text
+
+
+def test_a_place_named_after_someone_before_a_plural_verb(scrubber: Scrubber) -> None:
+    # A hospital's nickname: scrubbed as the name it is.
+    assert scrubber.scrub("Jimmy's are out of beds") == "<NAME>'s are out of beds"
+
+
+@pytest.mark.parametrize("text", ["Summer's are getting hotter", "Mum's are the best"])
+def test_ordinary_words_with_an_apostrophe_before_a_plural_stay(
+    scrubber: Scrubber, text: str
+) -> None:
+    assert scrubber.scrub(text) == text
