@@ -281,3 +281,19 @@ def test_ordinary_words_with_an_apostrophe_before_a_plural_stay(
     scrubber: Scrubber, text: str
 ) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("FAO Tomasz: the papers are late", "FAO <NAME>: the papers are late"),
+        ("fao priya - rota attached", "fao <NAME> - rota attached"),
+    ],
+)
+def test_names_for_the_attention_of(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["fao the board: papers attached", "fao all: rota attached"])
+def test_for_the_attention_of_everyone_stays(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
