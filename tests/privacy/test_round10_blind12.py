@@ -180,7 +180,8 @@ def test_towns_are_found_as_written() -> None:
         "Ashton under Lyne",
         "Barnard Castle",
     ]
-    assert len(towns) == 2  # a town of one word is no phrase
+    assert len(towns) == 3
+    assert towns.single_words == {"Leeds"}  # a town of one word is no phrase
 
 
 @pytest.mark.parametrize(
@@ -297,3 +298,20 @@ def test_names_for_the_attention_of(scrubber: Scrubber, text: str, expected: str
 @pytest.mark.parametrize("text", ["fao the board: papers attached", "fao all: rota attached"])
 def test_for_the_attention_of_everyone_stays(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Towns of one word are never names by context.
+        "we drove from Penzance to Truro at rush hour",
+        "Spennymoor and Consett both lost their steelworks",
+    ],
+)
+def test_towns_of_one_word_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_a_town_that_is_a_given_name_is_still_a_name(scrubber: Scrubber) -> None:
+    # "Bryn" is a town and a Welsh given name of the curated list.
+    assert scrubber.scrub("Bryn and I did the audit") == "<NAME> and I did the audit"
