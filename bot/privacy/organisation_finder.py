@@ -79,8 +79,10 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
         places: Collection[str] = (),
         not_bodies: Collection[str] = (),
         is_english: Callable[[str], bool] | None = None,
+        towns: Collection[str] = (),
     ) -> None:
         """``places``: place names besides the one-word places of the list's groups;
+        ``towns``: a gazetteer's towns, which name local branches ("truro mind");
         ``not_bodies``: words that never name a body by context ("Christmas", "Teams");
         ``is_english``: whether a word (its ``name_key``) is an English word."""
         self.index = OrganisationIndex(organisations)
@@ -91,6 +93,7 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
             not_bodies=not_bodies,
             is_english=is_english,
             named_places=[name_key(place) for place in places],
+            towns=towns,
         )
         self._clipped = ClippedNames(
             organisations,

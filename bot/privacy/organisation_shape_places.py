@@ -77,7 +77,7 @@ class PlaceRules(ShapeWords):
         return [
             match.span()
             for match in self._place_suffix_body.finditer(text)
-            if name_key(match.group("place")) in self._run_places
+            if name_key(match.group("place")) in self._branch_places
         ]
 
     def _places_end(self, text: str, start: int) -> int:

@@ -29,13 +29,16 @@ class ShapeWords:
         not_bodies: Collection[str] = (),
         is_english: Callable[[str], bool] | None = None,
         named_places: Collection[str] = (),
+        towns: Collection[str] = (),
     ) -> None:
         """``places``: place names (``name_key`` form) that make a local body after a
         ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham") or before other
         capitalised words ("Kirklees Refugee Welcome"). ``not_bodies``: words that never
         name a body after "at" or a place ("Christmas", "Teams"). ``is_english``: whether a
         word is an English word; without it no lower-case body is found. ``named_places``:
-        the lexicon's own places (``name_key`` form), bodies before a plural verb."""
+        the lexicon's own places (``name_key`` form), bodies before a plural verb. ``towns``:
+        towns of a gazetteer, which name a charity's branch or a council's department after
+        them ("truro mind") when they are no English word."""
         self._is_english = is_english or (lambda _key: True)
         verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
         self._named_places = frozenset(named_places)
@@ -110,6 +113,9 @@ class ShapeWords:
         # Words that only open a place ("St Helens", "North Tyneside") make no run alone.
         self._run_places = self._places - frozenset(shapes.not_short_forms)
         self._not_short = frozenset(shapes.not_short_forms)
+        self._branch_places = self._run_places | frozenset(
+            key for key in map(name_key, towns) if not self._is_english(key)
+        )
         stops = frozenset(name_key(word) for word in stop_words)
         self._generic = frozenset(shapes.generic_words) | stops
         self._leading = frozenset(shapes.lead_words) | stops

@@ -150,6 +150,7 @@ class Scrubber:
             places=lexicon.context.places,
             not_bodies=[*lexicon.context.not_names, *lexicon.context.products],
             is_english=word_lists.is_english,
+            towns=self._towns.single_words,
         )
         self._word_lists = word_lists
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()

@@ -315,3 +315,14 @@ def test_towns_of_one_word_stay(scrubber: Scrubber, text: str) -> None:
 def test_a_town_that_is_a_given_name_is_still_a_name(scrubber: Scrubber) -> None:
     # "Bryn" is a town and a Welsh given name of the curated list.
     assert scrubber.scrub("Bryn and I did the audit") == "<NAME> and I did the audit"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("truro mind are recruiting", "<ORG> are recruiting"),
+        ("penzance children's services called", "<ORG> called"),
+    ],
+)
+def test_branches_after_a_gazetteer_town(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
