@@ -192,6 +192,8 @@ def test_towns_are_found_as_written() -> None:
         # Northern Ireland's trusts by their initials, a Welsh board by its former name.
         ("WHSCT are recruiting again", "<ORG> are recruiting again"),
         ("Cwm Taf have sent the figures", "<ORG> have sent the figures"),
+        # A metropolitan district council by its initials.
+        ("KMDC are consulting on it", "<ORG> are consulting on it"),
         # A council's public health team after its place.
         ("Calderdale public health team said yes", "<ORG> said yes"),
     ],
