@@ -194,6 +194,10 @@ def test_towns_are_found_as_written() -> None:
         ("Cwm Taf have sent the figures", "<ORG> have sent the figures"),
         # A metropolitan district council by its initials.
         ("KMDC are consulting on it", "<ORG> are consulting on it"),
+        # Wales' regional partnership boards, a joint board's initials, the ambulance trust.
+        ("the Powys Teaching RPB met", "the <ORG> met"),
+        ("the GIJB papers are out", "the <ORG> papers are out"),
+        ("WAST are on escalation", "<ORG> are on escalation"),
         # A council's public health team after its place.
         ("Calderdale public health team said yes", "<ORG> said yes"),
     ],
