@@ -332,3 +332,8 @@ def test_a_town_that_is_a_given_name_is_still_a_name(scrubber: Scrubber) -> None
 )
 def test_branches_after_a_gazetteer_town(scrubber: Scrubber, text: str, expected: str) -> None:
     assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Loch Lomond was freezing", "we drove on to Fort William"])
+def test_names_after_loch_or_fort_are_places(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
