@@ -31,8 +31,14 @@
   word in lower case are a grouping of practices: "the Ystrad Tawel cluster".
 - In a message about care homes (``home_cues``), capitalised words before a home's ending
   (``home_endings``): "Larchfield House and Beech Grange both had outbreaks".
-- Opening a sentence, a place of the lexicon or a word that is no English word before a
-  plural verb (``plural_verbs``) is a body: "Airedale have said" (one person "has").
+- Opening a sentence or a reported clause ("says", "said", "heard"), a place of the lexicon
+  or a word that is no English word before a plural verb (``plural_verbs``) is a body:
+  "Airedale have said" (one person "has"), "Hamish says Kelbridge are pulling out".
+- After a place (or a gazetteer town that is no English word), in any case, a national
+  charity's branch or a council's department (``place_suffix_bodies``): "leeds mind",
+  "sheffield children's services", "truro mind".
+- Two bodies found, called by their first words joined before a kind of body in lower case:
+  "the Beacon & Elm partnership" after "Beacon Surgery" and "Elm Tree Practice".
 - One capitalised word that is no English word after "the", before a plural verb or after
   "at", "to", "from" at the end of a phrase: "the Royal have been great", "at the Whitworth,".
 - A listed trust's places joined by "and" stand for it, capitalised and not after "the",
