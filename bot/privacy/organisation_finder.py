@@ -86,9 +86,11 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
         not_bodies: Collection[str] = (),
         is_english: Callable[[str], bool] | None = None,
         towns: Collection[str] = (),
+        lower_towns: Callable[[str], list[Span]] | None = None,
     ) -> None:
         """``places``: place names besides the one-word places of the list's groups;
         ``towns``: a gazetteer's towns, which name local branches ("truro mind");
+        ``lower_towns``: where its towns of more than one word are in lower case;
         ``not_bodies``: words that never name a body by context ("Christmas", "Teams");
         ``is_english``: whether a word (its ``name_key``) is an English word."""
         self.index = OrganisationIndex(organisations)
@@ -100,6 +102,7 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
             is_english=is_english,
             named_places=[name_key(place) for place in places],
             towns=towns,
+            lower_towns=lower_towns,
         )
         self._clipped = ClippedNames(
             organisations,

@@ -36,6 +36,18 @@ class LowerCaseRules(ShapeWords):
             found.append((words[0].start, match.end()))
         return found
 
+    def _lower_towns_before_endings(self, text: str) -> list[Span]:
+        """A town of more than one word in lower case before a kind of body in lower case:
+        "the hebden bridge practice", "barnard castle surgery"."""
+        if self._lower_towns is None or self._after_town is None:
+            return []
+        found: list[Span] = []
+        for start, end in self._lower_towns(text):
+            after = self._after_town.match(text, end)
+            if after is not None:
+                found.append((start, after.end()))
+        return found
+
     def _named_groupings(self, text: str) -> list[Span]:
         """Two or more capitalised words, one of them no English word, before a grouping in
         lower case: "the Ystrad Tawel cluster" (not "a Norovirus cluster")."""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection
 
 from bot.privacy.lexicon import AMPERSAND, OrganisationShapes
 from bot.privacy.names import name_key
-from bot.privacy.organisation_words import AND, MAX_NAME_WORDS, OF, Word, split_words
+from bot.privacy.organisation_words import AND, MAX_NAME_WORDS, OF, Span, Word, split_words
 from bot.privacy.patterns import ORG_GAP, phrases
 
 _NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
@@ -30,6 +30,7 @@ class ShapeWords:
         is_english: Callable[[str], bool] | None = None,
         named_places: Collection[str] = (),
         towns: Collection[str] = (),
+        lower_towns: Callable[[str], list[Span]] | None = None,
     ) -> None:
         """``places``: place names (``name_key`` form) that make a local body after a
         ``place_prefixes`` word ("Healthwatch Wakefield", "Royal Oldham") or before other
@@ -38,7 +39,10 @@ class ShapeWords:
         word is an English word; without it no lower-case body is found. ``named_places``:
         the lexicon's own places (``name_key`` form), bodies before a plural verb. ``towns``:
         towns of a gazetteer, which name a charity's branch or a council's department after
-        them ("truro mind") when they are no English word."""
+        them ("truro mind") when they are no English word. ``lower_towns``: where towns of
+        more than one word are written in lower case, which name a body before a kind of body
+        in lower case ("the hebden bridge practice")."""
+        self._lower_towns = lower_towns
         self._is_english = is_english or (lambda _key: True)
         verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
         self._named_places = frozenset(named_places)
@@ -79,6 +83,14 @@ class ShapeWords:
                 rf"(?:{verbs})(?![\w'’])"
             )
             if verbs
+            else None
+        )
+        self._after_town = (
+            re.compile(
+                _optional_words(shapes.lower_kinds, before=False, name="kinds")
+                + rf"[ \t]+(?:{'|'.join(map(re.escape, shapes.lower_endings))})(?![\w'’-])"
+            )
+            if shapes.lower_endings
             else None
         )
         self._lower_endings = (

@@ -43,6 +43,7 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         spans.extend(self._named_by_domain(text))
         spans.extend(self._lower_case_bodies(text))
         spans.extend(self._before_lower_endings(text))
+        spans.extend(self._lower_towns_before_endings(text))
         spans.extend(self._named_groupings(text))
         spans.extend(self._named_before_places(text))
         spans.extend(self._homes(text))

@@ -151,6 +151,7 @@ class Scrubber:
             not_bodies=[*lexicon.context.not_names, *lexicon.context.products],
             is_english=word_lists.is_english,
             towns=self._towns.single_words,
+            lower_towns=self._towns.find_lower,
         )
         self._word_lists = word_lists
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()

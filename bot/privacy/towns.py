@@ -52,6 +52,14 @@ class Towns:
         self._by_head = {
             head: sorted(set(phrases), key=len, reverse=True) for head, phrases in by_head.items()
         }
+        by_lower: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        for phrases in self._by_head.values():
+            for phrase in phrases:
+                lower = tuple(word.lower() for word in phrase)
+                by_lower.setdefault((lower[0], lower[1]), []).append(lower)
+        self._by_lower = {
+            head: sorted(set(phrases), key=len, reverse=True) for head, phrases in by_lower.items()
+        }
 
     def __len__(self) -> int:
         return len(self.single_words) + sum(len(phrases) for phrases in self._by_head.values())
@@ -69,8 +77,24 @@ class Towns:
                     break
         return found
 
+    def find_lower(self, text: str) -> list[Span]:
+        """Where a town of more than one word is written all in lower case: "the hebden bridge
+        practice" (a place for the bodies after it, not a person)."""
+        words = list(_WORD.finditer(text))
+        found: list[Span] = []
+        for index, (word, following) in enumerate(itertools.pairwise(words)):
+            if not (word.group().islower() and following.group().islower()):
+                continue
+            for phrase in self._by_lower.get((word.group(), following.group()), ()):
+                run = words[index : index + len(phrase)]
+                if self._spells(text, run, phrase):
+                    found.append((run[0].start(), run[-1].end()))
+                    break
+        return found
+
     @staticmethod
     def _spells(text: str, run: list[re.Match[str]], phrase: tuple[str, ...]) -> bool:
+        """Whether ``run`` spells ``phrase`` word for word, joined by spaces or hyphens."""
         if len(run) != len(phrase) or any(m.group() != w for m, w in zip(run, phrase, strict=True)):
             return False
         return all(

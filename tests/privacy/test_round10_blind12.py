@@ -337,3 +337,29 @@ def test_branches_after_a_gazetteer_town(scrubber: Scrubber, text: str, expected
 @pytest.mark.parametrize("text", ["Loch Lomond was freezing", "we drove on to Fort William"])
 def test_names_after_loch_or_fort_are_places(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the hebden bridge practice are short", "the <ORG> are short"),
+        ("market harborough medical centre is shut", "<ORG> is shut"),
+    ],
+)
+def test_lower_case_towns_before_a_kind_of_body(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_a_lower_case_town_alone_stays(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("we drove to barnard castle") == "we drove to barnard castle"
+
+
+def test_towns_in_lower_case_are_found_word_for_word() -> None:
+    towns = Towns(["Barnard Castle", "Ashton-under-Lyne"])
+    text = "ashton-under-lyne and barnard castle, not Barnard castle"
+    assert [text[start:end] for start, end in towns.find_lower(text)] == [
+        "ashton-under-lyne",
+        "barnard castle",
+    ]
