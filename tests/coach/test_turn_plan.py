@@ -177,6 +177,13 @@ def test_out_of_scope_requests_cite_nothing_and_say_what_anchor_does(
         "how do we translate the board's strategy into something ward teams can act on?",
         "the section 75 partners keep arguing over clause 7 and the pooled budget. how do I get "
         "them talking about interests rather than positions?",
+        "the partners keep saying clause 4 means we're not allowed to share staff. how do I get "
+        "them past that?",
+        "the council's lawyer says under clause 9 they're liable for any overspend and now nobody "
+        "will commit",
+        "how do I translate what the board decided for my ward managers?",
+        "what should I prescribe my team for burnout, ha",
+        "what's the diagnosis here: is our partnership failing over trust or over money?",
     ],
 )
 def test_leadership_questions_in_the_words_of_declined_topics_are_coached(
