@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from bot.config import PROJECT_ROOT
@@ -464,12 +464,7 @@ class ContextNameFinder:
         leave", "Summer's back from mat leave" (not "Summer's on the way", "Summer's back"):
         only a person is on a rota or back from leave."""
         found: list[Span] = []
-        for index, token in enumerate(tokens[:-1]):
-            following = tokens[index + 1]
-            if not (token.possessive and token.capitalised and following.key in _DUTY_MOVES):
-                continue
-            if not _CONTRACTION.fullmatch(text, token.end, following.start):
-                continue
+        for index, token in _possessive_before(text, tokens, _DUTY_MOVES):
             if not (self._is_given(token.key) or self._census_given(token.key)):
                 continue  # "Summer", "Jaylen"; not "Sunday", "Easter", "Ward"
             after = tokens[index + 2 : index + 2 + _DUTY_REACH]
@@ -482,11 +477,7 @@ class ContextNameFinder:
         after someone, told as a name: "Jimmy's are short of porters" (not "Summer's are",
         an ordinary word, nor "Mum's are")."""
         found: list[Span] = []
-        for token, following in itertools.pairwise(tokens):
-            if not (token.possessive and token.capitalised and following.key in _PLURAL_VERBS):
-                continue
-            if not _CONTRACTION.fullmatch(text, token.end, following.start):
-                continue
+        for _, token in _possessive_before(text, tokens, _PLURAL_VERBS):
             if token.key in self._person_nouns or not self._census_given(token.key):
                 continue
             found.append((token.start, token.end))
@@ -497,12 +488,8 @@ class ContextNameFinder:
         clause or nothing: "Frank's right that the data is patchy", "Rose's wrong about it"
         (not "Mark's right hand", "the Patient's right to refuse")."""
         found: list[Span] = []
-        for index, token in enumerate(tokens[:-1]):
+        for index, token in _possessive_before(text, tokens, _VERDICTS):
             verdict = tokens[index + 1]
-            if not (token.possessive and token.capitalised and verdict.key in _VERDICTS):
-                continue
-            if not _CONTRACTION.fullmatch(text, token.end, verdict.start):
-                continue
             if not (self._is_given(token.key) or self._census_given_word(token.key)):
                 continue
             if token.key in self._person_nouns or self._never_here(token.key):
@@ -1326,3 +1313,18 @@ class ContextNameFinder:
         return _Token(
             match.start(), match.end() - cut, name_key(base), capitalised, base.islower(), cut > 0
         )
+
+
+def _possessive_before(
+    text: str, tokens: list[_Token], keys: frozenset[str]
+) -> Iterator[tuple[int, _Token]]:
+    """Each capitalised token with a contracted "'s" right before one of ``keys``: "Summer's
+    back", "Jimmy's are", "Frank's right"; with its index."""
+    for index, (token, following) in enumerate(itertools.pairwise(tokens)):
+        if (
+            token.possessive
+            and token.capitalised
+            and following.key in keys
+            and _CONTRACTION.fullmatch(text, token.end, following.start)
+        ):
+            yield index, token
