@@ -43,6 +43,7 @@ IN_HOUSE_SETS: tuple[Path, ...] = tuple(
         "pii_dev_blind10.yaml",
         "pii_dev_blind11.yaml",
         "pii_dev_blind12.yaml",
+        "pii_dev_blind13.yaml",
     )
 )
 

@@ -26,6 +26,9 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
 - **it is a member's initials** ("GO-B and RH to take it"; initials that are also an
   abbreviation, "PR", only beside another member's), or a member's given name then their
   surname's initial, in any case ("will p", "chloe b's leaving do"): see member_initials.py.
+- **it is added to a place of talk**: a known given or directory name, in any case, after
+  "add" or "invite" and before "to the channel", "to the call"... ("pls add faith to the
+  channel"; not "add hope to the list").
 - **a phone number follows it**: a capitalised name part or name-like word, then a comma,
   dash or "on" and the number ("the contact is Marguerite, 01632 960381").
 - **it is on duty**: a capitalised given name, also a word or a month that is never a name
@@ -33,7 +36,7 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
   words: "Summer's on the on-call rota", "May's on leave" (not "Summer's on the way").
 - **a verb only a person does follows it**: a known given or directory name in any case
   ("joy said", "Virtue reckons"), or a capitalised word inside a sentence ("and Ebunoluwa
-  said").
+  said"); also with one helping word between ("mark hasn't replied", "hope has said").
 
 A name found so runs on through capitalised words that are not ordinary words, known
 surnames and surname particles: "Mei Ling Wong", "Siobhán Ní Bhriain", "Oluwaseun
@@ -197,6 +200,9 @@ class ContextNameFinder:
         self._in_directory = in_directory
         self._members = members
         self._person_verbs = _keys(context.person_verbs)
+        self._verb_helpers = _keys(context.verb_helpers)
+        self._add_verbs = _keys(context.add_verbs)
+        self._gatherings = _keys(context.gatherings)
         self._after_contraction = _keys(context.after_contraction)
         self._duty_words = _keys(context.duty_words)
         self._requests = _keys(context.requests)
@@ -206,6 +212,7 @@ class ContextNameFinder:
         self._verbs_after_a_name = _keys(verbs_after_a_name) | self._person_verbs
         self._cues = self._cue_pattern(context.cues)
         self._strong_cues = self._cue_pattern(context.strong_cues)
+        self._light_cues = self._cue_pattern(context.light_cues)
         self._greetings = re.compile(
             r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
             rf"(?:{_alternatives(context.greetings)})(?![\w&])[ \t]*,?[ \t]*(?=\w)"
@@ -246,6 +253,7 @@ class ContextNameFinder:
         found.extend(self._introduced(text, tokens))
         found.extend(self._before_a_number(text, tokens))
         found.extend(self._asked(text, tokens))
+        found.extend(self._added(text, tokens))
         found.extend(self._initials(text, tokens))
         found.extend(self._dotted_initials(text, tokens))
         found.extend(self._member_initials(text, tokens))
@@ -312,12 +320,20 @@ class ContextNameFinder:
         """A known name (any case), or a capitalised word inside a sentence, before a verb
         only a person does: "joy said", "and Ebunoluwa reckons"."""
         word, verb = tokens[index], tokens[index + 1]
-        if verb.key not in self._person_verbs or not self._joined(text, word, verb):
+        if not self._joined(text, word, verb):
+            return False
+        if verb.key in self._verb_helpers and index + 2 < len(tokens):
+            helped = tokens[index + 2]  # "mark hasn't replied", "Grace has already said"
+            if self._joined(text, verb, helped):
+                verb = helped
+        if verb.key not in self._person_verbs:
             return False
         if self._never_here(word.key) or word.possessive or not (word.capitalised or word.lower):
             return False
         if word.lower and index and self._after_a_word(text, tokens[index - 1], word):
             return False  # "conventional wisdom says": a noun after its adjective
+        if word.lower and index and self._determined(text, tokens[index - 1], word):
+            return False  # "the will said", "my mark has said": a noun
         if self._is_given(word.key) or (word.capitalised and self._foreign(word.key)):
             return True  # also at a sentence start: "Mthunzi reckons"
         if word.capitalised and self._english_only(word.key):
@@ -422,6 +438,10 @@ class ContextNameFinder:
             and not self._is_function_word(before.key)
             and before.key not in self._verbs_after_a_name
         )
+
+    def _determined(self, text: str, before: _Token, word: _Token) -> bool:
+        """Whether ``word`` follows a determiner in the same phrase ("the will")."""
+        return before.key in _DETERMINERS and self._joined(text, before, word)
 
     def _census_given_word(self, key: str) -> bool:
         """A census given name, also one that is an English word ("Sam", "Jo")."""
@@ -541,6 +561,25 @@ class ContextNameFinder:
             opens = _OPENS.search(text, 0, words[0].start) if words else None
             if opens and any(self._foreign(w.key) or self._name_part(w.key) for w in words):
                 found.append((words[0].start, words[-1].end))
+        return found
+
+    def _added(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A known name, in any case, added or invited to a place of talk: "pls add faith to
+        the channel", "invited Hope to the huddle" (not "add hope to the list")."""
+        found: list[Span] = []
+        for index in range(1, len(tokens) - 2):
+            verb, token, to = tokens[index - 1], tokens[index], tokens[index + 1]
+            if verb.key not in self._add_verbs or to.key != "to" or self._never_here(token.key):
+                continue
+            if not (self._joined(text, verb, token) and self._joined(text, token, to)):
+                continue
+            if not (self._is_given(token.key) or self._census_given(token.key)):
+                continue
+            place = index + 2
+            if place < len(tokens) - 1 and tokens[place].key in _DETERMINERS:
+                place += 1
+            if tokens[place].key in self._gatherings:
+                found.append(self._run_on(text, tokens, index))
         return found
 
     def _asked(self, text: str, tokens: list[_Token]) -> list[Span]:
@@ -1052,7 +1091,21 @@ class ContextNameFinder:
             index = at.get(end)
             if index is not None and self._fits_cue(text, tokens, index, True):
                 found.append(self._run_on(text, tokens, index))
+        for match in self._light_cues.finditer(text):
+            index = at.get(match.end())
+            if index is not None and self._fits_light_cue(text, tokens, index):
+                found.append(self._run_on(text, tokens, index))
         return found
+
+    def _fits_light_cue(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """After a light cue ("met"), a capitalised word alone or a known given name: "met
+        Abdulrahman from the mosque", "met Sarah Oyelaran" (not "met Cedar Lodge": a body)."""
+        token = tokens[index]
+        if not token.capitalised or self._never_here(token.key) or token.end - token.start < 2:
+            return False
+        if self._is_given(token.key):
+            return True
+        return not self._english_only(token.key) and not self._capital_follows(text, tokens, index)
 
     def _fits_cue(self, text: str, tokens: list[_Token], index: int, strong: bool) -> bool:
         token = tokens[index]
@@ -1066,7 +1119,7 @@ class ContextNameFinder:
         if token.key in self._given or plain_directory_name:
             return True
         known = self._is_given(token.key) or self._in_directory(token.key)
-        return strong and known and not self._function_word_after(tokens, index)
+        return strong and known and not self._function_word_joined(text, tokens, index)
 
     def _greeted(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
         found: list[Span] = []
@@ -1299,6 +1352,13 @@ class ContextNameFinder:
 
     def _function_word_after(self, tokens: list[_Token], index: int) -> bool:
         return index + 1 < len(tokens) and self._is_function_word(tokens[index + 1].key)
+
+    def _function_word_joined(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """A function word follows in the same phrase ("thanks will do"); after a colon,
+        comma or dash it starts another ("via joy: the list is long")."""
+        return self._function_word_after(tokens, index) and self._joined(
+            text, tokens[index], tokens[index + 1]
+        )
 
     @staticmethod
     def _joined(text: str, left: _Token, right: _Token) -> bool:

@@ -234,12 +234,16 @@ class Context(_Section):
 
     cues: list[str] = Field(default_factory=list)
     strong_cues: list[str] = Field(default_factory=list)
+    light_cues: list[str] = Field(default_factory=list)
     greetings: list[str] = Field(default_factory=list)
     sign_offs: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
     places: list[str] = Field(default_factory=list)
     products: list[str] = Field(default_factory=list)
     person_verbs: list[str] = Field(default_factory=list)
+    verb_helpers: list[str] = Field(default_factory=list)
+    add_verbs: list[str] = Field(default_factory=list)
+    gatherings: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
     kept_phrases: list[str] = Field(default_factory=list)
     thing_phrases: list[str] = Field(default_factory=list)
@@ -260,6 +264,7 @@ class Context(_Section):
     @field_validator(
         "cues",
         "strong_cues",
+        "light_cues",
         "greetings",
         "sign_offs",
         "kept_phrases",
@@ -275,6 +280,9 @@ class Context(_Section):
         "places",
         "products",
         "person_verbs",
+        "verb_helpers",
+        "add_verbs",
+        "gatherings",
         "name_then",
         "after_contraction",
         "duty_words",
