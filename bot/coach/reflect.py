@@ -64,6 +64,24 @@ REQUEST = re.compile(
 INTRODUCTION = re.compile(
     r"^(?:i'm|i am|as an?|as the|i work|i lead|i run|i've just|i have just)\b", re.I
 )
+# a sentence that only frames the message ("Sorry, my English is not perfect.", "Bit of an odd
+# one.", "Quick question.") or leans on the one before ("Not the kind sleep fixes."): never the
+# one reflected back
+ASIDE = re.compile(
+    r"^(?:(?:so\s+)?sorry|apologies|forgive me|excuse me|bear with me|bit of an?\s+\w+\s+one"
+    r"|an?\s+\w+\s+one(?:\s+this)?\W*$|(?:a\s+|one\s+)?quick\s+(?:one|q\w*)\b|random\s+(?:one|q\w*)\b"
+    r"|long\s+(?:message|post|one)\b|not\s+sure\s+(?:if|whether)\s+this\s+is\b|hi|hello|hey"
+    r"|not\s+(?:the|that|a|in\s+the)\s+(?:kind|sort|way|type)\b)\b",
+    re.I,
+)
+# a label before the situation ("NI context: ...", "Quick one - ..."): dropped
+LABEL = re.compile(
+    r"^(?:(?:[\w&/ ]{0,20}\s)?(?:context|background|situation)|quick\s+(?:one|q\w*)"
+    r"|random\s+(?:one|q\w*)|bit\s+of\s+an?\s+\w+\s+one"
+    r"|(?:so\s+)?sorry(?:\s+to\s+(?:bother|trouble)\s+you|\s+for\s+the\s+\w+(?:\s+\w+)?)?)"
+    r"\s*(?::|-|—|,)\s*",
+    re.I,
+)
 QUESTION_START = re.compile(rf"^(?:{WH}|should|can|could|do|does|is|are|am|would|will)\b", re.I)
 CLAUSE_CUT = re.compile(
     r",\s+|\s+(?:because|but|although|though|which|so that|while|since)\s+|;\s*|\s+-\s+|\s+—\s+"
@@ -364,7 +382,8 @@ def listen(message: str, words: TurnWords) -> Heard:
     text = re.sub(r"\s+", " ", message).strip()
     feeling, said, strong = _feeling(text, words)
     asks = asks_for_ideas(text)
-    sentences = [s for s in SENTENCE.split(text) if s.strip()]
+    sentences = [LABEL.sub("", s) for s in SENTENCE.split(text) if s.strip()]
+    sentences = [s for s in sentences if not ASIDE.match(s)] or sentences
     for sentence in sentences:
         request = REQUEST.match(_tidy(sentence))
         if request:

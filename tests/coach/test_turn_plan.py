@@ -75,6 +75,28 @@ def test_first_person_turns_to_second(said: str, second: str) -> None:
             "Right, so the council pulled out of the pooled budget.",
             "the council pulled out of the pooled budget",
         ),
+        # an apology, a preamble or a label frames the message: the situation is reflected
+        (
+            "Sorry my English not so good. The ICB meetings go very fast and I feel left out.",
+            "the ICB meetings go very fast and you feel left out",
+        ),
+        (
+            "Bit of an odd one. The old chair who bullied me now sits on our ICP.",
+            "the old chair who bullied you now sits on your ICP",
+        ),
+        (
+            "Wales context: our regional partnership board meets again on Friday.",
+            "your regional partnership board meets again on Friday",
+        ),
+        (
+            "sorry to bother you, the council have halved our grant.",
+            "the council have halved your grant",
+        ),
+        ("Quick one - how do I chair a tense board?", "how you chair a tense board"),
+        (
+            "I'm so tired. Not the kind a weekend fixes. Our hospice board wants more every month.",
+            "your hospice board wants more every month",
+        ),
     ],
 )
 def test_the_leaders_words_are_reflected_grammatically(
