@@ -239,6 +239,7 @@ class Context(_Section):
     sign_offs: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
     places: list[str] = Field(default_factory=list)
+    world_places: list[str] = Field(default_factory=list)
     products: list[str] = Field(default_factory=list)
     person_verbs: list[str] = Field(default_factory=list)
     verb_helpers: list[str] = Field(default_factory=list)
@@ -258,6 +259,7 @@ class Context(_Section):
     eponym_reports: list[str] = Field(default_factory=list)
     eponym_conditions: list[str] = Field(default_factory=list)
     eponym_places: list[str] = Field(default_factory=list)
+    eponym_models: list[str] = Field(default_factory=list)
     eponym_authors: list[str] = Field(default_factory=list)
     cited_authors: list[str] = Field(default_factory=list)
 
@@ -278,6 +280,7 @@ class Context(_Section):
     @field_validator(
         "not_names",
         "places",
+        "world_places",
         "products",
         "person_verbs",
         "verb_helpers",
@@ -295,6 +298,7 @@ class Context(_Section):
         "eponym_reports",
         "eponym_conditions",
         "eponym_places",
+        "eponym_models",
         "eponym_authors",
     )
     @classmethod

@@ -124,6 +124,7 @@ class Scrubber:
         self._authors = _author_pattern(lexicon.context.eponym_authors)
         self._cited = _cited_pattern(lexicon.context.cited_authors)
         self._eponym_places = _place_pattern(lexicon.context.eponym_places)
+        self._eponym_models = _model_pattern(lexicon.context.eponym_models)
         self._towns = load_towns(towns_path)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
@@ -265,6 +266,7 @@ class Scrubber:
         kept.extend(self._cited_authors(text))
         if self._eponym_places is not None:
             kept.extend(m.span() for m in self._eponym_places.finditer(text))
+        kept.extend(self._named_models(text))
         kept.extend(span for span in self._towns.find(text) if not self._member_named(text, span))
         if not kept:
             return results
@@ -290,6 +292,18 @@ class Scrubber:
             if not any(self._names.knows(name_key(word)) for word in match.group(group).split()):
                 found.append(match.span())
         return found
+
+    def _named_models(self, text: str) -> list[tuple[int, int]]:
+        """One capitalised word after "the" and before a model or approach named after someone
+        ("the Esther model", "the Buurtzorg approach"), unless a workspace member is called
+        so."""
+        if self._eponym_models is None:
+            return []
+        return [
+            match.span("word")
+            for match in self._eponym_models.finditer(text)
+            if not self._names.knows(name_key(match.group("word")))
+        ]
 
     def _cited_authors(self, text: str) -> list[tuple[int, int]]:
         """A well-known author's full name where it is cited ("as Michael West says"), unless
@@ -453,6 +467,16 @@ def _place_pattern(places: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(
         r"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+)?)[ \t]+"
         rf"(?:{heads})(?![\w'’])"
+    )
+
+
+def _model_pattern(nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """ "the", one capitalised word and a noun of ``nouns`` in lower case: "the Esther model"."""
+    if not nouns:
+        return None
+    return re.compile(
+        r"(?<![\w'’])[Tt]he[ \t]+(?P<word>[A-Z][^\W\d_]+)[ \t]+"
+        rf"(?:{'|'.join(map(re.escape, nouns))})(?![\w'’])"
     )
 
 
@@ -625,7 +649,8 @@ def _context_finder(
     towns: Iterable[str] = (),
 ) -> ContextNameFinder:
     """``towns``: towns of one word, never a name by context unless also a known name or an
-    English word ("Mere")."""
+    English word ("Mere"); so are places abroad (``context.world_places``: "Sweden") unless
+    also a known name ("Georgia")."""
     shapes = lexicon.organisations
     word_names = lexicon.names.common_words
     known = {name_key(word) for word in [*given, *surnames, *word_names]}
@@ -633,6 +658,7 @@ def _context_finder(
     places |= {
         key for key in map(name_key, towns) if key not in known and not word_lists.is_english(key)
     }
+    places |= {key for key in map(name_key, lexicon.context.world_places) if key not in known}
     return ContextNameFinder(
         lexicon.context,
         given_names=given,

@@ -58,3 +58,45 @@ def test_the_same_words_as_ordinary_words_stay(scrubber: Scrubber, text: str) ->
 
 def test_a_body_after_met_stays_a_body(scrubber: Scrubber) -> None:
     assert scrubber.scrub("I met Cedar Lodge today") == "I met <ORG> today"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Places abroad cited as examples are no names, after a cue or with "'s".
+        "we keep hearing about the scheme in Norway from our director",
+        "Ontario's home care reforms are worth a read",
+        "Queensland in Australia tried the same with virtual wards",
+        # A model of care named after someone or somewhere.
+        "The Buurtzorg approach gets quoted at every nursing conference",
+        "is the Esther model worth copying for frailty?",
+        # National regulators of the other nations and a national charity.
+        "HIW are inspecting three wards next month",
+        "Christian Aid have put out a new appeal",
+    ],
+)
+def test_places_abroad_models_and_national_bodies_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Ambulance services by their initials.
+        ("the handover times from WMAS look worse", "the handover times from <ORG> look worse"),
+        ("SECAmb have asked for a meeting", "<ORG> have asked for a meeting"),
+        ("we had YAS on the call", "we had <ORG> on the call"),
+        # A place abroad that is also a given name stays a name after a cue.
+        ("asked Georgia to send the rota", "asked <NAME> to send the rota"),
+        # A model named after a member is the member.
+        ("the Hope model of supervision", "the <NAME> model of supervision"),
+    ],
+)
+def test_ambulance_services_and_names_beside_them_are_found(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_yas_in_lower_case_is_a_word(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("yas, finally some good news") == "yas, finally some good news"
