@@ -10,8 +10,19 @@ from collections.abc import Iterator
 from bot.privacy.organisation_shape_context import ContextRules
 from bot.privacy.organisation_shape_homes import HomeRules
 from bot.privacy.organisation_shape_lower import LowerCaseRules
-from bot.privacy.organisation_words import LOOK_BACK, Span, Word, split_words, without_possessive
+from bot.privacy.organisation_words import (
+    BETWEEN_WORDS,
+    LOOK_BACK,
+    Span,
+    Word,
+    split_words,
+    without_possessive,
+)
 from bot.privacy.patterns import ORG_GAP
+
+# A network's number before its kind: "Bradford City 4 PCN", "Hull 2 Primary Care Network".
+_NUMBERED_NETWORK = re.compile(r"(?<![\w'’])\d{1,2}[ \t]+(?:PCN|Primary Care Network)(?!\w)")
+MAX_NUMBERED_WORDS = 3
 
 
 class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
@@ -51,7 +62,24 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         spans.extend(self._plural_abbreviations(text))
         spans.extend(self._departments(text))
         spans.extend(self._the_ones(text))
+        spans.extend(self._numbered_networks(text))
         return spans
+
+    def _numbered_networks(self, text: str) -> Iterator[Span]:
+        """Up to three capitalised words with a place among them, a number and "PCN": "Bradford
+        City 4 PCN" (not "our 4 PCN leads")."""
+        for match in _NUMBERED_NETWORK.finditer(text):
+            name: list[Word] = []
+            end = match.start()
+            for word in reversed(split_words(text, max(0, end - LOOK_BACK), end)):
+                if len(name) == MAX_NUMBERED_WORDS or not word.capitalised or word.possessive:
+                    break
+                if not BETWEEN_WORDS.fullmatch(text, word.end, end):
+                    break
+                name.insert(0, word)
+                end = word.start
+            if name and self._has_place(text, name):
+                yield name[0].start, match.end()
 
     def _ending(self, text: str, match: re.Match[str], earliest: int) -> Iterator[Span]:
         ending = match.group()

@@ -100,3 +100,19 @@ def test_ambulance_services_and_names_beside_them_are_found(
 
 def test_yas_in_lower_case_is_a_word(scrubber: Scrubber) -> None:
     assert scrubber.scrub("yas, finally some good news") == "yas, finally some good news"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("she moved to Kelbridge Central 3 PCN in May", "she moved to <ORG> in May"),
+        ("Ashby 2 Primary Care Network is hiring", "<ORG> is hiring"),
+    ],
+)
+def test_a_numbered_network_is_a_body(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["our 4 PCN leads met on Monday", "North 3 PCN meets today"])
+def test_a_number_of_networks_stays(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
