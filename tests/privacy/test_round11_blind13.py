@@ -116,3 +116,36 @@ def test_a_numbered_network_is_a_body(scrubber: Scrubber, text: str, expected: s
 @pytest.mark.parametrize("text", ["our 4 PCN leads met on Monday", "North 3 PCN meets today"])
 def test_a_number_of_networks_stays(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("shout out to hope for covering nights", "shout out to <NAME> for covering nights"),
+        ("kudos to Ifeoma for the audit", "kudos to <NAME> for the audit"),
+        ("can you nudge chidinma about the rota", "can you nudge <NAME> about the rota"),
+        ("reminded Oyinkansola about the deadline", "reminded <NAME> about the deadline"),
+        (
+            "our new ward clerk Ebunoluwa joins on Monday",
+            "our new ward clerk <NAME> joins on Monday",
+        ),
+    ],
+)
+def test_praise_chasing_and_joining_find_names(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks to hope and kindness we got through winter",
+        "well done to everyone on the ward",
+        "can you chase Leeds for the data",
+        "remind me tomorrow about the audit",
+        "Dawn starts are killing the discharge team",
+    ],
+)
+def test_praise_and_chasing_without_a_name_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
