@@ -149,3 +149,20 @@ def test_praise_chasing_and_joining_find_names(
 )
 def test_praise_and_chasing_without_a_name_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("can you ask Gaz about the van", "can you ask <NAME> about the van"),
+        ("Mags is off until Thursday", "<NAME> is off until Thursday"),
+        ("Kev and Shaz are on the late shift", "<NAME> and <NAME> are on the late shift"),
+    ],
+)
+def test_british_nicknames_are_names(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+def test_a_nickname_that_is_a_word_stays_in_lower_case(scrubber: Scrubber) -> None:
+    text = "the tash competition raised £300 for Movember"
+    assert scrubber.scrub(text) == text
