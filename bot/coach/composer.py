@@ -160,7 +160,7 @@ class OfflineComposer:
         self, message: str, query: str, memory: TurnMemory, *, more: bool = False, topic: str = ""
     ) -> TurnPlan:
         seed = memory.seed + message
-        says = out_of_scope(message, self.words, self.scope)
+        says = out_of_scope(message, self.words, self.scope, in_conversation=bool(topic))
         if says is not None and not more:
             body, question = scope_reply(says, self.words, again=SCOPE_FRAME in memory.frames)
             return TurnPlan(

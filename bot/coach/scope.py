@@ -91,14 +91,18 @@ def other_language(
     return sum(english(w) for w in ordinary) / len(ordinary) <= MAX_ENGLISH_SHARE
 
 
-def out_of_scope(text: str, words: TurnWords, model: ScopeModel | None = None) -> str | None:
+def out_of_scope(
+    text: str, words: TurnWords, model: ScopeModel | None = None, *, in_conversation: bool = False
+) -> str | None:
     """The few words naming what was asked for when it is outside Anchor's scope, else None.
 
     A firm topic's pattern (a dose, a tax return, code) declines on its own. Other topics'
     words also serve work, so their patterns decline a message with no work words in it, or one
     the learned scope model leans to declining (`LEANS`). The model alone declines a request
     with no work words, or one with work words only when it is all but certain: declining a
-    leader's real question costs more than a coaching reply to a stray one.
+    leader's real question costs more than a coaching reply to a stray one. In a conversation
+    that has a topic, a message pointing back at it (`follow_up`: "can you give me an example?")
+    is never declined by the model alone: the model reads one message, not the talk before it.
     """
     if other_language(text, words):
         return words.other_language.says
@@ -108,6 +112,8 @@ def out_of_scope(text: str, words: TurnWords, model: ScopeModel | None = None) -
     for topic in words.out_of_scope.topics.values():
         if any(p.search(text) for p in topic.compiled):
             return topic.says if topic.firm or not about_work or score >= LEANS else None
+    if in_conversation and words.leans_back(text):
+        return None
     if learned and REQUEST.search(text) and (not about_work or score >= CERTAIN):
         return words.out_of_scope.learned_says
     return None

@@ -73,6 +73,13 @@ class OutOfScope(BaseModel):
     topics: dict[str, Topic]
     # what the reply names when the learned scope model declines a request no topic matched
     learned_says: str = Field(min_length=1)
+    # a message that points back at the conversation ("can you give me an example of that?"):
+    # in a conversation with a topic, the learned model alone never declines it
+    follow_up: list[str] = Field(min_length=1)
+
+    @cached_property
+    def follow_up_compiled(self) -> list[re.Pattern[str]]:
+        return [re.compile(p, re.I) for p in self.follow_up]
 
     @field_validator("reply")
     @classmethod
@@ -152,6 +159,10 @@ class TurnWords(BaseModel):
     def english_set(self) -> frozenset[str]:
         """The common English words as a set, built once."""
         return frozenset(self.english_words)
+
+    def leans_back(self, text: str) -> bool:
+        """Whether a message points back at the conversation so far (`out_of_scope.follow_up`)."""
+        return any(p.search(text) for p in self.out_of_scope.follow_up_compiled)
 
     @cached_property
     def work_pattern(self) -> re.Pattern[str]:

@@ -309,6 +309,34 @@ def test_tell_me_more_goes_deeper_and_never_repeats(coach: Coach, user: str) -> 
                 sentences.append(sentence)
 
 
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "can you give me an example?",
+        "could you recommend a good book on this?",
+        "what should I say to him on Monday?",
+        "what time works best for that chat?",
+    ],
+)
+def test_a_follow_up_in_a_conversation_is_never_declined_as_out_of_scope(
+    coach: Coach, user: str, follow_up: str
+) -> None:
+    coach.respond(user, "How do I win back the council's trust after we pulled out of the bid?")
+    assert "outside what I do" not in coach.respond(user, follow_up).reply
+
+
+def test_asking_for_an_example_goes_deeper_into_the_topic(coach: Coach, user: str) -> None:
+    first = coach.respond(user, "Partners agree in the meeting and then do nothing afterwards.")
+    example = coach.respond(user, "could you give me a concrete example?")
+    assert example.citations
+    assert body(example.reply) != body(first.reply)
+
+
+def test_an_off_topic_request_in_a_conversation_is_still_declined(coach: Coach, user: str) -> None:
+    coach.respond(user, "How do I win back the council's trust after we pulled out of the bid?")
+    assert "outside what I do" in coach.respond(user, "can you book me a train to Leeds").reply
+
+
 def test_openings_do_not_repeat_a_frame_within_a_conversation(coach: Coach, user: str) -> None:
     messages = [
         "The finance director says our joint budget is not real money.",
