@@ -213,6 +213,7 @@ class ContextNameFinder:
         self._cues = self._cue_pattern(context.cues)
         self._strong_cues = self._cue_pattern(context.strong_cues)
         self._light_cues = self._cue_pattern(context.light_cues)
+        self._light_cues_before_to = self._cue_pattern(context.light_cues_before_to)
         self._greetings = re.compile(
             r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
             rf"(?:{_alternatives(context.greetings)})(?![\w&])[ \t]*,?[ \t]*(?=\w)"
@@ -1095,7 +1096,22 @@ class ContextNameFinder:
             index = at.get(match.end())
             if index is not None and self._fits_light_cue(text, tokens, index):
                 found.append(self._run_on(text, tokens, index))
+        for match in self._light_cues_before_to.finditer(text):
+            index = at.get(match.end())
+            if (
+                index is not None
+                and self._to_after(text, tokens, index)
+                and self._fits_light_cue(text, tokens, index)
+            ):
+                found.append(self._run_on(text, tokens, index))
         return found
+
+    def _to_after(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """Whether "to" follows the word at ``index`` in the same phrase."""
+        if index + 1 >= len(tokens):
+            return False
+        following = tokens[index + 1]
+        return following.key == "to" and self._joined(text, tokens[index], following)
 
     def _fits_light_cue(self, text: str, tokens: list[_Token], index: int) -> bool:
         """After a light cue ("met"), a capitalised word alone or a known given name: "met

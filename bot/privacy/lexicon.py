@@ -235,6 +235,7 @@ class Context(_Section):
     cues: list[str] = Field(default_factory=list)
     strong_cues: list[str] = Field(default_factory=list)
     light_cues: list[str] = Field(default_factory=list)
+    light_cues_before_to: list[str] = Field(default_factory=list)
     greetings: list[str] = Field(default_factory=list)
     sign_offs: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
@@ -267,6 +268,7 @@ class Context(_Section):
         "cues",
         "strong_cues",
         "light_cues",
+        "light_cues_before_to",
         "greetings",
         "sign_offs",
         "kept_phrases",

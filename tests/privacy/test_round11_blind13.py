@@ -166,3 +166,30 @@ def test_british_nicknames_are_names(scrubber: Scrubber, text: str, expected: st
 def test_a_nickname_that_is_a_word_stays_in_lower_case(scrubber: Scrubber) -> None:
     text = "the tash competition raised £300 for Movember"
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ring Heledd in the discharge hub", "ring <NAME> in the discharge hub"),
+        ("can we get Chukwuemeka to chair it?", "can we get <NAME> to chair it?"),
+        ("got Mererid to sign it off", "got <NAME> to sign it off"),
+    ],
+)
+def test_welsh_names_and_names_after_get_are_found(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we finally got Datix to load",
+        "get Leeds to agree first",
+        "getting Christmas sorted",
+        "at least I've got Zumba tonight",
+    ],
+)
+def test_things_after_get_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
