@@ -12,12 +12,15 @@ seats it suits (`bot/knowledge/seats.py`). Every sentence is then judged on its 
 - `dangling connective`: a sentence that leans on the one before it ("Then ...", "This
   means ...", "But ...", "They ...");
 - `incomplete`: no capital at the start or no full stop at the end, a lead-in ending in ":",
-  unbalanced quotes, or Markdown left in the text.
+  unbalanced quotes, or Markdown left in the text;
+- `definition`: the first sentence after a bold term that is only a noun phrase naming what the
+  term is ("**Integrated care partnership.** A joint committee of ..."), which says nothing
+  once the term is stripped.
 
 Only a unit with none of these (and of a readable length) is quotable. `anchor kb check`
 fails on units whose structure leaked through (a heading, tag line, list number or Markdown in
 a unit) and on a card whose prose refers to cards, because those are for the card's writer to
-fix; a dangling sentence is ordinary prose and is simply never quoted alone.
+fix; a dangling sentence or a definition is ordinary prose and is simply never quoted alone.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from bot.models import Card
 SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9\"“‘(])")
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 BOLD_LEAD = re.compile(r"^\*\*[^*]{1,80}?\*\*[:.]?\s*")
+DEFINITION = re.compile(r"^(?:A|An)\s")
 NUMBER_ONLY = re.compile(r"^\(?\d+[.)]?$")
 TAGS = re.compile(r"^\s*(?:tags|keywords|see also|related)\s*:", re.IGNORECASE)
 SELF_REFERENCE = re.compile(
@@ -146,15 +150,16 @@ def fragment_kind(sentence: str) -> str | None:
     return None
 
 
-def _prose(section_text: str) -> list[tuple[str, bool]]:
+def _prose(section_text: str) -> list[tuple[str, bool, bool]]:
     """The section's paragraphs and list items with the Markdown structure removed, each with
-    whether it was a list item."""
-    pieces: list[tuple[str, bool]] = []
+    whether it was a list item and whether a bold lead-in was taken from its start."""
+    pieces: list[tuple[str, bool, bool]] = []
     paragraph: list[str] = []
+    led = False
 
     def flush() -> None:
         if paragraph:
-            pieces.append((" ".join(paragraph), False))
+            pieces.append((" ".join(paragraph), False, led))
             paragraph.clear()
 
     for raw in section_text.splitlines():
@@ -165,10 +170,14 @@ def _prose(section_text: str) -> list[tuple[str, bool]]:
         item = BULLET.match(line)
         if item:
             flush()
-            line = BOLD_LEAD.sub("", line[item.end() :]).strip()
-            pieces.append((line, True))
+            body = line[item.end() :]
+            line = BOLD_LEAD.sub("", body).strip()
+            pieces.append((line, True, line != body.strip()))
             continue
-        paragraph.append(BOLD_LEAD.sub("", line) if not paragraph else line)
+        if not paragraph:
+            led = bool(BOLD_LEAD.match(line))
+            line = BOLD_LEAD.sub("", line)
+        paragraph.append(line)
     flush()
     return pieces
 
@@ -184,10 +193,12 @@ def compile_card(card: Card, rules: SeatRules | None = None) -> list[Unit]:
     units: list[Unit] = []
     for s_index, section in enumerate(card.sections):
         order = 0
-        for text, listed in _prose(section.text):
+        for text, listed, led in _prose(section.text):
             sentences = split_sentences(text)
-            for sentence in sentences:
+            for n, sentence in enumerate(sentences):
                 kind = fragment_kind(sentence)
+                if led and n == 0 and kind is None and DEFINITION.match(sentence):
+                    kind = "definition"
                 if listed and kind is None and (sentence.endswith((";", ",")) or not sentences):
                     kind = "list number"
                 if listed and sentence[:1].islower():

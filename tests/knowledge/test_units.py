@@ -112,6 +112,30 @@ def test_kb_check_fails_on_a_card_that_refers_to_cards(tmp_path: Path) -> None:
     assert any("refers to a card" in p.message for p in problems)
 
 
+def test_a_definition_that_leans_on_its_bold_term_is_never_quoted(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "## The tables\n"
+        "- **Health and wellbeing board.** A committee of the council where partners plan"
+        " together for the health of the area.\n"
+        "- **Place board.** The place board is where partners in one borough agree joint"
+        " priorities and track what changed for residents.\n"
+        "Partners who keep small promises in public build the trust that large plans need."
+        " Leaders who name their own mistakes early make it safer for others to do the same.\n"
+    )
+    card = parse_card(write_card(tmp_path, "tables", body))
+    units = {u.text: u for u in compile_card(card)}
+    leaning = units[
+        "A committee of the council where partners plan together for the health of the area."
+    ]
+    assert leaning.fragment == "definition" and not leaning.quotable
+    assert units[
+        "The place board is where partners in one borough agree joint priorities and track what"
+        " changed for residents."
+    ].quotable
+
+
 def test_a_line_aimed_at_an_icb_chief_executive_is_not_said_to_a_council_director() -> None:
     rules = default_seat_rules()
     suits, not_for = rules.aimed(
