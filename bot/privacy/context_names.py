@@ -518,6 +518,28 @@ class ContextNameFinder:
             after = tokens[index + 2] if index + 2 < len(tokens) else None
             if after is None or after.key in _AFTER_VERDICT or _CLAUSE_END.match(text, verdict.end):
                 found.append((token.start, token.end))
+        found.extend(self._judged_in_full(text, tokens))
+        return found
+
+    def _judged_in_full(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """The same with "is" written out: "Gill is right about the governance", "I think Rose
+        is wrong that..." (not "the Patient is right to refuse")."""
+        found: list[Span] = []
+        for index in range(len(tokens) - 2):
+            token, verb, verdict = tokens[index], tokens[index + 1], tokens[index + 2]
+            if not token.capitalised or token.possessive or verb.key not in {"is", "was"}:
+                continue
+            if verdict.key not in _VERDICTS or not self._joined(text, token, verb):
+                continue
+            if not self._joined(text, verb, verdict):
+                continue
+            if not (self._is_given(token.key) or self._census_given_word(token.key)):
+                continue
+            if token.key in self._person_nouns or self._never_here(token.key):
+                continue
+            after = tokens[index + 3] if index + 3 < len(tokens) else None
+            if after is None or after.key in _AFTER_VERDICT or _CLAUSE_END.match(text, verdict.end):
+                found.append((token.start, token.end))
         return found
 
     def _before_a_number(self, text: str, tokens: list[_Token]) -> list[Span]:

@@ -193,3 +193,24 @@ def test_welsh_names_and_names_after_get_are_found(
 )
 def test_things_after_get_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("honestly Hope is right about the rota", "honestly <NAME> is right about the rota"),
+        (
+            "I think Amir was wrong that it would work",
+            "I think <NAME> was wrong that it would work",
+        ),
+    ],
+)
+def test_a_name_judged_right_or_wrong_in_full(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["the Patient is right to refuse treatment", "Summer is right around the corner"]
+)
+def test_a_thing_judged_right_stays(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
