@@ -26,6 +26,9 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
 - **it is a member's initials** ("GO-B and RH to take it"; initials that are also an
   abbreviation, "PR", only beside another member's), or a member's given name then their
   surname's initial, in any case ("will p", "chloe b's leaving do"): see member_initials.py.
+- **it is in a state only a person is in**: a known given or directory name, in any case,
+  then "is" or "was" and a state (``person_states``): "ruth is off today", "Precious is
+  covering" (not "hope is off the table").
 - **it is added to a place of talk**: a known given or directory name, in any case, after
   "add" or "invite" and before "to the channel", "to the call"... ("pls add faith to the
   channel"; not "add hope to the list").
@@ -134,6 +137,7 @@ _NOT_LOWER_INITIALS = frozenset({"a", "i", "u", "x", "o", "s"})
 _NUMBER_AFTER = re.compile(r"[ \t]*(?:[,:–—-]|on)[ \t]*(?:\+44|\(?0)\d")  # ", 01632 ..."
 _NOT_MEMBER_INITIALS = frozenset({"I", "a", "i"})
 _VERSUS = frozenset({"vs", "v", "versus"})
+_WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_]+)[ \t]+$")
 _VERSUS_GAP = re.compile(r"[ \t]+(?:vs|v|versus)\.?[ \t]+")
 _ADDRESSED_THEN = frozenset({"if", "when", "can", "could", "would", "are", "did", "have", "pls"})
 
@@ -214,6 +218,7 @@ class ContextNameFinder:
         self._strong_cues = self._cue_pattern(context.strong_cues)
         self._light_cues = self._cue_pattern(context.light_cues)
         self._light_cues_before_to = self._cue_pattern(context.light_cues_before_to)
+        self._person_states = _state_pattern(context.person_states)
         self._greetings = re.compile(
             r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
             rf"(?:{_alternatives(context.greetings)})(?![\w&])[ \t]*,?[ \t]*(?=\w)"
@@ -255,6 +260,7 @@ class ContextNameFinder:
         found.extend(self._before_a_number(text, tokens))
         found.extend(self._asked(text, tokens))
         found.extend(self._added(text, tokens))
+        found.extend(self._in_a_state(text))
         found.extend(self._initials(text, tokens))
         found.extend(self._dotted_initials(text, tokens))
         found.extend(self._member_initials(text, tokens))
@@ -584,6 +590,30 @@ class ContextNameFinder:
             opens = _OPENS.search(text, 0, words[0].start) if words else None
             if opens and any(self._foreign(w.key) or self._name_part(w.key) for w in words):
                 found.append((words[0].start, words[-1].end))
+        return found
+
+    def _in_a_state(self, text: str) -> list[Span]:
+        """A known name, in any case, then "is" or "was" and a state only a person is in:
+        "ruth is off today", "Precious is covering the desk", "mark was on nights" (not "hope
+        is off the table", "Summer is off")."""
+        if self._person_states is None:
+            return []
+        found: list[Span] = []
+        for match in self._person_states.finditer(text):
+            start, end = match.span("word")
+            key = name_key(match.group("word"))
+            if self._never_here(key) or (
+                self._is_function_word(key) and not self._in_directory(key)
+            ):
+                continue  # "Nobody is covering", but a member's "will is off today"
+            before = _WORD_BEFORE.search(text, 0, start)
+            if before is not None and name_key(before.group("word")) in _DETERMINERS:
+                continue  # "the will is off"
+            capitalised = match.group("word")[:1].isupper()
+            known = self._is_given(key) or self._census_given(key)
+            census_word = capitalised and self._census_given_word(key)
+            if known or census_word or (capitalised and self._foreign_word(key)):
+                found.append((start, end))
         return found
 
     def _added(self, text: str, tokens: list[_Token]) -> list[Span]:
@@ -1411,6 +1441,16 @@ class ContextNameFinder:
         return _Token(
             match.start(), match.end() - cut, name_key(base), capitalised, base.islower(), cut > 0
         )
+
+
+def _state_pattern(states: Iterable[str]) -> re.Pattern[str] | None:
+    """A word, "is" or "was" and one of ``states``, whole words, any case."""
+    if not states:
+        return None
+    return re.compile(
+        r"(?i)(?<![\w'’-])(?P<word>[^\W\d_]+)[ \t]+(?:is|was)[ \t]+"
+        rf"(?:{_alternatives(states)})(?![\w'’-])"
+    )
 
 
 def _possessive_before(

@@ -245,6 +245,7 @@ class Context(_Section):
     person_verbs: list[str] = Field(default_factory=list)
     verb_helpers: list[str] = Field(default_factory=list)
     add_verbs: list[str] = Field(default_factory=list)
+    person_states: list[str] = Field(default_factory=list)
     gatherings: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
     kept_phrases: list[str] = Field(default_factory=list)
@@ -271,6 +272,7 @@ class Context(_Section):
         "light_cues_before_to",
         "greetings",
         "sign_offs",
+        "person_states",
         "kept_phrases",
         "thing_phrases",
         "cited_authors",

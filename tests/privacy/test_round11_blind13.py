@@ -214,3 +214,37 @@ def test_a_name_judged_right_or_wrong_in_full(scrubber: Scrubber, text: str, exp
 )
 def test_a_thing_judged_right_stays(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mark is off today so I'm chairing", "<NAME> is off today so I'm chairing"),
+        ("Precious is covering reception", "<NAME> is covering reception"),
+        ("Obinna was on nights last week", "<NAME> was on nights last week"),
+        ("where's Chidi? the huddle started", "where's <NAME>? the huddle started"),
+        ("has anyone seen kwabena today", "has anyone seen <NAME> today"),
+        ("over to you faith", "over to you <NAME>"),
+        ("paging Olamide", "paging <NAME>"),
+    ],
+)
+def test_a_persons_state_and_whereabouts_find_names(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hope is off the table now",
+        "Summer is off today, it's pouring",
+        "nobody is covering the desk",
+        "the will is off today",
+        "where's the rota?",
+        "where is hope in all this",
+        "over to you all",
+    ],
+)
+def test_states_and_whereabouts_of_things_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
