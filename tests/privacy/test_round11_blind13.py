@@ -248,3 +248,7 @@ def test_a_persons_state_and_whereabouts_find_names(
 )
 def test_states_and_whereabouts_of_things_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+def test_a_sign_off_word_before_a_name_stays(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("see you Monday\nTa, Nkechi") == "see you Monday\nTa, <NAME>"
