@@ -29,6 +29,9 @@ and ``prompts/privacy/surnames.yaml``); the rules are here. A word is a name whe
 - **it is in a state only a person is in**: a known given or directory name, in any case,
   then "is" or "was" and a state (``person_states``): "ruth is off today", "Precious is
   covering" (not "hope is off the table").
+- **it is given an action**: opening a sentence, clause or line, a known given name or a
+  name-like word, then "to" and a verb of ``action_verbs``: "Adaku to lead", "action: kemi
+  to send the deck" (not "Finance to send").
 - **it is added to a place of talk**: a known given or directory name, in any case, after
   "add" or "invite" and before "to the channel", "to the call"... ("pls add faith to the
   channel"; not "add hope to the list").
@@ -219,6 +222,7 @@ class ContextNameFinder:
         self._light_cues = self._cue_pattern(context.light_cues)
         self._light_cues_before_to = self._cue_pattern(context.light_cues_before_to)
         self._person_states = _state_pattern(context.person_states)
+        self._action_verbs = _keys(context.action_verbs)
         self._greetings = re.compile(
             r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
             rf"(?:{_alternatives(context.greetings)})(?![\w&])[ \t]*,?[ \t]*(?=\w)"
@@ -261,6 +265,7 @@ class ContextNameFinder:
         found.extend(self._asked(text, tokens))
         found.extend(self._added(text, tokens))
         found.extend(self._in_a_state(text))
+        found.extend(self._assigned(text, tokens))
         found.extend(self._initials(text, tokens))
         found.extend(self._dotted_initials(text, tokens))
         found.extend(self._member_initials(text, tokens))
@@ -591,6 +596,42 @@ class ContextNameFinder:
             if opens and any(self._foreign(w.key) or self._name_part(w.key) for w in words):
                 found.append((words[0].start, words[-1].end))
         return found
+
+    def _assigned(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A name given an action, opening a sentence, clause or line: "Adaku to lead; Somto
+        deputy", "action: kemi to send the deck" (not "Finance to send", "Trust to confirm")."""
+        found: list[Span] = []
+        for index in range(len(tokens) - 2):
+            token, to, verb = tokens[index], tokens[index + 1], tokens[index + 2]
+            if to.key != "to" or verb.key not in self._action_verbs:
+                continue
+            if not (self._joined(text, token, to) and self._joined(text, to, verb)):
+                continue
+            start = tokens[index - 1].end if index else 0
+            if _OPENS.search(text, start, token.start) is None or self._never_here(token.key):
+                continue
+            if self._assignable(token):
+                found.append((token.start, token.end))
+        return found
+
+    def _assignable(self, token: _Token) -> bool:
+        """A known given name or a name-like word, capitalised; in lower case a given name
+        that is no ordinary word, a member's, or a long name-like word ("kelechi")."""
+        if self._ordinary(token.key):
+            return False  # "Hope to send it tomorrow": (I) hope to
+        if token.capitalised:
+            return (
+                self._is_given(token.key)
+                or self._census_given(token.key)
+                or (self._foreign_word(token.key))
+            )
+        if not token.lower:
+            return False
+        return (
+            self._plain_name(token.key)
+            or self._census_given(token.key)
+            or (self._foreign_word(token.key) and len(token.key) >= MIN_UNKNOWN_LOWER)
+        )
 
     def _in_a_state(self, text: str) -> list[Span]:
         """A known name, in any case, then "is" or "was" and a state only a person is in:

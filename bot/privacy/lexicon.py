@@ -246,6 +246,7 @@ class Context(_Section):
     verb_helpers: list[str] = Field(default_factory=list)
     add_verbs: list[str] = Field(default_factory=list)
     person_states: list[str] = Field(default_factory=list)
+    action_verbs: list[str] = Field(default_factory=list)
     gatherings: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
     kept_phrases: list[str] = Field(default_factory=list)
@@ -288,6 +289,7 @@ class Context(_Section):
         "products",
         "person_verbs",
         "verb_helpers",
+        "action_verbs",
         "add_verbs",
         "gatherings",
         "name_then",

@@ -252,3 +252,29 @@ def test_states_and_whereabouts_of_things_stay(scrubber: Scrubber, text: str) ->
 
 def test_a_sign_off_word_before_a_name_stays(scrubber: Scrubber) -> None:
     assert scrubber.scrub("see you Monday\nTa, Nkechi") == "see you Monday\nTa, <NAME>"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chukwudi to lead on the bid", "<NAME> to lead on the bid"),
+        ("actions: tendai to send the deck", "actions: <NAME> to send the deck"),
+        ("- Oluwatoyin to chase estates", "- <NAME> to chase estates"),
+    ],
+)
+def test_a_name_given_an_action_is_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Finance to send the figures by Friday",
+        "Hope to send it tomorrow",
+        "Everyone to review the paper",
+        "Trust to confirm the numbers",
+        "Happy to lead on this",
+    ],
+)
+def test_teams_and_phrases_before_an_action_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
