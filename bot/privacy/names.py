@@ -11,6 +11,8 @@ Rules:
   letters ("Li") counts on its own only when capitalised; the full name matches in any case.
   A two-letter part in capitals is an abbreviation ("the MO team"), not "Mo".
 - Parts of a multi-word name may be joined by spaces or a hyphen ("Smith-Jones").
+- The first two words of a name of three or more are a given name, matched in any case:
+  "Mei Ling Tan" finds "mei ling" (not "ruth de" of "Ruth de Souza").
 - At the start of a sentence such an ordinary-word part is a name only when a verb of a
   person (``name_verbs``), a capitalised word, punctuation or a possessive follows: "Hope has
   agreed", "Grace said", "Grace, can you ...", "Grace's team" are names; "Will we ...", "Hope
@@ -183,6 +185,9 @@ class NameIndex:
         while keys and keys[0] in self._titles:
             keys.pop(0)
         entries = [_Entry(tuple(keys), needs_capital=False)] if len(keys) > 1 else []
+        if len(keys) > 2 and keys[1] not in self._particles:
+            # a given name of two words, in any case: "mei ling sent it", "fatima zahra"
+            entries.append(_Entry(tuple(keys[:2]), needs_capital=False))
         for key in keys:
             if len(key) >= SHORT_NAME and key not in self._particles:
                 ordinary = key in self._ambiguous or (

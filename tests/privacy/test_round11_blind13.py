@@ -4,6 +4,8 @@ colon or comma."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.privacy.scrub import Scrubber
@@ -278,3 +280,9 @@ def test_a_name_given_an_action_is_found(scrubber: Scrubber, text: str, expected
 )
 def test_teams_and_phrases_before_an_action_stay(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+def test_a_two_word_given_name_of_a_member_is_found_in_lower_case(tmp_path: Path) -> None:
+    scrubber = Scrubber(data_dir=tmp_path, names=["Mei Ling Tan", "Fatima Zahra Idrissi"])
+    assert scrubber.scrub("mei ling sent the deck") == "<NAME> sent the deck"
+    assert scrubber.scrub("ok so fatima zahra agreed") == "ok so <NAME> agreed"
