@@ -233,7 +233,9 @@ class OfflineComposer:
     def _no_fit(self, base: TurnPlan, memory: TurnMemory, seed: str) -> TurnPlan:
         w = self.words
         base.kind = "no_fit"
-        base.offer = f"{choose(w.no_fit, seed + 'nofit')} {w.offer}"
+        said = w.offer in memory.lines  # what Anchor can do is said once in a conversation
+        base.offer = choose(w.no_fit, seed + "nofit") + ("" if said else f" {w.offer}")
+        base.once = "" if said else w.offer
         base.question = fresh(w.no_fit_questions, memory.asked, seed + "q")
         return base
 

@@ -474,6 +474,7 @@ class Coach:
         state.remember(plan.idea_keys, plan.question or None, plan.card_ids)
         state.opened(plan.frame, plan.feeling_line)
         state.opened(None, plan.as_of or None)
+        state.opened(None, plan.once or None)
         turn.plan = plan
         return Reply(reply=text, citations=citations, safety=turn.safety, turn=plan.kind)
 

@@ -125,6 +125,8 @@ class TurnPlan(BaseModel):
     idea_keys: list[str] = Field(default_factory=list)
     card_ids: list[str] = Field(default_factory=list)
     offer: str = ""
+    # a line said at most once in a conversation (what Anchor can do, after "nothing fits")
+    once: str = ""
     question: str = ""
     as_of: str = ""
 

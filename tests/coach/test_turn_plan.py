@@ -332,6 +332,17 @@ def test_asking_for_an_example_goes_deeper_into_the_topic(coach: Coach, user: st
     assert body(example.reply) != body(first.reply)
 
 
+def test_what_anchor_can_do_is_said_once_when_nothing_fits_twice(
+    coach: Coach, user: str, words: TurnWords
+) -> None:
+    coach.respond(user, "How do I win back the council's trust after we pulled out of the bid?")
+    replies = [
+        coach.respond(user, "could you recommend a good book on this?").reply,
+        coach.respond(user, "what should I say to her on Monday?").reply,
+    ]
+    assert sum(words.offer in reply for reply in replies) <= 1
+
+
 def test_an_off_topic_request_in_a_conversation_is_still_declined(coach: Coach, user: str) -> None:
     coach.respond(user, "How do I win back the council's trust after we pulled out of the bid?")
     assert "outside what I do" in coach.respond(user, "can you book me a train to Leeds").reply
