@@ -138,6 +138,7 @@ class OfflineComposer:
             "question": w.question_frames,
             "topic": w.topic_frames,
             "quoted": w.quoted_frames,
+            "brief": w.brief_frames,
         }[heard.shape]
         frame = fresh(frames, memory.frames, seed + "frame")
         text = frame.format(
@@ -244,7 +245,7 @@ class OfflineComposer:
         a related card, else a question that narrows. Never "we've covered it"."""
         heard = listen(topic, self.words) if topic else None
         about = ""
-        if heard is not None and heard.clause and heard.shape != "quoted":
+        if heard is not None and heard.clause and heard.shape not in ("quoted", "brief"):
             about = f"how {heard.clause}" if heard.shape == "statement" else heard.clause
         frame = fresh(self.words.more_frames, memory.frames, seed + "more") if about else None
         opening = capitalised(frame.format(about=about)) if frame else ""

@@ -17,7 +17,7 @@ from bot.coach.person import SECOND_PERSON
 from bot.content.turns import TurnWords
 from bot.privacy.word_lists import default_word_lists
 
-Shape = Literal["statement", "question", "topic", "quoted"]
+Shape = Literal["statement", "question", "topic", "quoted", "brief"]
 
 SWAP = SECOND_PERSON
 AFTER_I = {"am": "are", "was": "were", "wasn't": "weren't"}
@@ -88,6 +88,8 @@ CLAUSE_CUT = re.compile(
 )
 MAX_WORDS, MIN_CUT = 26, 6
 BARE = 5  # a statement shorter than this ("I'm furious.") names a feeling, not a situation
+# a whole message this short ("budget cuts", "fix my wifi") is quoted, not made a clause of
+SHORT_WORDS = 4
 ADDRESSED = re.compile(r"\b(?:you|your|yours|anchor)\b", re.I)
 THIRD_PERSON = {"have": "has", "do": "does", "go": "goes", "be": "is"}
 
@@ -396,7 +398,7 @@ def listen(message: str, words: TurnWords) -> Heard:
         clause = _question_clause(question)
         if clause:
             return Heard("question", _trim(clause), feeling, said, strong, True)
-    if statements:
+    if statements and (feeling or len(sentences) > 1 or len(text.split()) > SHORT_WORDS):
         # the sentence that names the feeling, else the first that says something
         substantive = [s for s in statements if len(s.split()) >= BARE]  # not "I'm furious."
         # who they are ("As a PCN CD ...") only when nothing else says what is happening
@@ -408,6 +410,8 @@ def listen(message: str, words: TurnWords) -> Heard:
         )
         clause = _lower_first(_clause_start(_trim(second_person(_tidy(chosen)))))
         return Heard("statement", clause, feeling, said, strong, asks)
+    if statements and not questions:
+        return Heard("brief", _tidy(text), feeling, said, strong, True)
     quote = (questions[0] if questions else text).strip()
     if len(quote.split()) > MAX_WORDS:
         quote = _trim(_tidy(quote)) + "..."

@@ -133,6 +133,7 @@ class TurnWords(BaseModel):
     question_frames: list[str] = Field(min_length=10)
     topic_frames: list[str] = Field(min_length=3)
     quoted_frames: list[str] = Field(min_length=1)
+    brief_frames: list[str] = Field(min_length=2)
     more_frames: list[str] = Field(min_length=2)
     feelings: dict[str, Feeling]
     idea_leads: list[str] = Field(min_length=1)

@@ -105,6 +105,14 @@ def test_the_leaders_words_are_reflected_grammatically(
     assert listen(message, words).clause == clause
 
 
+@pytest.mark.parametrize("message", ["budget cuts", "fix my wifi", "printer jammed again"])
+def test_a_message_of_a_few_words_is_quoted_as_written_not_made_a_clause(
+    coach: Coach, user: str, message: str
+) -> None:
+    opening = first_sentence(coach.respond(user, message).reply)
+    assert f'"{message}"' in opening  # not "So budget cuts." or "So fix your wifi."
+
+
 def test_a_reply_opens_on_the_leaders_own_words_not_a_stock_phrase(coach: Coach, user: str) -> None:
     message = "Our place board keeps deferring the decision on the joint discharge team."
     reply = coach.respond(user, message)
