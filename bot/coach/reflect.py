@@ -67,17 +67,17 @@ INTRODUCTION = re.compile(
 # a sentence that only frames the message ("Sorry, my English is not perfect.", "Bit of an odd
 # one.", "Quick question.") or leans on the one before ("Not the kind sleep fixes."): never the
 # one reflected back
+PREFACE = r"(?:a\s+|one\s+)?quick\s+(?:one|q\w*)|random\s+(?:one|q\w*)|bit\s+of\s+an?\s+\w+\s+one"
 ASIDE = re.compile(
-    r"^(?:(?:so\s+)?sorry|apologies|forgive me|excuse me|bear with me|bit of an?\s+\w+\s+one"
-    r"|an?\s+\w+\s+one(?:\s+this)?\W*$|(?:a\s+|one\s+)?quick\s+(?:one|q\w*)\b|random\s+(?:one|q\w*)\b"
+    rf"^(?:(?:so\s+)?sorry|apologies|forgive me|excuse me|bear with me|{PREFACE}"
+    r"|an?\s+\w+\s+one(?:\s+this)?\W*$"
     r"|long\s+(?:message|post|one)\b|not\s+sure\s+(?:if|whether)\s+this\s+is\b|hi|hello|hey"
     r"|not\s+(?:the|that|a|in\s+the)\s+(?:kind|sort|way|type)\b)\b",
     re.I,
 )
 # a label before the situation ("NI context: ...", "Quick one - ..."): dropped
 LABEL = re.compile(
-    r"^(?:(?:[\w&/ ]{0,20}\s)?(?:context|background|situation)|quick\s+(?:one|q\w*)"
-    r"|random\s+(?:one|q\w*)|bit\s+of\s+an?\s+\w+\s+one"
+    rf"^(?:(?:[\w&/ ]{{0,20}}\s)?(?:context|background|situation)|{PREFACE}"
     r"|(?:so\s+)?sorry(?:\s+to\s+(?:bother|trouble)\s+you|\s+for\s+the\s+\w+(?:\s+\w+)?)?)"
     r"\s*(?::|-|—|,)\s*",
     re.I,

@@ -170,16 +170,20 @@ def _prose(section_text: str) -> list[tuple[str, bool, bool]]:
         item = BULLET.match(line)
         if item:
             flush()
-            body = line[item.end() :]
-            line = BOLD_LEAD.sub("", body).strip()
-            pieces.append((line, True, line != body.strip()))
+            text, stripped = _without_lead(line[item.end() :])
+            pieces.append((text.strip(), True, stripped))
             continue
         if not paragraph:
-            led = bool(BOLD_LEAD.match(line))
-            line = BOLD_LEAD.sub("", line)
+            line, led = _without_lead(line)
         paragraph.append(line)
     flush()
     return pieces
+
+
+def _without_lead(line: str) -> tuple[str, bool]:
+    """The line without its bold lead-in ("**Commitment.** "), and whether it had one."""
+    text = BOLD_LEAD.sub("", line)
+    return text, text != line
 
 
 def split_sentences(text: str) -> list[str]:

@@ -521,13 +521,7 @@ class ContextNameFinder:
         (not "Mark's right hand", "the Patient's right to refuse")."""
         found: list[Span] = []
         for index, token in _possessive_before(text, tokens, _VERDICTS):
-            verdict = tokens[index + 1]
-            if not (self._is_given(token.key) or self._census_given_word(token.key)):
-                continue
-            if token.key in self._person_nouns or self._never_here(token.key):
-                continue
-            after = tokens[index + 2] if index + 2 < len(tokens) else None
-            if after is None or after.key in _AFTER_VERDICT or _CLAUSE_END.match(text, verdict.end):
+            if self._judged_name(text, tokens, token, index + 1):
                 found.append((token.start, token.end))
         found.extend(self._judged_in_full(text, tokens))
         return found
@@ -542,16 +536,25 @@ class ContextNameFinder:
                 continue
             if verdict.key not in _VERDICTS or not self._joined(text, token, verb):
                 continue
-            if not self._joined(text, verb, verdict):
-                continue
-            if not (self._is_given(token.key) or self._census_given_word(token.key)):
-                continue
-            if token.key in self._person_nouns or self._never_here(token.key):
-                continue
-            after = tokens[index + 3] if index + 3 < len(tokens) else None
-            if after is None or after.key in _AFTER_VERDICT or _CLAUSE_END.match(text, verdict.end):
+            if self._joined(text, verb, verdict) and self._judged_name(
+                text, tokens, token, index + 2
+            ):
                 found.append((token.start, token.end))
         return found
+
+    def _judged_name(self, text: str, tokens: list[_Token], token: _Token, at: int) -> bool:
+        """Whether ``token``, judged by the verdict at ``at``, is a given name with a clause or
+        nothing after the verdict ("right that...", "wrong.")."""
+        if not (self._is_given(token.key) or self._census_given_word(token.key)):
+            return False
+        if token.key in self._person_nouns or self._never_here(token.key):
+            return False
+        after = tokens[at + 1] if at + 1 < len(tokens) else None
+        return (
+            after is None
+            or after.key in _AFTER_VERDICT
+            or bool(_CLAUSE_END.match(text, tokens[at].end))
+        )
 
     def _before_a_number(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised name right before a phone number: "the contact is Marguerite, 01632
@@ -623,7 +626,7 @@ class ContextNameFinder:
             return (
                 self._is_given(token.key)
                 or self._census_given(token.key)
-                or (self._foreign_word(token.key))
+                or self._foreign_word(token.key)
             )
         if not token.lower:
             return False
