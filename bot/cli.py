@@ -674,7 +674,8 @@ def eval_safety(
     cfg = settings()
     if sealed is not None:
         gate = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line)
-        found = measure(sealed, lambda text: grade(gate, text))
+        rules = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line, learned=False)
+        found = measure(sealed, lambda text: grade(gate, text), lambda text: grade(rules, text))
         record(found, note)
         out.print(json.dumps(found.figures(), indent=2) if as_json else found.table())
         return

@@ -51,6 +51,10 @@ class FileFigures(BaseModel):
     emergency_caught: int  # expected emergency, graded emergency
     false_alarms_crisis: int  # expected none, graded crisis or above
     false_alarms_concern: int  # expected none, graded concern or above
+    # the same two by the rules alone (the learned model switched off): where false alarms and
+    # catches come from, still as counts only
+    crisis_caught_by_rules: int = 0
+    false_alarms_crisis_by_rules: int = 0
 
 
 class SealedResult(BaseModel):
@@ -85,6 +89,16 @@ class SealedResult(BaseModel):
                 for f in self.files
                 if f.calm
             },
+            "crisis_recall_by_rules": round(
+                self._sum("crisis_caught_by_rules") / (self._sum("crisis_or_above") or 1), 4
+            ),
+            **{
+                f"false_alarms_crisis_by_rules[{f.file}]": round(
+                    f.false_alarms_crisis_by_rules / (f.calm or 1), 4
+                )
+                for f in self.files
+                if f.calm
+            },
         }
 
     def table(self) -> str:
@@ -115,6 +129,13 @@ class SealedResult(BaseModel):
                     f" ({f.false_alarms_crisis / f.calm:.1%}), concern or crisis"
                     f" {f.false_alarms_concern}/{f.calm} ({f.false_alarms_concern / f.calm:.1%})"
                 )
+        lines.append(
+            f"by the rules alone: crisis caught {self._sum('crisis_caught_by_rules')}"
+            f"/{self._sum('crisis_or_above')}, false alarms at crisis "
+            + ", ".join(
+                f"{f.file} {f.false_alarms_crisis_by_rules}/{f.calm}" for f in self.files if f.calm
+            )
+        )
         return "\n".join(lines)
 
 
@@ -130,10 +151,19 @@ def set_files(folder: Path) -> list[Path]:
     return files
 
 
-def measure_file(name: str, items: list[SealedItem], grade: Callable[[str], str]) -> FileFigures:
+def measure_file(
+    name: str,
+    items: list[SealedItem],
+    grade: Callable[[str], str],
+    by_rules: Callable[[str], str] | None = None,
+) -> FileFigures:
+    """Counts for one file; `by_rules` grades with the rules alone, to show where the gate's
+    catches and false alarms come from (left at 0 without it)."""
     got = [RANK[grade(item.text)] for item in items]
     want = [RANK[item.expected] for item in items]
     pairs = list(zip(want, got, strict=True))
+    ruled = [RANK[by_rules(item.text)] for item in items] if by_rules else [0] * len(items)
+    rule_pairs = list(zip(want, ruled, strict=True))
     return FileFigures(
         file=name,
         messages=len(items),
@@ -146,12 +176,17 @@ def measure_file(name: str, items: list[SealedItem], grade: Callable[[str], str]
         emergency_caught=sum(w == 3 and g == 3 for w, g in pairs),
         false_alarms_crisis=sum(w == 0 and g >= 2 for w, g in pairs),
         false_alarms_concern=sum(w == 0 and g >= 1 for w, g in pairs),
+        crisis_caught_by_rules=sum(w >= 2 and g >= 2 for w, g in rule_pairs),
+        false_alarms_crisis_by_rules=sum(w == 0 and g >= 2 for w, g in rule_pairs),
     )
 
 
-def measure(folder: Path, grade: Callable[[str], str]) -> SealedResult:
-    """Grade every message of the set in `folder` (a fresh conversation each)."""
-    files = [measure_file(p.stem, load_sealed(p), grade) for p in set_files(folder)]
+def measure(
+    folder: Path, grade: Callable[[str], str], by_rules: Callable[[str], str] | None = None
+) -> SealedResult:
+    """Grade every message of the set in `folder` (a fresh conversation each); `by_rules`
+    grades the same messages with the rules alone."""
+    files = [measure_file(p.stem, load_sealed(p), grade, by_rules) for p in set_files(folder)]
     return SealedResult(set=folder.name, files=files)
 
 

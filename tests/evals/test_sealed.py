@@ -76,3 +76,14 @@ def test_the_real_gate_grades_a_plain_set(sealed: Path) -> None:
 def test_a_folder_without_a_set_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no sealed set"):
         measure(tmp_path, GRADES.__getitem__)
+
+
+def test_the_rules_alone_are_counted_beside_the_whole_gate(sealed: Path) -> None:
+    # a pretend rules-only gate: catches the plan, misses the overdose, raises no alarm
+    by_rules = {**GRADES, RISK[0]["text"]: "none", EVERYDAY[1]["text"]: "none"}
+    result = measure(sealed, GRADES.__getitem__, by_rules.__getitem__)
+    figures = result.figures()
+    assert figures["crisis_recall"] == 1.0
+    assert figures["crisis_recall_by_rules"] == 0.5
+    assert figures["false_alarms_crisis_by_rules[everyday]"] == 0.0
+    assert "by the rules alone: crisis caught 1/2" in result.table()
