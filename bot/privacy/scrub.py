@@ -176,13 +176,15 @@ class Scrubber:
             lexicon, self._names, organisations, given_names, in_context, with_ner=self.uses_ner
         )
         self._entities = sorted({e for r in recognizers for e in r.supported_entities})
+        enhancer = _context_enhancer(recognizers)
         self._analyzer = AnalyzerEngine(
             registry=RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE]),
             nlp_engine=nlp_engine,
             supported_languages=[LANGUAGE],
             default_score_threshold=MIN_SCORE,
-            context_aware_enhancer=_context_enhancer(recognizers),
+            context_aware_enhancer=enhancer,
         )
+        self._no_nlp = _unused_artifacts(nlp_engine, enhancer, with_ner=self.uses_ner)
 
     def add_names(self, names: Iterable[str]) -> None:
         """Add known people's names (e.g. the Slack directory), and the short forms of their
@@ -198,7 +200,9 @@ class Scrubber:
         """Every piece of PII in ``text``, merged where they overlap, in order."""
         if not text.strip():
             return []
-        results = self._analyzer.analyze(text=text, language=LANGUAGE, entities=self._entities)
+        results = self._analyzer.analyze(
+            text=text, language=LANGUAGE, entities=self._entities, nlp_artifacts=self._no_nlp
+        )
         results.extend(self._people_from_bodies(text, results))
         return merge(self._outside_kept_phrases(text, results))
 
@@ -555,6 +559,18 @@ def _context_enhancer(recognizers: Sequence[EntityRecognizer]) -> ContextAwareEn
     if any(recognizer.context for recognizer in recognizers):
         return LemmaContextAwareEnhancer()
     return _NoContext()
+
+
+def _unused_artifacts(
+    nlp_engine: OfflineSpacyNlpEngine, enhancer: ContextAwareEnhancer, *, with_ner: bool
+) -> NlpArtifacts | None:
+    """Empty NLP artifacts handed to Presidio when nothing reads them (no NER model, no context
+    words; the span recognizers work on the text), so spaCy does not tokenise every message
+    for nothing (about a quarter of the time of a scan); ``None`` (Presidio runs spaCy) else."""
+    if with_ner or not isinstance(enhancer, _NoContext):
+        return None
+    artifacts: NlpArtifacts = nlp_engine.process_text("", LANGUAGE)
+    return artifacts
 
 
 class _NoContext(ContextAwareEnhancer):
