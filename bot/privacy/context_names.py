@@ -1019,7 +1019,23 @@ class ContextNameFinder:
                 continue
             if self._is_given(token.key) or self._census_given(token.key):
                 found.append(self._run_on_back(text, tokens, index))
+            elif self._surname_not_noun(token.key):
+                found.append((token.start, token.end))  # a nickname: "Harps and I are"
         return found
+
+    def _surname_not_noun(self, key: str) -> bool:
+        """A census surname, also one that is an English word ("Harps", "Ade"), that is no
+        ordinary word nor a word for a person or a family ("Nan", "Mum")."""
+        return (
+            self._census_surname_word(key)
+            and not self._ordinary(key)
+            and key not in self._person_nouns
+            and key not in self._family_nouns
+            and key not in self._never
+        )
+
+    def _census_surname_word(self, key: str) -> bool:
+        return self._lists is not None and self._lists.is_surname(key)
 
     def _member_with_me(self, text: str, token: _Token) -> bool:
         """A member's given name in lower case opening a line before "and i": "joy and i are
