@@ -143,6 +143,15 @@ _VERSUS = frozenset({"vs", "v", "versus"})
 _WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_]+)[ \t]+$")
 _VERSUS_GAP = re.compile(r"[ \t]+(?:vs|v|versus)\.?[ \t]+")
 _ADDRESSED_THEN = frozenset({"if", "when", "can", "could", "would", "are", "did", "have", "pls"})
+# Opening a line, a name then a modal and "you": "hope can u pick it up", "Mark could you".
+_MODAL_YOU = re.compile(
+    r"[ \t]+(?:can|could|would|will)[ \t]+(?:you|u|ya)(?![\w'’])(?:[ \t]+(?P<verb>\w+))?", re.I
+)
+# A bracketed aside after a name, then the words after it: "Olu (the new GP) wants" (not a
+# year cited: "Alderwick (2015) called this").
+_ASIDE_THEN = re.compile(
+    r"[ \t]*\([ \t]*[^\W\d_][^()\n]{0,80}\)[ \t]+(?P<first>[\w'’]+)(?:[ \t]+(?P<second>[\w'’]+))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +231,7 @@ class ContextNameFinder:
         self._light_cues = self._cue_pattern(context.light_cues)
         self._light_cues_before_to = self._cue_pattern(context.light_cues_before_to)
         self._person_states = _state_pattern(context.person_states)
+        self._personal_events = _event_pattern(context.personal_events)
         self._action_verbs = _keys(context.action_verbs)
         self._greetings = re.compile(
             r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
@@ -281,6 +291,9 @@ class ContextNameFinder:
         found.extend(self._greeted_in_message(text, tokens, at))
         found.extend(self._lower_initial(text, tokens, [*known, *found]))
         found.extend(self._opening_lower(text, tokens))
+        found.extend(self._addressed_with_a_modal(text, tokens))
+        found.extend(self._aside_then_verb(text, tokens))
+        found.extend(self._event_of(text, tokens))
         found.extend(self._with_me(text, tokens))
         found.extend(self._versus(text, tokens))
         found.extend(self._in_brackets(text, tokens))
@@ -984,6 +997,69 @@ class ContextNameFinder:
                 found.append((token.start, token.end))
         return found
 
+    def _addressed_with_a_modal(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A given name opening a line, in any case, then "can/could/would/will you": the
+        person asked ("hope can u pick up the data", "Mark could you send it")."""
+        found: list[Span] = []
+        for token in tokens:
+            if token.possessive or not _LINE_START.search(text, 0, token.start):
+                continue
+            if self._never_here(token.key) or self._is_function_word(token.key):
+                continue
+            asked = _MODAL_YOU.match(text, token.end)
+            if asked is not None and self._asked_by_name(token, asked.group("verb")):
+                found.append((token.start, token.end))
+        return found
+
+    def _asked_by_name(self, token: _Token, verb: str | None) -> bool:
+        """A given name; in lower case a known one, and if it is also a word, only when a task
+        is asked ("hope can u pick up", not "promise could you make", wrapped from "What
+        promise")."""
+        key = token.key
+        if token.capitalised:
+            return self._is_given(key) or self._census_given(key)
+        if self._in_directory(key) or (key in self._given and key not in self._word_names):
+            return True
+        return key in self._word_names and verb is not None and name_key(verb) in self._action_verbs
+
+    def _aside_then_verb(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised name, a bracketed aside, then a verb only a person does: "Olu (the new
+        GP partner) wants to shadow", "Jo (our lead) has already said"."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.capitalised or token.possessive or self._never_here(token.key):
+                continue
+            after = _ASIDE_THEN.match(text, token.end)
+            if after is None or not self._verb_words(after.group("first"), after.group("second")):
+                continue
+            key = token.key
+            if self._is_given(key) or self._foreign_word(key) or self._word_given_name(key):
+                found.append(self._run_on_back(text, tokens, index))
+        return found
+
+    def _verb_words(self, first: str, second: str | None) -> bool:
+        """A person's verb, perhaps after a helping word ("has already said")."""
+        verb = name_key(first)
+        if verb in self._verb_helpers and second is not None:
+            verb = name_key(second)
+        return verb in self._person_verbs
+
+    def _event_of(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name's possessive before an event only a person has: "Joy's
+        leaving do", "Grace's birthday" (a name that is also a word, too)."""
+        if self._personal_events is None:
+            return []
+        found: list[Span] = []
+        for token in tokens:
+            if not (token.capitalised and token.possessive) or self._never_here(token.key):
+                continue
+            if not self._personal_events.match(text, token.end):
+                continue
+            key = token.key
+            if self._is_given(key) or self._census_given_word(key) or self._foreign_word(key):
+                found.append((token.start, token.end))
+        return found
+
     def _versus(self, text: str, tokens: list[_Token]) -> list[Span]:
         """Two capitalised name-like words either side of "vs": "Mahmood vs Hargreaves round
         2" (not "Leeds vs Bradford", "Quality vs Cost")."""
@@ -1501,6 +1577,13 @@ class ContextNameFinder:
         return _Token(
             match.start(), match.end() - cut, name_key(base), capitalised, base.islower(), cut > 0
         )
+
+
+def _event_pattern(events: Iterable[str]) -> re.Pattern[str] | None:
+    """A possessive ending then one of ``events``: "'s leaving do"."""
+    if not events:
+        return None
+    return re.compile(rf"(?i)['’]s?[ \t]+(?:{_alternatives(events)})(?![\w-])")
 
 
 def _state_pattern(states: Iterable[str]) -> re.Pattern[str] | None:

@@ -257,6 +257,7 @@ class Context(_Section):
     not_initials: list[str] = Field(default_factory=list)
     family_nouns: list[str] = Field(default_factory=list)
     person_nouns: list[str] = Field(default_factory=list)
+    personal_events: list[str] = Field(default_factory=list)
     eponym_nouns: list[str] = Field(default_factory=list)
     eponym_services: list[str] = Field(default_factory=list)
     eponym_reports: list[str] = Field(default_factory=list)
@@ -274,6 +275,7 @@ class Context(_Section):
         "greetings",
         "sign_offs",
         "person_states",
+        "personal_events",
         "kept_phrases",
         "thing_phrases",
         "cited_authors",

@@ -1,4 +1,6 @@
-"""Scrubber round 12: a nickname that is also a word before "and I", ..."""
+"""Scrubber round 12: a nickname that is also a word before "and I"; a given name opening a
+line before "can/could you"; a name, a bracketed aside, then a person's verb; a given name's
+possessive before a personal event ("leaving do", "birthday")."""
 
 from __future__ import annotations
 
@@ -22,6 +24,15 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ),
         ("Birch and me went to the depot", "<NAME> and me went to the depot"),
         ("Gill and I covered the stand-up", "<NAME> and I covered the stand-up"),
+        # A given name opening a line, asked with a modal and "you" (a word-name: a task).
+        ("grace could you chase the bed list", "<NAME> could you chase the bed list"),
+        ("Amber can u book the room for Thursday", "<NAME> can u book the room for Thursday"),
+        # A bracketed aside between a name and a person's verb.
+        ("Tobi (our new matron) wants a word", "<NAME> (our new matron) wants a word"),
+        ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
+        # A given name's possessive before an event only a person has.
+        ("Hope's birthday drinks are at six", "<NAME>'s birthday drinks are at six"),
+        ("collection for Sunny's leaving do", "collection for <NAME>'s leaving do"),
     ],
 )
 def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expected: str) -> None:
@@ -34,6 +45,12 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "Mum and I are fine, thanks for asking",
         "Research and I have never got on",
         "Nobody and I mean nobody read the papers",
+        # A word-name wrapped to a line start, no task asked; a year cited in brackets.
+        "promise could you make to them this year?",
+        "Ashworth (2019) said this about trust",
+        # A possessive that is no given name before an event.
+        "The team's leaving do is at the pub",
+        "Research (the big review) says otherwise",
     ],
 )
 def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str) -> None:
