@@ -57,6 +57,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Collection
 
 from bot.privacy.lexicon import OrganisationShapes
@@ -68,9 +69,10 @@ from bot.privacy.organisation_listing import ListRules
 from bot.privacy.organisation_mentions import MentionRules
 from bot.privacy.organisation_shapes import ShapeFinder
 from bot.privacy.organisation_trust_heads import TrustHeadRules, joined_heads
-from bot.privacy.organisation_words import Span, name_keys
+from bot.privacy.organisation_words import LOOK_BACK, Span, are_joined, name_keys, split_words
 
 MAX_LIST_ROUNDS = 3
+_JOINING = frozenset({"and", "of"})  # inside a short name: "Cardiff and Vale"
 
 
 class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
@@ -114,6 +116,10 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
         self._joined_heads = OrganisationIndex(
             OrganisationList(organisations=joined_heads(organisations))
         )
+        self._short_names = frozenset(
+            name_keys(name) for group in organisations.groups for name in group.names
+        )
+        self._longest_short_name = max((len(keys) for keys in self._short_names), default=0)
         # Both recognizers read the listed names of a message: found once, kept for the other.
         self._listed = functools.lru_cache(maxsize=16)(self._find_listed)
 
@@ -141,6 +147,29 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
             *self._acronyms(text, bodies),
             *self._merged(text, bodies),
         ]
+
+    def named_after_someone(self, text: str, start: int) -> Span | None:
+        """The body named at ``start`` after someone "at" or "from" it: "callum at Lothian",
+        a short name of the list's groups in full ("from Swansea Bay", though "Bay" ends a
+        place's name elsewhere)."""
+        span = self.shapes.named_at(text, start)
+        if span is None or self._is_kept(text, span):
+            return None
+        return self._group_name_at(text, start) or span
+
+    def _group_name_at(self, text: str, start: int) -> Span | None:
+        """The longest short name of the list's groups written capitalised from ``start``."""
+        words = split_words(text, start, min(len(text), start + LOOK_BACK))
+        best: Span | None = None
+        for count in range(1, min(len(words), self._longest_short_name) + 1):
+            run = words[:count]
+            if not all(word.capitalised or word.key in _JOINING for word in run):
+                break
+            if not all(are_joined(text, a, b) for a, b in itertools.pairwise(run)):
+                break
+            if tuple(word.key for word in run) in self._short_names:
+                best = (run[0].start, run[-1].end)
+        return best
 
 
 def _places(organisations: OrganisationList, places: Collection[str]) -> frozenset[str]:

@@ -82,7 +82,17 @@ class OrganisationIndex:
             position += 1
             if word.possessive or position >= len(words):
                 break
-            if not are_joined(text, word, words[position]):
+            if not (
+                are_joined(text, word, words[position])
+                or _ampersand_inside(text, word, words[position])
+            ):
                 break
             node = node.children.get(words[position].key)
         return best, possessive
+
+
+def _ampersand_inside(text: str, left: Word, right: Word) -> bool:
+    """An "&" written tight inside initials: "GG&C", "B&NES"."""
+    if left.end != right.start:
+        return False
+    return text[right.start : right.end] == "&" or text[left.start : left.end] == "&"

@@ -143,15 +143,22 @@ class ContextRules(PlaceRules):
             return []
         found: list[Span] = []
         for match in self._at_cue.finditer(text):
-            words = split_words(text, match.end(), min(len(text), match.end() + LOOK_BACK))
-            if not words or words[0].start != match.end():
-                continue
-            first = words[0]
-            if not first.capitalised or first.key in self._run_stops or first.key in self._generic:
-                continue  # "at Christmas", "a contact at NHS Property Services"
-            end = self._run_end(text, words, 1, first.end)
-            found.append((first.start, end))
+            named = self.named_at(text, match.end())
+            if named is not None:
+                found.append(named)
         return found
+
+    def named_at(self, text: str, start: int) -> Span | None:
+        """The capitalised words from ``start`` that a body is called by after someone "at" or
+        "from" it ("Airedale", "Roshni Ghar"), or None: a lower-case word, or one that stops
+        a run or is generic ("at Christmas", "a contact at NHS Property Services")."""
+        words = split_words(text, start, min(len(text), start + LOOK_BACK))
+        if not words or words[0].start != start:
+            return None
+        first = words[0]
+        if not first.capitalised or first.key in self._run_stops or first.key in self._generic:
+            return None
+        return first.start, self._run_end(text, words, 1, first.end)
 
     def _saints(self, text: str) -> list[Span]:
         """A saint's name with "'s" or "'" after "at", "from", "to" or before a plural verb: a

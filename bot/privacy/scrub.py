@@ -64,6 +64,7 @@ from bot.privacy.word_lists import WordLists, default_word_lists
 
 MIN_SCORE = 0.5
 PERSON_FROM_BODY_SCORE = 0.8
+BODY_AFTER_NAME_SCORE = 0.8
 LOOK_BEFORE = 60  # characters before an organisation searched for "<name> from"
 
 TAGS: dict[str, str] = {
@@ -155,6 +156,7 @@ class Scrubber:
             lower_towns=self._towns.find_lower,
         )
         self._word_lists = word_lists
+        self._organisations = organisations
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
         given = [*given, *_census_given_names(lexicon, word_lists, organisation_list)]
         self._given_keys = frozenset(name_key(name) for name in given)
@@ -204,6 +206,7 @@ class Scrubber:
             text=text, language=LANGUAGE, entities=self._entities, nlp_artifacts=self._no_nlp
         )
         results.extend(self._people_from_bodies(text, results))
+        results.extend(self._bodies_after_names(text, results))
         return merge(self._outside_kept_phrases(text, results))
 
     def _people_from_bodies(
@@ -229,6 +232,24 @@ class Scrubber:
             start, end = before.span("word")
             people.append(RecognizerResult(rec.PERSON, start, end, PERSON_FROM_BODY_SCORE))
         return people
+
+    def _bodies_after_names(
+        self, text: str, results: list[RecognizerResult]
+    ) -> list[RecognizerResult]:
+        """Capitalised words after a person or a unit found and "at" or "from": where they
+        work, a body ("spoke to callum fraser at Lothian", "Mr Haddad from Swansea Bay rang",
+        "Malham Ward at Airedale is closed"); not "at Christmas", "from Monday"."""
+        bodies: list[RecognizerResult] = []
+        for result in results:
+            if result.entity_type not in (rec.PERSON, rec.ORGANISATION):
+                continue
+            after = _AT_OR_FROM.match(text, result.end)
+            if after is None:
+                continue
+            named = self._organisations.named_after_someone(text, after.end())
+            if named is not None:
+                bodies.append(RecognizerResult(rec.ORGANISATION, *named, BODY_AFTER_NAME_SCORE))
+        return bodies
 
     def _lower_given_name(self, word: str) -> bool:
         key = name_key(word)
@@ -369,6 +390,7 @@ _GIVEN_FROM = re.compile(
 )
 
 _NEXT_WORD = re.compile(r"[ \t]+(?P<word>[a-z]+)")
+_AT_OR_FROM = re.compile(r"[ \t]+(?:at|from)[ \t]+")
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:

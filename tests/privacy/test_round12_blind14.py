@@ -55,3 +55,34 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
 )
 def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After a person found, "at" or "from" and capitalised words: where they work.
+        (
+            "had a call with Tamsin Orr at Grampian about it",
+            "had a call with <NAME> at <ORG> about it",
+        ),
+        ("Mr Pryce from Swansea Bay called back", "<NAME> from <ORG> called back"),
+        # A named ward, and the site after it.
+        ("Aysgarth Ward at Wharfedale has norovirus", "<ORG> at <ORG> has norovirus"),
+        # Initials with a tight ampersand, as listed.
+        ("presenting at NHS GG&C next week", "presenting at <ORG> next week"),
+    ],
+)
+def test_bodies_by_these_contexts_are_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I met Priyanka at Christmas", "I met <NAME> at Christmas"),
+        ("Priyanka from Monday is on the rota", "<NAME> from Monday is on the rota"),
+        ("Virtual Ward occupancy is up again", "Virtual Ward occupancy is up again"),
+    ],
+)
+def test_ordinary_words_after_a_name_are_kept(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
