@@ -175,9 +175,15 @@ class PlaceRules(ShapeWords):
             run = [word for word in words[index + 1 :] if word.end <= end]
             if any(word.key in self._instruments for word in run):
                 continue  # "Glasgow Coma Scale": a tool named after a place
+            if self._word_opening(text, place) and not any(w.key in self._generic for w in run):
+                continue  # "Reading Heifetz again": a verb, not the town
             if end > place.end:
                 found.append((place.start, end))
         return found
+
+    def _word_opening(self, text: str, place: Word) -> bool:
+        """A place that is also an English word opening a sentence ("Reading", "Bath")."""
+        return self._is_english(place.key) and bool(SENTENCE_START.search(text, 0, place.start))
 
     def _run_end(self, text: str, words: Sequence[Word], index: int, end: int) -> int:
         """The end of the capitalised words from ``words[index]`` joined to ``end``."""

@@ -86,3 +86,31 @@ def test_bodies_by_these_contexts_are_found(scrubber: Scrubber, text: str, expec
 )
 def test_ordinary_words_after_a_name_are_kept(scrubber: Scrubber, text: str, expected: str) -> None:
     assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A place that is also an English word, opening a sentence, before no body word.
+        "Reading Grint on followership this week, very good",
+        "Bath Time chaos at home, so I'm late",
+        # A finding named after a place.
+        "the Glasgow Effect still shapes how I think about deprivation",
+        "Stockholm Syndrome jokes in the team meeting fell flat",
+    ],
+)
+def test_places_opening_ordinary_sentences_are_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Reading Borough Council turned it down", "<ORG> turned it down"),
+        ("Bath Spa University sent the students", "<ORG> sent the students"),
+    ],
+)
+def test_bodies_opening_with_such_a_place_are_found(
+    scrubber: Scrubber, text: str, expected: str
+) -> None:
+    assert scrubber.scrub(text) == expected
