@@ -126,6 +126,7 @@ _PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*[&+][ \t]*)"
 # Silva + me", "Kowalczyk-Nowak + ap Rhys".
 _BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
 _WITH_ME = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|me|myself)(?![\w'’])")  # "Grace and I did"
+_WILL = frozenset({"will", "shall", "can"})  # "Precious will take minutes"
 _PLURAL_VERBS = frozenset({"are", "have", "were", "want", "need", "say", "reckon"})
 _VERDICTS = frozenset({"right", "wrong", "correct"})  # "Frank's right that ..."
 _AFTER_VERDICT = frozenset(
@@ -276,6 +277,7 @@ class ContextNameFinder:
         found.extend(self._added(text, tokens))
         found.extend(self._in_a_state(text))
         found.extend(self._assigned(text, tokens))
+        found.extend(self._will_do(text, tokens))
         found.extend(self._initials(text, tokens))
         found.extend(self._dotted_initials(text, tokens))
         found.extend(self._member_initials(text, tokens))
@@ -627,6 +629,26 @@ class ContextNameFinder:
             if _OPENS.search(text, start, token.start) is None or self._never_here(token.key):
                 continue
             if self._assignable(token):
+                found.append((token.start, token.end))
+        return found
+
+    def _will_do(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name opening a sentence or clause, then "will" and an action:
+        someone taking a task on ("Precious will take minutes", "Faith will chase the
+        bank"), a name that is also a word too; not "Finance will send" (no given name)."""
+        found: list[Span] = []
+        for index in range(len(tokens) - 2):
+            token, will, verb = tokens[index], tokens[index + 1], tokens[index + 2]
+            if will.key not in _WILL or verb.key not in self._action_verbs:
+                continue
+            if not (self._joined(text, token, will) and self._joined(text, will, verb)):
+                continue
+            if not token.capitalised or token.possessive or self._never_here(token.key):
+                continue
+            start = tokens[index - 1].end if index else 0
+            if _OPENS.search(text, start, token.start) is None:
+                continue
+            if self._is_given(token.key) or self._census_given(token.key):
                 found.append((token.start, token.end))
         return found
 

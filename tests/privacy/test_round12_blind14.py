@@ -27,6 +27,9 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # A given name opening a line, asked with a modal and "you" (a word-name: a task).
         ("grace could you chase the bed list", "<NAME> could you chase the bed list"),
         ("Amber can u book the room for Thursday", "<NAME> can u book the room for Thursday"),
+        # A given name (also a word) opening a clause, then "will" and a task.
+        ("Patience will chase the bank rota", "<NAME> will chase the bank rota"),
+        ("ok so Ifeoma will draft it and I'll check", "ok so <NAME> will draft it and I'll check"),
         # A bracketed aside between a name and a person's verb.
         ("Tobi (our new matron) wants a word", "<NAME> (our new matron) wants a word"),
         ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
@@ -51,6 +54,8 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         # A possessive that is no given name before an event.
         "The team's leaving do is at the pub",
         "Research (the big review) says otherwise",
+        "Finance will send the figures on Friday",
+        "Estates will book the room",
     ],
 )
 def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str) -> None:
