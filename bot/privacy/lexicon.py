@@ -157,6 +157,7 @@ class OrganisationShapes(_Section):
     capital_abbreviation_endings: list[str] = Field(default_factory=list)
     place_suffixes: list[str] = Field(default_factory=list)
     named_groupings: list[str] = Field(default_factory=list)
+    site_units: list[str] = Field(default_factory=list)
     described_kinds: list[str] = Field(default_factory=list)
     national_abbreviations: list[str] = Field(default_factory=list)
     nationalities: list[str] = Field(default_factory=list)
@@ -180,6 +181,7 @@ class OrganisationShapes(_Section):
         "unknown_place_prefixes",
         "described_kinds",
         "named_groupings",
+        "site_units",
     )
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:

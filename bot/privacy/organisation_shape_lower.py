@@ -10,6 +10,8 @@ from bot.privacy.organisation_words import LOOK_BACK, Span
 from bot.privacy.patterns import SENTENCE_START
 
 MIN_GROUPING_WORDS = 2
+_THE_BEFORE = re.compile(r"(?<![\w'’])the[ \t]+$", re.IGNORECASE)
+POSSESSIVE = 2  # characters of "'s" after a word that ends before it
 _JOINED_BEFORE = re.compile(r"(?<![\w'’-])(?P<word>[^\W\d_]{4,})[ \t]+(?:&|and)[ \t]+$")
 
 
@@ -63,6 +65,25 @@ class LowerCaseRules(ShapeWords):
             if all(self._is_english(word.key) for word in words):
                 continue
             found.append((words[0].start, match.end()))
+        return found
+
+    def _named_sites(self, text: str) -> list[Span]:
+        """After "the", capitalised words naming a hospital before its site or a unit on it,
+        one of them no English word or a possessive: "the Morvenfield discharge lounge", "the
+        Barty's site" (not "the Christmas site", "the Trust's site")."""
+        if self._site_unit is None:
+            return []
+        found: list[Span] = []
+        for match in self._site_unit.finditer(text):
+            words = self._name_words(text, max(0, match.start() - LOOK_BACK), match.start())
+            if not words or not _THE_BEFORE.search(text, 0, words[0].start):
+                continue
+            if any(w.key in self._not_bodies or w.key in self._generic for w in words):
+                continue
+            if all(self._is_english(w.key) and not w.possessive for w in words):
+                continue
+            last = words[-1]
+            found.append((words[0].start, last.end + (POSSESSIVE if last.possessive else 0)))
         return found
 
     def _lower_case_bodies(self, text: str) -> list[Span]:

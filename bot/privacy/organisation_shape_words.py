@@ -171,6 +171,9 @@ class ShapeWords:
         )
         self._streets = frozenset(shapes.street_words)
         self._place_suffixes = frozenset(shapes.place_suffixes)
+        self._site_unit = (
+            phrases(shapes.site_units, ignore_case=False) if shapes.site_units else None
+        )
         self._grouping = (
             phrases(shapes.named_groupings, ignore_case=False) if shapes.named_groupings else None
         )

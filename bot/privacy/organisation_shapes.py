@@ -56,6 +56,7 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         spans.extend(self._before_lower_endings(text))
         spans.extend(self._lower_towns_before_endings(text))
         spans.extend(self._named_groupings(text))
+        spans.extend(self._named_sites(text))
         spans.extend(self._named_before_places(text))
         spans.extend(self._homes(text))
         spans.extend(self._plural_subjects(text))

@@ -119,3 +119,30 @@ def test_bodies_opening_with_such_a_place_are_found(
     scrubber: Scrubber, text: str, expected: str
 ) -> None:
     assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A hospital named before its site or a unit on it, after "the".
+        (
+            "the Morvenfield discharge lounge is open again",
+            "the <ORG> discharge lounge is open again",
+        ),
+        ("parking at the Barty's site is a nightmare", "parking at the <ORG> site is a nightmare"),
+    ],
+)
+def test_named_sites_are_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Christmas site is down again",
+        "the Trust's site is bigger than people think",
+        "we moved to the Finance site office",
+    ],
+)
+def test_ordinary_words_before_a_site_are_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
