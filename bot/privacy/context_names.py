@@ -560,7 +560,9 @@ class ContextNameFinder:
     def _judged_name(self, text: str, tokens: list[_Token], token: _Token, at: int) -> bool:
         """Whether ``token``, judged by the verdict at ``at``, is a given name with a clause or
         nothing after the verdict ("right that...", "wrong.")."""
-        if not (self._is_given(token.key) or self._census_given_word(token.key)):
+        inside = not SENTENCE_START.search(text, 0, token.start)
+        surname = inside and self._surname_not_noun(token.key)  # "I think Gill is right"
+        if not (self._is_given(token.key) or self._census_given_word(token.key) or surname):
             return False
         if token.key in self._person_nouns or self._never_here(token.key):
             return False

@@ -24,6 +24,11 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ),
         ("Birch and me went to the depot", "<NAME> and me went to the depot"),
         ("Gill and I covered the stand-up", "<NAME> and I covered the stand-up"),
+        # Inside a sentence, a surname that is also a word, judged right or wrong.
+        (
+            "honestly I think Birch was right that it would slip",
+            "honestly I think <NAME> was right that it would slip",
+        ),
         # A given name opening a line, asked with a modal and "you" (a word-name: a task).
         ("grace could you chase the bed list", "<NAME> could you chase the bed list"),
         ("Amber can u book the room for Thursday", "<NAME> can u book the room for Thursday"),
@@ -55,6 +60,7 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "The team's leaving do is at the pub",
         "Research (the big review) says otherwise",
         "Finance will send the figures on Friday",
+        "Law is right about this, as it happens",
         "Estates will book the room",
     ],
 )
