@@ -67,6 +67,8 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from bot.config import PROJECT_ROOT
 from bot.privacy.lexicon import Context
 from bot.privacy.member_initials import MemberInitials
@@ -317,8 +319,10 @@ class ContextNameFinder:
         first, second = tokens[index], tokens[index + 1]
         if first.possessive or not self._joined(text, first, second):
             return False
-        if first.key in self._never or second.key in self._never:
+        if second.key in self._never:
             return False
+        if first.key in self._never:
+            return self._season_name(first, second)
         known_first = self._is_given(first.key)
         plain_surname = self._is_surname(second.key) and not self._ordinary(second.key)
         if first.capitalised and second.capitalised:
@@ -342,6 +346,21 @@ class ContextNameFinder:
         if first.lower and second.lower:
             return known_first and plain_surname  # "grace okafor", not "church hall"
         return False
+
+    def _season_name(self, first: _Token, second: _Token) -> bool:
+        """A word never a name by context that is a census given name, capitalised before a
+        surname that is no English word: "Summer Adeyinka", "Easter Okonkwo" (not "Summer
+        Fair", "Christmas Eve")."""
+        lists = self._lists
+        return (
+            lists is not None
+            and first.capitalised
+            and second.capitalised
+            and first.key not in STOP_WORDS  # "In Edmondson's study"
+            and lists.is_given_name(first.key)
+            and self._is_surname(second.key)
+            and self._foreign(second.key)
+        )
 
     def _person_verb_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
         """A known name (any case), or a capitalised word inside a sentence, before a verb

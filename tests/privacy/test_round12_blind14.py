@@ -24,6 +24,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ),
         ("Birch and me went to the depot", "<NAME> and me went to the depot"),
         ("Gill and I covered the stand-up", "<NAME> and I covered the stand-up"),
+        # A season that is also a given name, before a surname that is no English word.
+        ("Summer Adeyinka did the poster for it", "<NAME> did the poster for it"),
         # Inside a sentence, a surname that is also a word, judged right or wrong.
         (
             "honestly I think Birch was right that it would slip",
@@ -61,6 +63,8 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "Research (the big review) says otherwise",
         "Finance will send the figures on Friday",
         "Law is right about this, as it happens",
+        "the Summer Fair is on Saturday",
+        "In Edmondson's study of teams, safety predicted learning",
         "Estates will book the room",
     ],
 )
