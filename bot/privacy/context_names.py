@@ -196,6 +196,7 @@ class ContextNameFinder:
         word_lists: WordLists | None = None,
         not_after: Collection[str] = (),
         members: MemberInitials | None = None,
+        time_words: Collection[str] = (),
     ) -> None:
         """``given_names``: known given names, also those that are ordinary words ("Joy");
         ``ordinary_words``: words that are also names ("will", "green"); ``never_names``: words
@@ -203,7 +204,8 @@ class ContextNameFinder:
         ``in_directory``: whether a word (its ``name_key``) is part of a member's name;
         ``word_lists``: the broad lists (census surnames, English words), if any;
         ``not_after``: words after which a word is part of a place ("King George");
-        ``members``: the directory's initials ("RH", "will p")."""
+        ``members``: the directory's initials ("RH", "will p"); ``time_words``: seasons and
+        months, also given names ("Summer", "June")."""
         self._ordinary_words = _keys(ordinary_words)
         self._word_names = _keys(given_names) & self._ordinary_words
         self._given = _keys(given_names) - self._ordinary_words
@@ -218,6 +220,7 @@ class ContextNameFinder:
         )
         self._in_directory = in_directory
         self._members = members
+        self._time_words = _keys(time_words)
         self._person_verbs = _keys(context.person_verbs)
         self._verb_helpers = _keys(context.verb_helpers)
         self._add_verbs = _keys(context.add_verbs)
@@ -322,7 +325,7 @@ class ContextNameFinder:
         if second.key in self._never:
             return False
         if first.key in self._never:
-            return self._season_name(first, second)
+            return first.key in self._time_words and self._season_name(first, second)
         known_first = self._is_given(first.key)
         plain_surname = self._is_surname(second.key) and not self._ordinary(second.key)
         if first.capitalised and second.capitalised:
@@ -348,9 +351,8 @@ class ContextNameFinder:
         return False
 
     def _season_name(self, first: _Token, second: _Token) -> bool:
-        """A word never a name by context that is a census given name, capitalised before a
-        surname that is no English word: "Summer Adeyinka", "Easter Okonkwo" (not "Summer
-        Fair", "Christmas Eve")."""
+        """A season or month that is a census given name, capitalised before a surname that is
+        no English word: "Summer Adeyinka", "June Okonkwo" (not "Summer Fair", "May Day")."""
         lists = self._lists
         return (
             lists is not None

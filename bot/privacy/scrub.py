@@ -719,6 +719,7 @@ def _context_finder(
         word_lists=word_lists,
         not_after=lexicon.names.not_after,
         members=members,
+        time_words=lexicon.names.time_words,
     )
 
 
