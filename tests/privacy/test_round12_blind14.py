@@ -83,6 +83,8 @@ def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str
         ("Mr Pryce from Swansea Bay called back", "<NAME> from <ORG> called back"),
         # A named ward, and the site after it.
         ("Aysgarth Ward at Wharfedale has norovirus", "<ORG> at <ORG> has norovirus"),
+        # "Royal" before a place that is no English word: a hospital.
+        ("stuck outside Royal Kelbridge for 6 hours", "stuck outside <ORG> for 6 hours"),
         # Initials with a tight ampersand, as listed.
         ("presenting at NHS GG&C next week", "presenting at <ORG> next week"),
     ],
@@ -97,6 +99,7 @@ def test_bodies_by_these_contexts_are_found(scrubber: Scrubber, text: str, expec
         ("I met Priyanka at Christmas", "I met <NAME> at Christmas"),
         ("Priyanka from Monday is on the rota", "<NAME> from Monday is on the rota"),
         ("Virtual Ward occupancy is up again", "Virtual Ward occupancy is up again"),
+        ("Royal Mail lost the letters again", "Royal Mail lost the letters again"),
     ],
 )
 def test_ordinary_words_after_a_name_are_kept(scrubber: Scrubber, text: str, expected: str) -> None:
