@@ -128,6 +128,7 @@ _PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*[&+][ \t]*)"
 # Silva + me", "Kowalczyk-Nowak + ap Rhys".
 _BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
 _WITH_ME = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|me|myself)(?![\w'’])")  # "Grace and I did"
+_AFTER_COMMA = re.compile(r"[ \t]*,[ \t]*")  # "Tendai to run gold, Priyanka to hold"
 _WILL = frozenset({"will", "shall", "can"})  # "Precious will take minutes"
 _PLURAL_VERBS = frozenset({"are", "have", "were", "want", "need", "say", "reckon"})
 _VERDICTS = frozenset({"right", "wrong", "correct"})  # "Frank's right that ..."
@@ -649,7 +650,9 @@ class ContextNameFinder:
             if not (self._joined(text, token, to) and self._joined(text, to, verb)):
                 continue
             start = tokens[index - 1].end if index else 0
-            if _OPENS.search(text, start, token.start) is None or self._never_here(token.key):
+            opens = _OPENS.search(text, start, token.start) is not None
+            listed = token.capitalised and _AFTER_COMMA.fullmatch(text, start, token.start)
+            if not (opens or listed) or self._never_here(token.key):
                 continue
             if self._assignable(token):
                 found.append((token.start, token.end))

@@ -37,6 +37,11 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # A given name (also a word) opening a clause, then "will" and a task.
         ("Patience will chase the bank rota", "<NAME> will chase the bank rota"),
         ("ok so Ifeoma will draft it and I'll check", "ok so <NAME> will draft it and I'll check"),
+        # An action given to a name after a comma, in a list of actions.
+        (
+            "I've asked Dele Okoro to run the huddle, Marguerite to hold the rota",
+            "I've asked <NAME> to run the huddle, <NAME> to hold the rota",
+        ),
         # A bracketed aside between a name and a person's verb.
         ("Tobi (our new matron) wants a word", "<NAME> (our new matron) wants a word"),
         ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
@@ -66,6 +71,7 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "the Summer Fair is on Saturday",
         "In Edmondson's study of teams, safety predicted learning",
         "Estates will book the room",
+        "we asked them to cover, Finance to send the figures",
     ],
 )
 def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str) -> None:
