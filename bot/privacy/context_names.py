@@ -128,6 +128,11 @@ _PAIR_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|[ \t]*[&+][ \t]*)"
 # Silva + me", "Kowalczyk-Nowak + ap Rhys".
 _BEFORE_PARTICLE = re.compile(r"(?:^|[.!?:;,+&(\n—–-]|\band)[ \t]*$")
 _WITH_ME = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|me|myself)(?![\w'’])")  # "Grace and I did"
+# Two people described: "... are the two consultants", "... were both our leads".
+_DESCRIBED_AS = re.compile(
+    r"[ \t]+(?:are|were)[ \t]+(?:both[ \t]+)?(?:the[ \t]+two|the|our|my|both)[ \t]+"
+    r"(?:(?:new|joint|two|senior|lead)[ \t]+)?(?P<noun>[A-Za-z]+)"
+)
 _AFTER_COMMA = re.compile(r"[ \t]*,[ \t]*")  # "Tendai to run gold, Priyanka to hold"
 _WILL = frozenset({"will", "shall", "can"})  # "Precious will take minutes"
 _PLURAL_VERBS = frozenset({"are", "have", "were", "want", "need", "say", "reckon"})
@@ -284,6 +289,7 @@ class ContextNameFinder:
         found.extend(self._in_a_state(text))
         found.extend(self._assigned(text, tokens))
         found.extend(self._will_do(text, tokens))
+        found.extend(self._pair_described(text, tokens))
         found.extend(self._initials(text, tokens))
         found.extend(self._dotted_initials(text, tokens))
         found.extend(self._member_initials(text, tokens))
@@ -677,6 +683,38 @@ class ContextNameFinder:
             if self._is_given(token.key) or self._census_given(token.key):
                 found.append((token.start, token.end))
         return found
+
+    def _pair_described(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """Two capitalised surnames joined by "and", described as people: "Shepherd and Marsh
+        are the two consultants", "Birch and Pike were our leads" (not "Leeds and Bradford
+        are the two places", "Finance and Estates are our partners": no surnames)."""
+        found: list[Span] = []
+        for index in range(len(tokens) - 2):
+            first, joiner, second = tokens[index], tokens[index + 1], tokens[index + 2]
+            if joiner.key != "and" or not (first.capitalised and second.capitalised):
+                continue
+            if not (self._joined(text, first, joiner) and self._joined(text, joiner, second)):
+                continue
+            described = _DESCRIBED_AS.match(text, second.end)
+            if described is None or not self._people_noun(described.group("noun")):
+                continue
+            if self._pair_word(first.key) and self._pair_word(second.key):
+                found.extend([(first.start, first.end), (second.start, second.end)])
+        return found
+
+    def _pair_word(self, key: str) -> bool:
+        """A surname or given name of the lists that is no place, word never a name, nor a
+        word for a person ("Shepherd", "Marsh"; not "Leeds", "Finance", "Mum")."""
+        lists = self._lists
+        named = self._is_given(key) or (
+            lists is not None and (lists.is_surname(key) or lists.is_given_name(key))
+        )
+        return named and not self._never_here(key) and key not in self._person_nouns
+
+    def _people_noun(self, word: str) -> bool:
+        """A plural word for people in a role: "consultants", "leads", "GPs"."""
+        key = name_key(word)
+        return key.endswith("s") and key[:-1] in self._person_nouns
 
     def _assignable(self, token: _Token) -> bool:
         """A known given name or a name-like word, capitalised; in lower case a given name

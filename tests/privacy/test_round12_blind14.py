@@ -42,6 +42,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "I've asked Dele Okoro to run the huddle, Marguerite to hold the rota",
             "I've asked <NAME> to run the huddle, <NAME> to hold the rota",
         ),
+        # Two surnames alone, joined by "and", described as people in a role.
+        ("Birch and Pike were our leads on it", "<NAME> and <NAME> were our leads on it"),
         # A bracketed aside between a name and a person's verb.
         ("Tobi (our new matron) wants a word", "<NAME> (our new matron) wants a word"),
         ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
@@ -72,6 +74,9 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "In Edmondson's study of teams, safety predicted learning",
         "Estates will book the room",
         "we asked them to cover, Finance to send the figures",
+        "Leeds and Bradford are the two places with a plan",
+        "Finance and Estates are our partners in this",
+        "Mum and Dad are the best carers I know",
     ],
 )
 def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str) -> None:
