@@ -94,6 +94,8 @@ def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str
         ("Mr Pryce from Swansea Bay called back", "<NAME> from <ORG> called back"),
         # A named ward, and the site after it.
         ("Aysgarth Ward at Wharfedale has norovirus", "<ORG> at <ORG> has norovirus"),
+        # A part of a hospital "at" it.
+        ("left my badge in the car park at Wharfedale", "left my badge in the car park at <ORG>"),
         # "Royal" before a place that is no English word: a hospital.
         ("stuck outside Royal Kelbridge for 6 hours", "stuck outside <ORG> for 6 hours"),
         # Initials with a tight ampersand, as listed.
@@ -111,6 +113,7 @@ def test_bodies_by_these_contexts_are_found(scrubber: Scrubber, text: str, expec
         ("Priyanka from Monday is on the rota", "<NAME> from Monday is on the rota"),
         ("Virtual Ward occupancy is up again", "Virtual Ward occupancy is up again"),
         ("Royal Mail lost the letters again", "Royal Mail lost the letters again"),
+        ("the unit at Christmas is always quiet", "the unit at Christmas is always quiet"),
     ],
 )
 def test_ordinary_words_after_a_name_are_kept(scrubber: Scrubber, text: str, expected: str) -> None:
