@@ -159,7 +159,14 @@ _MODAL_YOU = re.compile(
 # A bracketed aside after a name, then the words after it: "Olu (the new GP) wants" (not a
 # year cited: "Alderwick (2015) called this").
 _ASIDE_THEN = re.compile(
-    r"[ \t]*\([ \t]*[^\W\d_][^()\n]{0,80}\)[ \t]+(?P<first>[\w'’]+)(?:[ \t]+(?P<second>[\w'’]+))?"
+    r"[ \t]*\((?P<aside>[ \t]*[^\W\d_][^()\n]{0,80})\)[ \t]+(?P<first>[\w'’]+)"
+    r"(?:[ \t]+(?P<second>[\w'’]+))?"
+)
+# The words of an aside that says who someone is, up to a place: "the patient's wife".
+_WHO_ASIDE = re.compile(
+    r"[ \t]*(?:the|our|my|her|his|their)[ \t]+(?P<words>(?:[\w'’-]+[ \t]*){1,4}?)"
+    r"(?:[ \t]+(?:at|from|in|on|for)[ \t].*)?[ \t]*$",
+    re.IGNORECASE,
 )
 
 
@@ -1110,18 +1117,30 @@ class ContextNameFinder:
 
     def _aside_then_verb(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised name, a bracketed aside, then a verb only a person does: "Olu (the new
-        GP partner) wants to shadow", "Jo (our lead) has already said"."""
+        GP partner) wants to shadow", "Jo (our lead) has already said"; or an aside that says
+        who the person is: "Pat (the patient's wife) is ringing every hour"."""
         found: list[Span] = []
         for index, token in enumerate(tokens):
             if not token.capitalised or token.possessive or self._never_here(token.key):
                 continue
             after = _ASIDE_THEN.match(text, token.end)
-            if after is None or not self._verb_words(after.group("first"), after.group("second")):
+            if after is None:
+                continue
+            verb = self._verb_words(after.group("first"), after.group("second"))
+            if not (verb or self._says_who(after.group("aside"))):
                 continue
             key = token.key
             if self._is_given(key) or self._foreign_word(key) or self._word_given_name(key):
                 found.append(self._run_on_back(text, tokens, index))
         return found
+
+    def _says_who(self, aside: str) -> bool:
+        """An aside naming a person's role or tie, after "the/our/my/her/his": "the patient's
+        wife", "our new matron" (not "the big review", "see below")."""
+        described = _WHO_ASIDE.match(aside)
+        return described is not None and any(
+            name_key(word) in self._person_nouns for word in described.group("words").split()
+        )
 
     def _verb_words(self, first: str, second: str | None) -> bool:
         """A person's verb, perhaps after a helping word ("has already said")."""

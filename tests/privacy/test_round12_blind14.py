@@ -47,6 +47,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # A bracketed aside between a name and a person's verb.
         ("Tobi (our new matron) wants a word", "<NAME> (our new matron) wants a word"),
         ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
+        # A bracketed aside saying who someone is.
+        ("Bunmi (my line manager) is off sick", "<NAME> (my line manager) is off sick"),
         # A given name's possessive before an event only a person has.
         ("Hope's birthday drinks are at six", "<NAME>'s birthday drinks are at six"),
         ("collection for Sunny's leaving do", "collection for <NAME>'s leaving do"),
@@ -68,6 +70,8 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         # A possessive that is no given name before an event.
         "The team's leaving do is at the pub",
         "Research (the big review) says otherwise",
+        "Leeds (our partner in this) is keen to go first",
+        "Grace (see below) is one of our values",
         "Finance will send the figures on Friday",
         "Law is right about this, as it happens",
         "the Summer Fair is on Saturday",
