@@ -750,21 +750,26 @@ class ContextNameFinder:
             return []
         found: list[Span] = []
         for match in self._person_states.finditer(text):
-            start, end = match.span("word")
-            key = name_key(match.group("word"))
-            if self._never_here(key) or (
-                self._is_function_word(key) and not self._in_directory(key)
-            ):
-                continue  # "Nobody is covering", but a member's "will is off today"
-            before = _WORD_BEFORE.search(text, 0, start)
-            if before is not None and name_key(before.group("word")) in _DETERMINERS:
-                continue  # "the will is off"
-            capitalised = match.group("word")[:1].isupper()
-            known = self._is_given(key) or self._census_given(key)
-            census_word = capitalised and self._census_given_word(key)
-            if known or census_word or (capitalised and self._foreign_word(key)):
-                found.append((start, end))
+            if match.group("other") is None:
+                if self._in_state(text, match, "word"):
+                    found.append(match.span("word"))
+            elif self._in_state(text, match, "word") and self._in_state(text, match, "other"):
+                found.extend([match.span("word"), match.span("other")])  # "Sue and Pat are"
         return found
+
+    def _in_state(self, text: str, match: re.Match[str], group: str) -> bool:
+        """Whether the word of ``group`` before a person's state is a name."""
+        start = match.start(group)
+        key = name_key(match.group(group))
+        if self._never_here(key) or (self._is_function_word(key) and not self._in_directory(key)):
+            return False  # "Nobody is covering", but a member's "will is off today"
+        before = _WORD_BEFORE.search(text, 0, start)
+        if before is not None and name_key(before.group("word")) in _DETERMINERS:
+            return False  # "the will is off"
+        capitalised = match.group(group)[:1].isupper()
+        known = self._is_given(key) or self._census_given(key)
+        census_word = capitalised and self._census_given_word(key)
+        return known or census_word or (capitalised and self._foreign_word(key))
 
     def _added(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A known name, in any case, added or invited to a place of talk: "pls add faith to
@@ -1692,11 +1697,13 @@ def _event_pattern(events: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _state_pattern(states: Iterable[str]) -> re.Pattern[str] | None:
-    """A word, "is" or "was" and one of ``states``, whole words, any case."""
+    """A word, "is" or "was" and one of ``states``, whole words, any case; or two words
+    joined by "and", "are" or "were" and a state ("Sue and Pat are covering")."""
     if not states:
         return None
     return re.compile(
-        r"(?i)(?<![\w'’-])(?P<word>[^\W\d_]+)[ \t]+(?:is|was)[ \t]+"
+        r"(?i)(?<![\w'’-])(?P<word>[^\W\d_]+)"
+        r"(?:[ \t]+(?:is|was)|[ \t]+(?:and|&)[ \t]+(?P<other>[^\W\d_]+)[ \t]+(?:are|were))[ \t]+"
         rf"(?:{_alternatives(states)})(?![\w'’-])"
     )
 

@@ -49,6 +49,9 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
         # A bracketed aside saying who someone is.
         ("Bunmi (my line manager) is off sick", "<NAME> (my line manager) is off sick"),
+        # Two names that are also words, joined by "and", in a person's state.
+        ("Faith and Joy are on leave this week", "<NAME> and <NAME> are on leave this week"),
+        ("sue and pat were covering the desk", "<NAME> and <NAME> were covering the desk"),
         # A given name's possessive before an event only a person has.
         ("Hope's birthday drinks are at six", "<NAME>'s birthday drinks are at six"),
         ("collection for Sunny's leaving do", "collection for <NAME>'s leaving do"),
@@ -72,6 +75,7 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "Research (the big review) says otherwise",
         "Leeds (our partner in this) is keen to go first",
         "Grace (see below) is one of our values",
+        "Day and Night are covering for each other in the rota design",
         "Finance will send the figures on Friday",
         "Law is right about this, as it happens",
         "the Summer Fair is on Saturday",
