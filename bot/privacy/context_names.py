@@ -134,6 +134,14 @@ _DESCRIBED_AS = re.compile(
     r"(?:(?:new|joint|two|senior|lead)[ \t]+)?(?P<noun>[A-Za-z]+)"
 )
 _AFTER_COMMA = re.compile(r"[ \t]*,[ \t]*")  # "Tendai to run gold, Priyanka to hold"
+# What a task done is done to: "did the night shift", "sent it round".
+_DONE_OBJECTS = frozenset(
+    {"the", "a", "an", "it", "them", "this", "that", "our", "my", "his", "her", "their", "all"}
+)
+# Words that open a clause before its subject: "When Sunny did the night shift".
+_CLAUSE_JOINERS = frozenset(
+    {"when", "because", "since", "after", "before", "once", "if", "and", "but", "so", "while"}
+)
 _WILL = frozenset({"will", "shall", "can"})  # "Precious will take minutes"
 _PLURAL_VERBS = frozenset({"are", "have", "were", "want", "need", "say", "reckon"})
 _VERDICTS = frozenset({"right", "wrong", "correct"})  # "Frank's right that ..."
@@ -252,6 +260,7 @@ class ContextNameFinder:
         self._person_states = _state_pattern(context.person_states)
         self._personal_events = _event_pattern(context.personal_events)
         self._action_verbs = _keys(context.action_verbs)
+        self._done_verbs = _keys(context.done_verbs)
         self._greetings = re.compile(
             r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
             rf"(?:{_alternatives(context.greetings)})(?![\w&])[ \t]*,?[ \t]*(?=\w)"
@@ -674,22 +683,32 @@ class ContextNameFinder:
     def _will_do(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised given name opening a sentence or clause, then "will" and an action:
         someone taking a task on ("Precious will take minutes", "Faith will chase the
-        bank"), a name that is also a word too; not "Finance will send" (no given name)."""
+        bank"), or a task done ("Sunny did the night shift"), a name that is also a word too;
+        not "Finance will send" (no given name)."""
         found: list[Span] = []
         for index in range(len(tokens) - 2):
             token, will, verb = tokens[index], tokens[index + 1], tokens[index + 2]
-            if will.key not in _WILL or verb.key not in self._action_verbs:
-                continue
-            if not (self._joined(text, token, will) and self._joined(text, will, verb)):
+            if not (self._joined(text, token, will) and self._task_after(text, will, verb)):
                 continue
             if not token.capitalised or token.possessive or self._never_here(token.key):
                 continue
             start = tokens[index - 1].end if index else 0
-            if _OPENS.search(text, start, token.start) is None:
+            after_joiner = index > 0 and tokens[index - 1].key in _CLAUSE_JOINERS
+            if _OPENS.search(text, start, token.start) is None and not after_joiner:
                 continue
             if self._is_given(token.key) or self._census_given(token.key):
                 found.append((token.start, token.end))
         return found
+
+    def _task_after(self, text: str, first: _Token, second: _Token) -> bool:
+        """A task taken on ("will take", "can chase") or done ("did the", "sent it")."""
+        if first.key in _WILL:
+            return second.key in self._action_verbs and self._joined(text, first, second)
+        return (
+            first.key in self._done_verbs
+            and second.key in _DONE_OBJECTS
+            and self._joined(text, first, second)
+        )
 
     def _pair_described(self, text: str, tokens: list[_Token]) -> list[Span]:
         """Two capitalised surnames joined by "and", described as people: "Shepherd and Marsh

@@ -249,6 +249,7 @@ class Context(_Section):
     add_verbs: list[str] = Field(default_factory=list)
     person_states: list[str] = Field(default_factory=list)
     action_verbs: list[str] = Field(default_factory=list)
+    done_verbs: list[str] = Field(default_factory=list)
     gatherings: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
     kept_phrases: list[str] = Field(default_factory=list)
@@ -294,6 +295,7 @@ class Context(_Section):
         "person_verbs",
         "verb_helpers",
         "action_verbs",
+        "done_verbs",
         "add_verbs",
         "gatherings",
         "name_then",

@@ -44,6 +44,12 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ),
         # Two surnames alone, joined by "and", described as people in a role.
         ("Birch and Pike were our leads on it", "<NAME> and <NAME> were our leads on it"),
+        # A given name (also a word) opening a clause, then a task done.
+        ("Sunny covered the desk all weekend", "<NAME> covered the desk all weekend"),
+        (
+            "since Hope did the audit it's been calmer",
+            "since <NAME> did the audit it's been calmer",
+        ),
         # A bracketed aside between a name and a person's verb.
         ("Tobi (our new matron) wants a word", "<NAME> (our new matron) wants a word"),
         ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
@@ -76,6 +82,8 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "Leeds (our partner in this) is keen to go first",
         "Grace (see below) is one of our values",
         "Day and Night are covering for each other in the rota design",
+        "Patience wore thin by the end of the meeting",
+        "and Finance did the numbers twice",
         "Finance will send the figures on Friday",
         "Law is right about this, as it happens",
         "the Summer Fair is on Saturday",
