@@ -151,6 +151,8 @@ _AFTER_VERDICT = frozenset(
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,;:.!?)]|[-–—][ \t]|$)")
 _WITH_ME_LOWER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:i|I|me|myself)(?![\w'’])")  # "joy and i"
 _IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
+_APPOSITION = re.compile(r"[ \t]*,[ \t]*")  # "our new matron, Destiny, starts"
+_APPOSITION_CLOSE = re.compile(r"[ \t]*(?:,|[.!?;:]|$)")
 _BRACKET_CLOSE = re.compile(r"[ \t]*[,)]")
 _INITIAL_THEN = re.compile(r"[ \t]*(?:[,:;.!?)]|[-–—][ \t]|$)")  # "priyanka r - can you"
 _NOT_LOWER_INITIALS = frozenset({"a", "i", "u", "x", "o", "s"})
@@ -1268,20 +1270,23 @@ class ContextNameFinder:
 
     def _in_brackets(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A given name in brackets after a person: "our ward clerk (Blessing) found it", "the
-        granddaughter (Precious, lovely, very anxious)", "their nurse (Lucy-Ann)"."""
+        granddaughter (Precious, lovely, very anxious)", "their nurse (Lucy-Ann)"; or between
+        commas: "our new matron, Destiny, starts Monday"."""
         found: list[Span] = []
         for index in range(1, len(tokens)):
             token, before = tokens[index], tokens[index - 1]
             if not token.capitalised or before.key not in self._person_nouns:
                 continue
-            if not _IN_BRACKETS.fullmatch(
-                text, before.end + (2 if before.possessive else 0), token.start
-            ):
+            opened = before.end + (2 if before.possessive else 0)
+            bracket = _IN_BRACKETS.fullmatch(text, opened, token.start)
+            comma = _APPOSITION.fullmatch(text, opened, token.start)
+            if not (bracket or comma) or (before.possessive and comma):
                 continue
             if self._never_here(token.key) or not self._given_parts(token.key):
                 continue
             span = self._run_on(text, tokens, index)
-            if _BRACKET_CLOSE.match(text, span[1]):
+            close = _BRACKET_CLOSE if bracket else _APPOSITION_CLOSE
+            if close.match(text, span[1]):
                 found.append(span)
         return found
 

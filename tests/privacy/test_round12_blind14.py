@@ -53,6 +53,12 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # A bracketed aside between a name and a person's verb.
         ("Tobi (our new matron) wants a word", "<NAME> (our new matron) wants a word"),
         ("Faith (from the hub) has said yes", "<NAME> (from the hub) has said yes"),
+        # A given name between commas after a word for a person.
+        (
+            "our new ward clerk, Blessing, starts Monday",
+            "our new ward clerk, <NAME>, starts Monday",
+        ),
+        ("I rang the daughter, Mercy.", "I rang the daughter, <NAME>."),
         # A bracketed aside saying who someone is.
         ("Bunmi (my line manager) is off sick", "<NAME> (my line manager) is off sick"),
         # Two names that are also words, joined by "and", in a person's state.
@@ -83,6 +89,7 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "Grace (see below) is one of our values",
         "Day and Night are covering for each other in the rota design",
         "Patience wore thin by the end of the meeting",
+        "the nurse, Grace and the doctor all agreed on values",
         "and Finance did the numbers twice",
         "Finance will send the figures on Friday",
         "Law is right about this, as it happens",
