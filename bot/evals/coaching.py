@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -39,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.coach.engine import Coach
 from bot.coach.plan import first_sentence, picks_up
 from bot.config import Settings
+from bot.evals.replies import LABELS, OUTCOMES, sort_reply
 from bot.evals.scratch import scratch_coach
 from bot.knowledge.units import fragment_kind
 
@@ -149,9 +151,14 @@ class CoachingFigures(BaseModel):
     top_frame_share: float
     fragments: int
     out_of_scope_handled: float
+    # how many in-scope replies ended each way (bot.evals.replies: cited a fitting card,
+    # another card, said nothing fits, stayed with the feeling, declined, anything else):
+    # where the replies that cite no fitting card went, as counts only
+    outcomes: dict[str, int] = Field(default_factory=dict)
 
     def figures(self) -> dict[str, float]:
         return {
+            **{f"outcome[{name}]": count for name, count in self.outcomes.items()},
             "questions": self.questions,
             "out_of_scope_items": self.out_of_scope_items,
             "cites_fitting_card": round(self.cites_fitting_card, 4),
@@ -172,8 +179,16 @@ class CoachingFigures(BaseModel):
                 f"most common opening frame     {self.top_frame_share:.3f}  (target <= 0.10)",
                 f"fragments                     {self.fragments}  (target 0)",
                 f"out of scope handled          {self.out_of_scope_handled:.3f}  (target 1.0)",
+                *_outcome_lines(self),
             ]
         )
+
+
+def _outcome_lines(figures: CoachingFigures) -> list[str]:
+    labels: dict[str, str] = {str(name): label for name, label in LABELS.items()}
+    return [
+        f"replies {labels.get(name, name):<22}{count}" for name, count in figures.outcomes.items()
+    ]
 
 
 def load_coaching_set(folder: Path) -> CoachingSet:
@@ -185,15 +200,23 @@ def load_coaching_set(folder: Path) -> CoachingSet:
 
 # answers one message in a fresh conversation: (n, message, profile title) -> (reply, card ids)
 Ask = Callable[[int, str, str], tuple[str, list[str]]]
+# sorts a reply (its text, the cards it cites, the cards that fit) into an outcome
+Sort = Callable[[str, list[str], set[str]], str]
 
 
-def measure_coaching(name: str, data: CoachingSet, ask: Ask) -> CoachingFigures:
+def measure_coaching(
+    name: str, data: CoachingSet, ask: Ask, sort: Sort | None = None
+) -> CoachingFigures:
+    """The set's figures; with `sort`, also how many replies ended each way."""
     fitting = picked = 0
     frames: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
     broken = 0
     for n, item in enumerate(data.questions):
         reply, cited = ask(n, item.q, item.role)
         fitting += bool(set(cited) & set(item.cards))
+        if sort is not None:
+            outcomes[sort(reply, cited, set(item.cards))] += 1
         picked += picks_up(item.q, body(reply))
         frames[frame(item.q, reply)] += 1
         broken += len(fragments(reply))
@@ -211,6 +234,7 @@ def measure_coaching(name: str, data: CoachingSet, ask: Ask) -> CoachingFigures:
         top_frame_share=(frames.most_common(1)[0][1] / total) if frames else 0.0,
         fragments=broken,
         out_of_scope_handled=handled / (len(data.out_of_scope) or 1),
+        outcomes={name: outcomes[name] for name in OUTCOMES} if sort is not None else {},
     )
 
 
@@ -226,4 +250,6 @@ def run_sealed_coaching(settings: Settings, folder: Path) -> CoachingFigures:
     """Measure the coach on a sealed set in a scratch database (offline composer)."""
     data = load_coaching_set(folder)
     with scratch_coach(settings, "coaching") as coach:
-        return measure_coaching(folder.name, data, coach_asker(coach))
+        return measure_coaching(
+            folder.name, data, coach_asker(coach), partial(sort_reply, coach.words)
+        )

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from bot.coach.engine import Coach
 from bot.config import Settings
+from bot.content.turns import TurnWords
 from bot.evals.retrieval import RetrievalItem, load_items
 from bot.evals.scratch import scratch_coach
 from bot.models import Reply
@@ -79,13 +80,15 @@ class RepliesResult(BaseModel):
 
 def outcome(coach: Coach, reply: Reply, want: set[str]) -> Outcome:
     """Which outcome of the module docstring a reply is."""
-    cited = {c.card_id for c in reply.citations}
-    if cited & want:
+    return sort_reply(coach.words, reply.reply, [c.card_id for c in reply.citations], want)
+
+
+def sort_reply(words: TurnWords, text: str, cited: list[str], want: set[str]) -> Outcome:
+    """The outcome of a reply's text and the cards it cites, for a question wanting `want`."""
+    if set(cited) & want:
         return "expected"
     if cited:
         return "other_card"
-    words = coach.words
-    text = reply.reply
     if any(line in text for line in words.no_fit):
         return "no_fit"
     oos = words.out_of_scope

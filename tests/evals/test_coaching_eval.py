@@ -4,6 +4,7 @@ only (tried on a synthetic set in tmp_path; the real sealed sets are never opene
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,7 @@ from bot.coach.engine import Coach
 from bot.config import Settings
 from bot.evals.coaching import coach_asker, fragments, load_coaching_set, measure_coaching
 from bot.evals.conversations import evaluate, load_set
+from bot.evals.replies import sort_reply
 from bot.evals.sealed import record
 
 
@@ -56,10 +58,15 @@ def test_the_sealed_runner_reports_figures_and_logs_them(
         ),
         encoding="utf-8",
     )
+    coach = Coach.from_settings(settings)
     found = measure_coaching(
-        "synthetic", load_coaching_set(folder), coach_asker(Coach.from_settings(settings))
+        "synthetic", load_coaching_set(folder), coach_asker(coach), partial(sort_reply, coach.words)
     )
     assert found.questions == 2 and found.out_of_scope_handled == 1.0
+    # every in-scope reply is counted under one outcome, and the table says where they went
+    assert sum(found.outcomes.values()) == 2
+    assert found.outcomes["expected"] == round(found.cites_fitting_card * 2)
+    assert "replies cites an expected card" in found.table()
     assert found.fragments == 0 and found.opening_picks_up_words == 1.0
     log = tmp_path / "log.jsonl"
     record(found, "test", log)
