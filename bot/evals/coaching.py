@@ -187,7 +187,7 @@ class CoachingFigures(BaseModel):
 def _outcome_lines(figures: CoachingFigures) -> list[str]:
     labels: dict[str, str] = {str(name): label for name, label in LABELS.items()}
     return [
-        f"replies {labels.get(name, name):<22}{count}" for name, count in figures.outcomes.items()
+        f"replies: {labels.get(name, name):<34}{count}" for name, count in figures.outcomes.items()
     ]
 
 

@@ -66,7 +66,7 @@ def test_the_sealed_runner_reports_figures_and_logs_them(
     # every in-scope reply is counted under one outcome, and the table says where they went
     assert sum(found.outcomes.values()) == 2
     assert found.outcomes["expected"] == round(found.cites_fitting_card * 2)
-    assert "replies cites an expected card" in found.table()
+    assert "replies: cites an expected card" in found.table()
     assert found.fragments == 0 and found.opening_picks_up_words == 1.0
     log = tmp_path / "log.jsonl"
     record(found, "test", log)
