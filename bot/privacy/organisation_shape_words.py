@@ -191,7 +191,8 @@ class ShapeWords:
         not_after_saint = "|".join(map(re.escape, shapes.not_after_saint))
         self._saint = re.compile(
             r"(?<![\w'’])(?:[A-Z][^\W\d_]+['’]s[ \t]+(?:and|&)[ \t]+)?"  # "Guy's and"
-            r"(?:St|Saint)\.?[ \t]+[A-Z][^\W\d_]+(?:['’]s|(?<=s)['’])"
+            r"(?:(?:St|Saint)\.?[ \t]+[A-Z][^\W\d_]+(?:['’]s|(?<=s)['’])"
+            r"|Our[ \t]+Lady(?:['’]s|[ \t]+of[ \t]+[A-Z][^\W\d_]+))"  # "Our Lady's"
             + (rf"(?![ \t]+(?i:{not_after_saint})(?!\w))" if not_after_saint else "")
         )
 

@@ -121,6 +121,9 @@ def test_ordinary_words_in_these_contexts_are_kept(scrubber: Scrubber, text: str
         ("left my badge in the car park at Wharfedale", "left my badge in the car park at <ORG>"),
         # "Royal" before a place that is no English word: a hospital.
         ("stuck outside Royal Kelbridge for 6 hours", "stuck outside <ORG> for 6 hours"),
+        # "Our Lady's" or "Our Lady of" a place, after "at": a home, school or church.
+        ("the carers at Our Lady's Hospice are brilliant", "the carers at <ORG> are brilliant"),
+        ("the kids at Our Lady of Walsingham were great", "the kids at <ORG> were great"),
         # Initials with a tight ampersand, as listed.
         ("presenting at NHS GG&C next week", "presenting at <ORG> next week"),
     ],
@@ -137,6 +140,7 @@ def test_bodies_by_these_contexts_are_found(scrubber: Scrubber, text: str, expec
         ("Virtual Ward occupancy is up again", "Virtual Ward occupancy is up again"),
         ("Royal Mail lost the letters again", "Royal Mail lost the letters again"),
         ("the unit at Christmas is always quiet", "the unit at Christmas is always quiet"),
+        ("Our Lady's statue was restored last year", "Our Lady's statue was restored last year"),
     ],
 )
 def test_ordinary_words_after_a_name_are_kept(scrubber: Scrubber, text: str, expected: str) -> None:
