@@ -61,6 +61,8 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("I rang the daughter, Mercy.", "I rang the daughter, <NAME>."),
         # A bracketed aside saying who someone is.
         ("Bunmi (my line manager) is off sick", "<NAME> (my line manager) is off sick"),
+        # A person's state spelt "til".
+        ("Precious is off til Monday, ask me", "<NAME> is off til Monday, ask me"),
         # Two names that are also words, joined by "and", in a person's state.
         ("Faith and Joy are on leave this week", "<NAME> and <NAME> are on leave this week"),
         ("sue and pat were covering the desk", "<NAME> and <NAME> were covering the desk"),
