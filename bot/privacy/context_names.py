@@ -151,6 +151,7 @@ _AFTER_VERDICT = frozenset(
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,;:.!?)]|[-–—][ \t]|$)")
 _WITH_ME_LOWER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:i|I|me|myself)(?![\w'’])")  # "joy and i"
 _IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
+_TIE_AFTER = re.compile(r"['’]s?[ \t]+(?P<word>[A-Za-z]+)")  # "Grace's mum"
 _APPOSITION = re.compile(r"[ \t]*,[ \t]*")  # "our new matron, Destiny, starts"
 _APPOSITION_CLOSE = re.compile(r"[ \t]*(?:,|[.!?;:]|$)")
 _BRACKET_CLOSE = re.compile(r"[ \t]*[,)]")
@@ -1176,20 +1177,26 @@ class ContextNameFinder:
         return verb in self._person_verbs
 
     def _event_of(self, text: str, tokens: list[_Token]) -> list[Span]:
-        """A capitalised given name's possessive before an event only a person has: "Joy's
-        leaving do", "Grace's birthday" (a name that is also a word, too)."""
+        """A capitalised given name's possessive before an event only a person has, or a
+        person tied to them: "Joy's leaving do", "Grace's birthday", "Honor's husband" (a
+        name that is also a word, too)."""
         if self._personal_events is None:
             return []
         found: list[Span] = []
         for token in tokens:
             if not (token.capitalised and token.possessive) or self._never_here(token.key):
                 continue
-            if not self._personal_events.match(text, token.end):
+            if not (self._personal_events.match(text, token.end) or self._tie_after(text, token)):
                 continue
             key = token.key
             if self._is_given(key) or self._census_given_word(key) or self._foreign_word(key):
                 found.append((token.start, token.end))
         return found
+
+    def _tie_after(self, text: str, token: _Token) -> bool:
+        """A possessive then a word for a person tied to it: "Honor's husband", "Grace's mum"."""
+        after = _TIE_AFTER.match(text, token.end)
+        return after is not None and name_key(after.group("word")) in self._person_nouns
 
     def _versus(self, text: str, tokens: list[_Token]) -> list[Span]:
         """Two capitalised name-like words either side of "vs": "Mahmood vs Hargreaves round
@@ -1721,13 +1728,14 @@ def _event_pattern(events: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _state_pattern(states: Iterable[str]) -> re.Pattern[str] | None:
-    """A word, "is" or "was" and one of ``states``, whole words, any case; or two words
-    joined by "and", "are" or "were" and a state ("Sue and Pat are covering")."""
+    """A word, "is", "was" or "'s" and one of ``states``, whole words, any case; or two
+    words joined by "and", "are" or "were" and a state ("Sue and Pat are covering")."""
     if not states:
         return None
     return re.compile(
         r"(?i)(?<![\w'’-])(?P<word>[^\W\d_]+)"
-        r"(?:[ \t]+(?:is|was)|[ \t]+(?:and|&)[ \t]+(?P<other>[^\W\d_]+)[ \t]+(?:are|were))[ \t]+"
+        r"(?:[ \t]+(?:is|was)|['’]s|[ \t]+(?:and|&)[ \t]+(?P<other>[^\W\d_]+)[ \t]+(?:are|were))"
+        r"[ \t]+"
         rf"(?:{_alternatives(states)})(?![\w'’-])"
     )
 

@@ -61,6 +61,14 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("I rang the daughter, Mercy.", "I rang the daughter, <NAME>."),
         # A bracketed aside saying who someone is.
         ("Bunmi (my line manager) is off sick", "<NAME> (my line manager) is off sick"),
+        # A person's state after "'s", and leading or doing a piece of work.
+        (
+            "Bill's taking the lead on the estates work",
+            "<NAME>'s taking the lead on the estates work",
+        ),
+        ("Amber is chairing on Thursday", "<NAME> is chairing on Thursday"),
+        # A given name's possessive before a person tied to them.
+        ("Grace's mum is poorly again", "<NAME>'s mum is poorly again"),
         # A person's state spelt "til".
         ("Precious is off til Monday, ask me", "<NAME> is off til Monday, ask me"),
         # Two names that are also words, joined by "and", in a person's state.
@@ -92,6 +100,9 @@ def test_names_by_these_contexts_are_found(scrubber: Scrubber, text: str, expect
         "Day and Night are covering for each other in the rota design",
         "Patience wore thin by the end of the meeting",
         "the nurse, Grace and the doctor all agreed on values",
+        "Hope is leading the way on this one",
+        "Everyone's on leave at once in August",
+        "the Trust's manager said no",
         "and Finance did the numbers twice",
         "Finance will send the figures on Friday",
         "Law is right about this, as it happens",
