@@ -64,6 +64,7 @@ CHUNK = 400  # lines handed to a worker at a time
 CACHE_DIR = Path(tempfile.gettempdir()) / "anchor-overscrub"
 FINGERPRINTED = ("bot/privacy", "prompts/privacy", "bot/config.py", "bot/datafiles.py")
 LIBRARIES = ("presidio-analyzer", "spacy")
+KEPT_CACHES = 6
 
 _worker_scrubber: Scrubber | None = None
 
@@ -146,8 +147,16 @@ def _write_cache(path: Path, seen: dict[str, bool]) -> None:
         aside = path.with_suffix(f".{os.getpid()}.tmp")
         aside.write_text(json.dumps(seen, sort_keys=True), "utf-8")
         os.replace(aside, path)  # atomic: a test running alongside reads the old or the new
+        _prune(path.parent)
     except OSError:
         pass  # no cache: the next run scans everything again
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest few caches (one per scrubber version tried), drop the rest."""
+    caches = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in caches[KEPT_CACHES:]:
+        stale.unlink(missing_ok=True)
 
 
 def changes(scrubber: Scrubber, lines: Iterable[str], cache: Path | None) -> dict[str, bool]:
