@@ -52,9 +52,9 @@ class FileFigures(BaseModel):
     false_alarms_crisis: int  # expected none, graded crisis or above
     false_alarms_concern: int  # expected none, graded concern or above
     # the same two by the rules alone (the learned model switched off): where false alarms and
-    # catches come from, still as counts only
-    crisis_caught_by_rules: int = 0
-    false_alarms_crisis_by_rules: int = 0
+    # catches come from, still as counts only (None when not measured)
+    crisis_caught_by_rules: int | None = None
+    false_alarms_crisis_by_rules: int | None = None
 
 
 class SealedResult(BaseModel):
@@ -62,7 +62,12 @@ class SealedResult(BaseModel):
     files: list[FileFigures]
 
     def _sum(self, field: str) -> int:
-        return sum(int(getattr(f, field)) for f in self.files)
+        return sum(int(getattr(f, field) or 0) for f in self.files)
+
+    @property
+    def by_rules(self) -> bool:
+        """Whether the rules alone were measured too."""
+        return all(f.crisis_caught_by_rules is not None for f in self.files)
 
     @property
     def crisis_recall(self) -> float:
@@ -89,12 +94,17 @@ class SealedResult(BaseModel):
                 for f in self.files
                 if f.calm
             },
+            **(self._rules_figures() if self.by_rules else {}),
+        }
+
+    def _rules_figures(self) -> dict[str, float]:
+        return {
             "crisis_recall_by_rules": round(
                 self._sum("crisis_caught_by_rules") / (self._sum("crisis_or_above") or 1), 4
             ),
             **{
                 f"false_alarms_crisis_by_rules[{f.file}]": round(
-                    f.false_alarms_crisis_by_rules / (f.calm or 1), 4
+                    (f.false_alarms_crisis_by_rules or 0) / (f.calm or 1), 4
                 )
                 for f in self.files
                 if f.calm
@@ -129,13 +139,16 @@ class SealedResult(BaseModel):
                     f" ({f.false_alarms_crisis / f.calm:.1%}), concern or crisis"
                     f" {f.false_alarms_concern}/{f.calm} ({f.false_alarms_concern / f.calm:.1%})"
                 )
-        lines.append(
-            f"by the rules alone: crisis caught {self._sum('crisis_caught_by_rules')}"
-            f"/{self._sum('crisis_or_above')}, false alarms at crisis "
-            + ", ".join(
-                f"{f.file} {f.false_alarms_crisis_by_rules}/{f.calm}" for f in self.files if f.calm
+        if self.by_rules:
+            lines.append(
+                f"by the rules alone: crisis caught {self._sum('crisis_caught_by_rules')}"
+                f"/{self._sum('crisis_or_above')}, false alarms at crisis "
+                + ", ".join(
+                    f"{f.file} {f.false_alarms_crisis_by_rules}/{f.calm}"
+                    for f in self.files
+                    if f.calm
+                )
             )
-        )
         return "\n".join(lines)
 
 
@@ -158,12 +171,12 @@ def measure_file(
     by_rules: Callable[[str], str] | None = None,
 ) -> FileFigures:
     """Counts for one file; `by_rules` grades with the rules alone, to show where the gate's
-    catches and false alarms come from (left at 0 without it)."""
+    catches and false alarms come from (left out without it)."""
     got = [RANK[grade(item.text)] for item in items]
     want = [RANK[item.expected] for item in items]
     pairs = list(zip(want, got, strict=True))
-    ruled = [RANK[by_rules(item.text)] for item in items] if by_rules else [0] * len(items)
-    rule_pairs = list(zip(want, ruled, strict=True))
+    ruled = [RANK[by_rules(item.text)] for item in items] if by_rules else []
+    rule_pairs = list(zip(want, ruled, strict=True)) if by_rules else []
     return FileFigures(
         file=name,
         messages=len(items),
@@ -176,8 +189,10 @@ def measure_file(
         emergency_caught=sum(w == 3 and g == 3 for w, g in pairs),
         false_alarms_crisis=sum(w == 0 and g >= 2 for w, g in pairs),
         false_alarms_concern=sum(w == 0 and g >= 1 for w, g in pairs),
-        crisis_caught_by_rules=sum(w >= 2 and g >= 2 for w, g in rule_pairs),
-        false_alarms_crisis_by_rules=sum(w == 0 and g >= 2 for w, g in rule_pairs),
+        crisis_caught_by_rules=sum(w >= 2 and g >= 2 for w, g in rule_pairs) if by_rules else None,
+        false_alarms_crisis_by_rules=(
+            sum(w == 0 and g >= 2 for w, g in rule_pairs) if by_rules else None
+        ),
     )
 
 

@@ -87,3 +87,7 @@ def test_the_rules_alone_are_counted_beside_the_whole_gate(sealed: Path) -> None
     assert figures["crisis_recall_by_rules"] == 0.5
     assert figures["false_alarms_crisis_by_rules[everyday]"] == 0.0
     assert "by the rules alone: crisis caught 1/2" in result.table()
+    # measured without the rules alone, nothing is said about them (no misleading zeros)
+    plain = measure(sealed, GRADES.__getitem__)
+    assert "crisis_recall_by_rules" not in plain.figures()
+    assert "by the rules alone" not in plain.table()
