@@ -133,7 +133,8 @@ _DESCRIBED_AS = re.compile(
     r"[ \t]+(?:are|were)[ \t]+(?:both[ \t]+)?(?:the[ \t]+two|the|our|my|both)[ \t]+"
     r"(?:(?:new|joint|two|senior|lead)[ \t]+)?(?P<noun>[A-Za-z]+)"
 )
-_AFTER_COMMA = re.compile(r"[ \t]*,[ \t]*")  # "Tendai to run gold, Priyanka to hold"
+# a comma between words: "Tendai to run gold, Priyanka to hold", "our new matron, Destiny,"
+_COMMA = re.compile(r"[ \t]*,[ \t]*")
 # What a task done is done to: "did the night shift", "sent it round".
 _DONE_OBJECTS = frozenset(
     {"the", "a", "an", "it", "them", "this", "that", "our", "my", "his", "her", "their", "all"}
@@ -152,7 +153,6 @@ _CLAUSE_END = re.compile(r"[ \t]*(?:[,;:.!?)]|[-–—][ \t]|$)")
 _WITH_ME_LOWER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:i|I|me|myself)(?![\w'’])")  # "joy and i"
 _IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
 _TIE_AFTER = re.compile(r"['’]s?[ \t]+(?P<word>[A-Za-z]+)")  # "Grace's mum"
-_APPOSITION = re.compile(r"[ \t]*,[ \t]*")  # "our new matron, Destiny, starts"
 _APPOSITION_CLOSE = re.compile(r"[ \t]*(?:,|[.!?;:]|$)")
 _BRACKET_CLOSE = re.compile(r"[ \t]*[,)]")
 _INITIAL_THEN = re.compile(r"[ \t]*(?:[,:;.!?)]|[-–—][ \t]|$)")  # "priyanka r - can you"
@@ -676,7 +676,7 @@ class ContextNameFinder:
                 continue
             start = tokens[index - 1].end if index else 0
             opens = _OPENS.search(text, start, token.start) is not None
-            listed = token.capitalised and _AFTER_COMMA.fullmatch(text, start, token.start)
+            listed = token.capitalised and _COMMA.fullmatch(text, start, token.start)
             if not (opens or listed) or self._never_here(token.key):
                 continue
             if self._assignable(token):
@@ -1241,15 +1241,11 @@ class ContextNameFinder:
         """A census surname, also one that is an English word ("Harps", "Ade"), that is no
         ordinary word nor a word for a person or a family ("Nan", "Mum")."""
         return (
-            self._census_surname_word(key)
-            and not self._ordinary(key)
+            self._census_surname(key)
             and key not in self._person_nouns
             and key not in self._family_nouns
             and key not in self._never
         )
-
-    def _census_surname_word(self, key: str) -> bool:
-        return self._lists is not None and self._lists.is_surname(key)
 
     def _member_with_me(self, text: str, token: _Token) -> bool:
         """A member's given name in lower case opening a line before "and i": "joy and i are
@@ -1286,7 +1282,7 @@ class ContextNameFinder:
                 continue
             opened = before.end + (2 if before.possessive else 0)
             bracket = _IN_BRACKETS.fullmatch(text, opened, token.start)
-            comma = _APPOSITION.fullmatch(text, opened, token.start)
+            comma = _COMMA.fullmatch(text, opened, token.start)
             if not (bracket or comma) or (before.possessive and comma):
                 continue
             if self._never_here(token.key) or not self._given_parts(token.key):
