@@ -765,9 +765,9 @@ class ContextNameFinder:
         )
 
     def _in_a_state(self, text: str) -> list[Span]:
-        """A known name, in any case, then "is" or "was" and a state only a person is in:
-        "ruth is off today", "Precious is covering the desk", "mark was on nights" (not "hope
-        is off the table", "Summer is off")."""
+        """A known name, in any case, or two capitals (initials), then "is" or "was" and a
+        state only a person is in: "ruth is off today", "Precious is covering the desk", "mark
+        was on nights", "TK's off sick" (not "hope is off the table", "Summer is off")."""
         if self._person_states is None:
             return []
         found: list[Span] = []
@@ -788,6 +788,8 @@ class ContextNameFinder:
         before = _WORD_BEFORE.search(text, 0, start)
         if before is not None and name_key(before.group("word")) in _DETERMINERS:
             return False  # "the will is off"
+        if _INITIALS.fullmatch(match.group(group)) and key not in self._not_initials:
+            return True  # "TK's off sick", but not "ED's on black"
         capitalised = match.group(group)[:1].isupper()
         known = self._is_given(key) or self._census_given(key)
         census_word = capitalised and self._census_given_word(key)
@@ -1639,7 +1641,8 @@ class ContextNameFinder:
         return lists is not None and lists.is_surname(key) and not lists.is_english(key)
 
     def _foreign(self, key: str) -> bool:
-        """No English word, no ordinary word, never a name by context: name-like."""
+        """No English word, no ordinary word, never a name by context: name-like ("Wi-Fi" is
+        never a name as "wifi" is not)."""
         lists = self._lists
         return (
             lists is not None
@@ -1648,6 +1651,7 @@ class ContextNameFinder:
             and not lists.is_english(key)
             and not self._ordinary(key)
             and key not in self._never
+            and key.replace("-", "") not in self._never
         )
 
     def _foreign_word(self, key: str) -> bool:

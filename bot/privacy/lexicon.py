@@ -138,6 +138,7 @@ class OrganisationShapes(_Section):
     prefixes: list[str] = Field(default_factory=list)
     place_prefixes: list[str] = Field(default_factory=list)
     lower_place_prefixes: list[str] = Field(default_factory=list)
+    clause_place_prefixes: list[str] = Field(default_factory=list)
     place_suffix_bodies: list[str] = Field(default_factory=list)
     offices: list[str] = Field(default_factory=list)
     not_short_forms: list[str] = Field(default_factory=list)
@@ -174,6 +175,7 @@ class OrganisationShapes(_Section):
         "prefixes",
         "place_prefixes",
         "lower_place_prefixes",
+        "clause_place_prefixes",
         "place_suffix_bodies",
         "lower_endings",
         "home_endings",
@@ -269,6 +271,7 @@ class Context(_Section):
     eponym_models: list[str] = Field(default_factory=list)
     eponym_authors: list[str] = Field(default_factory=list)
     cited_authors: list[str] = Field(default_factory=list)
+    rating_colours: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues",
@@ -312,6 +315,7 @@ class Context(_Section):
         "eponym_places",
         "eponym_models",
         "eponym_authors",
+        "rating_colours",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

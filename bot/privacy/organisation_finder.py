@@ -87,6 +87,7 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
         places: Collection[str] = (),
         not_bodies: Collection[str] = (),
         is_english: Callable[[str], bool] | None = None,
+        is_given_name: Callable[[str], bool] | None = None,
         towns: Collection[str] = (),
         lower_towns: Callable[[str], list[Span]] | None = None,
     ) -> None:
@@ -94,7 +95,8 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
         ``towns``: a gazetteer's towns, which name local branches ("truro mind");
         ``lower_towns``: where its towns of more than one word are in lower case;
         ``not_bodies``: words that never name a body by context ("Christmas", "Teams");
-        ``is_english``: whether a word (its ``name_key``) is an English word."""
+        ``is_english``: whether a word (its ``name_key``) is an English word;
+        ``is_given_name``: whether it is a given name."""
         self.index = OrganisationIndex(organisations)
         self.shapes = ShapeFinder(
             shapes,
@@ -102,6 +104,7 @@ class OrganisationFinder(ListRules, MentionRules, TrustHeadRules):
             places=_places(organisations, places),
             not_bodies=not_bodies,
             is_english=is_english,
+            is_given_name=is_given_name,
             named_places=[name_key(place) for place in places],
             towns=towns,
             lower_towns=lower_towns,

@@ -95,23 +95,29 @@ class ContextRules(PlaceRules):
         """A word that is no English word, place or body word before a hospital department:
         "Kingsbridge ED is a car park" (not "Leeds ED", "Covid ICU"); or a hospital's initials,
         "KGH ED was rammed" (not a national body's or another department's: "NHS ED", "AMU
-        ICU")."""
+        ICU"); or a given name's possessive, a hospital's nickname, before a department in
+        capitals: "Benny's A&E was heaving" (not "Today's ED figures")."""
         if self._department is None:
             return []
         found: list[Span] = []
         for match in self._department.finditer(text):
             key = name_key(match.group("word"))
+            possessive = match.group("possessive") is not None
             if key in self._generic or key in self._leading or key in self._not_bodies:
                 continue
-            if self._is_english(key) or key in self._places or key in self._named_places:
+            if self._is_english(key) and not (possessive and self._is_given_name(key)):
+                continue
+            if key in self._places or key in self._named_places or key in self._shorthand:
                 continue
             initials = match.group("word").isupper()
             if initials and (key in self._national or key in self._department_keys):
                 continue
-            if key in self._shorthand:
-                continue
             named_unit = not match.group("department").isupper()  # "the Brennan Unit"
-            found.append(match.span() if named_unit else match.span("word"))
+            if possessive and named_unit:
+                continue  # "Brennan's Unit": a person's unit as much as a hospital's
+            # the possessive is part of a nickname, as of "St James's": "<ORG> was heaving"
+            name_end = match.end("possessive") if possessive else match.end("word")
+            found.append(match.span() if named_unit else (match.start(), name_end))
         return found
 
     def _described_bodies(self, text: str) -> list[Span]:

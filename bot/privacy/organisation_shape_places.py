@@ -28,6 +28,8 @@ _BODY_DOMAIN = re.compile(
     r"(?<![\w-])(?P<label>[a-z][a-z-]*[a-z])\.(?:gov\.uk|gov\.wales|gov\.scot|org\.uk)\b",
     re.IGNORECASE,
 )
+# Before "mind", a word that makes it the mind one thinks with: "peace of mind in Leeds".
+_MIND_OF = re.compile(r"(?<![\w'’])(?:in|of|to|my|your|his|her|our|their|its|the|a|own)[ \t]+$")
 MIN_DOMAIN_LABEL = 4
 MAX_DOMAIN_WORDS = 4
 
@@ -65,6 +67,23 @@ class PlaceRules(ShapeWords):
         for match in self._lower_place_prefix.finditer(text):
             end = self._places_end(text, match.end())
             if end > match.end():
+                found.append((match.start(), end))
+        return found
+
+    def _branches_opening_clauses(self, text: str) -> list[Span]:
+        """A ``clause_place_prefixes`` phrase and known places, in any case, opening a clause
+        or before a plural verb: "mind in wigan are hiring" (not "keep in mind in leeds")."""
+        if self._clause_place_prefix is None:
+            return []
+        found: list[Span] = []
+        for match in self._clause_place_prefix.finditer(text):
+            end = self._places_end(text, match.end())
+            if end == match.end():
+                continue
+            opens = SENTENCE_START.search(text, 0, match.start()) is not None
+            verb = self._plural_verb_next is not None and self._plural_verb_next.match(text, end)
+            of = _MIND_OF.search(text, max(0, match.start() - LOOK_BACK), match.start())
+            if opens or (verb and of is None):
                 found.append((match.start(), end))
         return found
 

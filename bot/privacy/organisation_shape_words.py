@@ -28,6 +28,7 @@ class ShapeWords:
         places: Collection[str] = (),
         not_bodies: Collection[str] = (),
         is_english: Callable[[str], bool] | None = None,
+        is_given_name: Callable[[str], bool] | None = None,
         named_places: Collection[str] = (),
         towns: Collection[str] = (),
         lower_towns: Callable[[str], list[Span]] | None = None,
@@ -41,9 +42,12 @@ class ShapeWords:
         towns of a gazetteer, which name a charity's branch or a council's department after
         them ("truro mind") when they are no English word. ``lower_towns``: where towns of
         more than one word are written in lower case, which name a body before a kind of body
-        in lower case ("the hebden bridge practice")."""
+        in lower case ("the hebden bridge practice"). ``is_given_name``: whether a word is a
+        given name; a given name's possessive before a department is a hospital's nickname
+        ("Benny's ED"), even when the name is also an English word."""
         self._lower_towns = lower_towns
         self._is_english = is_english or (lambda _key: True)
+        self._is_given_name = is_given_name or (lambda _key: False)
         verbs = "|".join(re.escape(verb).replace("'", "['’]") for verb in shapes.plural_verbs)
         self._named_places = frozenset(named_places)
         self._lower_ending = (
@@ -62,8 +66,8 @@ class ShapeWords:
         departments = "|".join(map(re.escape, shapes.departments))
         self._department = (
             re.compile(
-                rf"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*|[A-Z]{{3,4}})[ \t]+"
-                rf"(?P<department>{departments})(?![\w&])"
+                rf"(?<![\w'’&-])(?P<word>[A-Z][a-z][^\W\d_]*|[A-Z]{{3,4}})"
+                rf"(?P<possessive>['’]s)?[ \t]+(?P<department>{departments})(?![\w&])"
             )
             if departments
             else None
@@ -119,6 +123,14 @@ class ShapeWords:
             phrases(shapes.lower_place_prefixes, ignore_case=True)
             if shapes.lower_place_prefixes
             else None
+        )
+        self._clause_place_prefix = (
+            phrases(shapes.clause_place_prefixes, ignore_case=True)
+            if shapes.clause_place_prefixes
+            else None
+        )
+        self._plural_verb_next = (
+            re.compile(rf"[ \t]+(?:{verbs})(?![\w'’])", re.IGNORECASE) if verbs else None
         )
         self._place_suffix_body = _place_suffix_pattern(shapes.place_suffix_bodies)
         self._places = frozenset(places)

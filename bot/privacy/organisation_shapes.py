@@ -43,6 +43,7 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         )
         spans.extend(self._before_places(text))
         spans.extend(self._branches_in_any_case(text))
+        spans.extend(self._branches_opening_clauses(text))
         spans.extend(self._branches_after_places(text))
         spans.extend(self._before_unknown_places(text))
         spans.extend(self._place_suffixed(text))

@@ -126,6 +126,7 @@ class Scrubber:
         self._cited = _cited_pattern(lexicon.context.cited_authors)
         self._eponym_places = _place_pattern(lexicon.context.eponym_places)
         self._eponym_models = _model_pattern(lexicon.context.eponym_models)
+        self._rating_colours = frozenset(lexicon.context.rating_colours)
         self._towns = load_towns(towns_path)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
@@ -152,6 +153,7 @@ class Scrubber:
             places=lexicon.context.places,
             not_bodies=[*lexicon.context.not_names, *lexicon.context.products],
             is_english=word_lists.is_english,
+            is_given_name=word_lists.is_given_name,
             towns=self._towns.single_words,
             lower_towns=self._towns.find_lower,
         )
@@ -292,6 +294,7 @@ class Scrubber:
         if self._eponym_places is not None:
             kept.extend(m.span() for m in self._eponym_places.finditer(text))
         kept.extend(self._named_models(text))
+        kept.extend(self._rating_colours_in(text))
         kept.extend(span for span in self._towns.find(text) if not self._member_named(text, span))
         if not kept:
             return results
@@ -308,13 +311,14 @@ class Scrubber:
     def _named_services(self, text: str) -> list[tuple[int, int]]:
         """A full name before a service, award or programme named after someone ("Marie
         Curie nurses"), or a name before a report or review ("the Francis Report"), unless a
-        workspace member is called so."""
+        workspace member is called so: every word of the name is a member's (a member "Mary
+        Jones" leaves "the Mary Seacole Programme" kept)."""
         if self._services is None:
             return []
         found: list[tuple[int, int]] = []
         for match in self._services.finditer(text):
             group = next(g for g in ("name", "author", "opening") if match.group(g))
-            if not any(self._names.knows(name_key(word)) for word in match.group(group).split()):
+            if not all(self._names.knows(name_key(word)) for word in match.group(group).split()):
                 found.append(match.span())
         return found
 
@@ -329,6 +333,21 @@ class Scrubber:
             for match in self._eponym_models.finditer(text)
             if not self._names.knows(name_key(match.group("word")))
         ]
+
+    def _rating_colours_in(self, text: str) -> list[tuple[int, int]]:
+        """The colours of a rating, in a message that speaks of a RAG rating or names every
+        colour: "RAG it for the board. Amber says nothing" (not a member's name)."""
+        if not self._rating_colours:
+            return []
+        colours = [
+            m for m in _PLAIN_WORD.finditer(text) if m.group().lower() in self._rating_colours
+        ]
+        if not colours:
+            return []
+        named = {m.group().lower() for m in colours}
+        if _RAG.search(text) is None and named != self._rating_colours:
+            return []
+        return [m.span() for m in colours if not self._names.knows(name_key(m.group()))]
 
     def _cited_authors(self, text: str) -> list[tuple[int, int]]:
         """A well-known author's full name where it is cited ("as Michael West says"), unless
@@ -390,6 +409,9 @@ _GIVEN_FROM = re.compile(
 )
 
 _NEXT_WORD = re.compile(r"[ \t]+(?P<word>[a-z]+)")
+# A RAG rating named: "RAG", "BRAG", "RAG-rated", "RAG'd", "rag rating", "rag status".
+_RAG = re.compile(r"(?<![\w'’])(?:B?RAG(?![a-z])|[Rr]ag[ -](?:rat\w*|status))")
+_PLAIN_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])")
 _AT_OR_FROM = re.compile(r"[ \t]+(?:at|from)[ \t]+")
 
 

@@ -1,0 +1,106 @@
+"""Scrubber round 13: a surname given as such ("surname's Okonjo"); initials in a person's state
+("TK's out today"); a given name's possessive before a hospital department, a hospital's
+nickname ("Benny's A&E"); "mind in <place>" in lower case opening a clause or before a plural
+verb; office technology never a name ("the Wi-Fi is down"); the colours of a RAG rating; a
+programme named after someone kept when a member shares only a word of the name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round13"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A surname given as such.
+        (
+            "not the Rahul in finance, his surname is Okonjo",
+            "not the <NAME> in finance, his surname is <NAME>",
+        ),
+        (
+            "her maiden name was Pike before she married",
+            "her maiden name was <NAME> before she married",
+        ),
+        ("wrong Tunde, last name's Bakare", "wrong <NAME>, last name's <NAME>"),
+        # Initials (two capitals) in a person's state, and "out" states.
+        (
+            "TK's off sick so I'll do the board round",
+            "<NAME>'s off sick so I'll do the board round",
+        ),
+        (
+            "RW's out today, can anyone take the 2pm?",
+            "<NAME>'s out today, can anyone take the 2pm?",
+        ),
+        ("Ruth's out sick, can someone cover", "<NAME>'s out sick, can someone cover"),
+        # A given name's possessive before a department in capitals: a hospital's nickname.
+        ("Benny's A&E was heaving again last night", "<ORG> A&E was heaving again last night"),
+        ("Freddie's ICU has no beds", "<ORG> ICU has no beds"),
+        # "mind in <place>" in lower case, opening a clause or before a plural verb.
+        ("mind in wigan are hiring peer workers", "<ORG> are hiring peer workers"),
+        ("- mind in bury: the café is open", "- <ORG>: the café is open"),
+        ("sorry, mind in bolton have pulled out", "sorry, <ORG> have pulled out"),
+    ],
+)
+def test_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A surname cue with no name after it.
+        "the surname's field is optional on the form",
+        # Abbreviations and things in a state, not people.
+        "ED's on the rota for black alert",
+        "the report's out today",
+        "the new policy is out next week",
+        # A possessive before a department that is no name.
+        "Today's ED figures are out",
+        "Monday's ED huddle is cancelled",
+        "the Trust's ICU is full",
+        # "mind" as the mind one thinks with.
+        "keep in mind in leeds the buses stop at six",
+        "bear it in mind in york, the trains are bad",
+        "peace of mind in bolton are what families want",
+        # Office technology.
+        "the Wi-Fi is down again in the seminar room",
+        "ugh the WiFi is down again",
+        "Webex keeps dropping on the ward PCs",
+        "honestly Bluetooth is down again on the new laptops",
+        "SharePoint says no to the upload",
+        # The colours of a RAG rating.
+        "the board wants it RAG-rated again. Amber says nothing useful",
+        "RAG again?! Green tells you nothing about flow",
+        "Red, amber, green: Amber said it all really",
+    ],
+)
+def test_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_rating_colour_alone_is_a_name(scrubber: Scrubber) -> None:
+    """Without a rating in the message, a colour that is a given name stays a name."""
+    assert scrubber.scrub("Amber said she would do the rota") == "<NAME> said she would do the rota"
+
+
+def test_rating_colour_of_a_member_is_a_name(tmp_path: Path) -> None:
+    members = Scrubber(data_dir=tmp_path, names=["Amber Kowalczyk"])
+    assert members.scrub("RAG it please. Amber says no") == "RAG it please. <NAME> says no"
+
+
+def test_programme_kept_beside_a_member_sharing_a_word(tmp_path: Path) -> None:
+    """A member "Mary Okafor" does not make "the Mary Seacole programme" a person; a member
+    called by the whole name does."""
+    text = "the Mary Seacole programme starts in May"
+    assert Scrubber(data_dir=tmp_path, names=["Mary Okafor"]).scrub(text) == text
+    named = Scrubber(data_dir=tmp_path, names=["Mary Seacole"]).scrub(text)
+    assert named == "the <NAME> programme starts in May"
