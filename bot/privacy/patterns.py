@@ -43,6 +43,11 @@ AT_HANDLE = re.compile(
 
 _NHS_SEP = rf"{_HS}{{0,2}}[-–.]?{_HS}{{0,2}}"
 NHS_NUMBER = re.compile(rf"(?<![\w+])\d{{3}}{_NHS_SEP}\d{{3}}{_NHS_SEP}\d{{4}}(?!\w)")
+# After "NHS", "NHS no", "NHS number"... ten digits grouped any way: "nhs no 943 4765 919".
+NHS_LABELLED = re.compile(
+    rf"(?i)(?<!\w)NHS(?:{_HS}*(?:no\.?|num(?:ber)?\.?|#|n°))?{_HS}*[:#=-]?{_HS}*(?:is{_HS}+)?"
+    rf"(?P<number>\d(?:{_NHS_SEP}\d){{9}})(?![\w]|{_NHS_SEP}\d)"
+)
 
 # --------------------------------------------------------------------------- UK postcode
 

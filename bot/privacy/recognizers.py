@@ -153,7 +153,8 @@ def nhs_checksum_ok(digits: str) -> bool:
 
 
 class NhsNumberRecognizer(SpanRecognizer):
-    """Ten digits (3-3-4, any or no separators) that pass the modulus 11 check."""
+    """Ten digits (3-3-4, any or no separators) that pass the modulus 11 check; after "NHS"
+    or "NHS no", grouped any way ("nhs no 943 4765 919")."""
 
     ENTITY = NHS
     SCORE = 1.0
@@ -162,6 +163,9 @@ class NhsNumberRecognizer(SpanRecognizer):
         for start, end in _all((patterns.NHS_NUMBER,), text):
             if nhs_checksum_ok("".join(c for c in text[start:end] if c.isdigit())):
                 yield start, end
+        for match in patterns.NHS_LABELLED.finditer(text):
+            if nhs_checksum_ok("".join(c for c in match.group("number") if c.isdigit())):
+                yield match.span("number")
 
 
 class PostcodeRecognizer(SpanRecognizer):

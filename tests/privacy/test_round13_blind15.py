@@ -104,3 +104,32 @@ def test_programme_kept_beside_a_member_sharing_a_word(tmp_path: Path) -> None:
     assert Scrubber(data_dir=tmp_path, names=["Mary Okafor"]).scrub(text) == text
     named = Scrubber(data_dir=tmp_path, names=["Mary Seacole"]).scrub(text)
     assert named == "the <NAME> programme starts in May"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After "NHS" or "NHS no", ten digits grouped any way (a valid check digit).
+        ("nhs no 943 4765 919 pls check", "nhs no <NHS_NUMBER> pls check"),
+        ("NHS number: 94 34 76 59 19", "NHS number: <NHS_NUMBER>"),
+        ("NHS no.9434765919", "NHS no.<NHS_NUMBER>"),
+        # The pharmacists' regulator's numbers, 7 digits after "GPhC".
+        ("GPhC 2045678 on the form", "GPhC <REG_NUMBER> on the form"),
+        ("our gphc number is 2045678", "our gphc number is <REG_NUMBER>"),
+    ],
+)
+def test_numbers_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NHS no 943 4765 918 pls check",  # a wrong check digit
+        "the NHS spent 943 4765 919 pounds",
+        "NHS 111 calls went up 20",
+        "page 2045678 of the log",
+    ],
+)
+def test_numbers_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
