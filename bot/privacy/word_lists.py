@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.config import PROJECT_ROOT
 from bot.datafiles import ContentError, load_yaml_model
@@ -45,6 +45,16 @@ class WordListsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     lists: ListSources
+    # Written by hand: everyday words newer than the dictionary ("handover", "webinar").
+    newer_english_words: list[str] = Field(default_factory=list)
+
+    @field_validator("newer_english_words")
+    @classmethod
+    def _lower_words(cls, values: list[str]) -> list[str]:
+        odd = [value for value in values if not value.isalpha() or not value.islower()]
+        if odd:
+            raise ValueError(f"not lower-case single words: {odd}")
+        return values
 
 
 ENGLISH = 1
@@ -171,13 +181,14 @@ def _read_words(path: Path, expected: int) -> list[str]:
 
 def load_word_lists(path: Path = DEFAULT_WORD_LISTS) -> WordLists:
     """Read the sources file and the lists beside it; a problem is a ContentError."""
-    sources = load_yaml_model(path, WordListsFile).lists
+    described = load_yaml_model(path, WordListsFile)
+    sources = described.lists
 
     def load(source: ListSource) -> list[str]:
         return _read_words(path.parent / source.file, source.words)
 
     return WordLists(
-        english=load(sources.english_words),
+        english=[*load(sources.english_words), *described.newer_english_words],
         surnames=load(sources.surnames),
         given=load(sources.given_names),
     )

@@ -133,3 +133,21 @@ def test_numbers_found(scrubber: Scrubber, text: str, expected: str) -> None:
 )
 def test_numbers_kept(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday words newer than the dictionary, capitalised: no names.
+        "Handover was late again",
+        "and Handovers said nothing about the falls",
+        "the Webinar said nothing new",
+        "Onboarding takes ages here",
+        "Inbox is full again after leave",
+        "the Sitrep said OPEL 4",
+        "the Summer Fete raised £500 for the ward",
+        "Laptop's always open in the evenings",
+    ],
+)
+def test_newer_words_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text

@@ -31,6 +31,22 @@ def test_the_shipped_lists_load_with_what_their_sources_file_says() -> None:
     assert not lists.is_english("chukwuemeka")
 
 
+def test_newer_words_count_as_english_with_their_inflections() -> None:
+    lists = load_word_lists()
+    assert lists.is_english("webinar")
+    assert lists.is_english("handovers")  # the plural of a newer word
+    assert not lists.is_given_name("webinar")
+
+
+def test_a_newer_word_that_is_not_one_lower_case_word_is_a_content_error(
+    tmp_path: Path,
+) -> None:
+    source = Path("prompts/privacy/word_lists.yaml").read_text(encoding="utf-8")
+    (tmp_path / "word_lists.yaml").write_text(source.replace("handover,", "Hand-over,"))
+    with pytest.raises(ContentError, match="Hand-over"):
+        load_word_lists(tmp_path / "word_lists.yaml")
+
+
 def test_a_list_with_the_wrong_count_is_a_content_error(tmp_path: Path) -> None:
     source = Path("prompts/privacy/word_lists.yaml").read_text(encoding="utf-8")
     (tmp_path / "word_lists.yaml").write_text(source.replace("words: 5163", "words: 5"))
