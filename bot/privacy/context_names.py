@@ -106,6 +106,7 @@ MIN_UNKNOWN_LOWER = 5  # letters of an unknown lower-case word taken for a name 
 MIN_LISTED_INITIALS = 3
 INITIALS_LETTERS = 2  # "AK" is a word of the English list, yet initials
 MIN_PAIRED_INITIALS = 2
+MIN_JOINED_PARTS = 2  # "jo-anne"
 _AFTER_LISTED_INITIALS = frozenset({"have", "both", "were", "are"})  # "JB and MK have both"
 # Not after a lower-case member's name opening a line: "hope is the key", "will do".
 _NOT_AFTER_OPENING = frozenset(
@@ -679,9 +680,21 @@ class ContextNameFinder:
             listed = token.capitalised and _COMMA.fullmatch(text, start, token.start)
             if not (opens or listed) or self._never_here(token.key):
                 continue
-            if self._assignable(token):
-                found.append((token.start, token.end))
+            if self._assignable(token) or (opens and self._is_initials(text, token)):
+                found.append((token.start, token.end))  # also initials: "TW to send it"
         return found
+
+    def _action_after(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """Whether "to" and an action verb follow the word at ``index``: "... to send"."""
+        if index + 2 >= len(tokens):
+            return False
+        to, verb = tokens[index + 1], tokens[index + 2]
+        return (
+            to.key == "to"
+            and verb.key in self._action_verbs
+            and self._joined(text, tokens[index], to)
+            and self._joined(text, to, verb)
+        )
 
     def _will_do(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised given name opening a sentence or clause, then "will" and an action:
@@ -887,7 +900,8 @@ class ContextNameFinder:
         )
 
     def _initials_listed(self, text: str, tokens: list[_Token], run: list[int]) -> list[Span]:
-        """Three or more listed, or two before a person's verb ("JB and MK have both")."""
+        """Three or more listed, or two before a person's verb or an action ("JB and MK have
+        both", "TW and RB to draft it")."""
         if len(run) < MIN_PAIRED_INITIALS:
             return []
         if len(run) < MIN_LISTED_INITIALS:
@@ -895,7 +909,8 @@ class ContextNameFinder:
             following = tokens[last + 1] if last + 1 < len(tokens) else None
             if following is None or not self._joined(text, tokens[last], following):
                 return []
-            if following.key not in self._person_verbs | _AFTER_LISTED_INITIALS:
+            action = self._action_after(text, tokens, last)
+            if following.key not in self._person_verbs | _AFTER_LISTED_INITIALS and not action:
                 return []
         return [(tokens[i].start, tokens[i].end) for i in run]
 
@@ -1179,16 +1194,21 @@ class ContextNameFinder:
         return verb in self._person_verbs
 
     def _event_of(self, text: str, tokens: list[_Token]) -> list[Span]:
-        """A capitalised given name's possessive before an event only a person has, or a
-        person tied to them: "Joy's leaving do", "Grace's birthday", "Honor's husband" (a
-        name that is also a word, too)."""
+        """A capitalised given name's possessive, or initials', before an event only a person
+        has, or a person tied to them: "Joy's leaving do", "Grace's birthday", "Honor's
+        husband" (a name that is also a word, too), "TW's leaving do"."""
         if self._personal_events is None:
             return []
         found: list[Span] = []
         for token in tokens:
-            if not (token.capitalised and token.possessive) or self._never_here(token.key):
+            if not token.possessive or self._never_here(token.key):
                 continue
             if not (self._personal_events.match(text, token.end) or self._tie_after(text, token)):
+                continue
+            if self._is_initials(text, token):
+                found.append((token.start, token.end))
+                continue
+            if not token.capitalised:
                 continue
             key = token.key
             if self._is_given(key) or self._census_given_word(key) or self._foreign_word(key):
@@ -1456,10 +1476,10 @@ class ContextNameFinder:
             return False
         if token.capitalised:  # "Discharge to Assess." is no name; "from Umbrella Carers" is
             return not self._english_only(token.key) or self._capital_follows(text, tokens, index)
-        if not token.lower:
-            return False
+        if not token.lower:  # initials only after a strong cue: "cc TW", not "went to OH"
+            return strong and self._is_initials(text, token)
         plain_directory_name = self._in_directory(token.key) and not self._ordinary(token.key)
-        if token.key in self._given or plain_directory_name:
+        if token.key in self._given or plain_directory_name or self._joined_given(token.key):
             return True
         known = self._is_given(token.key) or self._in_directory(token.key)
         return strong and known and not self._function_word_joined(text, tokens, index)
@@ -1623,6 +1643,18 @@ class ContextNameFinder:
     def _never_here(self, key: str) -> bool:
         """Never a name by context, unless a workspace member is called so ("hey summer -")."""
         return key in self._never and not self._in_directory(key)
+
+    def _joined_given(self, key: str) -> bool:
+        """Given names joined by hyphens, not all English words: "jo-anne", "mary-beth" (not
+        "rose-bud")."""
+        parts = key.split("-")
+        if len(parts) < MIN_JOINED_PARTS or self._lists is None:
+            return False
+        lists = self._lists
+        given = all(part in self._given or lists.is_given_name(part) for part in parts)
+        return given and not all(
+            lists.is_english(part) and part not in self._given for part in parts
+        )
 
     def _is_given(self, key: str) -> bool:
         return key in self._given or key in self._word_names or self._in_directory(key)

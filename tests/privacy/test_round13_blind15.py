@@ -151,3 +151,39 @@ def test_numbers_kept(scrubber: Scrubber, text: str) -> None:
 )
 def test_newer_words_kept(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Initials after a strong cue, given an action, two given one, or before an event.
+        ("cc TW", "cc <NAME>"),
+        ("told PK the plan", "told <NAME> the plan"),
+        ("KO to send the slides", "<NAME> to send the slides"),
+        ("KO and TM to pick up the audit", "<NAME> and <NAME> to pick up the audit"),
+        ("RB's leaving do is on Friday", "<NAME>'s leaving do is on Friday"),
+        # Given names joined by a hyphen, in lower case after a cue.
+        ("speak to jo-anne in payroll", "speak to <NAME> in payroll"),
+        ("spoke with ann-marie about the rota", "spoke with <NAME> about the rota"),
+    ],
+)
+def test_initials_and_joined_names_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "spoke to OH about her return",
+        "went to OH for an assessment",
+        "cc HR and IT",
+        "HR to send the letters",
+        "QI and OD to support the work",
+        "the HV says it is post natal",
+        "my EA thinks not",
+        "thanks to the follow-up team",
+        "spoke to rose-bud",
+    ],
+)
+def test_abbreviations_and_joined_words_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
