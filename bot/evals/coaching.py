@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -198,10 +199,18 @@ def load_coaching_set(folder: Path) -> CoachingSet:
     return CoachingSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-# answers one message in a fresh conversation: (n, message, profile title) -> (reply, card ids)
-Ask = Callable[[int, str, str], tuple[str, list[str]]]
-# sorts a reply (its text, the cards it cites, the cards that fit) into an outcome
-Sort = Callable[[str, list[str], set[str]], str]
+class Answer(NamedTuple):
+    """A reply as the eval sees it: its text, the cards it cites, the gate's safety level."""
+
+    text: str
+    cited: list[str]
+    safety: str = "none"
+
+
+# answers one message in a fresh conversation: (n, message, profile title) -> Answer
+Ask = Callable[[int, str, str], Answer]
+# sorts a reply (its text, the cards it cites, the cards that fit; safety level) into an outcome
+Sort = Callable[..., str]
 
 
 def measure_coaching(
@@ -213,16 +222,16 @@ def measure_coaching(
     outcomes: Counter[str] = Counter()
     broken = 0
     for n, item in enumerate(data.questions):
-        reply, cited = ask(n, item.q, item.role)
+        reply, cited, safety = ask(n, item.q, item.role)
         fitting += bool(set(cited) & set(item.cards))
         if sort is not None:
-            outcomes[sort(reply, cited, set(item.cards))] += 1
+            outcomes[sort(reply, cited, set(item.cards), safety=safety)] += 1
         picked += picks_up(item.q, body(reply))
         frames[frame(item.q, reply)] += 1
         broken += len(fragments(reply))
     handled = 0
     for n, oos in enumerate(data.out_of_scope):
-        reply, cited = ask(len(data.questions) + n, oos.q, "")
+        reply, cited, _ = ask(len(data.questions) + n, oos.q, "")
         handled += handles_out_of_scope(reply, cited)
     total = len(data.questions)
     return CoachingFigures(
@@ -239,9 +248,9 @@ def measure_coaching(
 
 
 def coach_asker(coach: Coach) -> Ask:
-    def ask(n: int, q: str, role: str) -> tuple[str, list[str]]:
+    def ask(n: int, q: str, role: str) -> Answer:
         reply = coach.respond(f"sealed:{n}", q, title=role or None)
-        return reply.reply, [c.card_id for c in reply.citations]
+        return Answer(reply.reply, [c.card_id for c in reply.citations], reply.safety.level.value)
 
     return ask
 

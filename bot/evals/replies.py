@@ -11,7 +11,8 @@ data folder, `bot/evals/scratch.py`), and every reply is sorted into one outcome
   (`no_fit` in prompts/system/turns.yaml);
 - **stays with the feeling**: it cites nothing and closes on a feeling's question;
 - **out of scope**: it says the request is outside what Anchor does;
-- **other**: anything else (small talk, a flow started, the safety gate's reply).
+- **safety**: the safety gate answered (a concern check-in, crisis or emergency reply);
+- **other**: anything else (small talk, a flow started).
 
 Beside these, **retrieval top 3**: the share of questions whose expected card is among hybrid
 retrieval's first three, the ceiling a reply that follows retrieval could reach.
@@ -32,13 +33,14 @@ from bot.evals.retrieval import RetrievalItem, load_items
 from bot.evals.scratch import scratch_coach
 from bot.models import Reply
 
-Outcome = Literal["expected", "other_card", "no_fit", "feeling", "out_of_scope", "other"]
+Outcome = Literal["expected", "other_card", "no_fit", "feeling", "out_of_scope", "safety", "other"]
 OUTCOMES: tuple[Outcome, ...] = (
     "expected",
     "other_card",
     "no_fit",
     "feeling",
     "out_of_scope",
+    "safety",
     "other",
 )
 LABELS: dict[Outcome, str] = {
@@ -47,7 +49,8 @@ LABELS: dict[Outcome, str] = {
     "no_fit": "says nothing fits",
     "feeling": "stays with the feeling",
     "out_of_scope": "out of scope",
-    "other": "other (small talk, flow, safety)",
+    "safety": "the safety gate answered",
+    "other": "other (small talk, a flow)",
 }
 
 
@@ -80,11 +83,17 @@ class RepliesResult(BaseModel):
 
 def outcome(coach: Coach, reply: Reply, want: set[str]) -> Outcome:
     """Which outcome of the module docstring a reply is."""
-    return sort_reply(coach.words, reply.reply, [c.card_id for c in reply.citations], want)
+    cited = [c.card_id for c in reply.citations]
+    return sort_reply(coach.words, reply.reply, cited, want, safety=reply.safety.level.value)
 
 
-def sort_reply(words: TurnWords, text: str, cited: list[str], want: set[str]) -> Outcome:
-    """The outcome of a reply's text and the cards it cites, for a question wanting `want`."""
+def sort_reply(
+    words: TurnWords, text: str, cited: list[str], want: set[str], *, safety: str = "none"
+) -> Outcome:
+    """The outcome of a reply (its text, the cards it cites and the safety level the gate
+    gave the message) for a question wanting `want`."""
+    if safety != "none":
+        return "safety"
     if set(cited) & want:
         return "expected"
     if cited:

@@ -34,3 +34,16 @@ def test_a_reply_that_finds_nothing_says_so(settings: Settings) -> None:
     item = RetrievalItem(q="the car park barrier at our site keeps breaking", cards=["x"])
     found = measure_replies(coach, "nothing", [item])
     assert found.misses[0].outcome == "no_fit" and found.rates["no_fit"] == 1.0
+
+
+def test_a_safety_reply_is_counted_as_the_gate_not_as_a_card_miss(settings: Settings) -> None:
+    # a question answered by the safety gate cites no card; it is counted apart from "other",
+    # so a sealed run says how many questions the gate took (and the figures stay unread)
+    coach = Coach.from_settings(settings)
+    item = RetrievalItem(
+        q="honestly I can't see the point of going on and I've been thinking of ending it",
+        cards=["abc-of-core-work-needs"],
+    )
+    found = measure_replies(coach, "gate", [item])
+    assert found.misses[0].outcome == "safety" and found.rates["safety"] == 1.0
+    assert "the safety gate answered" in found.table()
