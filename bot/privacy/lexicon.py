@@ -272,6 +272,7 @@ class Context(_Section):
     eponym_authors: list[str] = Field(default_factory=list)
     cited_authors: list[str] = Field(default_factory=list)
     rating_colours: list[str] = Field(default_factory=list)
+    rating_nouns: list[str] = Field(default_factory=list)
 
     @field_validator(
         "cues",
@@ -316,6 +317,7 @@ class Context(_Section):
         "eponym_models",
         "eponym_authors",
         "rating_colours",
+        "rating_nouns",
     )
     @classmethod
     def _single_words(cls, values: list[str]) -> list[str]:

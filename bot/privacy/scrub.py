@@ -127,6 +127,7 @@ class Scrubber:
         self._eponym_places = _place_pattern(lexicon.context.eponym_places)
         self._eponym_models = _model_pattern(lexicon.context.eponym_models)
         self._rating_colours = frozenset(lexicon.context.rating_colours)
+        self._rated = _rated_pattern(lexicon.context.rating_colours, lexicon.context.rating_nouns)
         self._towns = load_towns(towns_path)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
@@ -336,18 +337,23 @@ class Scrubber:
 
     def _rating_colours_in(self, text: str) -> list[tuple[int, int]]:
         """The colours of a rating, in a message that speaks of a RAG rating or names every
-        colour: "RAG it for the board. Amber says nothing" (not a member's name)."""
+        colour ("RAG it for the board. Amber says nothing"), or before a word of rating
+        ("Amber Alert for snow"); not a member's name."""
         if not self._rating_colours:
             return []
+        # (span kept, its colour): "Amber Alert" whole, as a rule may read it as a full name
+        rated = (
+            [(m.span(), m.group("colour")) for m in self._rated.finditer(text)]
+            if self._rated
+            else []
+        )
         colours = [
             m for m in _PLAIN_WORD.finditer(text) if m.group().lower() in self._rating_colours
         ]
-        if not colours:
-            return []
         named = {m.group().lower() for m in colours}
-        if _RAG.search(text) is None and named != self._rating_colours:
-            return []
-        return [m.span() for m in colours if not self._names.knows(name_key(m.group()))]
+        if _RAG.search(text) is not None or (colours and named == self._rating_colours):
+            rated.extend((m.span(), m.group()) for m in colours)
+        return [span for span, colour in rated if not self._names.knows(name_key(colour))]
 
     def _cited_authors(self, text: str) -> list[tuple[int, int]]:
         """A well-known author's full name where it is cited ("as Michael West says"), unless
@@ -515,6 +521,16 @@ def _place_pattern(places: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(
         r"(?<![\w'’])(?P<word>[A-Z][^\W\d_]+(?:[ \t]+[A-Z][^\W\d_]+)?)[ \t]+"
         rf"(?:{heads})(?![\w'’])"
+    )
+
+
+def _rated_pattern(colours: Sequence[str], nouns: Sequence[str]) -> re.Pattern[str] | None:
+    """A colour of ``colours`` right before a noun of ``nouns``, any case: "Amber Alert"."""
+    if not colours or not nouns:
+        return None
+    return re.compile(
+        rf"(?i)(?<![\w'’-])(?P<colour>{'|'.join(map(re.escape, colours))})[ \t]+"
+        rf"(?:{'|'.join(map(re.escape, nouns))})(?![\w'’-])"
     )
 
 

@@ -81,6 +81,11 @@ def test_found(scrubber: Scrubber, text: str, expected: str) -> None:
         "the board wants it RAG-rated again. Amber says nothing useful",
         "RAG again?! Green tells you nothing about flow",
         "Red, amber, green: Amber said it all really",
+        # A colour before a word of rating or warning, anywhere.
+        "Amber Alert for snow on Thursday",
+        "an Amber rating again for the audit",
+        # A festival's greeting.
+        "Ramadan Kareem to colleagues fasting",
     ],
 )
 def test_kept(scrubber: Scrubber, text: str) -> None:
