@@ -11,7 +11,8 @@ data folder, `bot/evals/scratch.py`), and every reply is sorted into one outcome
   (`no_fit` in prompts/system/turns.yaml);
 - **stays with the feeling**: it cites nothing and closes on a feeling's question;
 - **out of scope**: it says the request is outside what Anchor does;
-- **safety**: the safety gate answered (a concern check-in, crisis or emergency reply);
+- **safety**: the safety gate answered (a concern check-in, a crisis or emergency reply, or
+  Freedom to Speak Up routes) and no expected card is cited;
 - **other**: anything else (small talk, a flow started).
 
 Beside these, **retrieval top 3**: the share of questions whose expected card is among hybrid
@@ -92,10 +93,10 @@ def sort_reply(
 ) -> Outcome:
     """The outcome of a reply (its text, the cards it cites and the safety level the gate
     gave the message) for a question wanting `want`."""
-    if safety != "none":
-        return "safety"
     if set(cited) & want:
         return "expected"
+    if safety != "none":
+        return "safety"
     if cited:
         return "other_card"
     if any(line in text for line in words.no_fit):
