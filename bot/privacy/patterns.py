@@ -92,6 +92,9 @@ DIGIT_GROUP = re.compile(r"\d+")
 GMC_NUMBER = re.compile(r"(?<![\w+£$€.,/-])\d{7}(?![\w/-]|[.,]\d)")
 # NMC PINs: two digits, a letter, four digits, a letter ("12A3456E"), in any case.
 NMC_PIN = re.compile(r"(?<![\w-])\d{2}[A-Z]\d{4}[A-Z](?![\w-])", re.IGNORECASE)
+# The same with spaces between its parts, in capitals: "12A 3456E", "12 A 3456 E" (not with
+# hyphens: "12A-3456E" is more often a part's or a form's code).
+NMC_PIN_SPACED = re.compile(r"(?<![\w-])\d{2}(?: [A-Z] \d{4} | ?[A-Z] \d{4})[A-Z](?![\w-])")
 # How far (characters, same line) a context word may be from a GMC or HCPC number.
 CONTEXT_BEFORE, CONTEXT_AFTER = 40, 35
 LINE_BREAK = re.compile(r"[\r\n]")

@@ -231,7 +231,7 @@ class RegistrationNumberRecognizer(SpanRecognizer):
             self._needs_context.append(self._hcpc)
 
     def spans(self, text: str) -> Iterable[Span]:
-        yield from _all((patterns.NMC_PIN,), text)
+        yield from _all((patterns.NMC_PIN, patterns.NMC_PIN_SPACED), text)
         in_message = self._hcpc is not None and self._context.search(text) is not None
         for start, end in _all(self._needs_context, text):
             if self._has_context(text, start, end):

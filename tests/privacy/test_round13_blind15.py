@@ -121,6 +121,9 @@ def test_programme_kept_beside_a_member_sharing_a_word(tmp_path: Path) -> None:
         # The pharmacists' regulator's numbers, 7 digits after "GPhC".
         ("GPhC 2045678 on the form", "GPhC <REG_NUMBER> on the form"),
         ("our gphc number is 2045678", "our gphc number is <REG_NUMBER>"),
+        # An NMC PIN with spaces or hyphens between its parts, in capitals.
+        ("NMC pin 12A 3456E", "NMC pin <REG_NUMBER>"),
+        ("pin is 12 A 3456 E", "pin is <REG_NUMBER>"),
     ],
 )
 def test_numbers_found(scrubber: Scrubber, text: str, expected: str) -> None:
@@ -134,6 +137,7 @@ def test_numbers_found(scrubber: Scrubber, text: str, expected: str) -> None:
         "the NHS spent 943 4765 919 pounds",
         "NHS 111 calls went up 20",
         "page 2045678 of the log",
+        "we need 12 a 2024 b",
     ],
 )
 def test_numbers_kept(scrubber: Scrubber, text: str) -> None:
