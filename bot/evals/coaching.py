@@ -156,10 +156,13 @@ class CoachingFigures(BaseModel):
     # another card, said nothing fits, stayed with the feeling, declined, anything else):
     # where the replies that cite no fitting card went, as counts only
     outcomes: dict[str, int] = Field(default_factory=dict)
+    # out-of-scope requests not handled, by what the reply did instead (counts only)
+    out_of_scope_missed: dict[str, int] = Field(default_factory=dict)
 
     def figures(self) -> dict[str, float]:
         return {
             **{f"outcome[{name}]": count for name, count in self.outcomes.items()},
+            **{f"oos_missed[{how}]": n for how, n in self.out_of_scope_missed.items()},
             "questions": self.questions,
             "out_of_scope_items": self.out_of_scope_items,
             "cites_fitting_card": round(self.cites_fitting_card, 4),
@@ -181,6 +184,10 @@ class CoachingFigures(BaseModel):
                 f"fragments                     {self.fragments}  (target 0)",
                 f"out of scope handled          {self.out_of_scope_handled:.3f}  (target 1.0)",
                 *_outcome_lines(self),
+                *(
+                    f"out of scope not handled: {how:<24}{n}"
+                    for how, n in self.out_of_scope_missed.items()
+                ),
             ]
         )
 
@@ -221,6 +228,7 @@ def measure_coaching(
     frames: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
     broken = 0
+    missed: Counter[str] = Counter()
     for n, item in enumerate(data.questions):
         reply, cited, safety = ask(n, item.q, item.role)
         fitting += bool(set(cited) & set(item.cards))
@@ -231,8 +239,11 @@ def measure_coaching(
         broken += len(fragments(reply))
     handled = 0
     for n, oos in enumerate(data.out_of_scope):
-        reply, cited, _ = ask(len(data.questions) + n, oos.q, "")
-        handled += handles_out_of_scope(reply, cited)
+        reply, cited, safety = ask(len(data.questions) + n, oos.q, "")
+        if handles_out_of_scope(reply, cited):
+            handled += 1
+        else:
+            missed[_oos_miss(cited, safety)] += 1
     total = len(data.questions)
     return CoachingFigures(
         set=name,
@@ -244,7 +255,15 @@ def measure_coaching(
         fragments=broken,
         out_of_scope_handled=handled / (len(data.out_of_scope) or 1),
         outcomes={name: outcomes[name] for name in OUTCOMES} if sort is not None else {},
+        out_of_scope_missed=dict(missed),
     )
+
+
+def _oos_miss(cited: list[str], safety: str) -> str:
+    """What a reply to an out-of-scope request did instead of declining it."""
+    if safety != "none":
+        return "the safety gate answered"
+    return "cited a card" if cited else "answered without a card"
 
 
 def coach_asker(coach: Coach) -> Ask:

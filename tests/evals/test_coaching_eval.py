@@ -83,3 +83,25 @@ def test_fragments_are_counted_in_what_was_quoted_from_a_card_only() -> None:
     assert fragments(quoted) == ["tag line", "dangling connective"]
     signpost = "I hear you.\n\nIt's free, and someone is there all day.\n\nAre you safe?"
     assert fragments(signpost) == []
+
+
+def test_out_of_scope_requests_not_declined_are_counted_by_what_the_reply_did() -> None:
+    from bot.evals.coaching import Answer, CoachingSet
+
+    data = CoachingSet.model_validate(
+        {
+            "questions": [{"q": "How do I chair a tense partnership board?", "cards": ["a"]}],
+            "out_of_scope": [{"q": "book me a table"}, {"q": "fix my laptop"}, {"q": "x y z"}],
+        }
+    )
+    answers = {
+        "How do I chair a tense partnership board?": Answer("Start with interests.", ["a"]),
+        "book me a table": Answer("Here is an idea from my notes.", ["b"]),
+        "fix my laptop": Answer("Are you safe right now?", [], "concern"),
+        "x y z": Answer("That is outside what I do; I can help you think about leadership.", []),
+    }
+    found = measure_coaching("fake", data, lambda n, q, role: answers[q])
+    assert found.out_of_scope_handled == 1 / 3
+    assert found.out_of_scope_missed == {"cited a card": 1, "the safety gate answered": 1}
+    assert "out of scope not handled: cited a card" in found.table()
+    assert found.figures()["oos_missed[cited a card]"] == 1
