@@ -98,6 +98,9 @@ _PLURAL_ABBREVIATION = re.compile(r"[A-Z]{2,}['’]?s")  # "GPs", "MPs": never a
 # A role's abbreviation with a small "of" inside: "DoF", "DoN", "HoN", "DoNQ", "CoS".
 _ROLE_ABBREVIATION = re.compile(r"[A-Z]o[A-Z]{1,2}(?:['’]?s)?")
 _DOTTED_INITIAL = re.compile(r"[A-Z]\.[ \t]?")
+_BARE_INITIAL = re.compile(r"[A-HJ-Z] ")  # "K Liu" (not "I")
+_COMMA_INITIAL = re.compile(r", ?[A-Z]\.")  # "Okonkwo, A."
+_VOWELS = frozenset("aeiou")
 _BARRELLED_INITIALS = re.compile(r"[A-Z]-[A-Z]")  # "Will P-J": a given name may be a word
 _LONE_INITIAL = re.compile(rf"[B-HJ-Z]|{_BARRELLED_INITIALS.pattern}")  # "Jo B", "Will P-J"
 _DUTY_REACH = 3  # words after "'s on" searched for a word of duty: "on the on-call rota"
@@ -963,14 +966,27 @@ class ContextNameFinder:
         return self._ordinary(key) or (self._lists is not None and self._lists.is_english(key))
 
     def _dotted_initials(self, text: str, tokens: list[_Token]) -> list[Span]:
-        """An initial with a full stop before a surname: "A. Rahman", "K. Liu"."""
+        """An initial with a full stop before a surname: "A. Rahman", "K. Liu"; without the
+        stop ("K Liu"; "A" only before a vowel, where the article would be "An": "A
+        Okonkwo"); or a surname, a comma and an initial with its stop: "Okonkwo, A."."""
         found: list[Span] = []
         for index, (token, name) in enumerate(itertools.pairwise(tokens)):
-            if not _DOTTED_INITIAL.fullmatch(text, token.start, name.start):
+            if not self._surname_like(name):
                 continue
-            if name.capitalised and (self._is_surname(name.key) or self._foreign(name.key)):
+            if _DOTTED_INITIAL.fullmatch(text, token.start, name.start) or (
+                _BARE_INITIAL.fullmatch(text, token.start, name.start)
+                and (token.key != "a" or name.key[:1] in _VOWELS)
+            ):
                 found.append((token.start, self._run_on(text, tokens, index + 1)[1]))
+        for token in tokens:
+            initial = None if token.possessive else _COMMA_INITIAL.match(text, token.end)
+            if initial is not None and self._surname_like(token):
+                found.append((token.start, initial.end()))
         return found
+
+    def _surname_like(self, token: _Token) -> bool:
+        """A capitalised surname or name-like word: "Rahman", "Okonkwo"."""
+        return token.capitalised and (self._is_surname(token.key) or self._foreign(token.key))
 
     def _opening_member(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A member's name in lower case opening a line, with a possessive, addressed, or

@@ -196,3 +196,22 @@ def test_initials_and_joined_names_found(scrubber: Scrubber, text: str, expected
 )
 def test_abbreviations_and_joined_words_kept(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An initial without its stop before a surname ("A" only before a vowel).
+        ("K Liu is the lead", "<NAME> is the lead"),
+        ("A Okonkwo is the lead", "<NAME> is the lead"),
+        # A surname, a comma and an initial with its stop.
+        ("Okonkwo, A. is on the list", "<NAME> is on the list"),
+    ],
+)
+def test_initial_and_surname_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["A Option is best", "I Okonkwo", "Plan A is fine, Plan B is not"])
+def test_letters_that_are_no_initials_kept(scrubber: Scrubber, text: str) -> None:
+    assert "<NAME>" not in scrubber.scrub(text)
