@@ -154,6 +154,8 @@ _AFTER_VERDICT = frozenset(
     {"that", "about", "though", "tbh", "imo", "i", "we", "you", "on", "re", "again"}
 )
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,;:.!?)]|[-–—][ \t]|$)")
+_ME_AND = re.compile(r"(?<![\w'’])(?:[Mm]e|[Mm]yself)[ \t]+(?:and|&|\+)[ \t]+$")  # "me and kwame"
+LOOK_BEFORE_ME = 16
 _WITH_ME_LOWER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:i|I|me|myself)(?![\w'’])")  # "joy and i"
 _IN_BRACKETS = re.compile(r"[ \t]*\([ \t]*$")
 _TIE_AFTER = re.compile(r"['’]s?[ \t]+(?P<word>[A-Za-z]+)")  # "Grace's mum"
@@ -1259,10 +1261,12 @@ class ContextNameFinder:
         return self._name_part(key) or census or self._foreign(key)
 
     def _with_me(self, text: str, tokens: list[_Token]) -> list[Span]:
-        """A capitalised name before "and I" or "and me": "Grace and I did the walkround"."""
+        """A capitalised name before "and I" or "and me": "Grace and I did the walkround"; in
+        lower case a given name that is no English word before "and i" or after "me and": "me
+        and kwame are doing it", "siobhan and i will"."""
         found: list[Span] = []
         for index, token in enumerate(tokens):
-            if self._member_with_me(text, token):
+            if self._member_with_me(text, token) or self._lower_with_me(text, token):
                 found.append((token.start, token.end))  # "joy and i are going"
                 continue
             if not token.capitalised or token.possessive or not _WITH_ME.match(text, token.end):
@@ -1274,6 +1278,19 @@ class ContextNameFinder:
             elif self._surname_not_noun(token.key):
                 found.append((token.start, token.end))  # a nickname: "Harps and I are"
         return found
+
+    def _lower_with_me(self, text: str, token: _Token) -> bool:
+        """A lower-case given name, no English word, beside "me and" or "and i" (not "hope and
+        i will try")."""
+        if not token.lower or token.possessive or self._never_here(token.key):
+            return False
+        if self._lists is None or self._lists.is_english(token.key):
+            return False
+        beside = bool(
+            _ME_AND.search(text, max(0, token.start - LOOK_BEFORE_ME), token.start)
+            or _WITH_ME_LOWER.match(text, token.end)
+        )
+        return beside and (token.key in self._given or self._lists.is_given_name(token.key))
 
     def _surname_not_noun(self, key: str) -> bool:
         """A census surname, also one that is an English word ("Harps", "Ade"), that is no

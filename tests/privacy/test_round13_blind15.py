@@ -215,3 +215,29 @@ def test_initial_and_surname_found(scrubber: Scrubber, text: str, expected: str)
 @pytest.mark.parametrize("text", ["A Option is best", "I Okonkwo", "Plan A is fine, Plan B is not"])
 def test_letters_that_are_no_initials_kept(scrubber: Scrubber, text: str) -> None:
     assert "<NAME>" not in scrubber.scrub(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A lower-case given name, no English word, beside "me and" or "and i".
+        ("me and kwame are doing the audit", "me and <NAME> are doing the audit"),
+        ("me and siobhan will cover", "me and <NAME> will cover"),
+    ],
+)
+def test_lower_name_with_me_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me and dinner are late",
+        "me and will are going",
+        "I asked them to summarise it for me and realised none of us could",
+        "the only man on a team of 12 women and I think I miss things",
+        "the train was cancelled and I missed the start",
+    ],
+)
+def test_words_with_me_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
