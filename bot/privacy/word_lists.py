@@ -11,6 +11,7 @@ loaded, so they never leave the process.
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -107,7 +108,14 @@ class WordLists:
         return 0
 
     def is_english(self, key: str) -> bool:
-        """An English word, also inflected: the dictionary lists "provider", not "providers"."""
+        """An English word, also inflected ("providers": the dictionary lists "provider") or in
+        British spelling ("organised", "colour", "centre", "cancelled", "paediatric": the
+        dictionary is American)."""
+        if self._english_as_written(key):
+            return True
+        return any(self._english_as_written(variant) for variant in american_spellings(key))
+
+    def _english_as_written(self, key: str) -> bool:
         if self.kinds(key) & ENGLISH:
             return True
         if key.endswith(_ENGLISH_SUFFIXES) and len(key) >= MIN_SUFFIXED:
@@ -158,6 +166,33 @@ _ENDINGS = (
     ("ly", ""),
     ("'s", ""),
 )
+
+
+_ISE = re.compile(r"(?P<stem>[a-z]{2,}[iy])s(?P<ending>e|ed|es|ing|er|ers)")  # "organised"
+_TRE = re.compile(r"(?P<stem>[a-z]{2,})tre(?P<ending>s|d)?")  # "centres"
+_LLED = re.compile(r"(?P<stem>[a-z]{2,}[aeiou])ll(?P<ending>ed|ing|er|ers)")  # "cancelled"
+# "colour", "behaviours", "favourite" (not a compound: "Harbourside" names a place)
+_OUR = re.compile(r"(?P<stem>[a-z]{2,})our(?P<ending>s|ed|ing|ite|ites|able|ably|er|ers|ful)?")
+MIN_OUR = 5  # "colour", not "four"
+MIN_DIGRAPH = 7  # "paediatric", not "Mae", "Gael"
+
+
+def american_spellings(key: str) -> list[str]:
+    """The American spellings a British-spelt word may have: "organised" -> "organized",
+    "colour" -> "color", "centre" -> "center", "cancelled" -> "canceled", "paediatric" ->
+    "pediatric"."""
+    variants: list[str] = []
+    if match := _ISE.fullmatch(key):
+        variants.append(f"{match.group('stem')}z{match.group('ending')}")
+    if len(key) >= MIN_OUR and (match := _OUR.fullmatch(key)):
+        variants.append(f"{match.group('stem')}or{match.group('ending') or ''}")
+    if match := _TRE.fullmatch(key):
+        variants.append(f"{match.group('stem')}ter{match.group('ending') or ''}")
+    if match := _LLED.fullmatch(key):
+        variants.append(f"{match.group('stem')}l{match.group('ending')}")
+    if len(key) >= MIN_DIGRAPH and ("ae" in key or "oe" in key):
+        variants.append(key.replace("ae", "e").replace("oe", "e"))
+    return variants
 
 
 def _stems(key: str) -> list[tuple[str, str]]:

@@ -241,3 +241,23 @@ def test_lower_name_with_me_found(scrubber: Scrubber, text: str, expected: str) 
 )
 def test_words_with_me_kept(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # British spellings, capitalised, are English words, no names.
+        "Travelling between the two sites eats my whole day",
+        "Neighbour plays music till 2am",
+        "Organising the rota is a nightmare",
+        "Colour coding helps, honestly",
+    ],
+)
+def test_british_spellings_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_a_site_with_view_in_its_name_is_a_body(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Harbour View surgery wants to leave the PCN") == (
+        "<ORG> wants to leave the PCN"
+    )

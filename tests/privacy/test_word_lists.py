@@ -38,6 +38,26 @@ def test_newer_words_count_as_english_with_their_inflections() -> None:
     assert not lists.is_given_name("webinar")
 
 
+@pytest.mark.parametrize(
+    "word",
+    ["organised", "summarising", "analysed", "colour", "behaviours", "favourite", "centres"],
+)
+def test_british_spellings_count_as_english(word: str) -> None:
+    assert load_word_lists().is_english(word)
+
+
+@pytest.mark.parametrize("word", ["cancelled", "travelling", "paediatric", "oestrogen"])
+def test_more_british_spellings_count_as_english(word: str) -> None:
+    assert load_word_lists().is_english(word)
+
+
+@pytest.mark.parametrize(
+    "name", ["louise", "denise", "seymour", "michaela", "harbourside", "raphael"]
+)
+def test_names_are_no_british_spellings(name: str) -> None:
+    assert not load_word_lists().is_english(name)
+
+
 def test_a_newer_word_that_is_not_one_lower_case_word_is_a_content_error(
     tmp_path: Path,
 ) -> None:
