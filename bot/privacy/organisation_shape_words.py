@@ -166,7 +166,8 @@ class ShapeWords:
         )
         self._at_cue = (
             re.compile(
-                rf"(?i)(?<![\w'’])(?:{'|'.join(map(re.escape, shapes.at_cues))})[ \t]+at[ \t]+"
+                rf"(?i)(?<![\w'’])(?:{'|'.join(map(re.escape, shapes.at_cues))})"
+                r"[ \t]+(?:(?:over|up|down|out)[ \t]+)?at[ \t]+"  # "the folks over at"
             )
             if shapes.at_cues
             else None

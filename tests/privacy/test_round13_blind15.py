@@ -264,3 +264,20 @@ def test_a_site_with_view_in_its_name_is_a_body(scrubber: Scrubber) -> None:
     assert scrubber.scrub("Harbour View surgery wants to leave the PCN") == (
         "<ORG> wants to leave the PCN"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Someone "over", "up", "down" or "out" at a body.
+        ("the folks over at Beckside are lovely", "the folks over at <ORG> are lovely"),
+        ("the team down at Fernlea", "the team down at <ORG>"),
+    ],
+)
+def test_body_after_someone_over_at(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["it was all over at Christmas", "handing over at Handover"])
+def test_over_at_alone_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
