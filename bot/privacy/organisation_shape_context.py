@@ -47,7 +47,8 @@ class ContextRules(PlaceRules):
     def _plural_subjects(self, text: str) -> list[Span]:
         """Opening a sentence, a place or a word that is no English word, and up to two more
         capitalised words, before a plural verb: "Airedale have said", "Incommunities have
-        agreed", "Ordsall Park want" (one person "has")."""
+        agreed", "Ordsall Park want" (one person "has"); or any capitalised word before a
+        street or site word: "Hollins Park are on board", "Harbour View want it"."""
         if self._plural_subject is None:
             return []
         found: list[Span] = []
@@ -55,9 +56,10 @@ class ContextRules(PlaceRules):
             key = name_key(match.group("word"))
             if key in self._generic or key in self._leading or key in self._not_bodies:
                 continue
-            if not (key in self._named_places or not self._is_english(key)):
-                continue  # "Bath were great": a place of the list's groups may be a place
             more = [name_key(word) for word in match.group("more").split()]
+            sited = bool(more) and more[-1] in self._streets
+            if not (key in self._named_places or not self._is_english(key) or sited):
+                continue  # "Bath were great": a place of the list's groups may be a place
             if any(word in self._not_bodies or word in self._leading for word in more):
                 continue
             if more and self._thing_plural(more[-1]):

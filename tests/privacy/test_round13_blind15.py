@@ -281,3 +281,20 @@ def test_body_after_someone_over_at(scrubber: Scrubber, text: str, expected: str
 @pytest.mark.parametrize("text", ["it was all over at Christmas", "handing over at Handover"])
 def test_over_at_alone_kept(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Capitalised words ending in a street or site word before a plural verb: a body.
+        ("Hollins Park are on board", "<ORG> are on board"),
+        ("Larch View have said no to the pilot", "<ORG> have said no to the pilot"),
+    ],
+)
+def test_sites_before_plural_verbs(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", ["The Park are nice", "Hollins Park is lovely in May"])
+def test_sites_without_plural_verbs_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
