@@ -86,6 +86,7 @@ class WordLists:
         self._hashes = np.array(order, dtype=np.int64)
         self._bits = np.array([bits[h] for h in order], dtype=np.uint8)
         self._cache: dict[str, int] = {}
+        self._english: dict[str, bool] = {}  # is_english's answers, cleared like ``_cache``
         self.given_names: frozenset[str] = frozenset(h for h in given_strings)
 
     def __len__(self) -> int:
@@ -111,9 +112,15 @@ class WordLists:
         """An English word, also inflected ("providers": the dictionary lists "provider") or in
         British spelling ("organised", "colour", "centre", "cancelled", "paediatric": the
         dictionary is American)."""
-        if self._english_as_written(key):
-            return True
-        return any(self._english_as_written(variant) for variant in american_spellings(key))
+        found = self._english.get(key)
+        if found is None:
+            found = self._english_as_written(key) or any(
+                self._english_as_written(variant) for variant in american_spellings(key)
+            )
+            if len(self._english) >= _CACHE_SIZE:
+                self._english = {}
+            self._english[key] = found
+        return found
 
     def _english_as_written(self, key: str) -> bool:
         if self.kinds(key) & ENGLISH:
