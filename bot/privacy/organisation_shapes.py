@@ -91,6 +91,8 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         words = self._name_words(text, max(earliest, match.start() - LOOK_BACK), match.start())
         if not words or (ending in self._place_endings and not self._has_place(text, words)):
             return
+        if "," in text[words[-1].end : match.start()]:
+            return  # a comma right before the ending parts a list: "Boardroom, Trust HQ"
         end = match.end()
         if ending in self._place_after and after and self._is_place(text, match.end(), after[0]):
             end = after[0].end

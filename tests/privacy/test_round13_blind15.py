@@ -298,3 +298,10 @@ def test_sites_before_plural_verbs(scrubber: Scrubber, text: str, expected: str)
 @pytest.mark.parametrize("text", ["The Park are nice", "Hollins Park is lovely in May"])
 def test_sites_without_plural_verbs_kept(scrubber: Scrubber, text: str) -> None:
     assert scrubber.scrub(text) == text
+
+
+def test_a_comma_before_an_ending_parts_a_list(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Venue: Boardroom, Trust HQ") == "Venue: Boardroom, Trust HQ"
+    assert scrubber.scrub("Morlington Council, Kelbridge Trust and the ICB") == (
+        "<ORG>, <ORG> and the ICB"
+    )
