@@ -205,12 +205,18 @@ class Scrubber:
         """Every piece of PII in ``text``, merged where they overlap, in order."""
         if not text.strip():
             return []
-        results = self._analyzer.analyze(
-            text=text, language=LANGUAGE, entities=self._entities, nlp_artifacts=self._no_nlp
-        )
+        results = self._analyze(text)
+        if _shouted(text):  # "PLEASE CALL SARAH OKAFOR": read it as if typed in lower case too
+            results.extend(self._analyze(text.lower()))
         results.extend(self._people_from_bodies(text, results))
         results.extend(self._bodies_after_names(text, results))
         return merge(self._outside_kept_phrases(text, results))
+
+    def _analyze(self, text: str) -> list[RecognizerResult]:
+        found: list[RecognizerResult] = self._analyzer.analyze(
+            text=text, language=LANGUAGE, entities=self._entities, nlp_artifacts=self._no_nlp
+        )
+        return found
 
     def _people_from_bodies(
         self, text: str, results: list[RecognizerResult]
@@ -396,6 +402,22 @@ class Scrubber:
     def scrub(self, text: str) -> str:
         """``text`` with each finding replaced by its tag, e.g. "call <PHONE>"."""
         return redact(text, self.analyze(text))
+
+
+MIN_SHOUTED_WORDS = 3
+SHOUTED_SHARE = 0.8  # of the letters in capitals
+_CAPITALS_WORD = re.compile(r"(?<![\w'’])[A-Z]{3,}(?![\w'’])")
+
+
+def _shouted(text: str) -> bool:
+    """Whether ``text`` is written in capitals ("PLEASE CALL SARAH OKAFOR BACK"): three or more
+    words of capitals and four fifths of its letters capitals; lower-casing must keep every
+    character where it is."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters or len(_CAPITALS_WORD.findall(text)) < MIN_SHOUTED_WORDS:
+        return False
+    share = sum(char.isupper() for char in letters) / len(letters)
+    return share >= SHOUTED_SHARE and len(text.lower()) == len(text)
 
 
 # A capitalised word, then two or more lower-case words joined by commas or a last "and":

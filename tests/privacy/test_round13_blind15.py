@@ -305,3 +305,28 @@ def test_a_comma_before_an_ending_parts_a_list(scrubber: Scrubber) -> None:
     assert scrubber.scrub("Morlington Council, Kelbridge Trust and the ICB") == (
         "<ORG>, <ORG> and the ICB"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A message in capitals is read as if typed in lower case too.
+        ("PLEASE CALL SARAH OKAFOR BACK", "PLEASE CALL <NAME> BACK"),
+        ("FAO JOHN SMITH", "FAO <NAME>"),
+    ],
+)
+def test_names_in_capitals_found(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "URGENT: CQC VISIT TOMORROW, ALL HANDS",
+        "PLEASE READ THE NEW POLICY BEFORE FRIDAY",
+        "HOPE EVERYONE HAD A GOOD WEEKEND",
+        "WILL DO, THANKS",
+    ],
+)
+def test_capitals_without_names_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
