@@ -258,6 +258,11 @@ CRISIS_FAMILIES: dict[str, list[str]] = {
         "gonna end it 2nite",
         "slef harm again tonight",
     ],
+    "my own overdoses, counted": [
+        "i've had two overdoses this year and tonight i'm thinking about a third",
+        "I've taken overdoses before and the pills are next to me again",
+        "my overdoses were never about attention and this one won't be either",
+    ],
     "the present comes back into a past story": [
         "I used to love this job and now I want to kill myself",
         "In 2019 we lost the contract and now I'm suicidal",
@@ -439,6 +444,18 @@ NOT_CRISIS_EXCLUSIONS: dict[str, list[str]] = {
         "No thoughts of harming myself, but I'm crying in the car most mornings",
         "I'm not giving up on myself, I just need a plan for the deficit",
         "During lockdown I had thoughts of suicide; they eased with counselling and I'm well now.",
+    ],
+    "counted work and what the writer says they mean": [
+        "Ambulance calls relating to suicidal ideation are up 12% this quarter; how do I brief "
+        "the board?",
+        "we need a system response to the rise in self-harm on the paediatric ward",
+        "we've seen a cluster of overdoses at the hostel, who leads on outreach?",
+        "I chair our partnership's suicide and self-harm forum and it has stalled",
+        "The news about the merger is hitting me hard this week.",
+        "Would the programme be better off without me as SRO?",
+        "what's the point of me going to the ICP if it's all decided beforehand?",
+        "Thinking of ending it. The shared-care pilot with the federation, I mean.",
+        "Nearly killed myself rushing to the 8am huddle",
     ],
 }
 
