@@ -185,7 +185,7 @@ class CoachingFigures(BaseModel):
                 f"out of scope handled          {self.out_of_scope_handled:.3f}  (target 1.0)",
                 *_outcome_lines(self),
                 *(
-                    f"out of scope not handled: {how:<24}{n}"
+                    f"out of scope not handled: {how:<26}{n}"
                     for how, n in self.out_of_scope_missed.items()
                 ),
             ]
