@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.coach.engine import Coach
 from bot.coach.plan import first_sentence, picks_up
 from bot.config import Settings
-from bot.evals.replies import LABELS, OUTCOMES, sort_reply
+from bot.evals.replies import LABELS, OUTCOMES, gate_answered, sort_reply
 from bot.evals.scratch import scratch_coach
 from bot.knowledge.units import fragment_kind
 
@@ -216,8 +216,15 @@ class Answer(NamedTuple):
 
 # answers one message in a fresh conversation: (n, message, profile title) -> Answer
 Ask = Callable[[int, str, str], Answer]
-# sorts a reply (its text, the cards it cites, the cards that fit; safety level) into an outcome
-Sort = Callable[..., str]
+
+
+class Sort(Protocol):
+    """Sorts a reply (its text, the cards it cites, the cards that fit; the gate's safety level)
+    into an outcome (`bot.evals.replies.sort_reply` with the coach's words)."""
+
+    def __call__(
+        self, text: str, cited: list[str], want: set[str], *, safety: str = ...
+    ) -> str: ...
 
 
 def measure_coaching(
@@ -261,7 +268,7 @@ def measure_coaching(
 
 def _oos_miss(cited: list[str], safety: str) -> str:
     """What a reply to an out-of-scope request did instead of declining it."""
-    if safety != "none":
+    if gate_answered(safety):
         return "the safety gate answered"
     return "cited a card" if cited else "answered without a card"
 

@@ -88,6 +88,11 @@ def outcome(coach: Coach, reply: Reply, want: set[str]) -> Outcome:
     return sort_reply(coach.words, reply.reply, cited, want, safety=reply.safety.level.value)
 
 
+def gate_answered(safety: str) -> bool:
+    """The safety gate, not the coach, answered a message it graded at `safety`."""
+    return safety != "none"
+
+
 def sort_reply(
     words: TurnWords, text: str, cited: list[str], want: set[str], *, safety: str = "none"
 ) -> Outcome:
@@ -95,7 +100,7 @@ def sort_reply(
     gave the message) for a question wanting `want`."""
     if set(cited) & want:
         return "expected"
-    if safety != "none":
+    if gate_answered(safety):
         return "safety"
     if cited:
         return "other_card"
