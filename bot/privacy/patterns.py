@@ -64,7 +64,8 @@ POSTCODE = re.compile(
     r"(?P<inward>[0-9][ABD-HJLNP-UW-Z]{2}))(?!\w)",
     re.IGNORECASE,
 )
-ORDINAL_INWARD = re.compile(r"^\d(?:st|nd|rd|th)$")
+# An ordinal in place of an inward code ("M6 2nd"); "ne6 2rd" is no ordinal, so a postcode.
+ORDINAL_INWARD = re.compile(r"^(?:1st|2nd|3rd|[04-9]th)$")
 
 # --------------------------------------------------------------------------- NI number
 

@@ -31,7 +31,7 @@ other threads call ``analyze``/``scrub``; every other part is immutable after co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
@@ -160,8 +160,10 @@ class Scrubber:
         )
         self._word_lists = word_lists
         self._organisations = organisations
+        surnames = load_given_names(surnames_path).all()
+        people = _named_people(organisation_list, word_lists, {name_key(n) for n in surnames})
         given = load_given_names(given_names_path or DEFAULT_GIVEN_NAMES).all()
-        given = [*given, *_census_given_names(lexicon, word_lists, organisation_list)]
+        given = [*given, *_census_given_names(lexicon, word_lists, organisation_list, people)]
         self._given_keys = frozenset(name_key(name) for name in given)
         self._person_verbs = frozenset(name_key(verb) for verb in lexicon.context.person_verbs)
         given_names = _given_name_finder(lexicon, given)
@@ -169,11 +171,12 @@ class Scrubber:
             lexicon,
             self._names,
             given,
-            load_given_names(surnames_path).all(),
+            surnames,
             organisation_list,
             word_lists,
             self._members,
             self._towns.single_words,
+            people,
         )
         nlp_engine = OfflineSpacyNlpEngine(build_pipeline(data_dir, use_ner=use_ner))
         self.uses_ner: bool = nlp_engine.has_ner
@@ -302,6 +305,7 @@ class Scrubber:
             kept.extend(m.span() for m in self._eponym_places.finditer(text))
         kept.extend(self._named_models(text))
         kept.extend(self._rating_colours_in(text))
+        kept.extend(self._stations_and_lines(text))
         kept.extend(span for span in self._towns.find(text) if not self._member_named(text, span))
         if not kept:
             return results
@@ -360,6 +364,16 @@ class Scrubber:
         if _RAG.search(text) is not None or (colours and named == self._rating_colours):
             rated.extend((m.span(), m.group()) for m in colours)
         return [span for span, colour in rated if not self._names.knows(name_key(colour))]
+
+    def _stations_and_lines(self, text: str) -> list[tuple[int, int]]:
+        """A capitalised word before "line" or "station" in lower case names a railway line or
+        a station ("the Elizabeth line is down", "meet at Victoria station"), not a person
+        (not before "line manager", nor a member's name)."""
+        return [
+            match.span("word")
+            for match in _STATION_OR_LINE.finditer(text)
+            if not self._names.knows(name_key(match.group("word")))
+        ]
 
     def _cited_authors(self, text: str) -> list[tuple[int, int]]:
         """A well-known author's full name where it is cited ("as Michael West says"), unless
@@ -436,6 +450,11 @@ _GIVEN_FROM = re.compile(
     r"(?P<word>[a-z]{2,})[ \t]+from[ \t]+(?:the[ \t]+)?$"
 )
 
+# A capitalised word, then "line" or "station" in lower case (not "line manager"): "the
+# Victoria line", "Elizabeth line", "Victoria station".
+_STATION_OR_LINE = re.compile(
+    r"(?<![\w'’-])(?P<word>[A-Z][a-z]+)[ \t]+(?:line|station)(?![\w'’-])(?![ \t]+manag)"
+)
 _NEXT_WORD = re.compile(r"[ \t]+(?P<word>[a-z]+)")
 # A RAG rating named: "RAG", "BRAG", "RAG-rated", "RAG'd", "rag rating", "rag status".
 _RAG = re.compile(r"(?<![\w'’])(?:B?RAG(?![a-z])|[Rr]ag[ -](?:rat\w*|status))")
@@ -509,19 +528,20 @@ def _author_pattern(authors: Sequence[str]) -> re.Pattern[str] | None:
 _CITING_BEFORE = r"(?:by|as|like|read|reading|per|from)"
 _CITING_AFTER = (
     r"(?:says|said|argues|argued|writes|wrote|calls|called|puts|put|would|describes|described"
-    r"|suggests|suggested|talks|reminds)"
+    r"|suggests|suggested|talks|reminds|draws|drew|distinguishes|notes|observes)"
 )
 
 
 def _cited_pattern(authors: Sequence[str]) -> re.Pattern[str] | None:
-    """A cited author's full name, with "'s", before a verb of saying or after "by", "as"...:
-    "Kim Scott's Radical Candor", "as Michael West says", "Radical Candor by Kim Scott"."""
+    """A cited author's full name, with "'s" (or "'" after an "s"), before a verb of saying or
+    after "by", "as"...: "Kim Scott's Radical Candor", "as Michael West says", "Radical Candor
+    by Kim Scott", "William Bridges' distinction"."""
     if not authors:
         return None
     names = "|".join(r"\s+".join(map(re.escape, author.split())) for author in authors)
     return re.compile(
         rf"(?i)(?<![\w'’])(?:(?P<before>{_CITING_BEFORE})\s+)?(?P<name>{names})(?!\w)"
-        rf"(?=(?P<after>['’]s(?!\w)|\s+{_CITING_AFTER}(?!\w))?)"
+        rf"(?=(?P<after>['’]s(?!\w)|(?<=s)['’](?!\w)|\s+{_CITING_AFTER}(?!\w))?)"
     )
 
 
@@ -704,17 +724,54 @@ def _given_name_finder(lexicon: Lexicon, given: list[str]) -> GivenNameFinder:
     )
 
 
-def _organisation_words(organisations: OrganisationList) -> set[str]:
+def _organisation_words(
+    organisations: OrganisationList, people: Collection[str] = frozenset()
+) -> set[str]:
+    """Every word of the listed names but ``people`` (given names a body is named after)."""
     return {
-        name_key(m.group()) for name in organisations.all_names() for m in NAME_WORD.finditer(name)
+        key
+        for name in organisations.all_names()
+        for m in NAME_WORD.finditer(name)
+        if (key := name_key(m.group())) not in people
     }
 
 
+_ROYAL_TITLES = frozenset({"prince", "princess", "queen", "king", "royal"})
+
+
+def _named_people(
+    organisations: OrganisationList, word_lists: WordLists, surnames: Collection[str]
+) -> frozenset[str]:
+    """Given names a listed body is named after, still a person's name elsewhere: before a
+    surname or another given name ("William Harvey Hospital", "Robert Jones and Agnes Hunt",
+    "Royal Albert Edward Infirmary") or after a royal title ("Prince Charles Hospital"), and
+    never otherwise in a listed name ("Blackpool Victoria Hospital" leaves "Victoria" a
+    place, however "Queen Victoria Hospital" reads)."""
+    people: set[str] = set()
+    places: set[str] = set()
+    for name in organisations.all_names():
+        words = [name_key(m.group()) for m in NAME_WORD.finditer(name)]
+        for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
+            if not _given_not_english(word, word_lists) or word in _ROYAL_TITLES:
+                continue
+            named = before in _ROYAL_TITLES or after in surnames
+            named = named or _given_not_english(after, word_lists)
+            (people if named else places).add(word)
+    return frozenset(people - places)
+
+
+def _given_not_english(key: str, word_lists: WordLists) -> bool:
+    return key in word_lists.given_names and not word_lists.is_english(key)
+
+
 def _census_given_names(
-    lexicon: Lexicon, word_lists: WordLists, organisations: OrganisationList
+    lexicon: Lexicon,
+    word_lists: WordLists,
+    organisations: OrganisationList,
+    people: Collection[str] = frozenset(),
 ) -> list[str]:
-    """The census's given names that are no English word, place, organisation word or word
-    never a name by context (months: "January")."""
+    """The census's given names that are no English word, place, organisation word (but the
+    ``people`` a body is named after) or word never a name by context (months: "January")."""
     shapes = lexicon.organisations
     places = {
         name_key(word)
@@ -728,7 +785,7 @@ def _census_given_names(
             *shapes.role_words,
             *STOP_WORDS,
         ]
-    } | _organisation_words(organisations)
+    } | _organisation_words(organisations, people)
     return sorted(
         name
         for name in word_lists.given_names
@@ -745,6 +802,7 @@ def _context_finder(
     word_lists: WordLists,
     members: MemberInitials,
     towns: Iterable[str] = (),
+    people: Collection[str] = frozenset(),
 ) -> ContextNameFinder:
     """``towns``: towns of one word, never a name by context unless also a known name or an
     English word ("Mere"); so are places abroad (``context.world_places``: "Sweden") unless
@@ -752,7 +810,7 @@ def _context_finder(
     shapes = lexicon.organisations
     word_names = lexicon.names.common_words
     known = {name_key(word) for word in [*given, *surnames, *word_names]}
-    places = {key for key in _organisation_words(organisations) if key not in known}
+    places = {key for key in _organisation_words(organisations, people) if key not in known}
     places |= {
         key for key in map(name_key, towns) if key not in known and not word_lists.is_english(key)
     }

@@ -1,0 +1,47 @@
+"""Scrubber round 14: a given name a listed body is named after is still a person's name
+elsewhere ("William Harvey Hospital" leaves "William rang" a name); a capitalised word before
+"line" or "station" in lower case is a railway line or a station; a cited author's possessive
+after an "s" ("Bridges' model"); a postcode whose inward code only looks like a wrong ordinal
+("ne6 2rd"); a council shortened to "cc", "mbc" or "mdc" after a place."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round14"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Given names that a listed body is named after.
+        ("William phoned back about the audit", "<NAME> phoned back about the audit"),
+        ("can you ask Charles to sign the form", "can you ask <NAME> to sign the form"),
+        ("Agnes on nights says the pump alarmed", "<NAME> on nights says the pump alarmed"),
+        ("Albert from estates fixed the door", "<NAME> from estates fixed the door"),
+        # The bodies themselves stay whole.
+        ("she transferred to the William Harvey Hospital", "she transferred to the <ORG>"),
+        # Railway lines and stations.
+        ("the Elizabeth line is suspended this morning", None),
+        ("I'm stuck at Victoria station, start without me", None),
+        ("Jubilee line chaos again, running late", None),
+        # But a line manager is still a person's.
+        ("Priya line manages the two new starters", "<NAME> line manages the two new starters"),
+        # A cited author with a possessive after an "s".
+        ("we used William Bridges' transition model at the away day", None),
+        # An inward code that is no real ordinal.
+        ("drop it at the depot, ls12 1rd", "drop it at the depot, <POSTCODE>"),
+        ("came off the M6 3rd exit by mistake", None),
+        # Councils shortened after a place.
+        ("thornbury cc have frozen the respite budget", "<ORG> have frozen the respite budget"),
+        ("Ashby MBC said no to the pooled fund", "<ORG> said no to the pooled fund"),
+        ("the 125 cc scooter is in the car park", None),
+    ],
+)
+def test_round14(scrubber: Scrubber, text: str, expected: str | None) -> None:
+    assert scrubber.scrub(text) == (text if expected is None else expected)
