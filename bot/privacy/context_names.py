@@ -94,6 +94,13 @@ _CONTRACTION = re.compile(r"['’]s[ \t]+")
 _OPENS = re.compile(r"(?:^|[.!?:;\n—–-])[^\w]*$")
 _LINE_START = re.compile(r"(?:^|\n)[ \t>*•\-]*$")
 _INITIALS = re.compile(r"[A-Z]{2}")
+# A word of two capitalised parts: "ConfedExpo" (first "Confed").
+_CAMEL_CASE = re.compile(r"(?P<first>[A-Z][a-z]{4,})[A-Z][a-z]+")
+# Someone had, has or got a capitalised word on the phone: "had Marguerite on the phone".
+_ON_THE_PHONE = re.compile(
+    r"(?<![\w'’])(?:[Hh]ad|[Hh]ave|[Hh]as|[Gg]ot|[Hh]aving)[ \t]+(?P<word>[A-Z][^\W\d_]+)"
+    r"[ \t]+on[ \t]+the[ \t]+(?:phone|line|blower)(?![\w'’])"
+)
 _PLURAL_ABBREVIATION = re.compile(r"[A-Z]{2,}['’]?s")  # "GPs", "MPs": never a name
 # A role's abbreviation with a small "of" inside: "DoF", "DoN", "HoN", "DoNQ", "CoS".
 _ROLE_ABBREVIATION = re.compile(r"[A-Z]o[A-Z]{1,2}(?:['’]?s)?")
@@ -320,6 +327,7 @@ class ContextNameFinder:
         found.extend(self._member_initials(text, tokens))
         found.extend(self._member_with_initial(text, tokens))
         found.extend(self._after_cues(text, tokens, at))
+        found.extend(self._on_the_phone(text, tokens, at))
         found.extend(self._greeted(text, tokens, at))
         found.extend(self._signed(text, tokens, at))
         found.extend(self._directory_pairs(text, tokens))
@@ -343,12 +351,24 @@ class ContextNameFinder:
         return [span for span in found if not self._never_a_name(text, span)]
 
     def _never_a_name(self, text: str, span: Span) -> bool:
-        """A plural abbreviation ("GPs"), a role's ("DoF") or a function word's contraction
-        ("I've", "We'd")."""
+        """A plural abbreviation ("GPs"), a role's ("DoF"), a function word's contraction
+        ("I've", "We'd") or a word joined in camel case, a product or an event ("going to
+        ShareFest"; not "MacLeod", "DeShawn", "MaryAnn", "FitzGerald")."""
         if _PLURAL_ABBREVIATION.fullmatch(text, *span) or _ROLE_ABBREVIATION.fullmatch(text, *span):
+            return True
+        if self._camel_case(text[span[0] : span[1]]):
             return True
         word = name_key(text[span[0] : span[1]])
         return "'" in word and self._is_function_word(word)
+
+    def _camel_case(self, written: str) -> bool:
+        """One word of two capitalised parts, the first of five letters or more and no name:
+        "ConfedExpo", "ShareFest" (a short or given first part may be a name's: "MacLeod",
+        "SarahJane"), unless a member is called so."""
+        match = _CAMEL_CASE.fullmatch(written)
+        if match is None or self._in_directory(name_key(written)):
+            return False
+        return not self._is_given(name_key(match.group("first")))
 
     def _surname_follows(self, text: str, tokens: list[_Token], index: int) -> bool:
         first, second = tokens[index], tokens[index + 1]
@@ -1484,6 +1504,19 @@ class ContextNameFinder:
                 and self._fits_light_cue(text, tokens, index)
             ):
                 found.append(self._run_on(text, tokens, index))
+        return found
+
+    def _on_the_phone(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
+        """A capitalised word someone had on the phone: "just had Marguerite on the phone",
+        "I've got Tobenna on the line" (not a word never a name: "had Teams on the phone")."""
+        found: list[Span] = []
+        for match in _ON_THE_PHONE.finditer(text):
+            index = at.get(match.start("word"))
+            if index is None:
+                continue
+            token = tokens[index]
+            if token.capitalised and not self._never_here(token.key):
+                found.append((token.start, token.end))
         return found
 
     def _to_after(self, text: str, tokens: list[_Token], index: int) -> bool:

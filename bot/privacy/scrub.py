@@ -66,6 +66,10 @@ MIN_SCORE = 0.5
 PERSON_FROM_BODY_SCORE = 0.8
 BODY_AFTER_NAME_SCORE = 0.8
 LOOK_BEFORE = 60  # characters before an organisation searched for "<name> from"
+INITIALS_SCORE = 0.8
+MIN_INITIALS = 2
+MAX_INITIALS = 3
+_CAPITALS_TOKEN = re.compile(r"(?<![\w'’&-])[A-Z]{2,3}(?![\w&-])")
 
 TAGS: dict[str, str] = {
     rec.EMAIL: "<EMAIL>",
@@ -135,6 +139,7 @@ class Scrubber:
         self._ordinary_words = frozenset(lexicon.names.common_words)
         word_lists = default_word_lists()
         self._names = _name_index(lexicon, word_lists)
+        self._titles = frozenset(name_key(title) for title in lexicon.honorifics.spellings())
         self._members = MemberInitials(
             particles=lexicon.names.particles, titles=lexicon.honorifics.spellings()
         )
@@ -213,7 +218,39 @@ class Scrubber:
             results.extend(self._analyze(text.lower()))
         results.extend(self._people_from_bodies(text, results))
         results.extend(self._bodies_after_names(text, results))
-        return merge(self._outside_kept_phrases(text, results))
+        kept = self._outside_kept_phrases(text, results)
+        return merge([*kept, *self._initials_of_people(text, kept)])
+
+    def _initials_of_people(
+        self, text: str, results: list[RecognizerResult]
+    ) -> list[RecognizerResult]:
+        """The initials of a person named in full elsewhere in the message, in capitals:
+        "Anna Maria will chair. AM, can you book the room?" (not initials that are a word:
+        "Ian Stone ... IS")."""
+        initials: set[str] = set()
+        for result in results:
+            if result.entity_type == rec.PERSON:
+                initials.update(self._initials_of(text[result.start : result.end]))
+        found: list[RecognizerResult] = []
+        for match in _CAPITALS_TOKEN.finditer(text):
+            if match.group() in initials:
+                found.append(RecognizerResult(rec.PERSON, *match.span(), INITIALS_SCORE))
+        return found
+
+    def _initials_of(self, name: str) -> list[str]:
+        """A full name's initials, two or three, without titles, if no word or stop word."""
+        words = [
+            word
+            for m in NAME_WORD.finditer(name)
+            if name_key(word := m.group()) not in self._titles and word[:1].isupper()
+        ]
+        letters = "".join(word[0] for word in words)
+        if not MIN_INITIALS <= len(letters) <= MAX_INITIALS:
+            return []
+        key = letters.lower()
+        if key in STOP_WORDS or self._word_lists.is_english(key):
+            return []
+        return [letters]
 
     def _analyze(self, text: str) -> list[RecognizerResult]:
         found: list[RecognizerResult] = self._analyzer.analyze(

@@ -2,7 +2,9 @@
 elsewhere ("William Harvey Hospital" leaves "William rang" a name); a capitalised word before
 "line" or "station" in lower case is a railway line or a station; a cited author's possessive
 after an "s" ("Bridges' model"); a postcode whose inward code only looks like a wrong ordinal
-("ne6 2rd"); a council shortened to "cc", "mbc" or "mdc" after a place."""
+("ne6 2rd"); a council shortened to "cc", "mbc" or "mdc" after a place; the initials of a
+person named in full in the same message; someone had on the phone; words joined in camel
+case are no names by context; after Welsh "Gŵyl" or "Santes" a name is the saint's."""
 
 from __future__ import annotations
 
@@ -41,6 +43,28 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("thornbury cc have frozen the respite budget", "<ORG> have frozen the respite budget"),
         ("Ashby MBC said no to the pooled fund", "<ORG> said no to the pooled fund"),
         ("the 125 cc scooter is in the car park", None),
+        # Initials of a person named in full in the message.
+        (
+            "Anna Maria Costa will chair. AMC, can you book the room?",
+            "<NAME> will chair. <NAME>, can you book the room?",
+        ),
+        (
+            "Rhiannon Kaye is on leave, so RK's cases go to the duty desk",
+            "<NAME> is on leave, so <NAME>'s cases go to the duty desk",
+        ),
+        ("Ian Stone is on leave IS that right?", "<NAME> is on leave IS that right?"),
+        # Someone had on the phone.
+        (
+            "I've just had Marguerite on the phone about the delayed discharge",
+            "I've just had <NAME> on the phone about the delayed discharge",
+        ),
+        ("got Tobenna on the line now, hold on", "got <NAME> on the line now, hold on"),
+        # Words joined in camel case: events and products, not people.
+        ("is anyone presenting at ShareFest next month?", None),
+        ("I sent it to FitzGerald yesterday", "I sent it to <NAME> yesterday"),
+        # Welsh feast days and saints.
+        ("Gŵyl Dewi hapus i bawb!", None),
+        ("Santes Dwynwen is the Welsh Valentine's", None),
     ],
 )
 def test_round14(scrubber: Scrubber, text: str, expected: str | None) -> None:
