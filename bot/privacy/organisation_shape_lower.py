@@ -12,6 +12,8 @@ from bot.privacy.patterns import SENTENCE_START
 MIN_GROUPING_WORDS = 2
 _THE_BEFORE = re.compile(r"(?<![\w'’])the[ \t]+$", re.IGNORECASE)
 POSSESSIVE = 2  # characters of "'s" after a word that ends before it
+REDONE = "re"  # "reconfigure": a verb done again
+MIN_REDONE_STEM = 5
 _JOINED_BEFORE = re.compile(r"(?<![\w'’-])(?P<word>[^\W\d_]{4,})[ \t]+(?:&|and)[ \t]+$")
 
 
@@ -96,9 +98,17 @@ class LowerCaseRules(ShapeWords):
             key = name_key(match.group("word"))
             if key in self._generic or key in self._leading or key in self._not_bodies:
                 continue
+            if self._redone(key):
+                continue
             if not self._is_english(key) or self._named_street(key, match.group("kinds")):
                 found.append((self._joined_place_start(text, match.start()), match.end()))
         return found
+
+    def _redone(self, key: str) -> bool:
+        """A verb of "re" and an English word, missing from the word list: "we want to
+        reconfigure hospice beds", "restructure practice teams" (no place)."""
+        stem = key.removeprefix(REDONE)
+        return stem != key and len(stem) >= MIN_REDONE_STEM and self._is_english(stem)
 
     def _named_street(self, key: str, kinds: str | None) -> bool:
         """An English word naming the street a body is on: "marsh lane surgery" (not "reading

@@ -235,7 +235,7 @@ class ShapeWords:
                 break
             name.insert(0, word)
             following = word.start
-        name = self._without_office(self._without_leading(name))
+        name = self._without_office(self._without_leading(_after_abbreviations(text, name)))
         if not any(word.key not in self._generic and word.capitalised for word in name):
             return []
         return name
@@ -290,6 +290,21 @@ class ShapeWords:
             and bool(ORG_GAP.match(text[end : word.start]))
             and word.start - end <= 2
         )
+
+
+_ABBREVIATION = re.compile(r"[A-Z]{2,}s?")  # "CD", "GPs"
+_PHRASE_JOINERS = frozenset({"and", "in"})
+
+
+def _after_abbreviations(text: str, name: list[Word]) -> list[Word]:
+    """Abbreviations, then "and the" or "in the", are a phrase of their own, not the start of
+    the body after them: "a PCN CD and the ICB", "GPs in the ICS" keep only "the ICB"."""
+    for index in range(1, len(name) - 1):
+        if name[index].key not in _PHRASE_JOINERS or name[index + 1].key != "the":
+            continue
+        if all(_ABBREVIATION.fullmatch(text, word.start, word.end) for word in name[:index]):
+            return name[index + 2 :]
+    return name
 
 
 def _optional_words(words: Collection[str], *, before: bool, name: str) -> str:

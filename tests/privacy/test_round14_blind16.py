@@ -4,7 +4,9 @@ elsewhere ("William Harvey Hospital" leaves "William rang" a name); a capitalise
 after an "s" ("Bridges' model"); a postcode whose inward code only looks like a wrong ordinal
 ("ne6 2rd"); a council shortened to "cc", "mbc" or "mdc" after a place; the initials of a
 person named in full in the same message; someone had on the phone; words joined in camel
-case are no names by context; after Welsh "Gŵyl" or "Santes" a name is the saint's."""
+case are no names by context; after Welsh "Gŵyl" or "Santes" a name is the saint's;
+abbreviations then "and the" or "in the" open no body ("GPs in the ICS"); a verb of "re" and
+an English word is no place before a body in lower case ("reconfigure hospice beds")."""
 
 from __future__ import annotations
 
@@ -65,6 +67,14 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # Welsh feast days and saints.
         ("Gŵyl Dewi hapus i bawb!", None),
         ("Santes Dwynwen is the Welsh Valentine's", None),
+        # Abbreviations and "and the" / "in the" before a national or generic body.
+        ("how do dentists in the ICB get heard? asking for PCDs in the ICS", None),
+        ("our PCN CD and the ICB chair met today", None),
+        ("Thornbury GPs and the ICB have agreed it", "<ORG> have agreed it"),
+        # A verb of "re" before a body in lower case.
+        ("they plan to restructure practice teams next year", None),
+        ("the plan is to rebadge hospital beds as step-down", None),
+        ("she moved to the kelmuir hospice last spring", "she moved to the <ORG> last spring"),
     ],
 )
 def test_round14(scrubber: Scrubber, text: str, expected: str | None) -> None:
