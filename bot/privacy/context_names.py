@@ -73,7 +73,12 @@ from bot.config import PROJECT_ROOT
 from bot.privacy.lexicon import Context
 from bot.privacy.member_initials import MemberInitials
 from bot.privacy.names import name_key
-from bot.privacy.patterns import NAME_WORD, POSSESSIVE_ENDINGS, SENTENCE_START
+from bot.privacy.patterns import (
+    DONE_ABBREVIATION,
+    NAME_WORD,
+    POSSESSIVE_ENDINGS,
+    SENTENCE_START,
+)
 from bot.privacy.word_lists import WordLists
 
 DEFAULT_SURNAMES = PROJECT_ROOT / "prompts" / "privacy" / "surnames.yaml"
@@ -94,6 +99,7 @@ _CONTRACTION = re.compile(r"['’]s[ \t]+")
 _OPENS = re.compile(r"(?:^|[.!?:;\n—–-])[^\w]*$")
 _LINE_START = re.compile(r"(?:^|\n)[ \t>*•\-]*$")
 _INITIALS = re.compile(r"[A-Z]{2}")
+LOOK_BEFORE_CUE = 40  # characters searched before "to" or "from" for a journey
 # A word of two capitalised parts: "ConfedExpo" (first "Confed").
 _CAMEL_CASE = re.compile(r"(?P<first>[A-Z][a-z]{4,})[A-Z][a-z]+")
 # Someone had, has or got a capitalised word on the phone: "had Marguerite on the phone".
@@ -273,6 +279,13 @@ class ContextNameFinder:
         self._strong_cues = self._cue_pattern(context.strong_cues)
         self._light_cues = self._cue_pattern(context.light_cues)
         self._light_cues_before_to = self._cue_pattern(context.light_cues_before_to)
+        self._journeys = (
+            re.compile(
+                rf"(?i)(?<![\w&])(?:{_alternatives(context.journeys)})[ \t]+(?:to|from)[ \t]*$"
+            )
+            if context.journeys
+            else None
+        )
         self._person_states = _state_pattern(context.person_states)
         self._personal_events = _event_pattern(context.personal_events)
         self._action_verbs = _keys(context.action_verbs)
@@ -348,7 +361,8 @@ class ContextNameFinder:
         found.extend(self._continued(text, tokens, [*known, *found]))
         found.extend(self._particles_before(text, tokens, [*known, *found]))
         found.extend(self._repeated(text, tokens, [*known, *found]))
-        return [span for span in found if not self._never_a_name(text, span)]
+        found = [_without_done_abbreviation(text, span) for span in found]
+        return [span for span in found if span[1] > span[0] and not self._never_a_name(text, span)]
 
     def _never_a_name(self, text: str, span: Span) -> bool:
         """A plural abbreviation ("GPs"), a role's ("DoF"), a function word's contraction
@@ -1486,7 +1500,9 @@ class ContextNameFinder:
         found: list[Span] = []
         for match in self._cues.finditer(text):
             index = at.get(match.end())
-            if index is not None and self._fits_cue(text, tokens, index, match.end() in strong):
+            if index is None or self._journey_before(text, match.end()):
+                continue
+            if self._fits_cue(text, tokens, index, match.end() in strong):
                 found.append(self._run_on(text, tokens, index))
         for end in strong:
             index = at.get(end)
@@ -1505,6 +1521,13 @@ class ContextNameFinder:
             ):
                 found.append(self._run_on(text, tokens, index))
         return found
+
+    def _journey_before(self, text: str, end: int) -> bool:
+        """Whether a journey comes before "to" or "from" ending at ``end``: a place follows,
+        not a person ("a trip to Kenya", "the best route from Leon")."""
+        if self._journeys is None:
+            return False
+        return self._journeys.search(text, max(0, end - LOOK_BEFORE_CUE), end) is not None
 
     def _on_the_phone(self, text: str, tokens: list[_Token], at: dict[int, int]) -> list[Span]:
         """A capitalised word someone had on the phone: "just had Marguerite on the phone",
@@ -1851,3 +1874,12 @@ def _possessive_before(
             and _CONTRACTION.fullmatch(text, token.end, following.start)
         ):
             yield index, token
+
+
+def _without_done_abbreviation(text: str, span: Span) -> Span:
+    """``span`` without an abbreviation made a verb at its end ("Sarah CC'd me in" keeps
+    "Sarah"; "CC'd" alone is no name)."""
+    done = DONE_ABBREVIATION.search(text, span[0], span[1])
+    if done is None or done.end() != span[1]:
+        return span
+    return span[0], span[0] + len(text[span[0] : done.start()].rstrip())

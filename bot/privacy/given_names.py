@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.config import PROJECT_ROOT
 from bot.datafiles import load_yaml_model
 from bot.privacy.names import name_key
-from bot.privacy.patterns import NAME_WORD, POSSESSIVE_ENDINGS
+from bot.privacy.patterns import DONE_ABBREVIATION, NAME_WORD, POSSESSIVE_ENDINGS
 
 DEFAULT_GIVEN_NAMES = PROJECT_ROOT / "prompts" / "privacy" / "given_names.yaml"
 
@@ -122,6 +122,8 @@ class GivenNameFinder:
         return None
 
     def _is_surname(self, word: str) -> bool:
+        if DONE_ABBREVIATION.fullmatch(word):
+            return False  # "Sarah CC'd me in"
         base = word[: len(word) - _possessive_length(word)]
         return _capitalised(base) and name_key(base) not in self._ordinary
 

@@ -240,6 +240,7 @@ class Context(_Section):
     strong_cues: list[str] = Field(default_factory=list)
     light_cues: list[str] = Field(default_factory=list)
     light_cues_before_to: list[str] = Field(default_factory=list)
+    journeys: list[str] = Field(default_factory=list)
     greetings: list[str] = Field(default_factory=list)
     sign_offs: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
@@ -279,6 +280,7 @@ class Context(_Section):
         "strong_cues",
         "light_cues",
         "light_cues_before_to",
+        "journeys",
         "greetings",
         "sign_offs",
         "person_states",

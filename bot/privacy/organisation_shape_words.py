@@ -12,7 +12,9 @@ from bot.privacy.names import name_key
 from bot.privacy.organisation_words import AND, MAX_NAME_WORDS, OF, Span, Word, split_words
 from bot.privacy.patterns import ORG_GAP, phrases
 
-_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+_NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+)
 _CONSONANT = "[b-df-hj-np-tv-z]"
 _AMPERSAND = "&"  # lower-case abbreviations have no vowel: "lypft", "ltht"
 
@@ -249,7 +251,8 @@ class ShapeWords:
 
     def _numbered(self, name: list[Word]) -> bool:
         """A capitalised number word before a specific word opens the name: "Three Rivers
-        PCN", "Five Valleys Surgery" (but "Three PCNs", "the three Trusts" lose it)."""
+        PCN", "Five Valleys Surgery", "One Kelbridge Housing Group" (but "Three PCNs", "the
+        three Trusts", "One Trust" lose it)."""
         return (
             len(name) > 1
             and name[0].capitalised

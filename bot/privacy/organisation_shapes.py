@@ -23,6 +23,7 @@ from bot.privacy.patterns import ORG_GAP
 # A network's number before its kind: "Bradford City 4 PCN", "Hull 2 Primary Care Network".
 _NUMBERED_NETWORK = re.compile(r"(?<![\w'’])\d{1,2}[ \t]+(?:PCN|Primary Care Network)(?!\w)")
 MAX_NUMBERED_WORDS = 3
+_DONE_AFTER = re.compile(r"['’]e?d(?!\w)")  # "CC'd", "CC'ed"
 
 
 class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
@@ -85,6 +86,8 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
 
     def _ending(self, text: str, match: re.Match[str], earliest: int) -> Iterator[Span]:
         ending = match.group()
+        if _DONE_AFTER.match(text, match.end()):
+            return  # a verb made of the ending: "Sarah CC'd me in"
         after = split_words(text, match.end(), min(len(text), match.end() + 40))[:1]
         if ending in self._role_endings and after and after[0].key in self._role_words:
             return

@@ -153,3 +153,7 @@ def title_then_space(spellings: Iterable[str]) -> re.Pattern[str]:
     """A title as spelt in ``spellings`` ("Dr", "dr", "DR"), then "." and/or spaces."""
     alternatives = "|".join(re.escape(title) for title in spellings)
     return re.compile(rf"(?<![\w.])(?P<title>{alternatives})(?:\.{_HS}*|{_HS}+)")
+
+
+# An abbreviation made a verb: "CC'd", "DM'd", "OK'ed" (never a name).
+DONE_ABBREVIATION = re.compile(r"(?<![\w'’])[A-Z]{2,}['’]e?d(?![\w'’])")

@@ -6,7 +6,8 @@ after an "s" ("Bridges' model"); a postcode whose inward code only looks like a 
 person named in full in the same message; someone had on the phone; words joined in camel
 case are no names by context; after Welsh "Gŵyl" or "Santes" a name is the saint's;
 abbreviations then "and the" or "in the" open no body ("GPs in the ICS"); a verb of "re" and
-an English word is no place before a body in lower case ("reconfigure hospice beds")."""
+an English word is no place before a body in lower case ("reconfigure hospice beds"); an
+abbreviation made a verb ("CC'd") is no name nor a council; "One" opens a body's name."""
 
 from __future__ import annotations
 
@@ -75,6 +76,15 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         ("they plan to restructure practice teams next year", None),
         ("the plan is to rebadge hospital beds as step-down", None),
         ("she moved to the kelmuir hospice last spring", "she moved to the <ORG> last spring"),
+        # An abbreviation made a verb.
+        ("Thanks Bronwen, CC'd in", "Thanks <NAME>, CC'd in"),
+        ("Tomasz DM'd me the rota", "<NAME> DM'd me the rota"),
+        # "One" opening a body's name.
+        (
+            "One Kelbridge and Ashby Housing Group are on the shortlist",
+            "<ORG> are on the shortlist",
+        ),
+        ("One Trust said no to the pilot", None),
     ],
 )
 def test_round14(scrubber: Scrubber, text: str, expected: str | None) -> None:
