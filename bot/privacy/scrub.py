@@ -133,6 +133,7 @@ class Scrubber:
         self._rating_colours = frozenset(lexicon.context.rating_colours)
         self._rated = _rated_pattern(lexicon.context.rating_colours, lexicon.context.rating_nouns)
         self._towns = load_towns(towns_path)
+        self._journeys = _journey_pattern(lexicon.context.journeys)
         self._services = _service_pattern(
             lexicon.context.eponym_services, lexicon.context.eponym_reports
         )
@@ -343,6 +344,7 @@ class Scrubber:
         kept.extend(self._named_models(text))
         kept.extend(self._rating_colours_in(text))
         kept.extend(self._stations_and_lines(text))
+        kept.extend(self._journey_places(text))
         kept.extend(span for span in self._towns.find(text) if not self._member_named(text, span))
         if not kept:
             return results
@@ -401,6 +403,17 @@ class Scrubber:
         if _RAG.search(text) is not None or (colours and named == self._rating_colours):
             rated.extend((m.span(), m.group()) for m in colours)
         return [span for span, colour in rated if not self._names.knows(name_key(colour))]
+
+    def _journey_places(self, text: str) -> list[tuple[int, int]]:
+        """A capitalised word after a journey and "to" or "from" is a place ("a trip to
+        Kenya", "the train from Leon"), unless it has "'s" or a member is called so."""
+        if self._journeys is None:
+            return []
+        return [
+            match.span("word")
+            for match in self._journeys.finditer(text)
+            if not self._names.knows(name_key(match.group("word")))
+        ]
 
     def _stations_and_lines(self, text: str) -> list[tuple[int, int]]:
         """A capitalised word before "line" or "station" in lower case names a railway line or
@@ -497,6 +510,18 @@ _NEXT_WORD = re.compile(r"[ \t]+(?P<word>[a-z]+)")
 _RAG = re.compile(r"(?<![\w'’])(?:B?RAG(?![a-z])|[Rr]ag[ -](?:rat\w*|status))")
 _PLAIN_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])")
 _AT_OR_FROM = re.compile(r"[ \t]+(?:at|from)[ \t]+")
+
+
+def _journey_pattern(journeys: Sequence[str]) -> re.Pattern[str] | None:
+    """A journey of ``journeys`` (any case), "to" or "from" and one capitalised word, without
+    "'s": "trip to Kenya"."""
+    if not journeys:
+        return None
+    heads = "|".join(r"[ \t]+".join(map(re.escape, j.split())) for j in journeys)
+    return re.compile(
+        rf"(?<![\w'’])(?i:{heads})[ \t]+(?i:to|from)[ \t]+"
+        r"(?P<word>[A-Z][^\W\d_]+)(?![\w'’-])"
+    )
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:

@@ -7,7 +7,8 @@ person named in full in the same message; someone had on the phone; words joined
 case are no names by context; after Welsh "Gŵyl" or "Santes" a name is the saint's;
 abbreviations then "and the" or "in the" open no body ("GPs in the ICS"); a verb of "re" and
 an English word is no place before a body in lower case ("reconfigure hospice beds"); an
-abbreviation made a verb ("CC'd") is no name nor a council; "One" opens a body's name."""
+abbreviation made a verb ("CC'd") is no name nor a council; "One" opens a body's name; after a
+journey and "to" or "from", a capitalised word is a place ("a trip to Kenya")."""
 
 from __future__ import annotations
 
@@ -85,6 +86,13 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "<ORG> are on the shortlist",
         ),
         ("One Trust said no to the pilot", None),
+        # A place after a journey.
+        ("any tips for a holiday to Jordan in spring?", None),
+        ("the first train from Florence gets in at nine", None),
+        ("she emigrated to Georgia after qualifying", None),
+        # But a person's possessive, or a name handed something, stays a name.
+        ("we drove to Tariq's leaving do", "we drove to <NAME>'s leaving do"),
+        ("send the trip forms to Kenya by Friday", "send the trip forms to <NAME> by Friday"),
     ],
 )
 def test_round14(scrubber: Scrubber, text: str, expected: str | None) -> None:
