@@ -241,6 +241,7 @@ class Context(_Section):
     light_cues: list[str] = Field(default_factory=list)
     light_cues_before_to: list[str] = Field(default_factory=list)
     journeys: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
     greetings: list[str] = Field(default_factory=list)
     sign_offs: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
@@ -295,6 +296,7 @@ class Context(_Section):
 
     @field_validator(
         "not_names",
+        "languages",
         "places",
         "world_places",
         "products",

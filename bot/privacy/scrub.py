@@ -891,6 +891,7 @@ def _context_finder(
             *shapes.offices,
             *lexicon.names.not_after,
             *lexicon.honorifics.spellings(),
+            *lexicon.context.languages,
         ],
         particles=lexicon.names.particles,
         function_words=STOP_WORDS - set(lexicon.context.name_then),

@@ -8,7 +8,8 @@ case are no names by context; after Welsh "Gŵyl" or "Santes" a name is the sain
 abbreviations then "and the" or "in the" open no body ("GPs in the ICS"); a verb of "re" and
 an English word is no place before a body in lower case ("reconfigure hospice beds"); an
 abbreviation made a verb ("CC'd") is no name nor a council; "One" opens a body's name; after a
-journey and "to" or "from", a capitalised word is a place ("a trip to Kenya")."""
+journey and "to" or "from", a capitalised word is a place ("a trip to Kenya"); languages are
+never names by context ("she speaks Romanian")."""
 
 from __future__ import annotations
 
@@ -93,6 +94,10 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # But a person's possessive, or a name handed something, stays a name.
         ("we drove to Tariq's leaving do", "we drove to <NAME>'s leaving do"),
         ("send the trip forms to Kenya by Friday", "send the trip forms to <NAME> by Friday"),
+        ("is there a bus from Grassington on Sundays?", None),
+        # Languages.
+        ("our new HCA speaks Latvian and Russian, handy on nights", None),
+        ("can we get the leaflet in Tigrinya and Amharic too?", None),
     ],
 )
 def test_round14(scrubber: Scrubber, text: str, expected: str | None) -> None:
