@@ -345,6 +345,7 @@ class Scrubber:
         kept.extend(self._rating_colours_in(text))
         kept.extend(self._stations_and_lines(text))
         kept.extend(self._journey_places(text))
+        kept.extend(self._months_in_dates(text))
         kept.extend(span for span in self._towns.find(text) if not self._member_named(text, span))
         if not kept:
             return results
@@ -403,6 +404,16 @@ class Scrubber:
         if _RAG.search(text) is not None or (colours and named == self._rating_colours):
             rated.extend((m.span(), m.group()) for m in colours)
         return [span for span, colour in rated if not self._names.knows(name_key(colour))]
+
+    def _months_in_dates(self, text: str) -> list[tuple[int, int]]:
+        """A month written short in a date ("by Jan 31", "deadline is 3 Jan"), unless a
+        member is called so."""
+        return [
+            match.span("month")
+            for pattern in (_DAY_THEN_MONTH, _MONTH_THEN_DAY)
+            for match in pattern.finditer(text)
+            if not self._names.knows(name_key(match.group("month")))
+        ]
 
     def _journey_places(self, text: str) -> list[tuple[int, int]]:
         """A capitalised word after a journey and "to" or "from" is a place ("a trip to
@@ -500,6 +511,14 @@ _GIVEN_FROM = re.compile(
     r"(?P<word>[a-z]{2,})[ \t]+from[ \t]+(?:the[ \t]+)?$"
 )
 
+_MONTH_SHORT = r"(?P<month>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_DAY = r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+# A day, then a month written short: "3 Jan", "21st Feb".
+_DAY_THEN_MONTH = re.compile(rf"(?<![\w'’.:/-]){_DAY}[ \t]+{_MONTH_SHORT}(?![\w'’-])")
+# A month written short, then a day not before a plural noun: "by Jan 31" (not "Jan 3 cases").
+_MONTH_THEN_DAY = re.compile(
+    rf"(?<![\w'’-]){_MONTH_SHORT}[ \t]+{_DAY}(?![\w/-]|[:.,]\d)(?![ \t]+[a-z]+s\b)"
+)
 # A capitalised word, then "line" or "station" in lower case (not "line manager"): "the
 # Victoria line", "Elizabeth line", "Victoria station".
 _STATION_OR_LINE = re.compile(

@@ -9,7 +9,8 @@ abbreviations then "and the" or "in the" open no body ("GPs in the ICS"); a verb
 an English word is no place before a body in lower case ("reconfigure hospice beds"); an
 abbreviation made a verb ("CC'd") is no name nor a council; "One" opens a body's name; after a
 journey and "to" or "from", a capitalised word is a place ("a trip to Kenya"); languages are
-never names by context ("she speaks Romanian")."""
+never names by context ("she speaks Romanian"); a month written short in a date ("by Jan 31")
+is no name."""
 
 from __future__ import annotations
 
@@ -98,6 +99,11 @@ def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         # Languages.
         ("our new HCA speaks Latvian and Russian, handy on nights", None),
         ("can we get the leaflet in Tigrinya and Amharic too?", None),
+        # A month written short in a date.
+        ("appraisal paperwork due by Jan 14, no extensions", None),
+        ("the panel sits on 9 Jan at the civic centre", None),
+        ("Jan 4 cases still open?", "<NAME> 4 cases still open?"),  # may be Jan's 4 cases
+        ("Jan is picking up the 4 cases left", "<NAME> is picking up the 4 cases left"),
     ],
 )
 def test_round14(scrubber: Scrubber, text: str, expected: str | None) -> None:
