@@ -1,0 +1,62 @@
+"""Session 15's encoder trial, step 1 (project venv): every safety training example's two views,
+writer folds, and the TF-IDF heads' out-of-fold probabilities.
+
+    .venv/bin/python evals/experiments/encoder_prepare.py OUT_DIR
+
+Writes OUT_DIR/views.json (writer, label, text, own and whole views as the risk model reads
+them), OUT_DIR/folds.json (the writers in 4 folds of about equal size) and
+OUT_DIR/tfidf_fold{f}.npy (columns: crisis, concern and emergency heads' probabilities for the
+fold's examples, trained on the other folds). See encoder_train.py and encoder_compare.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from bot.coach.risk import Fitted, Prepared
+from bot.coach.safety import SafetyGate
+from bot.evals.writers import load_by_writer
+
+FOLDS = 4
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    detector = SafetyGate.from_dir(Path("prompts"), "", learned=False).detector
+    rows = [
+        {
+            "writer": w.writer,
+            "label": str(w.example.label),
+            "text": w.example.text,
+            "own": detector.own_text(w.example.text),
+            "whole": detector.whole_text(w.example.text),
+        }
+        for w in load_by_writer(Path("prompts"))
+    ]
+    sizes = Counter(r["writer"] for r in rows)
+    folds: list[list[str]] = [[] for _ in range(FOLDS)]
+    filled = [0] * FOLDS
+    for writer, n in sizes.most_common():
+        smallest = filled.index(min(filled))
+        folds[smallest].append(writer)
+        filled[smallest] += n
+    (out / "views.json").write_text(json.dumps(rows))
+    (out / "folds.json").write_text(json.dumps(folds))
+    for f, writers in enumerate(folds):
+        train = [r for r in rows if r["writer"] not in writers]
+        test = [r for r in rows if r["writer"] in writers]
+        fitted = Fitted.fit(
+            [Prepared(r["own"], r["whole"]) for r in train], np.array([r["label"] for r in train])
+        )
+        p = fitted.predict([Prepared(r["own"], r["whole"]) for r in test])
+        np.save(out / f"tfidf_fold{f}.npy", np.stack([p["crisis"], p["concern"], p["emergency"]], 1))
+    print(len(rows), "examples;", "folds", folds)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
