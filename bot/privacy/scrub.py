@@ -377,13 +377,7 @@ class Scrubber:
         """One capitalised word after "the" and before a model or approach named after someone
         ("the Esther model", "the Buurtzorg approach"), unless a workspace member is called
         so."""
-        if self._eponym_models is None:
-            return []
-        return [
-            match.span("word")
-            for match in self._eponym_models.finditer(text)
-            if not self._names.knows(name_key(match.group("word")))
-        ]
+        return self._unclaimed(self._eponym_models, text)
 
     def _rating_colours_in(self, text: str) -> list[tuple[int, int]]:
         """The colours of a rating, in a message that speaks of a RAG rating or names every
@@ -409,31 +403,32 @@ class Scrubber:
         """A month written short in a date ("by Jan 31", "deadline is 3 Jan"), unless a
         member is called so."""
         return [
-            match.span("month")
+            span
             for pattern in (_DAY_THEN_MONTH, _MONTH_THEN_DAY)
-            for match in pattern.finditer(text)
-            if not self._names.knows(name_key(match.group("month")))
+            for span in self._unclaimed(pattern, text, "month")
         ]
 
     def _journey_places(self, text: str) -> list[tuple[int, int]]:
         """A capitalised word after a journey and "to" or "from" is a place ("a trip to
         Kenya", "the train from Leon"), unless it has "'s" or a member is called so."""
-        if self._journeys is None:
-            return []
-        return [
-            match.span("word")
-            for match in self._journeys.finditer(text)
-            if not self._names.knows(name_key(match.group("word")))
-        ]
+        return self._unclaimed(self._journeys, text)
 
     def _stations_and_lines(self, text: str) -> list[tuple[int, int]]:
         """A capitalised word before "line" or "station" in lower case names a railway line or
         a station ("the Elizabeth line is down", "meet at Victoria station"), not a person
         (not before "line manager", nor a member's name)."""
+        return self._unclaimed(_STATION_OR_LINE, text)
+
+    def _unclaimed(
+        self, pattern: re.Pattern[str] | None, text: str, group: str = "word"
+    ) -> list[tuple[int, int]]:
+        """The spans of `group` in each match of `pattern` that no workspace member is called."""
+        if pattern is None:
+            return []
         return [
-            match.span("word")
-            for match in _STATION_OR_LINE.finditer(text)
-            if not self._names.knows(name_key(match.group("word")))
+            match.span(group)
+            for match in pattern.finditer(text)
+            if not self._names.knows(name_key(match.group(group)))
         ]
 
     def _cited_authors(self, text: str) -> list[tuple[int, int]]:
