@@ -526,12 +526,17 @@ _PLAIN_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])")
 _AT_OR_FROM = re.compile(r"[ \t]+(?:at|from)[ \t]+")
 
 
+def _alternation(phrases: Sequence[str], gap: str) -> str:
+    """The phrases as one regex alternation, the words of each joined by `gap`."""
+    return "|".join(gap.join(map(re.escape, phrase.split())) for phrase in phrases)
+
+
 def _journey_pattern(journeys: Sequence[str]) -> re.Pattern[str] | None:
     """A journey of ``journeys`` (any case), "to" or "from" and one capitalised word, without
     "'s": "trip to Kenya"."""
     if not journeys:
         return None
-    heads = "|".join(r"[ \t]+".join(map(re.escape, j.split())) for j in journeys)
+    heads = _alternation(journeys, r"[ \t]+")
     return re.compile(
         rf"(?<![\w'’])(?i:{heads})[ \t]+(?i:to|from)[ \t]+"
         r"(?P<word>[A-Z][^\W\d_]+)(?![\w'’-])"
@@ -614,7 +619,7 @@ def _cited_pattern(authors: Sequence[str]) -> re.Pattern[str] | None:
     by Kim Scott", "William Bridges' distinction"."""
     if not authors:
         return None
-    names = "|".join(r"\s+".join(map(re.escape, author.split())) for author in authors)
+    names = _alternation(authors, r"\s+")
     return re.compile(
         rf"(?i)(?<![\w'’])(?:(?P<before>{_CITING_BEFORE})\s+)?(?P<name>{names})(?!\w)"
         rf"(?=(?P<after>['’]s(?!\w)|(?<=s)['’](?!\w)|\s+{_CITING_AFTER}(?!\w))?)"
