@@ -47,6 +47,7 @@ IN_HOUSE_SETS: tuple[Path, ...] = tuple(
         "pii_dev_blind14.yaml",
         "pii_dev_blind15.yaml",
         "pii_dev_blind16.yaml",
+        "pii_dev_blind17.yaml",
     )
 )
 

@@ -155,7 +155,9 @@ _COMMA = re.compile(r"[ \t]*,[ \t]*")
 # What a task done is done to: "did the night shift", "sent it round".
 _DONE_OBJECTS = frozenset(
     {"the", "a", "an", "it", "them", "this", "that", "our", "my", "his", "her", "their", "all"}
+    | {"round", "out", "over"}  # "sent round the figures", "sent out the invites"
 )
+_DONE_HELPERS = frozenset({"has", "had", "just", "already"})  # "Sunny has sent round"
 # Words that open a clause before its subject: "When Sunny did the night shift".
 _CLAUSE_JOINERS = frozenset(
     {"when", "because", "since", "after", "before", "once", "if", "and", "but", "so", "while"}
@@ -193,6 +195,31 @@ _ASIDE_THEN = re.compile(
     r"(?:[ \t]+(?P<second>[\w'’]+))?"
 )
 # The words of an aside that says who someone is, up to a place: "the patient's wife".
+# A sentence about a person after a name ends one: "worried about Joy. She's been ..."
+_PRONOUN_SENTENCE = re.compile(r"[.!?][ \t]+(?:She|He)(?:['’](?:s|d|ll))?(?![\w'’])")
+# A local part of an email address, split where a name's parts are: "kerry.doyle@".
+_EMAIL_LOCAL = re.compile(r"(?<![\w.+'’-])(?P<local>[A-Za-z][\w.'’-]*)@\w")
+_EMAIL_SPLIT = re.compile(r"[._'’-]+")
+MIN_EMAIL_PART = 3
+# Taking up a role: "Summer starts as our new trainee", "Precious is the new HCA".
+_NEW_IN_ROLE = re.compile(
+    r"[ \t]+(?:(?:is|was)[ \t]+(?:the|our|your|a)[ \t]+new|"
+    r"(?:starts|started|joins|joined|starting|joining)[ \t]+(?:as|us[ \t]+as)[ \t]+"
+    r"(?:the|our|your|a|an)(?:[ \t]+new)?)"
+    r"(?P<words>(?:[ \t]+[\w-]+){1,4})",
+    re.I,
+)
+_AFTER_CLAUSE_MARK = re.compile(r"[;,][ \t]*$")  # "...; Faith to review", "Rowan, Faith to"
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\n—–]")
+MAX_FROM_WORDS = 4  # words between "from the" and a person's verb: "from the men's shed wants"
+_MODAL_NAMES = frozenset({"will", "may"})  # "will can you ...": a modal before a modal is a name
+# Thanked for a part taken: "big thanks to grace and joy for facilitating".
+_THANKED_FOR = re.compile(
+    r"(?i)(?<![\w&])(?:thanks|thank[ \t]+you)[ \t]+to[ \t]+"
+    r"(?P<names>[^\W\d_]+(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|,[ \t]*and[ \t]+)[^\W\d_]+){0,3})"
+    r"[ \t]+for(?![\w'’])"
+)
+_THANKED_SPLIT = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)")
 _WHO_ASIDE = re.compile(
     r"[ \t]*(?:the|our|my|her|his|their)[ \t]+(?P<words>(?:[\w'’-]+[ \t]*){1,4}?)"
     r"(?:[ \t]+(?:at|from|in|on|for)[ \t].*)?[ \t]*$",
@@ -355,6 +382,13 @@ class ContextNameFinder:
         found.extend(self._aside_then_verb(text, tokens))
         found.extend(self._event_of(text, tokens))
         found.extend(self._with_me(text, tokens))
+        found.extend(self._then_a_pronoun(text, tokens))
+        found.extend(self._in_an_email(text, tokens))
+        found.extend(self._new_in_role(text, tokens))
+        found.extend(self._thanked_for(text))
+        found.extend(self._surname_first(text, tokens))
+        found.extend(self._in_a_team(text, tokens))
+        found.extend(self._from_then_verb(text, tokens))
         found.extend(self._versus(text, tokens))
         found.extend(self._in_brackets(text, tokens))
         found.extend(self._family(text, tokens))
@@ -719,7 +753,14 @@ class ContextNameFinder:
             listed = token.capitalised and _COMMA.fullmatch(text, start, token.start)
             if not (opens or listed) or self._never_here(token.key):
                 continue
-            if self._assignable(token) or (opens and self._is_initials(text, token)):
+            mid_sentence = SENTENCE_START.search(text, 0, token.start) is None or bool(
+                _AFTER_CLAUSE_MARK.search(text, 0, token.start)
+            )
+            if (
+                self._assignable(token)
+                or (opens and self._is_initials(text, token))
+                or (mid_sentence and self._member_word(token))
+            ):
                 found.append((token.start, token.end))  # also initials: "TW to send it"
         return found
 
@@ -738,12 +779,21 @@ class ContextNameFinder:
     def _will_do(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised given name opening a sentence or clause, then "will" and an action:
         someone taking a task on ("Precious will take minutes", "Faith will chase the
-        bank"), or a task done ("Sunny did the night shift"), a name that is also a word too;
+        bank"), or a task done ("Sunny did the night shift", "Ruby has sent round the
+        notes"), a name that is also a word too;
         not "Finance will send" (no given name)."""
         found: list[Span] = []
         for index in range(len(tokens) - 2):
             token, will, verb = tokens[index], tokens[index + 1], tokens[index + 2]
-            if not (self._joined(text, token, will) and self._task_after(text, will, verb)):
+            if (
+                will.key in _DONE_HELPERS
+                and index + 3 < len(tokens)
+                and self._joined(text, will, verb)
+            ):
+                will, verb = verb, tokens[index + 3]  # "Sunny has sent round the figures"
+            if not (
+                self._joined(text, token, tokens[index + 1]) and self._task_after(text, will, verb)
+            ):
                 continue
             if not token.capitalised or token.possessive or self._never_here(token.key):
                 continue
@@ -796,6 +846,12 @@ class ContextNameFinder:
         """A plural word for people in a role: "consultants", "leads", "GPs"."""
         key = name_key(word)
         return key.endswith("s") and key[:-1] in self._person_nouns
+
+    def _member_word(self, token: _Token) -> bool:
+        """A member's name that is also a word, capitalised: given an action after a clause
+        ("Rowan and I will draft; Faith to check"), not opening a sentence, where "Hope to
+        send it" is "(I) hope to"."""
+        return token.capitalised and self._ordinary(token.key) and self._in_directory(token.key)
 
     def _assignable(self, token: _Token) -> bool:
         """A known given name or a name-like word, capitalised; in lower case a given name
@@ -1193,7 +1249,9 @@ class ContextNameFinder:
         for token in tokens:
             if token.possessive or not _LINE_START.search(text, 0, token.start):
                 continue
-            if self._never_here(token.key) or self._is_function_word(token.key):
+            if self._never_here(token.key):
+                continue
+            if self._is_function_word(token.key) and token.key not in _MODAL_NAMES:
                 continue
             asked = _MODAL_YOU.match(text, token.end)
             if asked is not None and self._asked_by_name(token, asked.group("verb")):
@@ -1209,6 +1267,8 @@ class ContextNameFinder:
             return self._is_given(key) or self._census_given(key)
         if self._in_directory(key) or (key in self._given and key not in self._word_names):
             return True
+        if key in _MODAL_NAMES and key in self._word_names:
+            return True  # "will can you grab the notes": a modal does not open "can you"
         return key in self._word_names and verb is not None and name_key(verb) in self._action_verbs
 
     def _aside_then_verb(self, text: str, tokens: list[_Token]) -> list[Span]:
@@ -1311,6 +1371,158 @@ class ContextNameFinder:
                 found.append(self._run_on_back(text, tokens, index))
             elif self._surname_not_noun(token.key):
                 found.append((token.start, token.end))  # a nickname: "Harps and I are"
+        return found
+
+    def _then_a_pronoun(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name, also a word, inside a sentence and ending it, then a
+        sentence about "she" or "he": "I'm concerned for Mercy. She hasn't slept" (not at a
+        sentence start, nor after "the": "the Joy. She ...")."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.capitalised or token.possessive or not index:
+                continue
+            if not _PRONOUN_SENTENCE.match(text, token.end) or self._never_here(token.key):
+                continue
+            before = tokens[index - 1]
+            if SENTENCE_START.search(text, before.end, token.start) or before.key in _DETERMINERS:
+                continue
+            if before.capitalised and self._joined(text, before, token):
+                continue  # "the Red Cross. She ..."; a full name is found by its surname
+            if self._is_given(token.key) or self._census_given_word(token.key):
+                found.append((token.start, token.end))
+        return found
+
+    def _in_an_email(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised name part that is also a part of an email address's local part in
+        the message: "write to Kerry at kerry.lund@..." (the address itself is an email)."""
+        parts = {
+            name_key(part)
+            for match in _EMAIL_LOCAL.finditer(text)
+            for part in _EMAIL_SPLIT.split(match.group("local"))
+            if len(part) >= MIN_EMAIL_PART
+        }
+        if not parts:
+            return []
+        found: list[Span] = []
+        for token in tokens:
+            if (
+                not token.capitalised
+                or token.key not in parts
+                or text[token.end : token.end + 1] in "@."
+            ):
+                continue
+            if self._never_here(token.key) or self._is_function_word(token.key):
+                continue
+            if self._name_like(token.key) or self._census_given_word(token.key):
+                found.append((token.start, token.end))
+        return found
+
+    def _new_in_role(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name, also a word or a season, opening a sentence or clause and
+        taking up a role: "Blessing is the new ward clerk", "Autumn starts as our deputy
+        manager" (not "Summer is the new normal": no role)."""
+        found: list[Span] = []
+        for index, token in enumerate(tokens):
+            if not token.capitalised or token.possessive:
+                continue
+            start = tokens[index - 1].end if index else 0
+            if _OPENS.search(text, start, token.start) is None:
+                continue
+            role = _NEW_IN_ROLE.match(text, token.end)
+            if role is None or not self._names_a_role(role.group("words")):
+                continue
+            key = token.key
+            season = key in self._time_words and self._census_given_word_any(key)
+            if self._never_here(key) and not season:
+                continue
+            if season or self._is_given(key) or self._census_given_word(key):
+                found.append((token.start, token.end))
+        return found
+
+    def _census_given_word_any(self, key: str) -> bool:
+        """A census given name, also one never a name by context ("Summer")."""
+        return self._lists is not None and self._lists.is_given_name(key)
+
+    def _names_a_role(self, words: str) -> bool:
+        """Words up to a role: "graduate management trainee", "HCA on ward 4"."""
+        for word in words.split():
+            key = name_key(word)
+            if key in self._person_nouns or (word.isupper() and len(word) > 1):
+                return True
+        return False
+
+    def _thanked_for(self, text: str) -> list[Span]:
+        """Known given names, also words, in any case, thanked "for" a part taken: "thanks to
+        hope and ruby for organising" (not "thanks to hard work and luck for": no names)."""
+        found: list[Span] = []
+        for match in _THANKED_FOR.finditer(text):
+            start = match.start("names")
+            words: list[Span] = []
+            position = start
+            for part in _THANKED_SPLIT.split(match.group("names")):
+                at = text.index(part, position)
+                words.append((at, at + len(part)))
+                position = at + len(part)
+            keys = [name_key(text[a:b]) for a, b in words]
+            if len(words) > 1 and all(
+                self._is_given(key) and not self._never_here(key) for key in keys
+            ):
+                found.extend(words)
+        return found
+
+    def _surname_first(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A member's surname, then given name, in lower case: "okafor chidi is on" (one of the
+        two no English word)."""
+        found: list[Span] = []
+        for first, second in itertools.pairwise(tokens):
+            if not (first.lower and second.lower) or first.possessive:
+                continue
+            if not (self._in_directory(first.key) and self._in_directory(second.key)):
+                continue
+            if not _BETWEEN_NAME_WORDS.fullmatch(text, first.end, second.start):
+                continue
+            if self._foreign(first.key) or self._foreign(second.key):
+                found.append((first.start, second.end))
+        return found
+
+    def _in_a_team(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name, also a word, then "in" and a team, then a verb that follows
+        a name: "Ruby in finance would know", "Will in estates has the keys" (not "Leeds in
+        finance": no given name; not "hope in finance": lower case)."""
+        found: list[Span] = []
+        for index in range(len(tokens) - 3):
+            token, word, team, verb = tokens[index : index + 4]
+            if not token.capitalised or token.possessive or word.key != "in":
+                continue
+            if not (team.lower and team.key in self._never) or self._never_here(token.key):
+                continue
+            if not all(
+                self._joined(text, a, b) for a, b in itertools.pairwise(tokens[index : index + 4])
+            ):
+                continue
+            if verb.key in self._verbs_after_a_name and self._is_given(token.key):
+                found.append((token.start, token.end))
+        return found
+
+    def _from_then_verb(self, text: str, tokens: list[_Token]) -> list[Span]:
+        """A capitalised given name, also a word, then "from the", a few words and a verb only
+        a person does: "Rose from the tenants' forum wants a say" (not "Hope from the start
+        was thin": no such verb)."""
+        found: list[Span] = []
+        for index in range(len(tokens) - 3):
+            token, word, the = tokens[index : index + 3]
+            if not token.capitalised or token.possessive or word.key != "from" or the.key != "the":
+                continue
+            if not (self._joined(text, token, word) and self._joined(text, word, the)):
+                continue
+            if self._never_here(token.key) or not self._is_given(token.key):
+                continue
+            after = tokens[index + 3 : index + 4 + MAX_FROM_WORDS]
+            clause_end = _CLAUSE_END.match(text, the.end)
+            if clause_end is None and any(t.key in self._person_verbs for t in after[1:]):
+                verb = next(t for t in after[1:] if t.key in self._person_verbs)
+                if not _CLAUSE_BREAK.search(text, the.end, verb.start):
+                    found.append((token.start, token.end))
         return found
 
     def _lower_with_me(self, text: str, token: _Token) -> bool:

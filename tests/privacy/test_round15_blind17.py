@@ -1,0 +1,140 @@
+"""Scrubber round 15: people's given names that are also ordinary words, found by the words
+around them: a sentence about "she" or "he" after one ("I'm concerned for Mercy. She ..."),
+a name that is part of an email address in the message, a name taking up a role ("Blessing is
+the new ward clerk", "Autumn starts as our deputy"), names thanked "for" a part taken, a
+member's name written surname first in lower case, a name "in" a team before a verb, a name
+"from the" somewhere before a verb only a person does, a member's word-name given an action
+after a clause, a possessive before an idea, a modal that is a name before "can you", and a
+task done after "has" ("Ruby has sent round the notes")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+DIRECTORY = ["Patience Adjei", "Mercy Lindqvist", "Liviu Constantinescu", "Honor Faulkner"]
+
+
+@pytest.fixture(scope="module")
+def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round15"))
+
+
+@pytest.fixture(scope="module")
+def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round15m"), names=DIRECTORY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A sentence about her or him after the name.
+        (
+            "Can someone check in on Ruby. She's had a rough week on the unit",
+            "Can someone check in on <NAME>. She's had a rough week on the unit",
+        ),
+        (
+            "I had a long chat with Frank! He'd no idea",
+            "I had a long chat with <NAME>! He'd no idea",
+        ),
+        # A name that is a part of an email address in the message.
+        (
+            "Write to Heather at heather.moyo@example.org about the venue",
+            "Write to <NAME> at <EMAIL> about the venue",
+        ),
+        # ... but not a word of the address that is no name.
+        (
+            "Ask the Help Desk at help.desk@example.org about the venue",
+            "Ask the Help Desk at <EMAIL> about the venue",
+        ),
+        # A name taking up a role.
+        (
+            "Blessing is the new ward clerk on Elm, say hello",
+            "<NAME> is the new ward clerk on Elm, say hello",
+        ),
+        (
+            "Autumn starts as our deputy practice manager next week",
+            "<NAME> starts as our deputy practice manager next week",
+        ),
+        # Thanked for a part taken, in lower case too.
+        (
+            "massive thanks to ruby and honey for running the stall",
+            "massive thanks to <NAME> and <NAME> for running the stall",
+        ),
+        # In a team, before a verb.
+        (
+            "the chase is on, but Heather in finance would have the codes",
+            "the chase is on, but <NAME> in finance would have the codes",
+        ),
+        # From the somewhere, then a verb only a person does.
+        (
+            "Rose from the allotment society wants to run a stall",
+            "<NAME> from the allotment society wants to run a stall",
+        ),
+        # A possessive before an idea.
+        (
+            "the green light came from the board but it was Ivy's idea",
+            "the green light came from the board but it was <NAME>'s idea",
+        ),
+        # A modal opening a line before "can you" is a name.
+        (
+            "will can you forward the agenda when you get a sec",
+            "<NAME> can you forward the agenda when you get a sec",
+        ),
+        # A task done after "has".
+        (
+            "Sunny has sent out the rota for next month",
+            "<NAME> has sent out the rota for next month",
+        ),
+    ],
+)
+def test_word_names_in_a_persons_context(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We were worried about the Joy. She was an old boat and leaking",
+        "Summer is the new winter for A&E pressures",
+        "thanks to hard work and luck for the result",
+        "hope in finance is running low this quarter",
+        "The system has sent out the reminders",
+        "Hope to send it tomorrow",
+        "will you forward the agenda when you get a sec",
+        "the amber rating on the dashboard was the board's idea",
+    ],
+)
+def test_ordinary_uses_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A member's word-name given an action after a clause.
+        (
+            "Honor and I will collate; Patience to check the figures",
+            "<NAME> and I will collate; <NAME> to check the figures",
+        ),
+        # A member's name written surname first in lower case.
+        (
+            "constantinescu liviu is on the late shift",
+            "<NAME> is on the late shift",
+        ),
+    ],
+)
+def test_members_word_names(members: Scrubber, text: str, expected: str) -> None:
+    assert members.scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patience to check the figures is running out",
+        "we need patience and care for this one",
+    ],
+)
+def test_members_ordinary_words_stay(members: Scrubber, text: str) -> None:
+    assert members.scrub(text) == text
