@@ -133,6 +133,8 @@ class OrganisationShapes(_Section):
     role_endings: list[str] = Field(default_factory=list)
     role_words: list[str] = Field(default_factory=list)
     place_after: list[str] = Field(default_factory=list)
+    units_after: list[str] = Field(default_factory=list)
+    unit_endings: list[str] = Field(default_factory=list)
     place_endings: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
     prefixes: list[str] = Field(default_factory=list)
@@ -171,6 +173,8 @@ class OrganisationShapes(_Section):
         "endings",
         "role_endings",
         "place_after",
+        "units_after",
+        "unit_endings",
         "place_endings",
         "prefixes",
         "place_prefixes",
@@ -227,7 +231,12 @@ class OrganisationShapes(_Section):
 
     @model_validator(mode="after")
     def _known_endings(self) -> OrganisationShapes:
-        unknown = {*self.role_endings, *self.place_after, *self.place_endings} - set(self.endings)
+        unknown = {
+            *self.role_endings,
+            *self.place_after,
+            *self.unit_endings,
+            *self.place_endings,
+        } - set(self.endings)
         if unknown:
             raise ValueError(f"not among the endings: {sorted(unknown)}")
         return self

@@ -149,6 +149,8 @@ class ShapeWords:
         self._role_endings = frozenset(shapes.role_endings)
         self._role_words = frozenset(shapes.role_words)
         self._place_after = frozenset(shapes.place_after)
+        self._unit_endings = frozenset(shapes.unit_endings)
+        self._unit_after = _unit_pattern(shapes.units_after)
         self._place_endings = frozenset(shapes.place_endings)
         self._offices = frozenset(shapes.offices)
         # A body's own kind of word goes on a name: "Bolton Community Housing".
@@ -332,4 +334,16 @@ def _place_suffix_pattern(bodies: Collection[str]) -> re.Pattern[str] | None:
     return re.compile(
         rf"(?<![\w'’&-])(?P<place>[^\W\d_]{{4,}})[ \t]+(?:{alternatives})(?![\w&'’-])",
         re.IGNORECASE,
+    )
+
+
+def _unit_pattern(units: list[str]) -> re.Pattern[str] | None:
+    """A body's unit right after its name: "School of Nursing and Midwifery", "Business
+    School"; a unit ending in "of" or "for" needs capitalised words after it."""
+    if not units:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(units, key=len, reverse=True)))
+    words = r"(?:[ \t]+(?:(?:and|&)[ \t]+)?[A-Z][\w'’-]*)"
+    return re.compile(
+        rf"[ \t]+(?:(?:{alternatives})(?<=of|or){words}+|(?:{alternatives})(?<!of|or)(?![\w'’]))"
     )

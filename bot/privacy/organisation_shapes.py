@@ -89,8 +89,13 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         if _DONE_AFTER.match(text, match.end()):
             return  # a verb made of the ending: "Sarah CC'd me in"
         after = split_words(text, match.end(), min(len(text), match.end() + 40))[:1]
-        if ending in self._role_endings and after and after[0].key in self._role_words:
-            return
+        if (
+            ending in self._role_endings
+            and after
+            and after[0].capitalised
+            and after[0].key in self._role_words
+        ):
+            return  # "the Practice Manager", not "Elmfield Surgery partners": a role titled
         words = self._name_words(text, max(earliest, match.start() - LOOK_BACK), match.start())
         if not words or (ending in self._place_endings and not self._has_place(text, words)):
             return
@@ -99,6 +104,9 @@ class ShapeFinder(ContextRules, LowerCaseRules, HomeRules):
         end = match.end()
         if ending in self._place_after and after and self._is_place(text, match.end(), after[0]):
             end = after[0].end
+        unit = self._unit_after.match(text, end) if self._unit_after is not None else None
+        if ending in self._unit_endings and unit is not None:
+            end = unit.end()  # "Kelbridge University School of Nursing"
         yield words[0].start, without_possessive(text, words[0].start, end)
 
     def _has_place(self, text: str, words: list[Word]) -> bool:

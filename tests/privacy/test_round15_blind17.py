@@ -138,3 +138,26 @@ def test_members_word_names(members: Scrubber, text: str, expected: str) -> None
 )
 def test_members_ordinary_words_stay(members: Scrubber, text: str) -> None:
     assert members.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A university's school or faculty belongs to its name.
+        (
+            "Ormside University School of Nursing and Midwifery runs the course",
+            "<ORG> runs the course",
+        ),
+        ("she lectures at Kelbridge University Business School now", "she lectures at <ORG> now"),
+        # ... but not words after "of" that name none.
+        ("Kelbridge University of course said no", "<ORG> of course said no"),
+        # A surgery before a role in lower case is still a surgery.
+        (
+            "we're seeing Hollinsbrook Lane Surgery partners on Friday",
+            "we're seeing <ORG> partners on Friday",
+        ),
+        ("the Practice Manager group meets monthly", None),
+    ],
+)
+def test_bodies_and_their_units(scrubber: Scrubber, text: str, expected: str | None) -> None:
+    assert scrubber.scrub(text) == (text if expected is None else expected)
