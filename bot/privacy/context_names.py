@@ -211,6 +211,7 @@ _NEW_IN_ROLE = re.compile(
 )
 _AFTER_CLAUSE_MARK = re.compile(r"[;,][ \t]*$")  # "...; Faith to review", "Rowan, Faith to"
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\n—–]")
+MIN_TEAM_LETTERS, MAX_TEAM_LETTERS = 2, 4  # a team's initials: "HR", "IT", "BI"
 MAX_FROM_WORDS = 4  # words between "from the" and a person's verb: "from the men's shed wants"
 _MODAL_NAMES = frozenset({"will", "may"})  # "will can you ...": a modal before a modal is a name
 # Thanked for a part taken: "big thanks to grace and joy for facilitating".
@@ -751,17 +752,14 @@ class ContextNameFinder:
             start = tokens[index - 1].end if index else 0
             opens = _OPENS.search(text, start, token.start) is not None
             listed = token.capitalised and _COMMA.fullmatch(text, start, token.start)
-            if not (opens or listed) or self._never_here(token.key):
+            if self._never_here(token.key):
                 continue
-            mid_sentence = SENTENCE_START.search(text, 0, token.start) is None or bool(
-                _AFTER_CLAUSE_MARK.search(text, 0, token.start)
-            )
-            if (
-                self._assignable(token)
-                or (opens and self._is_initials(text, token))
-                or (mid_sentence and self._member_word(token))
+            if (opens or listed) and (
+                self._assignable(token) or (opens and self._is_initials(text, token))
             ):
                 found.append((token.start, token.end))  # also initials: "TW to send it"
+            elif self._member_assigned(text, start, token):
+                found.append((token.start, token.end))  # "...; Faith to review"
         return found
 
     def _action_after(self, text: str, tokens: list[_Token], index: int) -> bool:
@@ -847,11 +845,15 @@ class ContextNameFinder:
         key = name_key(word)
         return key.endswith("s") and key[:-1] in self._person_nouns
 
-    def _member_word(self, token: _Token) -> bool:
-        """A member's name that is also a word, capitalised: given an action after a clause
-        ("Rowan and I will draft; Faith to check"), not opening a sentence, where "Hope to
-        send it" is "(I) hope to"."""
-        return token.capitalised and self._ordinary(token.key) and self._in_directory(token.key)
+    def _member_assigned(self, text: str, start: int, token: _Token) -> bool:
+        """A member's name that is also a word, given an action after a clause: capitalised
+        after ";" or "," ("Rowan and I will draft; Faith to check"), in lower case after ";"
+        ("...; faith to check"); not opening a sentence, where "Hope to send it" is "(I) hope
+        to", nor in lower case after a comma ("thanks, hope to send it soon")."""
+        mark = _AFTER_CLAUSE_MARK.search(text, start, token.start)
+        if mark is None or not (self._ordinary(token.key) and self._in_directory(token.key)):
+            return False
+        return token.capitalised or (token.lower and ";" in mark.group())
 
     def _assignable(self, token: _Token) -> bool:
         """A known given name or a name-like word, capitalised; in lower case a given name
@@ -1487,22 +1489,35 @@ class ContextNameFinder:
 
     def _in_a_team(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised given name, also a word, then "in" and a team, then a verb that follows
-        a name: "Ruby in finance would know", "Will in estates has the keys" (not "Leeds in
+        a name: "Ruby in finance would know", "Will in HR has the keys" (not "Leeds in
         finance": no given name; not "hope in finance": lower case)."""
         found: list[Span] = []
         for index in range(len(tokens) - 3):
             token, word, team, verb = tokens[index : index + 4]
             if not token.capitalised or token.possessive or word.key != "in":
                 continue
-            if not (team.lower and team.key in self._never) or self._never_here(token.key):
+            if not self._is_team(text, team) or self._never_here(token.key):
                 continue
             if not all(
                 self._joined(text, a, b) for a, b in itertools.pairwise(tokens[index : index + 4])
             ):
                 continue
-            if verb.key in self._verbs_after_a_name and self._is_given(token.key):
-                found.append((token.start, token.end))
+            if verb.key not in self._verbs_after_a_name or not self._is_given(token.key):
+                continue
+            start = tokens[index - 1].end if index else 0
+            opening = SENTENCE_START.search(text, start, token.start) is not None
+            if opening and self._ordinary(token.key) and verb.key in {"is", "was"}:
+                continue  # "Hope in IT is fading"
+            found.append((token.start, token.end))
         return found
+
+    def _is_team(self, text: str, team: _Token) -> bool:
+        """A team in lower case that is never a name ("finance"), or a team's initials ("HR",
+        "IT")."""
+        if team.lower:
+            return team.key in self._never
+        written = text[team.start : team.end]
+        return written.isupper() and MIN_TEAM_LETTERS <= len(written) <= MAX_TEAM_LETTERS
 
     def _from_then_verb(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised given name, also a word, then "from the", a few words and a verb only

@@ -67,6 +67,10 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "the chase is on, but Heather in finance would have the codes",
             "the chase is on, but <NAME> in finance would have the codes",
         ),
+        (
+            "Ivy in HR would have the policy",
+            "<NAME> in HR would have the policy",
+        ),
         # From the somewhere, then a verb only a person does.
         (
             "Rose from the allotment society wants to run a stall",
@@ -76,6 +80,10 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
         (
             "the green light came from the board but it was Ivy's idea",
             "the green light came from the board but it was <NAME>'s idea",
+        ),
+        (
+            "Heather's proposal for the rota went down well",
+            "<NAME>'s proposal for the rota went down well",
         ),
         # A modal opening a line before "can you" is a name.
         (
@@ -100,6 +108,7 @@ def test_word_names_in_a_persons_context(scrubber: Scrubber, text: str, expected
         "Summer is the new winter for A&E pressures",
         "thanks to hard work and luck for the result",
         "hope in finance is running low this quarter",
+        "Hope in IT is fading after the outage",
         "The system has sent out the reminders",
         "Hope to send it tomorrow",
         "will you forward the agenda when you get a sec",
@@ -118,6 +127,10 @@ def test_ordinary_uses_stay(scrubber: Scrubber, text: str) -> None:
             "Honor and I will collate; Patience to check the figures",
             "<NAME> and I will collate; <NAME> to check the figures",
         ),
+        (
+            "Liviu will book the room; patience to circulate the papers",
+            "<NAME> will book the room; <NAME> to circulate the papers",
+        ),
         # A member's name written surname first in lower case.
         (
             "constantinescu liviu is on the late shift",
@@ -134,6 +147,7 @@ def test_members_word_names(members: Scrubber, text: str, expected: str) -> None
     [
         "Patience to check the figures is running out",
         "we need patience and care for this one",
+        "thanks all, patience to review it is wearing thin",
     ],
 )
 def test_members_ordinary_words_stay(members: Scrubber, text: str) -> None:
