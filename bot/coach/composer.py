@@ -168,7 +168,8 @@ class OfflineComposer:
                 kind="out_of_scope", opening="", offer=body, question=question, frame=SCOPE_FRAME
             )
         if more:
-            return self._more(topic, query, memory, seed)
+            example = any(p.search(message) for p in self.templates.followups.example_compiled)
+            return self._more(topic, query, memory, seed, example=example)
         heard = listen(message, self.words)
         opening, frame = self.opening(heard, memory, seed)
         feeling = self.feeling_line(heard, memory, seed)
@@ -240,9 +241,12 @@ class OfflineComposer:
         base.question = fresh(w.no_fit_questions, memory.asked, seed + "q")
         return base
 
-    def _more(self, topic: str, query: str, memory: TurnMemory, seed: str) -> TurnPlan:
-        """Deeper on the same topic: the next unit of the card just used, else the best unit of
-        a related card, else a question that narrows. Never "we've covered it"."""
+    def _more(
+        self, topic: str, query: str, memory: TurnMemory, seed: str, *, example: bool = False
+    ) -> TurnPlan:
+        """Deeper on the same topic: what follows in the card just used (for an example, its
+        practical part first), else the best unit of a related card, else a question that
+        narrows. Never "we've covered it"."""
         heard = listen(topic, self.words) if topic else None
         about = ""
         if heard is not None and heard.clause and heard.shape not in ("quoted", "brief"):
@@ -252,7 +256,7 @@ class OfflineComposer:
         base = TurnPlan(kind="idea", opening=opening, frame=frame)
         fit = self.fit_text(query)
         qvec = self.bank.embedder.embed([fit])[0] if fit else None
-        chosen = self._next_units(memory, qvec, fit)
+        chosen = self._next_units(memory, qvec, fit, example)
         if not chosen and qvec is not None:
             related = self._related(memory)
             candidates = self.bank.candidates(
@@ -267,22 +271,30 @@ class OfflineComposer:
         return self._idea(base, chosen, qvec, memory, seed)
 
     def _next_units(
-        self, memory: TurnMemory, qvec: np.ndarray | None, query: str
+        self, memory: TurnMemory, qvec: np.ndarray | None, query: str, example: bool
     ) -> list[Candidate]:
+        """The units the leader asked for more of: in the card last quoted, the next ones in
+        reading order from the same section (for an example, the practical sections' first).
+        They asked to go on with that card, so how well a unit fits the topic does not decide
+        (the units that fitted best were quoted already); an exhausted card gives nothing."""
         if qvec is None:
             return []
+        practical = self.templates.followups.practical_compiled
         for key in reversed(memory.last_units):
-            nxt = self.bank.following(key)
-            while nxt is not None and nxt.key in memory.used:
-                nxt = self.bank.following(nxt.key)
-            if nxt is None:
-                continue
-            found = self.bank.candidates(
-                qvec, query, [nxt.card_id], exclude=memory.used, seat=memory.seat
+            card_id = key.split("#", 1)[0]
+            left = self.bank.candidates(
+                qvec, query, [card_id], exclude=memory.used, seat=memory.seat
             )
-            after = [c for c in found if c.order >= nxt.order and c.fit >= MORE_FLOOR]
-            if after:
-                return pick(after, most=2)
+            if not left:
+                continue
+            left.sort(key=lambda c: c.place)
+            if example and (
+                useful := [c for c in left if any(p.match(c.section) for p in practical)]
+            ):
+                return in_section(useful)
+            start = self.bank.place(key)
+            after = [c for c in left if start is None or c.place > start]
+            return in_section(after or left)
         return []
 
     def _related(self, memory: TurnMemory) -> list[str]:
@@ -324,3 +336,9 @@ class OfflineComposer:
         if citations:
             text += "\n\n" + citation_line(citations, self.templates.sources_heading)
         return text, citations
+
+
+def in_section(units: list[Candidate], most: int = 2) -> list[Candidate]:
+    """The first of `units` (in reading order) and the next ones of the same section."""
+    first = units[0]
+    return [u for u in units if u.section == first.section][:most]

@@ -32,6 +32,8 @@ class Candidate:
     score: float
     fit: float
     vector: Vectors
+    section: str = ""
+    place: int = 0  # the unit's position among its card's quotable units, in reading order
 
 
 class SentenceBank:
@@ -71,7 +73,7 @@ class SentenceBank:
         qstems = set(tokenize([query])[0]) if query.strip() else set()
         found: list[Candidate] = []
         for rank, card_id in enumerate(card_ids):
-            for unit in self.units.get(card_id, []):
+            for place, unit in enumerate(self.units.get(card_id, [])):
                 if unit.key in exclude or not fits_seat(unit.suits, unit.not_for, seat):
                     continue
                 vector = self._vectors[unit.key]
@@ -80,20 +82,26 @@ class SentenceBank:
                 fit -= LONG_PENALTY * max(0, len(unit.text.split()) - LONG_WORDS)
                 score = fit + CARD_RANK_BONUS / (1 + rank)
                 found.append(
-                    Candidate(unit.key, card_id, unit.text, unit.order, score, fit, vector)
+                    Candidate(
+                        unit.key,
+                        card_id,
+                        unit.text,
+                        unit.order,
+                        score,
+                        fit,
+                        vector,
+                        unit.section,
+                        place,
+                    )
                 )
         found.sort(key=lambda c: -c.score)
         return found
 
-    def following(self, key: str) -> Unit | None:
-        """The next quotable unit after `key` in its card, if any."""
+    def place(self, key: str) -> int | None:
+        """The position of `key` among its card's quotable units, in reading order."""
         card_id = key.split("#", 1)[0]
-        units = self.units.get(card_id, [])
-        keys = [u.key for u in units]
-        if key not in keys:
-            return None
-        i = keys.index(key)
-        return units[i + 1] if i + 1 < len(units) else None
+        keys = [u.key for u in self.units.get(card_id, [])]
+        return keys.index(key) if key in keys else None
 
 
 # The card to quote is retrieval's first card that has a quotable unit left for this seat:

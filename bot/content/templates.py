@@ -36,12 +36,24 @@ class Followups(BaseModel):
 
     more: list[str] = Field(min_length=1)
     shift: list[str] = Field(min_length=1)
+    # of the `more` requests, those asking for an example; answered from a card's practical
+    # sections (their headings match `practical`) before the rest of it
+    example: list[str] = Field(min_length=1)
+    practical: list[str] = Field(min_length=1)
 
-    _check = field_validator("more", "shift")(check_regexes)
+    _check = field_validator("more", "shift", "example", "practical")(check_regexes)
 
     @cached_property
     def more_compiled(self) -> list[re.Pattern[str]]:
         return _compile(self.more)
+
+    @cached_property
+    def example_compiled(self) -> list[re.Pattern[str]]:
+        return _compile(self.example)
+
+    @cached_property
+    def practical_compiled(self) -> list[re.Pattern[str]]:
+        return _compile(self.practical)
 
     @cached_property
     def shift_compiled(self) -> list[re.Pattern[str]]:

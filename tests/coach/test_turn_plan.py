@@ -426,3 +426,17 @@ def test_every_card_cited_is_used_in_the_reply(coach: Coach, user: str) -> None:
         reply = coach.respond(f"{user}-{n}", message)
         marks = set(re.findall(r"\[(\d)\]", body(reply.reply)))
         assert marks == {str(i + 1) for i in range(len(reply.citations))}
+
+
+def test_an_example_comes_from_the_practical_part_of_the_card_just_quoted(
+    coach: Coach, user: str
+) -> None:
+    first = coach.respond(
+        user, "Our trust and the council keep agreeing plans and nothing changes."
+    )
+    card = first.citations[0].card_id
+    example = coach.respond(user, "could you give me an example of that?")
+    assert [c.card_id for c in example.citations][:1] == [card]
+    practical = coach.composer.templates.followups.practical_compiled
+    quoted = [c for c in coach.composer.bank.units[card] if c.text in body(example.reply)]
+    assert quoted and all(any(p.match(u.section) for p in practical) for u in quoted)
