@@ -1377,8 +1377,9 @@ class ContextNameFinder:
 
     def _then_a_pronoun(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised given name, also a word, inside a sentence and ending it, then a
-        sentence about "she" or "he": "I'm concerned for Mercy. She hasn't slept" (not at a
-        sentence start, nor after "the": "the Joy. She ...")."""
+        sentence about "she" or "he": "I'm concerned for Mercy. She hasn't slept", "I rang
+        Grace. He..." (after a function word or a person's verb; not after "the" or a noun:
+        "the boat Hope. She sails")."""
         found: list[Span] = []
         for index, token in enumerate(tokens):
             if not token.capitalised or token.possessive or not index:
@@ -1388,8 +1389,8 @@ class ContextNameFinder:
             before = tokens[index - 1]
             if SENTENCE_START.search(text, before.end, token.start) or before.key in _DETERMINERS:
                 continue
-            if before.capitalised and self._joined(text, before, token):
-                continue  # "the Red Cross. She ..."; a full name is found by its surname
+            if not (before.key in STOP_WORDS or before.key in self._verbs_after_a_name):
+                continue  # "the boat Hope. She sails": a thing's name after its noun
             if self._is_given(token.key) or self._census_given_word(token.key):
                 found.append((token.start, token.end))
         return found

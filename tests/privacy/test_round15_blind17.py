@@ -105,6 +105,7 @@ def test_word_names_in_a_persons_context(scrubber: Scrubber, text: str, expected
     "text",
     [
         "We were worried about the Joy. She was an old boat and leaking",
+        "they named the new lifeboat Hope. She launches on Friday",
         "Summer is the new winter for A&E pressures",
         "thanks to hard work and luck for the result",
         "hope in finance is running low this quarter",
