@@ -317,6 +317,7 @@ class ContextNameFinder:
         self._person_states = _state_pattern(context.person_states)
         self._personal_events = _event_pattern(context.personal_events)
         self._action_verbs = _keys(context.action_verbs)
+        self._verbs_before_to = _keys(context.verbs_before_to)
         self._done_verbs = _keys(context.done_verbs)
         self._greetings = re.compile(
             r"(?im)^[ \t>*•\-]*(?:<[@#!][^>\s]*>[ \t]*)?"
@@ -859,7 +860,11 @@ class ContextNameFinder:
         """A known given name or a name-like word, capitalised; in lower case a given name
         that is no ordinary word, a member's, or a long name-like word ("kelechi")."""
         if self._ordinary(token.key):
-            return False  # "Hope to send it tomorrow": (I) hope to
+            return (  # "Joy to review"; not "Hope to send it tomorrow": (I) hope to
+                token.capitalised
+                and token.key in self._word_names
+                and token.key not in self._verbs_before_to
+            )
         if token.capitalised:
             return (
                 self._is_given(token.key)

@@ -262,6 +262,7 @@ class Context(_Section):
     add_verbs: list[str] = Field(default_factory=list)
     person_states: list[str] = Field(default_factory=list)
     action_verbs: list[str] = Field(default_factory=list)
+    verbs_before_to: list[str] = Field(default_factory=list)
     done_verbs: list[str] = Field(default_factory=list)
     gatherings: list[str] = Field(default_factory=list)
     name_then: list[str] = Field(default_factory=list)
@@ -312,6 +313,7 @@ class Context(_Section):
         "person_verbs",
         "verb_helpers",
         "action_verbs",
+        "verbs_before_to",
         "done_verbs",
         "add_verbs",
         "gatherings",

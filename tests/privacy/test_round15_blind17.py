@@ -76,6 +76,9 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "Rose from the allotment society wants to run a stall",
             "<NAME> from the allotment society wants to run a stall",
         ),
+        # A given name that is also a word (but no verb before "to") given an action.
+        ("Amber to chase the estates team", "<NAME> to chase the estates team"),
+        ("actions: Will to grab the minutes", "actions: <NAME> to grab the minutes"),
         # A possessive before an idea.
         (
             "the green light came from the board but it was Ivy's idea",
@@ -146,7 +149,8 @@ def test_members_word_names(members: Scrubber, text: str, expected: str) -> None
 @pytest.mark.parametrize(
     "text",
     [
-        "Patience to check the figures is running out",
+        "Hope to check the figures over the weekend",
+        "Chance to review the plan would be welcome",
         "we need patience and care for this one",
         "thanks all, patience to review it is wearing thin",
     ],
