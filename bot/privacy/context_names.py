@@ -1480,7 +1480,8 @@ class ContextNameFinder:
 
     def _surname_first(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A member's surname, then given name, in lower case: "okafor chidi is on" (one of the
-        two no English word)."""
+        two no English word). Only members': two unknown words in lower case are as often
+        another language ("partido del")."""
         found: list[Span] = []
         for first, second in itertools.pairwise(tokens):
             if not (first.lower and second.lower) or first.possessive:
