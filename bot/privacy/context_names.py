@@ -1256,14 +1256,29 @@ class ContextNameFinder:
         for token in tokens:
             if token.possessive or not _LINE_START.search(text, 0, token.start):
                 continue
-            if self._never_here(token.key):
-                continue
             if self._is_function_word(token.key) and token.key not in _MODAL_NAMES:
                 continue
             asked = _MODAL_YOU.match(text, token.end)
-            if asked is not None and self._asked_by_name(token, asked.group("verb")):
+            if asked is None:
+                continue
+            verb = asked.group("verb")
+            if self._never_here(token.key):
+                if self._season_asked(token, verb):
+                    found.append((token.start, token.end))  # "summer could you send it"
+                continue
+            if self._asked_by_name(token, verb):
                 found.append((token.start, token.end))
         return found
+
+    def _season_asked(self, token: _Token, verb: str | None) -> bool:
+        """A season or month that is a census given name, asked to do a task: "june can you
+        send the slides" (not "march can you believe it": no task)."""
+        return (
+            token.key in self._time_words
+            and self._census_given_word_any(token.key)
+            and verb is not None
+            and name_key(verb) in self._action_verbs
+        )
 
     def _asked_by_name(self, token: _Token, verb: str | None) -> bool:
         """A given name; in lower case a known one, and if it is also a word, only when a task

@@ -93,6 +93,11 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "will can you forward the agenda when you get a sec",
             "<NAME> can you forward the agenda when you get a sec",
         ),
+        # A season that is a given name, asked to do a task.
+        (
+            "summer could you forward me the invite",
+            "<NAME> could you forward me the invite",
+        ),
         # A task done after "has".
         (
             "Sunny has sent out the rota for next month",
@@ -116,6 +121,7 @@ def test_word_names_in_a_persons_context(scrubber: Scrubber, text: str, expected
         "The system has sent out the reminders",
         "Hope to send it tomorrow",
         "will you forward the agenda when you get a sec",
+        "march can you believe it, the audit is done",
         "the amber rating on the dashboard was the board's idea",
     ],
 )
