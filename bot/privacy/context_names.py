@@ -1418,9 +1418,10 @@ class ContextNameFinder:
     def _in_an_email(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised name part that is also a part of an email address's local part in
         the message: "write to Kerry at kerry.lund@..." (the address itself is an email)."""
+        locals_ = list(_EMAIL_LOCAL.finditer(text))
         parts = {
             name_key(part)
-            for match in _EMAIL_LOCAL.finditer(text)
+            for match in locals_
             for part in _EMAIL_SPLIT.split(match.group("local"))
             if len(part) >= MIN_EMAIL_PART
         }
@@ -1428,12 +1429,10 @@ class ContextNameFinder:
             return []
         found: list[Span] = []
         for token in tokens:
-            if (
-                not token.capitalised
-                or token.key not in parts
-                or text[token.end : token.end + 1] in "@."
-            ):
+            if not token.capitalised or token.key not in parts:
                 continue
+            if any(m.start() <= token.start < m.end() for m in locals_):
+                continue  # a word of the address itself
             if self._never_here(token.key) or self._is_function_word(token.key):
                 continue
             if self._name_like(token.key) or self._census_given_word(token.key):

@@ -43,6 +43,10 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "Write to Heather at heather.moyo@example.org about the venue",
             "Write to <NAME> at <EMAIL> about the venue",
         ),
+        (
+            "her address is ruby.okoro@example.org, try there first. Ruby.",
+            "her address is <EMAIL>, try there first. <NAME>.",
+        ),
         # ... but not a word of the address that is no name.
         (
             "Ask the Help Desk at help.desk@example.org about the venue",
