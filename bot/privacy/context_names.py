@@ -1466,10 +1466,15 @@ class ContextNameFinder:
         return self._lists is not None and self._lists.is_given_name(key)
 
     def _names_a_role(self, words: str) -> bool:
-        """Words up to a role: "graduate management trainee", "HCA on ward 4"."""
-        for word in words.split():
-            key = name_key(word)
-            if key in self._person_nouns or (word.isupper() and len(word) > 1):
+        """Words up to a role: "graduate management trainee", "HCA on ward 4" (a role's
+        initials end the phrase: not "the new NHS strategy")."""
+        split = words.split()
+        for index, word in enumerate(split):
+            if name_key(word) in self._person_nouns:
+                return True
+            following = split[index + 1] if index + 1 < len(split) else None
+            ends = following is None or name_key(following) in STOP_WORDS
+            if word.isupper() and len(word) > 1 and ends:
                 return True
         return False
 

@@ -53,6 +53,7 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "Ask the Help Desk at <EMAIL> about the venue",
         ),
         # A name taking up a role.
+        ("Precious is our new HCA, be kind", "<NAME> is our new HCA, be kind"),
         (
             "Blessing is the new ward clerk on Elm, say hello",
             "<NAME> is the new ward clerk on Elm, say hello",
@@ -119,6 +120,7 @@ def test_word_names_in_a_persons_context(scrubber: Scrubber, text: str, expected
         "We were worried about the Joy. She was an old boat and leaking",
         "they named the new lifeboat Hope. She launches on Friday",
         "Summer is the new winter for A&E pressures",
+        "Hope is the new NHS strategy, apparently",
         "thanks to hard work and luck for the result",
         "hope in finance is running low this quarter",
         "Hope in IT is fading after the outage",
