@@ -218,7 +218,7 @@ _MODAL_NAMES = frozenset({"will", "may"})  # "will can you ...": a modal before 
 _THANKED_FOR = re.compile(
     r"(?i)(?<![\w&])(?:thanks|thank[ \t]+you)[ \t]+to[ \t]+"
     r"(?P<names>[^\W\d_]+(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+|,[ \t]*and[ \t]+)[^\W\d_]+){0,3})"
-    r"[ \t]+for(?![\w'’])"
+    r"[ \t]+for[ \t]+[^\W\d_]+ing(?![\w'’])"  # a part taken: "for facilitating"
 )
 _THANKED_SPLIT = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)")
 _WHO_ASIDE = re.compile(
@@ -1480,7 +1480,8 @@ class ContextNameFinder:
 
     def _thanked_for(self, text: str) -> list[Span]:
         """Known given names, also words, in any case, thanked "for" a part taken: "thanks to
-        hope and ruby for organising" (not "thanks to hard work and luck for": no names)."""
+        hope and ruby for organising" (not "thanks to hard work and luck for": no names; not
+        "thanks to unity and harmony for the result": no part taken)."""
         found: list[Span] = []
         for match in _THANKED_FOR.finditer(text):
             start = match.start("names")
@@ -1515,7 +1516,8 @@ class ContextNameFinder:
 
     def _in_a_team(self, text: str, tokens: list[_Token]) -> list[Span]:
         """A capitalised given name, also a word, then "in" and a team, then a verb that follows
-        a name: "Ruby in finance would know", "Will in HR has the keys" (not "Leeds in
+        a name: "..., Ruby in finance would know", "Heather in HR has the keys"; a name that
+        is also a word only inside a sentence ("Faith in finance has gone": trust) (not "Leeds in
         finance": no given name; not "hope in finance": lower case)."""
         found: list[Span] = []
         for index in range(len(tokens) - 3):
@@ -1532,8 +1534,8 @@ class ContextNameFinder:
                 continue
             start = tokens[index - 1].end if index else 0
             opening = SENTENCE_START.search(text, start, token.start) is not None
-            if opening and self._ordinary(token.key) and verb.key in {"is", "was"}:
-                continue  # "Hope in IT is fading"
+            if opening and self._ordinary(token.key):
+                continue  # "Faith in finance has gone", "Hope in IT is fading"
             found.append((token.start, token.end))
         return found
 

@@ -73,8 +73,8 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
             "the chase is on, but <NAME> in finance would have the codes",
         ),
         (
-            "Ivy in HR would have the policy",
-            "<NAME> in HR would have the policy",
+            "ask around, Ivy in HR would have the policy",
+            "ask around, <NAME> in HR would have the policy",
         ),
         # From the somewhere, then a verb only a person does.
         (
@@ -123,6 +123,8 @@ def test_word_names_in_a_persons_context(scrubber: Scrubber, text: str, expected
         "Hope is the new NHS strategy, apparently",
         "thanks to hard work and luck for the result",
         "hope in finance is running low this quarter",
+        "Faith in finance has gone after the audit",
+        "thanks to unity and harmony for the result",
         "Hope in IT is fading after the outage",
         "The system has sent out the reminders",
         "Hope to send it tomorrow",
