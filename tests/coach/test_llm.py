@@ -214,9 +214,10 @@ def test_the_model_is_given_the_turn_plan_and_the_leaders_seat(
     assert "director of adult social care in a council" in sent
 
 
+# a message whose offline reply quotes one card and asks another card's question
 NODS = (
-    "everyone at the system meeting nods along and then nothing happens, how do I surface what"
-    " people really think"
+    "everyone nodded through the strategy at the away day but 3 months later nobody's work"
+    " joins up. what's missing"
 )
 
 
@@ -227,12 +228,12 @@ def test_a_plan_with_a_second_cards_question_binds_the_model_too(coach: Coach, u
     given = [c.card_id for c in coach.respond(f"{user}-offline", NODS).citations]
     coach.polisher = polisher
     assert len(given) == 2
-    flat = answer("So everyone nods along and then nothing happens. That is a pattern.", given)
+    flat = answer("So everyone nodded the strategy through and nothing joins up. A pattern.", given)
     refused = with_model(coach, FakeListChatModel(responses=[flat])).respond(f"{user}-a", NODS)
     assert refused.mode == "offline"
     kept = answer(
-        "So everyone at the system meeting nods along and then nothing happens."
-        " Nodding is not agreement. What does nobody say out loud?",
+        "So everyone nodded the strategy through at the away day and nobody's work joins up."
+        " Nodding is not agreement. What did nobody say out loud?",
         given,
     )
     reply = with_model(coach, FakeListChatModel(responses=[kept])).respond(f"{user}-b", NODS)

@@ -149,8 +149,10 @@ def test_a_strong_feeling_that_asks_gets_one_idea_after_the_feeling(
     coach: Coach, user: str, message: str
 ) -> None:
     reply = coach.respond(user, message)
-    assert len(reply.citations) == 1  # a need or a question asks for an idea
+    # a need or a question asks for an idea: one card's, with at most a second card's question
+    assert 1 <= len(reply.citations) <= 2
     assert body(reply.reply).count("?") == 1
+    assert len(reply.citations) == 1 or body(reply.reply).endswith("? [2]")
 
 
 @pytest.mark.parametrize(
@@ -397,12 +399,12 @@ def test_a_situation_told_in_other_words_than_the_card_still_gets_its_idea(
 
 
 def test_a_closing_question_from_a_second_card_is_marked_and_cited(coach: Coach, user: str) -> None:
-    # the bystander idea comes from one card; the question that fits best is another's: the
+    # the idea comes from one card; the question that fits best is another's: the
     # reply cites both, best first, and marks the question as the second card's
     reply = coach.respond(
         user,
-        "everyone at the system meeting nods along and then nothing happens, how do I surface"
-        " what people really think",
+        "everyone nodded through the strategy at the away day but 3 months later nobody's work"
+        " joins up. what's missing",
     )
     cited = [c.card_id for c in reply.citations]
     assert len(cited) == 2
