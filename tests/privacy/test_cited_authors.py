@@ -9,11 +9,6 @@ from bot.privacy.scrub import Scrubber
 DIRECTORY = ["Siân Page", "Grace Whitfield", "Kim Lewin", "Carys Mason"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("authors"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     "text",
     [

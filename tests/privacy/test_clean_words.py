@@ -9,11 +9,6 @@ from bot.privacy.scrub import Scrubber
 DIRECTORY = ["Patience Mensah", "Mark Summers", "Ruth Mills", "Hope Ingram"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("clean"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     "text",
     [

@@ -24,11 +24,6 @@ def test_our_recognizers_do_not_shadow_presidios_predefined_ones() -> None:
     assert not any(module.startswith("bot.") for module in modules)
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("compat"))
-
-
 @pytest.mark.parametrize(
     "mention",
     [

@@ -14,11 +14,6 @@ from bot.privacy.scrub import Scrubber
 DIRECTORY = ["Dawn Hargreaves", "Will Okoro", "Summer Rahman", "Bronagh McAteer", "Joy Kaur"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("context"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -8,11 +8,6 @@ import pytest
 from bot.privacy.scrub import Scrubber
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("bodies"))
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -7,11 +7,6 @@ import pytest
 from bot.privacy.scrub import Scrubber
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("local_bodies"))
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -20,11 +20,6 @@ DIRECTORY = [
 ]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("initials"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -12,11 +12,6 @@ DIRECTORY = ["Idris bin Rahman", "Marieke van den Broek", "Rhodri ap Gwilym", "I
 DIRECTORY += ["Robin Ellerby", "Nuala Ní Dhomhnaill"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("forms"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

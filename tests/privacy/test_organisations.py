@@ -11,11 +11,6 @@ from bot.privacy.organisation_list import DEFAULT_ORGANISATIONS, load_organisati
 from bot.privacy.scrub import Scrubber
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("organisations"))
-
-
 @pytest.mark.parametrize(
     "name",
     [

@@ -35,8 +35,6 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import pytest
-
 from bot.config import PROJECT_ROOT
 from bot.privacy.scrub import Scrubber
 
@@ -220,11 +218,6 @@ def _describe(new: Sequence[Changed], files: dict[str, list[str]], scrubber: Scr
         shown.append(f"  {item.path}: {line.strip()!r}\n    -> {scrubber.scrub(line).strip()!r}")
     more = f"\n  ... and {len(new) - 40} more" if len(new) > 40 else ""
     return "\n".join(shown) + more
-
-
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("overscrub"))
 
 
 def test_no_new_line_of_anchors_own_texts_is_scrubbed(scrubber: Scrubber) -> None:

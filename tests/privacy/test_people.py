@@ -13,11 +13,6 @@ from bot.privacy.scrub import Scrubber
 DIRECTORY = ["Will Ashworth", "Grace Adjei", "Mark Henderson", "Hope Nyathi", "Beverley Grant"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("people"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

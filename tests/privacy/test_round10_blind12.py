@@ -12,11 +12,6 @@ from bot.privacy.towns import Towns
 DIRECTORY = ["Joy Okonkwo", "Ailsa Drummond", "Rhian Powell"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round10"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

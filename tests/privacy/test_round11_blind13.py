@@ -13,11 +13,6 @@ from bot.privacy.scrub import Scrubber
 DIRECTORY = ["Hope Nyambura", "Mark Tennant", "Faith Okafor", "Joy Barraclough"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round11"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

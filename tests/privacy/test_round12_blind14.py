@@ -9,11 +9,6 @@ import pytest
 from bot.privacy.scrub import Scrubber
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round12"))
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -13,11 +13,6 @@ import pytest
 from bot.privacy.scrub import Scrubber
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round13"))
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -13,17 +13,12 @@ import pytest
 
 from bot.privacy.scrub import Scrubber
 
-DIRECTORY = ["Patience Adjei", "Mercy Lindqvist", "Liviu Constantinescu", "Honor Faulkner"]
-
-
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round15"))
+MEMBERS = ["Patience Adjei", "Mercy Lindqvist", "Liviu Constantinescu", "Honor Faulkner"]
 
 
 @pytest.fixture(scope="module")
 def members(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round15m"), names=DIRECTORY)
+    return Scrubber(data_dir=tmp_path_factory.mktemp("round15m"), names=MEMBERS)
 
 
 @pytest.mark.parametrize(

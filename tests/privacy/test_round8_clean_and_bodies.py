@@ -9,11 +9,6 @@ from bot.privacy.scrub import Scrubber
 DIRECTORY = ["Summer Adebayo-Price", "Patience Oyelaran", "Hazel Quigley", "Bill Thackeray"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round8"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     "text",
     [

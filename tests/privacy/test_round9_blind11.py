@@ -14,11 +14,6 @@ from bot.privacy.short_forms import ShortFormTable, load_short_forms
 DIRECTORY = ["Abdullah Qureshi", "Faith Mercer", "Charity Nwosu", "Ivy Cartwright", "Ruth Newton"]
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("round9"), names=DIRECTORY)
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

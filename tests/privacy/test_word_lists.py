@@ -17,11 +17,6 @@ from bot.privacy.word_lists import (
 )
 
 
-@pytest.fixture(scope="module")
-def scrubber(tmp_path_factory: pytest.TempPathFactory) -> Scrubber:
-    return Scrubber(data_dir=tmp_path_factory.mktemp("privacy"))
-
-
 def test_the_shipped_lists_load_with_what_their_sources_file_says() -> None:
     lists = load_word_lists()
     assert lists.kinds("okafor") == SURNAME
