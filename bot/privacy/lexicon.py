@@ -165,6 +165,7 @@ class OrganisationShapes(_Section):
     national_abbreviations: list[str] = Field(default_factory=list)
     nationalities: list[str] = Field(default_factory=list)
     instruments: list[str] = Field(default_factory=list)
+    station_words: list[str] = Field(default_factory=list)
     street_descriptors: list[str] = Field(default_factory=list)
     departments: list[str] = Field(default_factory=list)
     clinical_shorthand: list[str] = Field(default_factory=list)
@@ -211,6 +212,7 @@ class OrganisationShapes(_Section):
         "national_abbreviations",
         "nationalities",
         "instruments",
+        "station_words",
         "street_descriptors",
         "clinical_shorthand",
     )

@@ -62,6 +62,7 @@ class ShapeWords:
         self._national = frozenset(shapes.national_abbreviations)
         self._nationalities = frozenset(shapes.nationalities)
         self._instruments = frozenset(shapes.instruments)
+        self._station_words = frozenset(shapes.station_words)
         self._street_descriptors = frozenset(shapes.street_descriptors)
         self._shorthand = frozenset(shapes.clinical_shorthand)
         self._department_keys = frozenset(name_key(word) for word in shapes.departments)

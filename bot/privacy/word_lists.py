@@ -172,6 +172,10 @@ _ENDINGS = (
     ("ers", ""),
     ("ly", ""),
     ("'s", ""),
+    ("ised", ""),  # a verb made of a noun: "pseudonymised", "pseudonymising"
+    ("ized", ""),
+    ("ising", ""),
+    ("izing", ""),
 )
 
 

@@ -1,0 +1,46 @@
+"""Scrubber round 16: places that are no bodies. A place's railway station ("Leeds
+Piccadilly", "Coventry New Street") and a verb made of a noun before a kind of body in lower
+case ("pseudonymised hospital data") are kept; local bodies and people still go."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.scrub import Scrubber
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A place then only a station's words.
+        "is there a decent cafe near Leeds Piccadilly",
+        "my train into Coventry New Street is running twenty minutes late",
+        "change at Exeter Parkway for the conference venue",
+        "the taxi rank at Plymouth Temple Meads was empty",
+        # A verb made of a noun ("-ised", "-izing") before a kind of body in lower case.
+        "we asked for tokenised hospital records for the audit",
+        "the team was anonymising hospital extracts all week",
+        "they moved to a pseudonymized practice dataset last year",
+    ],
+)
+def test_stations_and_made_verbs_are_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A place then words that are no station's still names a body.
+        ("she moved across to Sheffield Teaching in May", "she moved across to <ORG> in May"),
+        ("Kirklees Refugee Welcome need drivers", "<ORG> need drivers"),
+        # A place in lower case before a kind of body is still a body.
+        ("he was admitted to wharfedale hospital", "he was admitted to <ORG>"),
+        # People near a station are still people.
+        (
+            "Priyanka Raman says the barriers at Leeds Piccadilly are shut",
+            "<NAME> says the barriers at Leeds Piccadilly are shut",
+        ),
+    ],
+)
+def test_bodies_and_people_still_go(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
