@@ -416,8 +416,13 @@ class Scrubber:
     def _stations_and_lines(self, text: str) -> list[tuple[int, int]]:
         """A capitalised word before "line" or "station" in lower case names a railway line or
         a station ("the Elizabeth line is down", "meet at Victoria station"), not a person
-        (not before "line manager", nor a member's name)."""
-        return self._unclaimed(_STATION_OR_LINE, text)
+        (not before "line manager", nor a member's name); so too a landmark's bridge or wall
+        ("the Tamar bridge", "along Hadrian's wall")."""
+        return [
+            span
+            for pattern in (_STATION_OR_LINE, _BRIDGE, _WALL)
+            for span in self._unclaimed(pattern, text)
+        ]
 
     def _unclaimed(
         self, pattern: re.Pattern[str] | None, text: str, group: str = "word"
@@ -519,6 +524,13 @@ _MONTH_THEN_DAY = re.compile(
 _STATION_OR_LINE = re.compile(
     r"(?<![\w'’-])(?P<word>[A-Z][a-z]+)[ \t]+(?:line|station)(?![\w'’-])(?![ \t]+manag)"
 )
+# After "the", a capitalised word before "bridge" in lower case names the bridge: "on the
+# Tamar bridge", "the Clifton suspension bridge" (not "can Amy bridge the gap").
+_BRIDGE = re.compile(
+    r"(?<=(?<![\w'’-])[Tt]he[ \t])(?P<word>[A-Z][a-z]+)[ \t]+(?:suspension[ \t]+)?bridge(?![\w'’-])"
+)
+# After "along", a capitalised word's wall is a landmark: "a walk along Hadrian's wall".
+_WALL = re.compile(r"(?<=(?<![\w'’-])along[ \t])(?P<word>[A-Z][a-z]+)['’]s[ \t]+wall(?![\w'’-])")
 _NEXT_WORD = re.compile(r"[ \t]+(?P<word>[a-z]+)")
 # A RAG rating named: "RAG", "BRAG", "RAG-rated", "RAG'd", "rag rating", "rag status".
 _RAG = re.compile(r"(?<![\w'’])(?:B?RAG(?![a-z])|[Rr]ag[ -](?:rat\w*|status))")

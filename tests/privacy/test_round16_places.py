@@ -1,6 +1,7 @@
-"""Scrubber round 16: places that are no bodies. A place's railway station ("Leeds
-Piccadilly", "Coventry New Street") and a verb made of a noun before a kind of body in lower
-case ("pseudonymised hospital data") are kept; local bodies and people still go."""
+"""Scrubber round 16: places that are no bodies nor people. A place's railway station ("Leeds
+Piccadilly", "Coventry New Street"), a verb made of a noun before a kind of body in lower
+case ("pseudonymised hospital data") and a landmark's bridge or wall ("the Humber bridge",
+"along Offa's wall") are kept; local bodies and people still go."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ from bot.privacy.scrub import Scrubber
         "we asked for tokenised hospital records for the audit",
         "the team was anonymising hospital extracts all week",
         "they moved to a pseudonymized practice dataset last year",
+        # A landmark's bridge after "the", its wall after "along".
+        "traffic on the Humber bridge made me late for the board",
+        "we stood on the Menai suspension bridge for the photo",
+        "the away day is a walk along Offa's wall and a pub lunch",
     ],
 )
 def test_stations_and_made_verbs_are_kept(scrubber: Scrubber, text: str) -> None:
@@ -35,6 +40,9 @@ def test_stations_and_made_verbs_are_kept(scrubber: Scrubber, text: str) -> None
         ("Kirklees Refugee Welcome need drivers", "<ORG> need drivers"),
         # A place in lower case before a kind of body is still a body.
         ("he was admitted to wharfedale hospital", "he was admitted to <ORG>"),
+        # A name before "bridge" as a verb, or a wall that is someone's, is still a name.
+        ("can Tamsin bridge the gap with finance", "can <NAME> bridge the gap with finance"),
+        ("Priyanka's wall planner is out of date", "<NAME>'s wall planner is out of date"),
         # People near a station are still people.
         (
             "Priyanka Raman says the barriers at Leeds Piccadilly are shut",
