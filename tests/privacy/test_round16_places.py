@@ -22,6 +22,10 @@ from bot.privacy.scrub import Scrubber
         "we asked for tokenised hospital records for the audit",
         "the team was anonymising hospital extracts all week",
         "they moved to a pseudonymized practice dataset last year",
+        # Asking the way is a journey: the places after it are places.
+        "what is the best way to get from Paddington to the venue",
+        "quickest way from Marylebone to the hotel with a suitcase?",
+        "can you send directions from Holborn to the venue",
         # A landmark's bridge after "the", its wall after "along".
         "traffic on the Humber bridge made me late for the board",
         "we stood on the Menai suspension bridge for the photo",
@@ -43,6 +47,8 @@ def test_stations_and_made_verbs_are_kept(scrubber: Scrubber, text: str) -> None
         # A name before "bridge" as a verb, or a wall that is someone's, is still a name.
         ("can Tamsin bridge the gap with finance", "can <NAME> bridge the gap with finance"),
         ("Priyanka's wall planner is out of date", "<NAME>'s wall planner is out of date"),
+        # Only a way asked makes a place: "the best way to" someone is a name.
+        ("the best way to Anna is a text", "the best way to <NAME> is a text"),
         # People near a station are still people.
         (
             "Priyanka Raman says the barriers at Leeds Piccadilly are shut",
