@@ -166,7 +166,10 @@ class ContextRules(PlaceRules):
         first = words[0]
         if not first.capitalised or first.key in self._run_stops or first.key in self._generic:
             return None
-        return first.start, self._run_end(text, words, 1, first.end)
+        end = self._run_end(text, words, 1, first.end)
+        if first.key in self._places and self._a_station([w for w in words[1:] if w.end <= end]):
+            return None  # "meet Sam at Leeds Piccadilly": a station, no body
+        return first.start, end
 
     def _saints(self, text: str) -> list[Span]:
         """A saint's name with "'s" or "'" after "at", "from", "to" or before a plural verb: a

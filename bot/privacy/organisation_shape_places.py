@@ -194,7 +194,7 @@ class PlaceRules(ShapeWords):
             run = [word for word in words[index + 1 :] if word.end <= end]
             if any(word.key in self._instruments for word in run):
                 continue  # "Glasgow Coma Scale": a tool named after a place
-            if all(word.key in self._station_words for word in run):
+            if self._a_station(run):
                 continue  # "Manchester Piccadilly", "Birmingham New Street": a station
             if self._word_opening(text, place) and not any(w.key in self._generic for w in run):
                 continue  # "Reading Heifetz again": a verb, not the town

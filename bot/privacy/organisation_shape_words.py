@@ -222,6 +222,10 @@ class ShapeWords:
         """Whether a word (its ``name_key``) names no place or body on its own."""
         return key in self._generic or key in self._leading
 
+    def _a_station(self, run: Collection[Word]) -> bool:
+        """Words after a place that name its railway station: "Piccadilly", "New" (Street)."""
+        return bool(run) and all(word.key in self._station_words for word in run)
+
     def _name_words(self, text: str, after: int, before: int) -> list[Word]:
         """The words of the name between ``after`` and ``before``, or [] if not specific."""
         window = split_words(text, after, before)

@@ -49,7 +49,11 @@ def test_stations_and_made_verbs_are_kept(scrubber: Scrubber, text: str) -> None
         ("Priyanka's wall planner is out of date", "<NAME>'s wall planner is out of date"),
         # Only a way asked makes a place: "the best way to" someone is a name.
         ("the best way to Anna is a text", "the best way to <NAME> is a text"),
-        # People near a station are still people.
+        # People near a station are still people, and the station a station.
+        (
+            "meet Tamsin Oduya at Leeds Piccadilly at 9",
+            "meet <NAME> at Leeds Piccadilly at 9",
+        ),
         (
             "Priyanka Raman says the barriers at Leeds Piccadilly are shut",
             "<NAME> says the barriers at Leeds Piccadilly are shut",
