@@ -276,7 +276,8 @@ class OfflineComposer:
         """The units the leader asked for more of: in the card last quoted, the next ones in
         reading order from the same section (for an example, the practical sections' first).
         They asked to go on with that card, so how well a unit fits the topic does not decide
-        (the units that fitted best were quoted already); an exhausted card gives nothing."""
+        (the units that fitted best were quoted already); when that card has nothing left for
+        this seat, the card quoted before it."""
         if qvec is None:
             return []
         practical = self.templates.followups.practical_compiled

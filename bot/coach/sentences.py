@@ -32,8 +32,8 @@ class Candidate:
     score: float
     fit: float
     vector: Vectors
-    section: str = ""
-    place: int = 0  # the unit's position among its card's quotable units, in reading order
+    section: str
+    place: int  # the unit's position among its card's quotable units, in reading order
 
 
 class SentenceBank:
