@@ -492,6 +492,7 @@ def safety_train() -> None:
     """
     from bot.coach.risk import shipped_model_path, train_from_examples
     from bot.coach.safety import SafetyGate
+    from bot.content.training import training_digest
 
     cfg = settings()
     gate = SafetyGate.from_dir(cfg.prompts_dir, cfg.eap_line, learned=False)
@@ -506,6 +507,18 @@ def safety_train() -> None:
     model.save(path)
     shown = ", ".join(f"{level} {value:.3f}" for level, value in model.thresholds().items())
     out.print(f"Saved {path} (thresholds {shown}; examples digest {model.digest}).")
+    if model.encoder is not None:
+        fitted_on, now = model.encoder.get().digest, training_digest(cfg.prompts_dir)
+        out.print(
+            f"The crisis and concern heads are combined with the encoder in "
+            f"{model.encoder.directory}"
+            + (
+                "."
+                if fitted_on == now
+                else f", fitted on other examples ({fitted_on}, now {now}): refit it when you "
+                "can (scripts/encoder_fit.py)."
+            )
+        )
 
 
 @scope_app.command("train")

@@ -47,6 +47,9 @@ class LevelScore:
     fires: bool
     trained: bool
     grams: list[tuple[str, str, float]]  # (n-gram, word|char, push on the log-odds)
+    # with the encoder: its probability, and the geometric mean the threshold applies to
+    encoder: float | None = None
+    combined: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class Explanation:
                 {
                     "level": s.level,
                     "score": round(s.score, 4),
+                    "encoder": None if s.encoder is None else round(s.encoder, 4),
+                    "combined": None if s.combined is None else round(s.combined, 4),
                     "threshold": round(s.threshold, 4) if s.trained else None,
                     "fires": s.fires,
                     "top_grams": [
@@ -103,13 +108,20 @@ class Explanation:
         out = [f"Gate: {self.level} ({self.category})", "", f"Normalised: {self.normalised}"]
         out += [f"Own view:   {self.own}", f"Whole view: {self.whole}", "", "Rules that match:"]
         out += [f"  {m.group}: {m.id}  [{m.view}]" for m in self.rules] or ["  none"]
-        out += ["", "Learned model (score / threshold):"]
+        out += ["", "Learned model (score / threshold; with the encoder, the geometric mean of"]
+        out += ["TF-IDF and encoder is what meets the threshold):"]
         for s in self.learned:
             if not s.trained:
                 out.append(f"  {s.level:<9} no examples of this level: never fires")
                 continue
             mark = "FIRES" if s.fires else "-"
-            out.append(f"  {s.level:<9} {s.score:.3f} / {s.threshold:.3f}  {mark}")
+            if s.encoder is not None and s.combined is not None:
+                out.append(
+                    f"  {s.level:<9} TF-IDF {s.score:.3f}, encoder {s.encoder:.3f}: "
+                    f"{s.combined:.3f} / {s.threshold:.3f}  {mark}"
+                )
+            else:
+                out.append(f"  {s.level:<9} {s.score:.3f} / {s.threshold:.3f}  {mark}")
             pushes = ", ".join(f"{_shown_gram(g, k)} {w:+.2f}" for g, k, w in s.grams)
             out.append(f"            {pushes or 'no known n-grams'}")
         out += ["", "Nearest training examples (TF-IDF cosine, own view):"]
@@ -235,8 +247,10 @@ def explain(gate: SafetyGate, text: str, prompts_dir: Path, *, nearest: bool = T
     prepared = Prepared(own, whole)
     scores = model.scores(prepared)
     levels = model.levels(prepared)
+    combined = model.combined(prepared)
     for level in LEVELS:
         head = model.heads[level]
+        encoder, mean = combined.get(level, (None, None))
         found.learned.append(
             LevelScore(
                 level,
@@ -250,6 +264,8 @@ def explain(gate: SafetyGate, text: str, prompts_dir: Path, *, nearest: bool = T
                 ]
                 if head.trained
                 else [],
+                encoder,
+                mean,
             )
         )
     if nearest:

@@ -56,6 +56,7 @@ export scores exactly as scikit-learn does.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -66,6 +67,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from bot.coach.encoder import ENCODER_COLUMNS, LazyEncoder, RiskEncoder, encoder_dir
 from bot.content.training import Example, load_training, training_digest, training_files
 from bot.modelcache import ModelFiles, load_current
 from bot.textvectors import (
@@ -91,7 +93,7 @@ VIEWS: dict[Level, View] = {"emergency": "whole", "crisis": "own", "concern": "o
 # 6% gave 4-15% concern false alarms on the held-out writer's non_crisis messages, so 3%.
 TARGETS: dict[Level, float] = {"emergency": 0.01, "crisis": 0.02, "concern": 0.03}
 TARGET_FALSE_ALARMS = TARGETS["crisis"]
-FORMAT = 4
+FORMAT = 5
 MIN_WORDS = 3
 # the concern head is the least sure: it needs more words ("no, not at all" answering the
 # concern question is not a new concern)
@@ -152,6 +154,9 @@ class Head:
     intercept: float
     threshold: float
     trained: bool = True  # False: no examples of this level; it never fires
+    # the encoder's output this head is combined with (geometric mean of the two
+    # probabilities, which `threshold` then applies to); None: TF-IDF alone
+    encoder_column: int | None = None
 
     def logit(
         self, vectors: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
@@ -175,11 +180,16 @@ class RiskModel:
     """Scores text with exported arrays; flags each level at or above its threshold."""
 
     def __init__(
-        self, blocks: Sequence[Vectoriser], heads: dict[Level, Head], digest: str = ""
+        self,
+        blocks: Sequence[Vectoriser],
+        heads: dict[Level, Head],
+        digest: str = "",
+        encoder: LazyEncoder | None = None,
     ) -> None:
         self.blocks = list(blocks)
         self.heads = heads
         self.digest = digest
+        self.encoder = encoder
 
     # --- scoring ------------------------------------------------------------------------
 
@@ -237,17 +247,48 @@ class RiskModel:
         if words < MIN_WORDS:
             return LearnedLevels(False, False, False)
         scores = self.scores(prepared)
-        bars = self.thresholds()
         # the crisis and concern heads read the writer's own words: when other people's words
         # have been blanked out and little is left ("my _"), there is nothing of the writer's
         # for them to judge (a head fed "my" alone flagged a colleague's plan as the writer's)
         own = len(TOKEN.findall(self._view_text(prepared, "crisis")))
-        emergency = scores.emergency >= bars["emergency"]
-        crisis = own >= MIN_WORDS and scores.crisis >= bars["crisis"]
-        concern = own >= MIN_WORDS_CONCERN and scores.concern >= bars["concern"]
+        encoded: list[tuple[float, float]] = []  # the encoder runs at most once a message
+
+        def fires(level: Level) -> bool:
+            head = self.heads[level]
+            p = scores.get(level)
+            if head.encoder_column is None or self.encoder is None:
+                return p >= head.threshold
+            # the geometric mean cannot reach the bar unless TF-IDF alone reaches its
+            # square: most messages never need the encoder
+            if p < head.threshold**2:
+                return False
+            if not encoded:
+                encoded.append(self.encoder.get().scores(self._view_text(prepared, level)))
+            return math.sqrt(p * encoded[0][head.encoder_column]) >= head.threshold
+
+        emergency = fires("emergency")
+        crisis = own >= MIN_WORDS and fires("crisis")
+        concern = own >= MIN_WORDS_CONCERN and fires("concern")
         if not (emergency or crisis or concern):
             return LearnedLevels(False, False, False)
         return LearnedLevels(emergency, crisis, crisis or concern)
+
+    def combined(self, prepared: Prepared | str) -> dict[Level, tuple[float, float]]:
+        """For `anchor safety explain`: each head combined with the encoder, its encoder
+        probability and the geometric mean its threshold applies to (always computed)."""
+        if isinstance(prepared, str):
+            prepared = Prepared(prepared, prepared)
+        if self.encoder is None:
+            return {}
+        scores = self.scores(prepared)
+        found: dict[Level, tuple[float, float]] = {}
+        for level, head in self.heads.items():
+            if head.encoder_column is None:
+                continue
+            text = self._view_text(prepared, level)
+            p = self.encoder.get().scores(text)[head.encoder_column] if text.strip() else 0.0
+            found[level] = (p, math.sqrt(scores.get(level) * p))
+        return found
 
     def _view_text(self, prepared: Prepared, level: Level) -> str:
         """The text this level's head reads (its first block's view)."""
@@ -300,9 +341,12 @@ class RiskModel:
         texts: Sequence[str | Prepared],
         labels: Sequence[str | bool],
         digest: str = "",
+        encoder: LazyEncoder | None = None,
     ) -> tuple[RiskModel, Fitted]:
         """The exported model and the fitted scikit-learn models it came from. Labels are
-        emergency | crisis | concern | non_crisis (True/False mean crisis/non_crisis)."""
+        emergency | crisis | concern | non_crisis (True/False mean crisis/non_crisis). With an
+        `encoder`, the crisis and concern heads are combined with it and their thresholds
+        chosen on the geometric mean of both models' out-of-fold probabilities."""
         from sklearn.model_selection import StratifiedKFold
 
         prepared = [t if isinstance(t, Prepared) else Prepared(t, t) for t in texts]
@@ -317,6 +361,12 @@ class RiskModel:
             for level in LEVELS:
                 out_of_fold[level][test_idx] = scored[level]
         fitted = Fitted.fit(prepared, names)
+        columns: dict[Level, int] = {}
+        if encoder is not None:
+            columns = {level: column for level, column in ENCODER_COLUMNS.items()}
+            own = encoder_out_of_fold(encoder.get(), [p.own for p in prepared])
+            for level, column in columns.items():
+                out_of_fold[level] = np.sqrt(out_of_fold[level] * own[:, column])
         thresholds = {
             level: choose_threshold(
                 out_of_fold[level][positive | calm], positive[positive | calm], TARGETS[level]
@@ -326,10 +376,18 @@ class RiskModel:
             for level in LEVELS
             for positive in [np.isin(names, list(POSITIVE[level]))]
         }
-        return cls.export(fitted, thresholds, digest), fitted
+        model = cls.export(fitted, thresholds, digest, columns)
+        model.encoder = encoder
+        return model, fitted
 
     @classmethod
-    def export(cls, fitted: Fitted, thresholds: dict[Level, float], digest: str) -> RiskModel:
+    def export(
+        cls,
+        fitted: Fitted,
+        thresholds: dict[Level, float],
+        digest: str,
+        columns: dict[Level, int] | None = None,
+    ) -> RiskModel:
         blocks: list[Vectoriser] = []
         where: dict[tuple[View, Kind], int] = {}
         for (view, kind), vectoriser in fitted.vectorisers.items():
@@ -363,6 +421,7 @@ class RiskModel:
                 [coef[: sizes[0]], coef[sizes[0] :]],
                 float(regression.intercept_[0]),
                 thresholds[level],
+                encoder_column=(columns or {}).get(level),
             )
         return cls(blocks, heads, digest)
 
@@ -381,6 +440,7 @@ class RiskModel:
                     "intercept": head.intercept,
                     "threshold": head.threshold,
                     "trained": head.trained,
+                    "encoder_column": head.encoder_column,
                 }
                 for level, head in self.heads.items()
             },
@@ -392,8 +452,9 @@ class RiskModel:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path, digest: str) -> RiskModel:
-        """The model saved at `path`, if it was trained on examples with this digest."""
+    def load(cls, path: Path, digest: str, encoder: LazyEncoder | None = None) -> RiskModel:
+        """The model saved at `path`, if it was trained on examples with this digest (which
+        names the encoder too, when there is one)."""
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if meta.get("digest") != digest:
@@ -415,8 +476,11 @@ class RiskModel:
                     float(spec["intercept"]),
                     float(spec["threshold"]),
                     bool(spec["trained"]),
+                    spec["encoder_column"],
                 )
-        return cls(blocks, heads, digest)
+        if encoder is None and any(h.encoder_column is not None for h in heads.values()):
+            raise StaleModel(f"{path.name} was trained with an encoder that is not here")
+        return cls(blocks, heads, digest, encoder)
 
 
 def _label(label: str | bool) -> str:
@@ -510,8 +574,30 @@ def train_from_examples(
     whole: Callable[[str], str] | None = None,
 ) -> RiskModel:
     examples, prepared = training_set(prompts_dir, prepare, whole)
-    model, _ = RiskModel.train(prepared, [e.label for e in examples], training_digest(prompts_dir))
+    encoder = LazyEncoder.find(encoder_dir(prompts_dir))
+    model, _ = RiskModel.train(
+        prepared, [e.label for e in examples], model_digest(prompts_dir, encoder), encoder
+    )
     return model
+
+
+def model_digest(prompts_dir: Path, encoder: LazyEncoder | None) -> str:
+    """The examples' digest, and the encoder's when there is one: either changing makes the
+    saved model stale."""
+    digest = training_digest(prompts_dir)
+    if encoder is None:
+        return digest
+    return hashlib.sha256(f"{digest}:{encoder.identity}".encode()).hexdigest()[:16]
+
+
+def encoder_out_of_fold(encoder: RiskEncoder, own: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Each example's encoder probabilities from a model that never saw its writer; an
+    example the encoder was not fitted on (added since) gets the fitted model's own score."""
+    found = np.zeros((len(own), len(ENCODER_COLUMNS)))
+    for i, text in enumerate(own):
+        known = encoder.out_of_fold(text)
+        found[i] = known if known is not None else encoder.scores(text)
+    return found
 
 
 def choose_threshold(
@@ -535,12 +621,13 @@ def load_risk_model(
     kept (what the emergency head reads); without it the own text stands for both."""
     if not training_files(prompts_dir):
         return None
-    digest = training_digest(prompts_dir)
+    encoder = LazyEncoder.find(encoder_dir(prompts_dir))
+    digest = model_digest(prompts_dir, encoder)
     kind = ModelFiles[RiskModel](
         name="safety risk model",
         retrain="anchor safety train",
         training_note="under a minute",
-        load=RiskModel.load,
+        load=lambda path, digest: RiskModel.load(path, digest, encoder),
         stale=StaleModel,
         train=lambda: train_from_examples(prompts_dir, prepare, whole),
         save=RiskModel.save,

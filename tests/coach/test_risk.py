@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.coach import risk
+from bot.coach.encoder import LazyEncoder, encoder_dir
 from bot.coach.safety import SafetyGate, SafetyState
 from bot.config import PROJECT_ROOT
 from bot.content.training import Example, load_training, training_digest
@@ -82,8 +83,9 @@ def test_the_threshold_keeps_false_alarms_within_the_target() -> None:
 
 def test_the_shipped_model_is_current() -> None:
     """If this fails, the examples, rules or lexicon changed: run `anchor safety train`."""
-    digest = training_digest(PROMPTS)
-    model = risk.RiskModel.load(risk.shipped_model_path(PROMPTS), digest)
+    encoder = LazyEncoder.find(encoder_dir(PROMPTS))
+    digest = risk.model_digest(PROMPTS, encoder)
+    model = risk.RiskModel.load(risk.shipped_model_path(PROMPTS), digest, encoder)
     labels = {e.label for e in load_training(PROMPTS)}
     for level in risk.LEVELS:
         head = model.heads[level]
@@ -155,11 +157,18 @@ def test_explain_shows_rules_scores_grams_and_neighbours_and_logs_nothing(
     levels = {entry["level"]: entry for entry in found["learned"]}
     assert set(levels) == set(risk.LEVELS)
     crisis = levels["crisis"]
-    assert crisis["fires"] and crisis["score"] >= crisis["threshold"] and crisis["top_grams"]
+    assert crisis["fires"] and crisis["top_grams"]
+    # with the encoder, the geometric mean of both models is what meets the threshold
+    assert crisis["combined"] is not None and crisis["encoder"] is not None
+    assert crisis["combined"] >= crisis["threshold"]
+    assert crisis["combined"] == pytest.approx(
+        (crisis["score"] * crisis["encoder"]) ** 0.5, abs=1e-3
+    )
+    assert levels["emergency"]["encoder"] is None
     assert found["nearest"] and all(n["label"] for n in found["nearest"])
     assert "stockpiling" not in caplog.text
     shown = CliRunner().invoke(app, ["safety", "explain", text])
-    assert shown.exit_code == 0 and "Learned model" in shown.output
+    assert shown.exit_code == 0 and "Learned model" in shown.output and "encoder" in shown.output
 
 
 @pytest.mark.slow  # trains the model from the examples

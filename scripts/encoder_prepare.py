@@ -1,12 +1,13 @@
-"""Session 15's encoder trial, step 1 (project venv): every safety training example's two views,
-writer folds, and the TF-IDF heads' out-of-fold probabilities.
+"""The safety encoder's training data (project venv): every safety training example's two views,
+writer folds, and the TF-IDF heads' out-of-fold probabilities (see scripts/encoder_fit.py).
 
-    .venv/bin/python evals/experiments/encoder_prepare.py OUT_DIR
+    .venv/bin/python scripts/encoder_prepare.py OUT_DIR
 
 Writes OUT_DIR/views.json (writer, label, text, own and whole views as the risk model reads
-them), OUT_DIR/folds.json (the writers in 4 folds of about equal size) and
+them), OUT_DIR/meta.json (the examples' digest), OUT_DIR/folds.json (the writers in 4 folds of
+about equal size) and
 OUT_DIR/tfidf_fold{f}.npy (columns: crisis, concern and emergency heads' probabilities for the
-fold's examples, trained on the other folds). See encoder_train.py and encoder_compare.py.
+fold's examples, trained on the other folds). See scripts/encoder_fit.py and evals/experiments/encoder_compare.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from bot.coach.risk import Fitted, Prepared
 from bot.coach.safety import SafetyGate
+from bot.content.training import training_digest
 from bot.evals.writers import load_by_writer
 
 FOLDS = 4
@@ -46,6 +48,7 @@ def main(out: Path) -> None:
         folds[smallest].append(writer)
         filled[smallest] += n
     (out / "views.json").write_text(json.dumps(rows))
+    (out / "meta.json").write_text(json.dumps({"digest": training_digest(Path("prompts"))}))
     (out / "folds.json").write_text(json.dumps(folds))
     for f, writers in enumerate(folds):
         train = [r for r in rows if r["writer"] not in writers]
@@ -54,7 +57,9 @@ def main(out: Path) -> None:
             [Prepared(r["own"], r["whole"]) for r in train], np.array([r["label"] for r in train])
         )
         p = fitted.predict([Prepared(r["own"], r["whole"]) for r in test])
-        np.save(out / f"tfidf_fold{f}.npy", np.stack([p["crisis"], p["concern"], p["emergency"]], 1))
+        np.save(
+            out / f"tfidf_fold{f}.npy", np.stack([p["crisis"], p["concern"], p["emergency"]], 1)
+        )
     print(len(rows), "examples;", "folds", folds)
 
 
