@@ -7,7 +7,9 @@ Writes OUT_DIR/views.json (writer, label, text, own and whole views as the risk 
 them), OUT_DIR/meta.json (the examples' digest), OUT_DIR/folds.json (the writers in 4 folds of
 about equal size) and
 OUT_DIR/tfidf_fold{f}.npy (columns: crisis, concern and emergency heads' probabilities for the
-fold's examples, trained on the other folds). See scripts/encoder_fit.py and evals/experiments/encoder_compare.py.
+fold's examples, trained on the other folds). The encoder's own extra examples
+(prompts/safety/encoder/twins) follow the others in views.json, marked "extra". See
+scripts/encoder_fit.py and evals/experiments/encoder_compare.py.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 
 from bot.coach.risk import Fitted, Prepared
 from bot.coach.safety import SafetyGate
-from bot.content.training import training_digest
+from bot.content.training import encoder_only_examples, training_digest
 from bot.evals.writers import load_by_writer
 
 FOLDS = 4
@@ -47,7 +49,20 @@ def main(out: Path) -> None:
         smallest = filled.index(min(filled))
         folds[smallest].append(writer)
         filled[smallest] += n
-    (out / "views.json").write_text(json.dumps(rows))
+    # the encoder's own extra examples (close twins of risk messages, which the TF-IDF heads
+    # do not train on): always in its training, never held out, never in the thresholds
+    extra = [
+        {
+            "writer": writer,
+            "label": str(example.label),
+            "text": example.text,
+            "own": detector.own_text(example.text),
+            "whole": detector.whole_text(example.text),
+            "extra": True,
+        }
+        for writer, example in encoder_only_examples(Path("prompts"))
+    ]
+    (out / "views.json").write_text(json.dumps(rows + extra))
     (out / "meta.json").write_text(json.dumps({"digest": training_digest(Path("prompts"))}))
     (out / "folds.json").write_text(json.dumps(folds))
     for f, writers in enumerate(folds):

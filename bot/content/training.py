@@ -49,6 +49,18 @@ def load_training(prompts_dir: Path) -> list[Example]:
     return examples
 
 
+def encoder_only_examples(prompts_dir: Path) -> list[tuple[str, Example]]:
+    """The safety encoder's own extra examples, as (writer, example): close twins of risk
+    messages in prompts/safety/encoder/twins, which the TF-IDF heads do not train on (they
+    share the risk messages' words, and cost those heads recall)."""
+    folder = prompts_dir / "safety" / "encoder" / "twins"
+    return [
+        (path.stem, example)
+        for path in sorted(folder.glob("*.yaml"))
+        for example in load_yaml_model(path, ExampleFile).root
+    ]
+
+
 def training_digest(prompts_dir: Path) -> str:
     """Changes when the examples change (any file in the folder, new writers' included), or
     the rules and lexicon that prepare their text."""

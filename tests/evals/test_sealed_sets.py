@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.content.training import load_training
+from bot.content.training import encoder_only_examples, load_training
 from bot.evals.sealed import SEALED_DIR, load_sealed, set_files
 
 # Safety sets only (safety-*): names and coaching sets have their own formats and runners.
@@ -30,10 +30,12 @@ def test_a_sealed_set_loads_and_is_big_enough(folder: Path) -> None:
 def test_no_sealed_message_is_a_training_example(folder: Path) -> None:
     # Replies of a few words ("yes", "not sure") are everyone's; longer ones are a writer's own.
     # Only a count is reported, never a message.
-    trained = {normal(e.text) for e in load_training(PROJECT_ROOT / "prompts")}
+    prompts = PROJECT_ROOT / "prompts"
+    trained = {normal(e.text) for e in load_training(prompts)}
+    trained |= {normal(e.text) for _, e in encoder_only_examples(prompts)}
     leaked = sum(
         len(item.text.split()) > 3 and normal(item.text) in trained
         for path in set_files(folder)
         for item in load_sealed(path)
     )
-    assert leaked == 0, f"{leaked} sealed messages are in prompts/safety/training"
+    assert leaked == 0, f"{leaked} sealed messages are safety training examples"
