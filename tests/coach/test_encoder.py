@@ -14,7 +14,7 @@ from bot.coach import risk
 from bot.coach.encoder import LazyEncoder, RiskEncoder, encoder_dir
 from bot.coach.safety import SafetyGate, SafetyState
 from bot.config import PROJECT_ROOT
-from bot.content.training import load_training
+from bot.content.training import encoder_only_examples, load_training
 
 PROMPTS = PROJECT_ROOT / "prompts"
 FOLDER = encoder_dir(PROMPTS)
@@ -140,3 +140,16 @@ def test_a_model_saved_with_the_encoder_will_not_load_without_it() -> None:
         risk.RiskModel.load(
             risk.shipped_model_path(PROMPTS), risk.model_digest(PROMPTS, encoder), None
         )
+
+
+def test_the_close_twins_teach_the_encoder_and_not_the_tfidf_heads() -> None:
+    """Twins share a risk message's words: the encoder learns from them, the word-counting
+    heads would only learn to doubt the words, so they never see them."""
+    from safetensors import safe_open
+
+    twins = encoder_only_examples(PROMPTS)
+    assert {e.label for _, e in twins} >= {"non_crisis", "crisis", "emergency", "concern"}
+    trained = load_training(PROMPTS)
+    assert not {e.text for _, e in twins} & {e.text for e in trained}
+    meta = safe_open(str(FOLDER / "top.safetensors"), framework="np").metadata()
+    assert int(meta["examples"]) == len(trained) + len(twins)
