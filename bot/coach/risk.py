@@ -299,6 +299,13 @@ class RiskModel:
             found[level] = (p, math.sqrt(scores.get(level) * p))
         return found
 
+    def emergency(self, prepared: Prepared) -> bool:
+        """The emergency head alone (TF-IDF, never the encoder): as :meth:`each_head` decides
+        it, for a gate that needs only this head before the rules have had their say."""
+        if len(TOKEN.findall(prepared.whole)) < MIN_WORDS:
+            return False
+        return self.scores(prepared).emergency >= self.heads["emergency"].threshold
+
     def _view_text(self, prepared: Prepared, level: Level) -> str:
         """The text this level's head reads (its first block's view)."""
         return prepared.view(self.blocks[self.heads[level].blocks[0]].view)

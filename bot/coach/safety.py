@@ -522,6 +522,10 @@ class Detector:
         heads = self.risk.each_head(Prepared(own, whole))  # scored once
         return Learned(emergency=heads.emergency, crisis=heads.crisis, concern=heads.concern)
 
+    def learned_emergency(self, own: str, whole: str) -> bool:
+        """The learned emergency head alone: cheap, where :meth:`learned` may run the encoder."""
+        return self.risk is not None and self.risk.emergency(Prepared(own, whole))
+
     def third_party(self, masked: str) -> bool:
         return self._third_party.search(masked)
 
@@ -624,9 +628,17 @@ class Reading:
         if not self.text:
             return None
         found = self._detector.emergency(self.text, self.masked, self.own)
-        if found is None and self.learned.emergency and self._risky_otherwise:
+        # the emergency head alone first: the crisis and concern heads may need the encoder,
+        # which `_risky_otherwise` asks for only when no rule has already seen a risk
+        if found is None and self._learned_emergency and self._risky_otherwise:
             found = "other" if self.third_party and not self.co_crisis else "self"
         return found
+
+    @cached_property
+    def _learned_emergency(self) -> bool:
+        if not self._use_model or not self.own.strip(f" .{BLANK}"):
+            return False
+        return self._detector.learned_emergency(self.own, self.masked)
 
     @property
     def _risky_otherwise(self) -> bool:

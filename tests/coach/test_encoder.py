@@ -105,19 +105,32 @@ def test_the_crisis_and_concern_heads_are_combined_with_the_encoder() -> None:
     assert model.heads["emergency"].encoder_column is None
 
 
-def test_a_calm_message_never_loads_the_encoder_and_a_risky_one_does() -> None:
+def gate_with_fresh_encoder() -> tuple[SafetyGate, LazyEncoder]:
     encoder = LazyEncoder(FOLDER)
-    model = risk.RiskModel.load(
+    gate = SafetyGate.from_dir(PROMPTS, "your EAP", learned=False)
+    gate.detector.risk = risk.RiskModel.load(
         risk.shipped_model_path(PROMPTS), risk.model_digest(PROMPTS, encoder), encoder
     )
-    gate = SafetyGate.from_dir(PROMPTS, "your EAP", learned=False)
-    gate.detector.risk = model
-    gate.assess("What is a good agenda for our partnership board away day in March?", SafetyState())
-    assert not encoder.loaded
-    gate.assess(
-        "honestly i have been saving my tablets up and tonight feels like the night", SafetyState()
-    )
-    assert encoder.loaded
+    return gate, encoder
+
+
+@pytest.mark.parametrize(
+    ("text", "needs_encoder"),
+    [
+        # everyday talk: TF-IDF alone is far below every bar
+        ("What is a good agenda for our partnership board away day in March?", False),
+        # the rules already see a crisis: the learned crisis and concern heads cannot change it
+        ("honestly i have been saving my tablets up and tonight feels like the night", False),
+        # no rule fires and TF-IDF is unsure: the encoder is asked
+        ("lately i wonder what the point of going on is, honestly", True),
+    ],
+)
+def test_the_encoder_is_loaded_only_for_a_message_that_needs_it(
+    text: str, needs_encoder: bool
+) -> None:
+    gate, encoder = gate_with_fresh_encoder()
+    gate.assess(text, SafetyState())
+    assert encoder.loaded == needs_encoder
 
 
 def test_a_changed_encoder_makes_the_saved_model_stale(tmp_path: Path) -> None:
