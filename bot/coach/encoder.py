@@ -181,6 +181,7 @@ class RiskEncoder:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.calls = 0  # messages scored (`anchor bench` reports how many needed the encoder)
         # the embedding table stays mapped (a message reads its own rows); everything else is
         # read once through mappings that close after loading, so their pages leave the process
         self._embedding = _Tensors(directory / "base.safetensors")
@@ -234,6 +235,7 @@ class RiskEncoder:
 
     def scores(self, text: str) -> tuple[float, float]:
         """Probabilities of crisis or above and of concern or above."""
+        self.calls += 1
         z = self.embed(text) @ self._head + self._head_bias
         crisis, concern = (1.0 / (1.0 + np.exp(-z.astype(np.float64)))).tolist()
         return float(crisis), float(concern)
