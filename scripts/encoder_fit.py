@@ -39,6 +39,9 @@ import torch
 from safetensors.numpy import load_file, save_file
 from tokenizers import Tokenizer
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bot.coach.encoder import PARTS  # the scorer's tensor names (numpy only)
+
 POSITIVE = ({"crisis", "emergency"}, {"crisis", "emergency", "concern"})
 FROZEN = int(os.environ.get("ENC_FROZEN", "4"))
 LAYERS = 6
@@ -63,28 +66,7 @@ CHECKS = [
 
 
 def layer_names(i: int) -> list[str]:
-    p = f"encoder.layer.{i}."
-    return [
-        p + n
-        for n in (
-            "attention.self.query.weight",
-            "attention.self.query.bias",
-            "attention.self.key.weight",
-            "attention.self.key.bias",
-            "attention.self.value.weight",
-            "attention.self.value.bias",
-            "attention.output.dense.weight",
-            "attention.output.dense.bias",
-            "attention.output.LayerNorm.weight",
-            "attention.output.LayerNorm.bias",
-            "intermediate.dense.weight",
-            "intermediate.dense.bias",
-            "output.dense.weight",
-            "output.dense.bias",
-            "output.LayerNorm.weight",
-            "output.LayerNorm.bias",
-        )
-    ]
+    return [f"encoder.layer.{i}.{part}" for part in PARTS]
 
 
 class Layer(torch.nn.Module):
@@ -253,7 +235,7 @@ def main(work: Path, model_dir: Path, out: Path) -> None:
         splits = []
     for held in splits:
         train = [i for i, r in enumerate(rows) if r["writer"] not in held]
-        test = [i for i, r in enumerate(rows) if r["writer"] in held]
+        test = [i for i, r in enumerate(rows) if r["writer"] in held and not r.get("extra")]
         net = fit(weights, [states[i] for i in train], y[train])
         oof[test] = predict(net, [states[i] for i in test])
         print("held-out writers done", sorted(held), flush=True)
@@ -275,9 +257,11 @@ def main(work: Path, model_dir: Path, out: Path) -> None:
     }
     top["head.weight"] = net.head.weight.detach().numpy().astype(np.float16)
     top["head.bias"] = net.head.bias.detach().numpy().astype(np.float16)
-    top["oof"] = oof.astype(np.float32)
+    scored = [i for i, r in enumerate(rows) if not r.get("extra")]
+    top["oof"] = oof[scored].astype(np.float32)
     top["oof_keys"] = np.array(
-        [list(hashlib.sha256(r["own"].encode()).digest()[:8]) for r in rows], dtype=np.uint8
+        [list(hashlib.sha256(rows[i]["own"].encode()).digest()[:8]) for i in scored],
+        dtype=np.uint8,
     )
     meta = json.loads((work / "meta.json").read_text()) if (work / "meta.json").exists() else {}
     save_file(base, str(out / "base.safetensors"), metadata={"source": SOURCE})
