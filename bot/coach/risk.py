@@ -55,7 +55,7 @@ probabilities of both (the encoder's from the four folds of writers). All four f
 encoder 0.787 / 0.866, geometric mean 0.842 / 0.894; concern 0.704 / 0.814, 0.688 / 0.783,
 0.764 / 0.849 (without the twins the means were 0.829 / 0.890 and 0.759 / 0.843). Since the
 geometric mean cannot reach a bar unless the TF-IDF probability reaches the bar's square, the
-encoder runs (about 10 ms) only for such messages, and is loaded only then.
+encoder runs (about 20 ms) only for such messages, and is loaded only then.
 
 Training needs scikit-learn and takes seconds, so it happens only when the examples change; the
 result is exported to plain arrays (vocabularies, idf weights, coefficients) shipped beside the
@@ -199,6 +199,7 @@ class RiskModel:
         self.heads = heads
         self.digest = digest
         self.encoder = encoder
+        self._last: tuple[Prepared, RiskScores] | None = None  # the message scored last
 
     # --- scoring ------------------------------------------------------------------------
 
@@ -230,12 +231,17 @@ class RiskModel:
             prepared = Prepared(prepared, prepared)
         if not (prepared.own.strip() or prepared.whole.strip()):
             return RiskScores(0.0, 0.0, 0.0)
+        last = self._last
+        if last is not None and last[0] == prepared:  # the gate asks the emergency head first
+            return last[1]
         vectors = self._vectors(prepared)
         found = {
             level: sigmoid(head.logit(vectors)) if head.trained else 0.0
             for level, head in self.heads.items()
         }
-        return RiskScores(found["emergency"], found["crisis"], found["concern"])
+        scored = RiskScores(found["emergency"], found["crisis"], found["concern"])
+        self._last = (prepared, scored)
+        return scored
 
     def levels(self, prepared: Prepared | str) -> LearnedLevels:
         """Which levels fire. Too few words carry too little evidence: short messages are left
@@ -290,12 +296,15 @@ class RiskModel:
         if self.encoder is None:
             return {}
         scores = self.scores(prepared)
+        encoded: dict[str, tuple[float, float]] = {}  # the heads share a view: score it once
         found: dict[Level, tuple[float, float]] = {}
         for level, head in self.heads.items():
             if head.encoder_column is None:
                 continue
             text = self._view_text(prepared, level)
-            p = self.encoder.get().scores(text)[head.encoder_column] if text.strip() else 0.0
+            if text not in encoded:
+                encoded[text] = self.encoder.get().scores(text) if text.strip() else (0.0, 0.0)
+            p = encoded[text][head.encoder_column]
             found[level] = (p, math.sqrt(scores.get(level) * p))
         return found
 
